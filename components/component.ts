@@ -1,0 +1,55 @@
+/**
+ * What every platform component shares: a type token under one package, child naming from the
+ * component's own name, and physical AWS names derived in one place.
+ */
+import * as crypto from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+
+/** Package part of every component's type token (`platform:<module>:<Type>`). */
+export const TYPE_PREFIX = "platform";
+
+/** What a component needs to know about the stack it belongs to, to name things. */
+export interface StackIdentity {
+  project: string;
+  stack: string;
+  /** Tags applied to every taggable AWS resource of the component. */
+  tags: Record<string, string>;
+}
+
+/**
+ * A deterministic physical name for an AWS resource: `<project>-<stack>-<role>`, lower-case,
+ * shortened with a stable hash when it exceeds the service's limit. It depends only on project,
+ * stack and role, never on the tier, so switching tier never renames (and so never replaces) anything.
+ */
+export function physicalName(id: Pick<StackIdentity, "project" | "stack">, role: string, maxLength = 63): string {
+  const full = `${id.project}-${id.stack}-${role}`.toLowerCase().replace(/[^a-z0-9-]/g, "-");
+  if (full.length <= maxLength) return full;
+  const hash = crypto.createHash("sha256").update(full).digest("hex").slice(0, 6);
+  return `${full.slice(0, maxLength - hash.length - 1).replace(/-+$/, "")}-${hash}`;
+}
+
+/**
+ * Base of every platform component. Children are created with {@link childName} and
+ * {@link childOpts} so each is parented to the component and named `${name}-<role>`; the
+ * whole-graph test fails if a resource's name does not start with its parent's.
+ */
+export abstract class PlatformComponent extends pulumi.ComponentResource {
+  protected constructor(
+    module: string,
+    type: string,
+    public readonly name: string,
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
+    super(`${TYPE_PREFIX}:${module}:${type}`, name, {}, opts);
+  }
+
+  /** `${component name}-${role}`: the logical name of a child. */
+  protected childName(role: string): string {
+    return `${this.name}-${role}`;
+  }
+
+  /** Resource options for a child: parented to this component, plus anything extra. */
+  protected childOpts(extra?: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions {
+    return { ...extra, parent: this };
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The stack's customer-managed KMS key: one key encrypts the database, cache, buckets, queues, log
+ * groups, secrets and EKS secrets, so one key policy says who may use the platform's data.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { PlatformComponent, type StackIdentity } from "./component";
+
+export interface KeysArgs {
+  /** Stack identity for names and tags. */
+  identity: StackIdentity;
+  /** AWS region of the stack (the CloudWatch Logs service principal is regional). */
+  region: string;
+  /** Account that owns the key; its root principal administers it through IAM. */
+  accountId: pulumi.Input<string>;
+  /**
+   * Days before a scheduled key deletion completes (AWS allows 7–30). A destroyed key makes every
+   * backup it encrypted unreadable, so the window is the longest AWS allows.
+   * @default `30`
+   */
+  deletionWindowDays?: number;
+}
+
+/**
+ * One KMS key with rotation on and an alias `alias/<project>-<stack>`.
+ *
+ * **Cost**: $1 per key-month plus $0.03 per 10 000 requests (S3 bucket keys keep request counts low).
+ */
+export class Keys extends PlatformComponent {
+  /** The key. */
+  public readonly key: aws.kms.Key;
+  /** ARN of the key, for `kmsKeyId`/`kmsMasterKeyId` inputs. */
+  public readonly keyArn: pulumi.Output<string>;
+  public readonly alias: aws.kms.Alias;
+
+  constructor(name: string, args: KeysArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("keys", "Keys", name, opts);
+    const deletionWindowDays = args.deletionWindowDays ?? 30;
+
+    this.key = new aws.kms.Key(
+      this.childName("key"),
+      {
+        description: `Platform data key for ${args.identity.project}/${args.identity.stack}`,
+        enableKeyRotation: true,
+        deletionWindowInDays: deletionWindowDays,
+        policy: keyPolicy(args.accountId, args.region),
+        tags: args.identity.tags,
+      },
+      this.childOpts(),
+    );
+    this.alias = new aws.kms.Alias(
+      this.childName("alias"),
+      { name: `alias/${args.identity.project}-${args.identity.stack}`, targetKeyId: this.key.keyId },
+      this.childOpts(),
+    );
+    this.keyArn = this.key.arn;
+    this.registerOutputs({ keyArn: this.keyArn });
+  }
+}
+
+/**
+ * The key policy. The account root statement delegates to IAM (roles get kms:Decrypt through
+ * their own policies, scoped to this key's ARN). CloudWatch Logs is the one service that needs a
+ * key-policy grant of its own, restricted to this account's log groups.
+ */
+export function keyPolicy(accountId: pulumi.Input<string>, region: string): pulumi.Output<string> {
+  return pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "AccountAdministersThroughIam",
+        Effect: "Allow",
+        Principal: { AWS: pulumi.interpolate`arn:aws:iam::${accountId}:root` },
+        Action: "kms:*",
+        Resource: "*",
+      },
+      {
+        Sid: "CloudWatchLogsEncryptsThisAccountsLogGroups",
+        Effect: "Allow",
+        Principal: { Service: `logs.${region}.amazonaws.com` },
+        Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        Resource: "*",
+        Condition: {
+          ArnLike: { "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:aws:logs:${region}:${accountId}:log-group:*` },
+        },
+      },
+    ],
+  });
+}

@@ -1,0 +1,300 @@
+/**
+ * The stack's network: one VPC (awsx) with public and private subnets, NAT per the tier, a free S3
+ * gateway endpoint, flow logs in prod, the default security group emptied, and one security group
+ * per role with only the ingress its consumers need.
+ */
+import * as aws from "@pulumi/aws";
+import * as awsx from "@pulumi/awsx";
+import * as pulumi from "@pulumi/pulumi";
+import { PORTS } from "../src/constants";
+import type { NetworkSizing } from "../src/tiers";
+import { PlatformComponent, type StackIdentity } from "./component";
+
+/** Subnet sizes. Private subnets are large: the VPC CNI gives every pod a VPC address. */
+export const SUBNET_CIDR_MASKS = { public: 24, private: 19 } as const;
+
+/** Security-group roles the platform uses. */
+export const SECURITY_GROUP_ROLES = [
+  "loadBalancer",
+  "gateway",
+  "workers",
+  "database",
+  "cache",
+  "tritonLoadBalancer",
+  "gpuNodes",
+] as const;
+export type SecurityGroupRole = (typeof SECURITY_GROUP_ROLES)[number];
+
+/** One allowed flow: `to` accepts `port` from `from` (a role's security group, or a CIDR). */
+export interface FlowRule {
+  to: SecurityGroupRole;
+  from: SecurityGroupRole | { cidr: string };
+  port: number;
+  description: string;
+}
+
+/**
+ * Every flow the platform allows, as data (the architecture picture, in code). Nothing else gets in:
+ * data stores and the GPU nodes accept only the roles listed; the internet reaches only the ALB.
+ */
+export const ALLOWED_FLOWS: readonly FlowRule[] = [
+  { to: "loadBalancer", from: { cidr: "0.0.0.0/0" }, port: PORTS.https, description: "HTTPS from the internet" },
+  { to: "loadBalancer", from: { cidr: "0.0.0.0/0" }, port: PORTS.http, description: "HTTP from the internet (redirected to HTTPS)" },
+  { to: "gateway", from: "loadBalancer", port: PORTS.gateway, description: "ALB to the API containers" },
+  { to: "database", from: "gateway", port: PORTS.postgres, description: "API to PostgreSQL" },
+  { to: "database", from: "workers", port: PORTS.postgres, description: "Workers to PostgreSQL" },
+  { to: "cache", from: "gateway", port: PORTS.redis, description: "API to Redis" },
+  { to: "cache", from: "workers", port: PORTS.redis, description: "Workers to Redis (Celery results)" },
+  { to: "tritonLoadBalancer", from: "gateway", port: PORTS.tritonHttp, description: "API to Triton HTTP" },
+  { to: "tritonLoadBalancer", from: "gateway", port: PORTS.tritonGrpc, description: "API to Triton gRPC" },
+  { to: "tritonLoadBalancer", from: "workers", port: PORTS.tritonHttp, description: "Workers to Triton HTTP" },
+  { to: "tritonLoadBalancer", from: "workers", port: PORTS.tritonGrpc, description: "Workers to Triton gRPC" },
+  { to: "gpuNodes", from: "tritonLoadBalancer", port: PORTS.tritonHttp, description: "Triton NLB to Triton HTTP" },
+  { to: "gpuNodes", from: "tritonLoadBalancer", port: PORTS.tritonGrpc, description: "Triton NLB to Triton gRPC" },
+];
+
+/** Roles whose traffic leaves the VPC (AWS APIs, image registries, model hubs) through NAT. */
+const OUTBOUND_ROLES: readonly SecurityGroupRole[] = ["gateway", "workers", "gpuNodes"];
+
+export interface NetworkArgs {
+  /** Stack identity for names and tags. */
+  identity: StackIdentity;
+  /** AWS region (for the S3 endpoint's service name). */
+  region: string;
+  /** AZ count, NAT strategy and CIDR, from the tier table. */
+  sizing: NetworkSizing;
+  /**
+   * Send VPC flow logs to CloudWatch.
+   * @default `false`
+   */
+  flowLogs?: boolean;
+  /**
+   * Retention of the flow-log group (days).
+   * @default `30`
+   */
+  logRetentionDays?: number;
+  /** KMS key that encrypts the flow-log group. */
+  kmsKeyArn: pulumi.Input<string>;
+  /**
+   * Adjust the awsx VPC's arguments without forking this component.
+   * @example `{ vpc: (args) => ({ ...args, enableDnsHostnames: true }) }`
+   */
+  transform?: { vpc?: (args: awsx.ec2.VpcArgs) => awsx.ec2.VpcArgs };
+}
+
+/**
+ * The network. **Cost**: NAT gateways at $0.045/hour each (~$33/month) plus $0.045/GB; the S3
+ * gateway endpoint is free and keeps model downloads and ECR layers off the NAT; flow logs cost
+ * CloudWatch ingestion ($0.50/GB).
+ */
+export class Network extends PlatformComponent {
+  public readonly vpc: awsx.ec2.Vpc;
+  public readonly vpcId: pulumi.Output<string>;
+  public readonly vpcCidr: string;
+  public readonly publicSubnetIds: pulumi.Output<string[]>;
+  public readonly privateSubnetIds: pulumi.Output<string[]>;
+  /** One security group per role; see {@link ALLOWED_FLOWS}. */
+  public readonly securityGroups: Record<SecurityGroupRole, aws.ec2.SecurityGroup>;
+  public readonly s3Endpoint: aws.ec2.VpcEndpoint;
+  public readonly flowLog?: aws.ec2.FlowLog;
+
+  constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("network", "Network", name, opts);
+    const flowLogs = args.flowLogs ?? false;
+    const logRetentionDays = args.logRetentionDays ?? 30;
+    const tags = args.identity.tags;
+    const parent = this;
+
+    this.vpcCidr = args.sizing.vpcCidr;
+    this.vpc = createVpc();
+    this.vpcId = this.vpc.vpcId;
+    this.publicSubnetIds = this.vpc.publicSubnetIds;
+    this.privateSubnetIds = this.vpc.privateSubnetIds;
+    closeDefaultSecurityGroup();
+    this.s3Endpoint = createS3Endpoint();
+    this.securityGroups = createSecurityGroups();
+    createFlowRules(this.securityGroups);
+    if (flowLogs) this.flowLog = createFlowLog();
+
+    this.registerOutputs({
+      vpcId: this.vpcId,
+      publicSubnetIds: this.publicSubnetIds,
+      privateSubnetIds: this.privateSubnetIds,
+    });
+
+    function createVpc(): awsx.ec2.Vpc {
+      const vpcArgs: awsx.ec2.VpcArgs = {
+        cidrBlock: args.sizing.vpcCidr,
+        numberOfAvailabilityZones: args.sizing.availabilityZones,
+        enableDnsHostnames: true,
+        enableDnsSupport: true,
+        natGateways: { strategy: args.sizing.natGateways === "single" ? "Single" : "OnePerAz" },
+        subnetStrategy: "Auto",
+        subnetSpecs: [
+          // The role tags let the AWS Load Balancer Controller find subnets for internal NLBs.
+          { type: "Public", cidrMask: SUBNET_CIDR_MASKS.public, tags: { ...tags, "kubernetes.io/role/elb": "1" } },
+          {
+            type: "Private",
+            cidrMask: SUBNET_CIDR_MASKS.private,
+            tags: { ...tags, "kubernetes.io/role/internal-elb": "1" },
+          },
+        ],
+        tags,
+      };
+      return new awsx.ec2.Vpc(
+        parent.childName("vpc"),
+        args.transform?.vpc ? args.transform.vpc(vpcArgs) : vpcArgs,
+        { parent },
+      );
+    }
+
+    /** FSBP EC2.2: the default security group allows nothing, so nothing lands in it by accident. */
+    function closeDefaultSecurityGroup(): aws.ec2.DefaultSecurityGroup {
+      return new aws.ec2.DefaultSecurityGroup(
+        parent.childName("default-sg"),
+        { vpcId: parent.vpcId, ingress: [], egress: [], tags },
+        { parent },
+      );
+    }
+
+    function createS3Endpoint(): aws.ec2.VpcEndpoint {
+      const routeTables = aws.ec2.getRouteTablesOutput({ vpcId: parent.vpcId }, { parent, dependsOn: [parent.vpc] });
+      return new aws.ec2.VpcEndpoint(
+        parent.childName("s3-endpoint"),
+        {
+          vpcId: parent.vpcId,
+          serviceName: `com.amazonaws.${args.region}.s3`,
+          vpcEndpointType: "Gateway",
+          routeTableIds: routeTables.ids,
+          tags,
+        },
+        { parent },
+      );
+    }
+
+    function createSecurityGroups(): Record<SecurityGroupRole, aws.ec2.SecurityGroup> {
+      const groups = {} as Record<SecurityGroupRole, aws.ec2.SecurityGroup>;
+      for (const role of SECURITY_GROUP_ROLES) {
+        groups[role] = new aws.ec2.SecurityGroup(
+          parent.childName(`${role}-sg`),
+          {
+            vpcId: parent.vpcId,
+            description: `${args.identity.project}/${args.identity.stack} ${role}`,
+            // Rules are separate resources (below); inline rules would fight them on every update.
+            tags: { ...tags, Name: `${args.identity.project}-${args.identity.stack}-${role}` },
+          },
+          { parent },
+        );
+      }
+      return groups;
+    }
+
+    function createFlowRules(groups: Record<SecurityGroupRole, aws.ec2.SecurityGroup>): void {
+      for (const flow of ALLOWED_FLOWS) {
+        const source = typeof flow.from === "string" ? flow.from : "world";
+        const ruleName = parent.childName(`${flow.to}-from-${source}-${flow.port}`);
+        new aws.vpc.SecurityGroupIngressRule(
+          ruleName,
+          {
+            securityGroupId: groups[flow.to].id,
+            ipProtocol: "tcp",
+            fromPort: flow.port,
+            toPort: flow.port,
+            description: flow.description,
+            ...(typeof flow.from === "string"
+              ? { referencedSecurityGroupId: groups[flow.from].id }
+              : { cidrIpv4: flow.from.cidr }),
+          },
+          { parent },
+        );
+        // Stateful groups answer inbound flows by themselves; a source group also needs to be
+        // allowed out towards its destination, unless it already has open egress.
+        if (typeof flow.from === "string" && !OUTBOUND_ROLES.includes(flow.from)) {
+          new aws.vpc.SecurityGroupEgressRule(
+            parent.childName(`${flow.from}-to-${flow.to}-${flow.port}`),
+            {
+              securityGroupId: groups[flow.from].id,
+              ipProtocol: "tcp",
+              fromPort: flow.port,
+              toPort: flow.port,
+              referencedSecurityGroupId: groups[flow.to].id,
+              description: flow.description,
+            },
+            { parent },
+          );
+        }
+      }
+      for (const role of OUTBOUND_ROLES) {
+        new aws.vpc.SecurityGroupEgressRule(
+          parent.childName(`${role}-egress`),
+          {
+            securityGroupId: groups[role].id,
+            ipProtocol: "-1",
+            cidrIpv4: "0.0.0.0/0",
+            description: "AWS APIs, registries and the internet through NAT",
+          },
+          { parent },
+        );
+      }
+    }
+
+    function createFlowLog(): aws.ec2.FlowLog {
+      const logGroup = new aws.cloudwatch.LogGroup(
+        parent.childName("flow-logs"),
+        {
+          name: `/${args.identity.project}/${args.identity.stack}/vpc-flow-logs`,
+          retentionInDays: logRetentionDays,
+          kmsKeyId: args.kmsKeyArn,
+          tags,
+        },
+        { parent },
+      );
+      const role = new aws.iam.Role(
+        parent.childName("flow-logs-role"),
+        {
+          assumeRolePolicy: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Effect: "Allow",
+                Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+                Action: "sts:AssumeRole",
+              },
+            ],
+          }),
+          tags,
+        },
+        { parent },
+      );
+      new aws.iam.RolePolicy(
+        parent.childName("flow-logs-policy"),
+        {
+          role: role.id,
+          policy: pulumi.jsonStringify({
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Effect: "Allow",
+                Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                Resource: [logGroup.arn, pulumi.interpolate`${logGroup.arn}:*`],
+              },
+            ],
+          }),
+        },
+        { parent },
+      );
+      return new aws.ec2.FlowLog(
+        parent.childName("flow-log"),
+        {
+          vpcId: parent.vpcId,
+          trafficType: "ALL",
+          logDestinationType: "cloud-watch-logs",
+          logDestination: logGroup.arn,
+          iamRoleArn: role.arn,
+          tags,
+        },
+        { parent },
+      );
+    }
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * Offline rendering harness: runs the real program under `pulumi.runtime.setMocks` for a stack
+ * file and tier, the way `pulumi preview` would run it, and returns the recorded resource graph.
+ * The tests and `npm run plan` both use this, so what the tests check is what a user sees.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse as parseYaml } from "yaml";
+import type { PlatformConfig } from "../config";
+import type { Tier } from "../tiers";
+import { mockCall, mockResource } from "./mocks";
+
+/** One resource of the rendered graph. */
+export interface RenderedResource {
+  urn: string;
+  type: string;
+  name: string;
+  /** URN of the parent resource (the stack for top-level components). */
+  parent?: string;
+  /** True for provider-managed (custom) resources, false for components. */
+  custom: boolean;
+  /** Inputs as the provider would receive them, with outputs of other resources resolved. */
+  inputs: Record<string, unknown>;
+}
+
+export interface RenderedGraph {
+  project: string;
+  stack: string;
+  config: PlatformConfig;
+  resources: RenderedResource[];
+  outputs: Record<string, unknown>;
+  /** Data-source calls the program made (token and inputs). */
+  calls: { token: string; inputs: Record<string, unknown> }[];
+}
+
+export interface RenderOptions {
+  /** Stack name: reads `Pulumi.<stack>.yaml`. */
+  stack: string;
+  /** Overrides the stack file's `tier`. */
+  tier?: Tier;
+  /** Extra or replaced config keys (without the project prefix), values as the CLI would hold them. */
+  config?: Record<string, string>;
+  /** Directory holding `Pulumi.yaml`. @default the repository root */
+  projectDir?: string;
+}
+
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+
+/** The stacks shipped with the project (one `Pulumi.<stack>.yaml` each). */
+export function listStacks(projectDir = REPO_ROOT): string[] {
+  return fs
+    .readdirSync(projectDir)
+    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .sort();
+}
+
+export function readProjectName(projectDir = REPO_ROOT): string {
+  const project = parseYaml(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as { name: string };
+  return project.name;
+}
+
+/** A stack file's config as the CLI hands it to the program: `ns:key` → string (JSON for structures). */
+export interface StackFileConfig {
+  values: Record<string, string>;
+  secretKeys: string[];
+}
+
+/**
+ * Reads `Pulumi.<stack>.yaml` like the CLI: keys without a namespace belong to the project,
+ * scalars become strings, structures JSON, and `secure:` values (which only the CLI can decrypt)
+ * become a placeholder marked secret.
+ */
+export function readStackConfig(stack: string, projectDir = REPO_ROOT): StackFileConfig {
+  const project = readProjectName(projectDir);
+  const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
+  if (!fs.existsSync(file)) {
+    const known = listStacks(projectDir);
+    throw new Error(`No stack file Pulumi.${stack}.yaml; shipped stacks: ${known.join(", ") || "none"}`);
+  }
+  const doc = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  const values: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  for (const [rawKey, value] of Object.entries(doc.config ?? {})) {
+    const key = rawKey.includes(":") ? rawKey : `${project}:${rawKey}`;
+    if (value !== null && typeof value === "object" && "secure" in (value as object)) {
+      values[key] = `[secret:${key}]`;
+      secretKeys.push(key);
+    } else {
+      values[key] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+  }
+  return { values, secretKeys };
+}
+
+// The Pulumi runtime is process-global state: renders run one at a time.
+let queue: Promise<unknown> = Promise.resolve();
+
+/** Renders one stack under mocks and returns its graph. Throws ConfigError on invalid config. */
+export function renderStack(options: RenderOptions): Promise<RenderedGraph> {
+  const run = queue.then(() => renderOnce(options));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+async function renderOnce(options: RenderOptions): Promise<RenderedGraph> {
+  const projectDir = options.projectDir ?? REPO_ROOT;
+  const project = readProjectName(projectDir);
+  const stackConfig = readStackConfig(options.stack, projectDir);
+  const values = { ...stackConfig.values };
+  if (options.tier) values[`${project}:tier`] = options.tier;
+  for (const [k, v] of Object.entries(options.config ?? {})) values[k.includes(":") ? k : `${project}:${k}`] = v;
+
+  const inputsByKey = new Map<string, { inputs: Record<string, unknown>; custom: boolean }>();
+  const calls: RenderedGraph["calls"] = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        inputsByKey.set(`${args.type}::${args.name}`, { inputs: args.inputs, custom: args.custom ?? true });
+        return mockResource(args);
+      },
+      call: (args) => {
+        calls.push({ token: args.token, inputs: args.inputs });
+        return mockCall(args);
+      },
+    },
+    project,
+    options.stack,
+    false,
+  );
+  pulumi.runtime.setAllConfig(values, stackConfig.secretKeys);
+
+  // Import after the mocks are in place; config is parsed before any resource exists.
+  const { loadPlatformConfig } = await import("../config");
+  const { buildPlatform } = await import("../platform");
+  const config = loadPlatformConfig();
+
+  const seen: { resource: pulumi.Resource; type: string; name: string; parent?: pulumi.Resource }[] = [];
+  const outputs = (await pulumi.runtime.runInPulumiStack(async () => {
+    pulumi.runtime.registerStackTransformation((args) => {
+      seen.push({ resource: args.resource, type: args.type, name: args.name, parent: args.opts.parent });
+      return undefined;
+    });
+    return buildPlatform(config);
+  })) as Record<string, unknown>;
+  await settle(() => inputsByKey.size);
+
+  const urnOf = (r: pulumi.Resource) => new Promise<string>((resolve) => r.urn.apply(resolve));
+  const stackUrn = `urn:pulumi:${options.stack}::${project}::pulumi:pulumi:Stack::${project}-${options.stack}`;
+  const resources: RenderedResource[] = [];
+  for (const s of seen) {
+    const recorded = inputsByKey.get(`${s.type}::${s.name}`);
+    resources.push({
+      urn: await urnOf(s.resource),
+      type: s.type,
+      name: s.name,
+      parent: s.parent ? await urnOf(s.parent) : stackUrn,
+      custom: recorded?.custom ?? !(s.resource instanceof pulumi.ComponentResource),
+      inputs: recorded?.inputs ?? {},
+    });
+  }
+  return { project, stack: options.stack, config, resources, outputs: outputs ?? {}, calls };
+}
+
+/** Waits until registrations stop arriving (resources created inside `apply` register late). */
+async function settle(count: () => number): Promise<void> {
+  let last = -1;
+  let stableRounds = 0;
+  while (stableRounds < 3) {
+    await new Promise((r) => setImmediate(r));
+    const now = count();
+    stableRounds = now === last ? stableRounds + 1 : 0;
+    last = now;
+  }
+}

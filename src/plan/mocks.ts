@@ -1,0 +1,195 @@
+/**
+ * Mock cloud for offline rendering: what AWS and Kubernetes would answer when the program creates a
+ * resource or calls a data source. Outputs are realistic in shape (ARNs, endpoints, subnet ids) so
+ * that everything downstream of them renders as it would in a real preview.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+
+export const MOCK_ACCOUNT_ID = "123456789012";
+export const MOCK_REGION = "us-east-1";
+
+type State = Record<string, unknown>;
+type Inputs = Record<string, unknown>;
+
+/** A stable short pseudo-id from a name, so outputs are deterministic across renders. */
+function hex(name: string, len = 17): string {
+  let h = 2166136261;
+  for (const c of name) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
+  let out = "";
+  while (out.length < len) {
+    h = Math.imul(h ^ out.length, 16777619) >>> 0;
+    out += h.toString(16).padStart(8, "0");
+  }
+  return out.slice(0, len);
+}
+
+function arn(service: string, resource: string, region = MOCK_REGION): string {
+  return `arn:aws:${service}:${region}:${MOCK_ACCOUNT_ID}:${resource}`;
+}
+
+/** AWS service segment of an `aws:<module>/<resource>:<Type>` token. */
+function awsService(type: string): string {
+  const mod = type.split(":")[1]?.split("/")[0] ?? "unknown";
+  return { lb: "elasticloadbalancing", cloudwatch: "cloudwatch", vpc: "ec2", secretsmanager: "secretsmanager" }[mod] ?? mod;
+}
+
+/** Per-type outputs beyond the inputs echoed back. */
+const TYPE_OUTPUTS: Record<string, (name: string, inputs: Inputs) => State> = {
+  "awsx:ec2:Vpc": (name, inputs) => {
+    const azs = Number(inputs.numberOfAvailabilityZones ?? 2);
+    const ids = (kind: string) => Array.from({ length: azs }, (_, i) => `subnet-${hex(`${name}-${kind}-${i}`)}`);
+    return {
+      vpcId: `vpc-${hex(name)}`,
+      publicSubnetIds: ids("public"),
+      privateSubnetIds: ids("private"),
+      isolatedSubnetIds: [],
+    };
+  },
+  "aws:ec2/securityGroup:SecurityGroup": (name) => ({ id: `sg-${hex(name)}`, arn: arn("ec2", `security-group/sg-${hex(name)}`) }),
+  "aws:kms/key:Key": (name) => {
+    const keyId = `${hex(name, 8)}-${hex(`${name}1`, 4)}-${hex(`${name}2`, 4)}-${hex(`${name}3`, 4)}-${hex(`${name}4`, 12)}`;
+    return { keyId, arn: arn("kms", `key/${keyId}`) };
+  },
+  "aws:iam/role:Role": (name, inputs) => {
+    const roleName = (inputs.name as string | undefined) ?? `${name}-${hex(name, 7)}`;
+    return { name: roleName, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${roleName}`, uniqueId: `AROA${hex(name, 17).toUpperCase()}` };
+  },
+  "aws:iam/policy:Policy": (name) => ({ arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:policy/${name}` }),
+  "aws:iam/openIdConnectProvider:OpenIdConnectProvider": (name) => ({
+    arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:oidc-provider/oidc.eks.${MOCK_REGION}.amazonaws.com/id/${hex(name, 32).toUpperCase()}`,
+  }),
+  "aws:s3/bucket:Bucket": (name, inputs) => {
+    const bucket = (inputs.bucket as string | undefined) ?? `${name}-${hex(name, 7)}`;
+    return {
+      bucket,
+      arn: `arn:aws:s3:::${bucket}`,
+      bucketDomainName: `${bucket}.s3.amazonaws.com`,
+      bucketRegionalDomainName: `${bucket}.s3.${MOCK_REGION}.amazonaws.com`,
+    };
+  },
+  "aws:rds/instance:Instance": (name, inputs) => {
+    const id = (inputs.identifier as string | undefined) ?? name;
+    const address = `${id}.${hex(name, 12)}.${MOCK_REGION}.rds.amazonaws.com`;
+    return { address, endpoint: `${address}:5432`, port: inputs.port ?? 5432, arn: arn("rds", `db:${id}`), resourceId: `db-${hex(name, 26).toUpperCase()}`, identifier: id };
+  },
+  "aws:elasticache/replicationGroup:ReplicationGroup": (name, inputs) => {
+    const id = (inputs.replicationGroupId as string | undefined) ?? name;
+    return {
+      primaryEndpointAddress: `master.${id}.${hex(name, 6)}.use1.cache.amazonaws.com`,
+      readerEndpointAddress: `replica.${id}.${hex(name, 6)}.use1.cache.amazonaws.com`,
+      port: inputs.port ?? 6379,
+      arn: arn("elasticache", `replicationgroup:${id}`),
+    };
+  },
+  "aws:sqs/queue:Queue": (name, inputs) => {
+    const queueName = (inputs.name as string | undefined) ?? name;
+    return { url: `https://sqs.${MOCK_REGION}.amazonaws.com/${MOCK_ACCOUNT_ID}/${queueName}`, arn: arn("sqs", queueName), name: queueName };
+  },
+  "aws:lb/loadBalancer:LoadBalancer": (name, inputs) => {
+    const kind = inputs.loadBalancerType === "network" ? "net" : "app";
+    const lbName = ((inputs.name as string | undefined) ?? name).slice(0, 32);
+    return {
+      arn: arn("elasticloadbalancing", `loadbalancer/${kind}/${lbName}/${hex(name, 16)}`),
+      arnSuffix: `${kind}/${lbName}/${hex(name, 16)}`,
+      dnsName: `${lbName}-${hex(name, 10)}.${MOCK_REGION}.elb.amazonaws.com`,
+      zoneId: "Z35SXDOTRQ7X7K",
+    };
+  },
+  "aws:lb/targetGroup:TargetGroup": (name) => ({
+    arn: arn("elasticloadbalancing", `targetgroup/${name.slice(0, 32)}/${hex(name, 16)}`),
+    arnSuffix: `targetgroup/${name.slice(0, 32)}/${hex(name, 16)}`,
+  }),
+  "aws:eks/cluster:Cluster": (name, inputs) => {
+    const clusterName = (inputs.name as string | undefined) ?? name;
+    const id = hex(name, 32).toUpperCase();
+    return {
+      name: clusterName,
+      arn: arn("eks", `cluster/${clusterName}`),
+      endpoint: `https://${id}.gr7.${MOCK_REGION}.eks.amazonaws.com`,
+      certificateAuthority: { data: Buffer.from("mock-certificate-authority").toString("base64") },
+      identities: [{ oidcs: [{ issuer: `https://oidc.eks.${MOCK_REGION}.amazonaws.com/id/${id}` }] }],
+      vpcConfig: { ...(inputs.vpcConfig as object), clusterSecurityGroupId: `sg-${hex(`${name}-cluster`)}` },
+      version: inputs.version,
+    };
+  },
+  "aws:eks/nodeGroup:NodeGroup": (name, inputs) => ({
+    arn: arn("eks", `nodegroup/${String(inputs.clusterName ?? "cluster")}/${name}/${hex(name, 8)}`),
+    resources: [{ autoscalingGroups: [{ name: `eks-${name}-${hex(name, 8)}` }] }],
+  }),
+  "aws:ecr/repository:Repository": (name, inputs) => {
+    const repo = (inputs.name as string | undefined) ?? name;
+    return { repositoryUrl: `${MOCK_ACCOUNT_ID}.dkr.ecr.${MOCK_REGION}.amazonaws.com/${repo}`, arn: arn("ecr", `repository/${repo}`), name: repo };
+  },
+  "aws:acm/certificate:Certificate": (name, inputs) => ({
+    arn: arn("acm", `certificate/${hex(name, 8)}-0000-4000-8000-${hex(name, 12)}`),
+    domainValidationOptions: [
+      {
+        domainName: inputs.domainName,
+        resourceRecordName: `_${hex(name, 32)}.${String(inputs.domainName)}.`,
+        resourceRecordType: "CNAME",
+        resourceRecordValue: `_${hex(`${name}v`, 32)}.acm-validations.aws.`,
+      },
+    ],
+  }),
+  "aws:cloudwatch/logGroup:LogGroup": (name, inputs) => {
+    const groupName = (inputs.name as string | undefined) ?? name;
+    return { name: groupName, arn: arn("logs", `log-group:${groupName}`) };
+  },
+  "aws:secretsmanager/secret:Secret": (name) => ({ arn: arn("secretsmanager", `secret:${name}-${hex(name, 6)}`) }),
+  "aws:sns/topic:Topic": (name) => ({ arn: arn("sns", name) }),
+  "aws:ecs/cluster:Cluster": (name, inputs) => ({ arn: arn("ecs", `cluster/${String(inputs.name ?? name)}`), name: inputs.name ?? name }),
+  "aws:ecs/service:Service": (name, inputs) => ({ name: inputs.name ?? name }),
+  "aws:ecs/taskDefinition:TaskDefinition": (name, inputs) => ({
+    arn: arn("ecs", `task-definition/${String(inputs.family ?? name)}:1`),
+    revision: 1,
+  }),
+  "aws:wafv2/webAcl:WebAcl": (name) => ({ arn: arn("wafv2", `regional/webacl/${name}/${hex(name, 8)}`) }),
+  "random:index/randomPassword:RandomPassword": (name) => ({ result: `mock-password-${hex(name, 24)}` }),
+  "random:index/randomId:RandomId": (name) => ({ hex: hex(name, 8), b64Url: hex(name, 8) }),
+};
+
+function kubernetesOutputs(name: string, inputs: Inputs, type: string): State {
+  const metadata = (inputs.metadata ?? {}) as Record<string, unknown>;
+  const state: State = { metadata: { ...metadata, name: metadata.name ?? name, uid: hex(name, 32) } };
+  if (type === "kubernetes:core/v1:Service") {
+    state.status = { loadBalancer: { ingress: [{ hostname: `k8s-${hex(name, 8)}-${hex(`${name}nlb`, 10)}.elb.${MOCK_REGION}.amazonaws.com` }] } };
+  }
+  return state;
+}
+
+/** The mock's answer to `new Resource(...)`: inputs echoed back, plus type-specific outputs. */
+export function mockResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
+  const { type, name, inputs } = args;
+  let extra: State = {};
+  if (TYPE_OUTPUTS[type]) extra = TYPE_OUTPUTS[type](name, inputs);
+  else if (type.startsWith("kubernetes:")) extra = kubernetesOutputs(name, inputs, type);
+  else if (type.startsWith("aws:")) extra = { arn: arn(awsService(type), `${type.split(":")[2]?.toLowerCase() ?? "resource"}/${name}`) };
+  const state = { ...inputs, ...extra };
+  const id = (extra.id as string | undefined) ?? (type.startsWith("kubernetes:") ? `${name}` : `${name}-${hex(name, 8)}`);
+  return { id, state };
+}
+
+/** The mock's answer to data sources (`aws.getX`, invokes). */
+export function mockCall(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
+  const inputs = args.inputs as Inputs;
+  switch (args.token) {
+    case "aws:index/getCallerIdentity:getCallerIdentity":
+      return { accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/mock`, userId: "AIDAMOCK", id: MOCK_ACCOUNT_ID };
+    case "aws:index/getRegion:getRegion":
+      return { name: MOCK_REGION, region: MOCK_REGION, id: MOCK_REGION };
+    case "aws:index/getPartition:getPartition":
+      return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+    case "aws:index/getAvailabilityZones:getAvailabilityZones":
+      return { names: ["us-east-1a", "us-east-1b", "us-east-1c"], zoneIds: ["use1-az1", "use1-az2", "use1-az4"], id: MOCK_REGION };
+    case "aws:ec2/getRouteTables:getRouteTables":
+      return { ids: [`rtb-${hex(`${String(inputs.vpcId)}-main`)}`, `rtb-${hex(`${String(inputs.vpcId)}-private`)}`], id: String(inputs.vpcId) };
+    case "aws:eks/getAddonVersion:getAddonVersion":
+      return { version: `v0.0.0-eksbuild.1`, addonName: inputs.addonName, id: String(inputs.addonName) };
+    case "aws:ssm/getParameter:getParameter":
+      return { value: `ami-${hex(String(inputs.name))}`, name: inputs.name, id: String(inputs.name), type: "String" };
+    case "aws:elb/getServiceAccount:getServiceAccount":
+      return { arn: "arn:aws:iam::127311923021:root", id: "127311923021" };
+    default:
+      return { id: args.token };
+  }
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    // Rendering a stack under mocks takes a second or two; whole-graph suites render many.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    // Each file renders stacks in its own worker (the Pulumi runtime is process-global).
+    pool: "forks",
+  },
+});
