@@ -20,6 +20,8 @@ export interface RenderedResource {
   parent?: string;
   /** True for provider-managed (custom) resources, false for components. */
   custom: boolean;
+  /** The id the mock cloud assigned (what other resources' inputs refer to). */
+  id: string;
   /** Inputs as the provider would receive them, with outputs of other resources resolved. */
   inputs: Record<string, unknown>;
 }
@@ -112,13 +114,14 @@ async function renderOnce(options: RenderOptions): Promise<RenderedGraph> {
   if (options.tier) values[`${project}:tier`] = options.tier;
   for (const [k, v] of Object.entries(options.config ?? {})) values[k.includes(":") ? k : `${project}:${k}`] = v;
 
-  const inputsByKey = new Map<string, { inputs: Record<string, unknown>; custom: boolean }>();
+  const inputsByKey = new Map<string, { inputs: Record<string, unknown>; custom: boolean; id: string }>();
   const calls: RenderedGraph["calls"] = [];
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => {
-        inputsByKey.set(`${args.type}::${args.name}`, { inputs: args.inputs, custom: args.custom ?? true });
-        return mockResource(args);
+        const result = mockResource(args);
+        inputsByKey.set(`${args.type}::${args.name}`, { inputs: args.inputs, custom: args.custom ?? true, id: result.id ?? "" });
+        return result;
       },
       call: (args) => {
         calls.push({ token: args.token, inputs: args.inputs });
@@ -158,6 +161,7 @@ async function renderOnce(options: RenderOptions): Promise<RenderedGraph> {
       parent: s.parent ? await urnOf(s.parent) : stackUrn,
       custom: recorded?.custom ?? !(s.resource instanceof pulumi.ComponentResource),
       inputs: recorded?.inputs ?? {},
+      id: recorded?.id ?? "",
     });
   }
   return { project, stack: options.stack, config, resources, outputs: outputs ?? {}, calls };
