@@ -60,8 +60,9 @@ export class Keys extends PlatformComponent {
 
 /**
  * The key policy. The account root statement delegates to IAM (roles get kms:Decrypt through
- * their own policies, scoped to this key's ARN). CloudWatch Logs is the one service that needs a
- * key-policy grant of its own, restricted to this account's log groups.
+ * their own policies, scoped to this key's ARN). Services that act without an IAM role need
+ * key-policy grants of their own: CloudWatch Logs (restricted to this account's log groups), and
+ * CloudWatch alarms and AWS Budgets publishing to the encrypted alert topic.
  */
 export function keyPolicy(accountId: pulumi.Input<string>, region: string): pulumi.Output<string> {
   return pulumi.jsonStringify({
@@ -83,6 +84,17 @@ export function keyPolicy(accountId: pulumi.Input<string>, region: string): pulu
         Condition: {
           ArnLike: { "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:aws:logs:${region}:${accountId}:log-group:*` },
         },
+      },
+      {
+        // The alert topic is encrypted with this key, and CloudWatch alarms and AWS Budgets publish
+        // to it as services, so they need the data key. No condition: the topic policy (components/
+        // observability) already admits only publishes made for this account (aws:SourceAccount),
+        // and these two actions alone cannot read any data.
+        Sid: "AlarmsAndBudgetsPublishToTheEncryptedAlertTopic",
+        Effect: "Allow",
+        Principal: { Service: ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"] },
+        Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        Resource: "*",
       },
     ],
   });
