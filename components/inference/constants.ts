@@ -1,0 +1,119 @@
+/**
+ * Version pins and fixed timings of the inference component, in one place. Sizes and counts are NOT
+ * here (they live in src/tiers.ts); ports come from `PORTS` in src/constants.ts.
+ *
+ * Refresh the add-on pins with
+ * `aws eks describe-addon-versions --kubernetes-version <v> --addon-name <name> --query 'addons[].addonVersions[0].addonVersion'`
+ * and the chart pins with `helm search repo <repo>/<chart>`; every pin is a string a reviewer can diff.
+ */
+
+/** Managed EKS add-on versions per Kubernetes minor version (kube-proxy and CoreDNS follow the control plane). */
+export const EKS_ADDONS: Record<string, { vpcCni: string; coredns: string; kubeProxy: string }> = {
+  "1.32": { vpcCni: "v1.20.4-eksbuild.1", coredns: "v1.11.4-eksbuild.14", kubeProxy: "v1.32.6-eksbuild.12" },
+  "1.33": { vpcCni: "v1.20.4-eksbuild.1", coredns: "v1.12.1-eksbuild.2", kubeProxy: "v1.33.3-eksbuild.10" },
+  "1.34": { vpcCni: "v1.20.4-eksbuild.1", coredns: "v1.12.3-eksbuild.1", kubeProxy: "v1.34.0-eksbuild.4" },
+  "1.35": { vpcCni: "v1.20.4-eksbuild.1", coredns: "v1.12.4-eksbuild.1", kubeProxy: "v1.35.0-eksbuild.1" },
+};
+
+/**
+ * Cluster Autoscaler image per Kubernetes minor version: the autoscaler's scheduler simulation is
+ * built against one Kubernetes release, so its minor must match the control plane's.
+ */
+export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Record<string, string> = {
+  "1.32": "v1.32.3",
+  "1.33": "v1.33.2",
+  "1.34": "v1.34.1",
+  "1.35": "v1.35.0",
+};
+
+/** Helm charts the component installs: repository, chart name and pinned chart version. */
+export const HELM_CHARTS = {
+  awsLoadBalancerController: { repo: "https://aws.github.io/eks-charts", chart: "aws-load-balancer-controller", version: "1.14.1" },
+  clusterAutoscaler: { repo: "https://kubernetes.github.io/autoscaler", chart: "cluster-autoscaler", version: "9.52.1" },
+  nvidiaDevicePlugin: { repo: "https://nvidia.github.io/k8s-device-plugin", chart: "nvidia-device-plugin", version: "0.17.4" },
+  dcgmExporter: { repo: "https://nvidia.github.io/dcgm-exporter/helm-charts", chart: "dcgm-exporter", version: "4.6.0" },
+  keda: { repo: "https://kedacore.github.io/charts", chart: "keda", version: "2.18.1" },
+  openTelemetryCollector: {
+    repo: "https://open-telemetry.github.io/opentelemetry-helm-charts",
+    chart: "opentelemetry-collector",
+    version: "0.138.0",
+  },
+} as const;
+
+/** The collector image: `contrib` is the distribution that ships the `awsemf` exporter. */
+export const OTEL_COLLECTOR_IMAGE = { repository: "otel/opentelemetry-collector-contrib", tag: "0.138.0" } as const;
+
+/**
+ * Triton runtime timings. Startup allows 10 minutes (period × threshold) because the first start
+ * downloads the model repository from S3 before the server answers; liveness is strict once it runs.
+ */
+export const TRITON_TIMINGS = {
+  /** `--repository-poll-secs`: how soon a model published to S3 is picked up. */
+  repositoryPollSeconds: 30,
+  startupProbe: { periodSeconds: 10, failureThreshold: 60, timeoutSeconds: 5 },
+  livenessProbe: { periodSeconds: 15, failureThreshold: 3, timeoutSeconds: 5 },
+  readinessProbe: { periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 3 },
+  /** Seconds the pod gets to finish in-flight requests on shutdown. */
+  terminationGracePeriodSeconds: 60,
+  /**
+   * How long `pulumi up` waits for the Deployment to become ready: a cold GPU node (launch, driver,
+   * 10 GB image pull, model download) takes 5–10 minutes, more than the provider's 10-minute default allows for.
+   */
+  rolloutTimeoutSeconds: 30 * 60,
+} as const;
+
+/** The Triton container image's non-root user (`triton-server`, uid/gid 1000 in the NGC image). */
+export const TRITON_USER_ID = 1000;
+
+/** KEDA polls its triggers this often (seconds); CloudWatch metrics arrive once a minute anyway. */
+export const KEDA_POLLING_INTERVAL_SECONDS = 30;
+
+/** CloudWatch period (seconds) the KEDA CloudWatch triggers aggregate over. */
+export const METRICS_PERIOD_SECONDS = 60;
+
+/** How far back KEDA's CloudWatch queries look; a few periods, so one late datapoint does not read as "no load". */
+export const METRICS_COLLECTION_SECONDS = 5 * METRICS_PERIOD_SECONDS;
+
+/** How often the collector scrapes Triton and dcgm-exporter. */
+export const METRICS_SCRAPE_INTERVAL = "30s";
+
+/**
+ * GPUs per instance size in the g5 and g6 families (EC2 docs, "Accelerated computing instances").
+ * The autoscaler's scale-from-zero template must announce the right `nvidia.com/gpu` capacity.
+ */
+export const GPUS_PER_INSTANCE_SIZE: Record<string, number> = {
+  xlarge: 1,
+  "2xlarge": 1,
+  "4xlarge": 1,
+  "8xlarge": 1,
+  "16xlarge": 1,
+  "12xlarge": 4,
+  "24xlarge": 4,
+  "48xlarge": 8,
+};
+
+/** AWS managed policies attached to every node role. */
+export const NODE_MANAGED_POLICIES = {
+  /** kubelet: describe the cluster and instances, join the cluster. */
+  workerNode: "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+  /** Pull images from ECR (the add-on images, and Triton when mirrored); pull-only, no list/describe of repositories. */
+  ecrPull: "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
+  /** The VPC CNI (aws-node) assigns ENIs and IP prefixes to the node. */
+  cni: "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
+} as const;
+
+export const CLUSTER_ROLE_POLICY = "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy";
+export const CLUSTER_ADMIN_ACCESS_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
+
+/** Control-plane log types sent to CloudWatch (all five: FSBP EKS.8 / CKV_AWS_37). */
+export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
+
+/** Kubernetes labels and taints the GPU scheduling contract is made of. */
+export const GPU_NODE_LABEL = { key: "nvidia.com/gpu.present", value: "true" } as const;
+export const GPU_POOL_LABEL = "platform.io/gpu-pool";
+export const GPU_TAINT = { key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" } as const;
+export const GPU_RESOURCE = "nvidia.com/gpu";
+export const SYSTEM_NODE_LABEL = { key: "platform.io/node-role", value: "system" } as const;
+
+/** Namespaces the component creates. */
+export const NAMESPACES = { triton: "triton", monitoring: "monitoring", keda: "keda" } as const;

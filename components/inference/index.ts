@@ -1,0 +1,259 @@
+/**
+ * GPU inference: an EKS cluster with a system node group and GPU node group(s), the add-ons GPU
+ * serving needs, and NVIDIA Triton Inference Server behind an internal NLB, scaled by KEDA on
+ * queue time and GPU utilisation (to zero where the tier allows).
+ */
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { GpuType, Sizing } from "../../src/tiers";
+import { physicalName, PlatformComponent, type StackIdentity } from "../component";
+import type { PolicyStatement } from "../iam";
+import { type Addons, createAddons } from "./addons";
+import {
+  addonVersionsFor,
+  createCluster,
+  createCoreDnsAddon,
+  createKubernetesProvider,
+  createNetworkingAddons,
+} from "./cluster";
+import { NAMESPACES } from "./constants";
+import { INFERENCE_METRICS, type InferenceMetricNames, METRICS_DIMENSION, metricsNamespaceFor } from "./metrics";
+import { createAutoscalerTags, createGpuNodeGroups, createSystemNodeGroup, type GpuNodeGroup } from "./node-groups";
+import { createTriton, type Triton, type WakeQueue } from "./triton";
+
+export { INFERENCE_METRICS, METRICS_DIMENSION } from "./metrics";
+export type { InferenceMetricNames } from "./metrics";
+export type { WakeQueue } from "./triton";
+
+export interface InferenceArgs {
+  /** Stack identity for names and tags. */
+  identity: StackIdentity;
+  /** AWS region of the stack (kubeconfig, KEDA triggers, the collector's exporter). */
+  region: string;
+  /** Account id (scopes the add-ons' IAM policies to this account's ARNs). */
+  accountId: pulumi.Input<string>;
+  /**
+   * EKS Kubernetes version; needs an entry in `EKS_ADDONS` (components/inference/constants.ts).
+   * @example `"1.34"`
+   */
+  kubernetesVersion: string;
+  /** GPU type picking the GPU node group's instance types (`l4` → g6, `a10g` → g5). */
+  gpuType: GpuType;
+  /** System nodes, GPU nodes and Triton sizing, from the tier table. */
+  sizing: Pick<Sizing, "systemNodes" | "gpu" | "triton">;
+  /** Retention of the control-plane and metrics log groups (days). */
+  logRetentionDays: number;
+  /** Stack KMS key: EKS secrets envelope encryption, node root volumes, log groups. */
+  kmsKeyArn: pulumi.Input<string>;
+  vpcId: pulumi.Input<string>;
+  /** Private subnets: control-plane ENIs, nodes, pods and the internal NLB. */
+  privateSubnetIds: pulumi.Input<string[]>;
+  /**
+   * CIDRs allowed to reach Triton's HTTP/gRPC ports through the NetworkPolicy (the NLB forwards from
+   * its private-subnet addresses).
+   * @example `["10.0.0.0/16"]`
+   */
+  tritonClientCidrs: pulumi.Input<string[]>;
+  /** The network's security groups this component attaches. */
+  securityGroupIds: { gpuNodes: pulumi.Input<string>; tritonLoadBalancer: pulumi.Input<string> };
+  /**
+   * CIDRs allowed to reach the public Kubernetes API endpoint (the private endpoint is always on).
+   * @example `["203.0.113.0/24"]`
+   */
+  publicAccessCidrs: string[];
+  /**
+   * IAM role granted cluster-admin through an EKS access entry.
+   * @default - No extra admin; only the identity that created the cluster.
+   */
+  adminRoleArn?: string;
+  /** Triton image reference (tag or digest). @example `"nvcr.io/nvidia/tritonserver:25.10-py3"` */
+  tritonImage: string;
+  /** Bucket holding the model repository. */
+  modelBucketName: pulumi.Input<string>;
+  /** Key prefix of the model repository in that bucket. @example `"triton"` */
+  modelRepositoryPrefix: string;
+  /**
+   * Read-only access to the model prefix, from the storage component
+   * (`storage.grant("read", "models", prefix)`), for Triton's IRSA role.
+   */
+  modelReadStatements: pulumi.Input<PolicyStatement[]>;
+  /**
+   * Job queues whose backlog wakes Triton from zero replicas (workers call Triton).
+   * @default `[]`
+   * @example `[{ url: queue.url, arn: queue.arn, backlogPerReplica: 40 }]`
+   */
+  jobQueues?: (WakeQueue & { arn: pulumi.Input<string> })[];
+  /**
+   * IMDSv2 hop limits per node pool. 1 keeps pods off the node role's credentials (everything
+   * in-cluster uses IRSA and is given its region/VPC explicitly); raise to 2 only for an add-on
+   * that must read IMDS from a pod.
+   * @default `{ system: 1, gpu: 1 }`
+   */
+  imdsHopLimit?: { system?: number; gpu?: number };
+}
+
+/**
+ * The inference platform on EKS.
+ *
+ * ```ts
+ * const inference = new Inference("inference", { identity, region, sizing, ... });
+ * export const tritonUrl = inference.tritonHttpUrl;
+ * ```
+ *
+ * **Cost**: EKS control plane $0.10/hour (~$73/month); system nodes per the tier (t4g on-demand
+ * ~$12–25/month each); GPU nodes $0.80/hour on-demand for g6.xlarge (~$0.40 spot), $0 while scaled
+ * to zero; the internal NLB ~$16/month plus LCUs (created by the load balancer controller, not by
+ * Pulumi); 6 custom CloudWatch metrics ($1.80/month) plus EMF log ingestion; control-plane logs at
+ * $0.50/GB ingested.
+ */
+export class Inference extends PlatformComponent {
+  public readonly cluster: aws.eks.Cluster;
+  public readonly clusterName: pulumi.Output<string>;
+  public readonly kubernetesProvider: k8s.Provider;
+  public readonly systemNodeGroup: aws.eks.NodeGroup;
+  public readonly gpuNodeGroups: GpuNodeGroup[];
+  public readonly addons: Addons;
+  public readonly triton: Triton;
+  /** `http://<internal NLB>:8000`, for the gateway and workers. */
+  public readonly tritonHttpUrl: pulumi.Output<string>;
+  /** `<internal NLB>:8001` for gRPC clients. */
+  public readonly tritonGrpcUrl: pulumi.Output<string>;
+  /** CloudWatch namespace of the inference metrics (`<project>/<stack>/Inference`). */
+  public readonly metricsNamespace: string;
+  /** Names of the metrics in {@link metricsNamespace}, all with the single dimension `ClusterName`. */
+  public readonly metricNames: InferenceMetricNames;
+  /** The one dimension every inference metric carries (`{ ClusterName: <cluster> }`), for alarms and widgets. */
+  public readonly metricDimensions: Record<typeof METRICS_DIMENSION, pulumi.Output<string>>;
+  public readonly oidcProviderArn: pulumi.Output<string>;
+
+  constructor(name: string, args: InferenceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("inference", "Inference", name, opts);
+    const jobQueues = args.jobQueues ?? [];
+    const imdsHopLimit = { system: args.imdsHopLimit?.system ?? 1, gpu: args.imdsHopLimit?.gpu ?? 1 };
+    const tags = args.identity.tags;
+    const clusterName = physicalName(args.identity, "eks", 100);
+    // EKS allows 63 characters and appends 26 to a name prefix; the longest role ("gpu-fallback-")
+    // leaves 24 for `<project>-<stack>-`, shortened with a stable hash when longer.
+    const namePrefix = `${physicalName(args.identity, "ng", 23)}-`;
+    const metricsNamespace = metricsNamespaceFor(args.identity.project, args.identity.stack);
+    const parent = this;
+    addonVersionsFor(args.kubernetesVersion); // refuse an unpinned version before any resource
+
+    const control = createCluster(
+      name,
+      {
+        clusterName,
+        kubernetesVersion: args.kubernetesVersion,
+        region: args.region,
+        privateSubnetIds: args.privateSubnetIds,
+        publicAccessCidrs: args.publicAccessCidrs,
+        kmsKeyArn: args.kmsKeyArn,
+        logRetentionDays: args.logRetentionDays,
+        adminRoleArn: args.adminRoleArn,
+        tags,
+      },
+      parent,
+    );
+    this.cluster = control.cluster;
+    const addonArgs = { cluster: control.cluster, kubernetesVersion: args.kubernetesVersion, tags };
+    const networking = createNetworkingAddons(name, addonArgs, parent);
+
+    const nodeCommon = {
+      clusterName: control.cluster.name,
+      namePrefix,
+      subnetIds: args.privateSubnetIds,
+      kmsKeyArn: args.kmsKeyArn,
+      clusterSecurityGroupId: control.clusterSecurityGroupId,
+      tags,
+    };
+    const nodesAfter = [networking.vpcCni, networking.kubeProxy];
+    this.systemNodeGroup = createSystemNodeGroup(
+      name,
+      { ...nodeCommon, sizing: args.sizing.systemNodes, imdsHopLimit: imdsHopLimit.system },
+      parent,
+      nodesAfter,
+    );
+    this.gpuNodeGroups = createGpuNodeGroups(
+      name,
+      {
+        ...nodeCommon,
+        sizing: args.sizing.gpu,
+        gpuType: args.gpuType,
+        gpuNodesSecurityGroupId: args.securityGroupIds.gpuNodes,
+        imdsHopLimit: imdsHopLimit.gpu,
+      },
+      parent,
+      nodesAfter,
+    );
+    createAutoscalerTags(
+      name,
+      { clusterName, groups: this.gpuNodeGroups, instanceTypes: args.sizing.gpu.instanceTypes[args.gpuType] },
+      parent,
+    );
+    const coredns = createCoreDnsAddon(name, addonArgs, parent, [this.systemNodeGroup]);
+
+    // Kubernetes objects wait for a node to run on and for DNS.
+    this.kubernetesProvider = createKubernetesProvider(name, { cluster: control.cluster, region: args.region }, parent);
+    const irsa = { oidcProviderArn: control.oidcProvider.arn, oidcIssuer: control.oidcIssuer, tags };
+    this.addons = createAddons(
+      name,
+      {
+        ...irsa,
+        clusterName,
+        region: args.region,
+        accountId: args.accountId,
+        vpcId: args.vpcId,
+        kubernetesVersion: args.kubernetesVersion,
+        kmsKeyArn: args.kmsKeyArn,
+        logRetentionDays: args.logRetentionDays,
+        metricsNamespace,
+        metricsLogGroupName: `/${args.identity.project}/${args.identity.stack}/inference-metrics`,
+        tritonNamespace: NAMESPACES.triton,
+        jobQueueArns: jobQueues.map((q) => q.arn),
+        nodeGroupNamePrefix: namePrefix,
+      },
+      parent,
+      this.kubernetesProvider,
+      [this.systemNodeGroup, coredns],
+    );
+    this.triton = createTriton(
+      name,
+      {
+        ...irsa,
+        clusterName,
+        region: args.region,
+        image: args.tritonImage,
+        sizing: args.sizing.triton,
+        modelBucketName: args.modelBucketName,
+        modelRepositoryPrefix: args.modelRepositoryPrefix,
+        modelReadStatements: args.modelReadStatements,
+        loadBalancerSecurityGroupId: args.securityGroupIds.tritonLoadBalancer,
+        clientCidrs: args.tritonClientCidrs,
+        metricsNamespace,
+        wakeQueues: jobQueues.map(({ url, backlogPerReplica }) => ({ url, backlogPerReplica })),
+      },
+      parent,
+      this.kubernetesProvider,
+      // The Service needs the LB controller's webhook, the ScaledObject KEDA's CRDs.
+      [this.addons.loadBalancerController, this.addons.keda, this.addons.devicePlugin],
+    );
+
+    this.clusterName = control.cluster.name;
+    this.oidcProviderArn = control.oidcProvider.arn;
+    this.tritonHttpUrl = this.triton.httpUrl;
+    this.tritonGrpcUrl = this.triton.grpcUrl;
+    this.metricsNamespace = metricsNamespace;
+    this.metricNames = INFERENCE_METRICS;
+    this.metricDimensions = { [METRICS_DIMENSION]: this.clusterName };
+    this.registerOutputs({
+      clusterName: this.clusterName,
+      oidcProviderArn: this.oidcProviderArn,
+      tritonHttpUrl: this.tritonHttpUrl,
+      tritonGrpcUrl: this.tritonGrpcUrl,
+      metricsNamespace: this.metricsNamespace,
+      metricNames: this.metricNames,
+      metricDimensions: this.metricDimensions,
+    });
+  }
+}

@@ -1,0 +1,298 @@
+/**
+ * Managed node groups: a small system group for the add-ons, and the GPU group(s) Triton runs on,
+ * each with a launch template (IMDSv2, encrypted gp3 root volume), plus the ASG tags the cluster
+ * autoscaler needs to scale GPU groups from zero.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { serviceTrustPolicy } from "../iam";
+import type { CapacityType, GpuSizing, GpuType, NodeGroupSizing } from "../../src/tiers";
+import {
+  GPU_NODE_LABEL,
+  GPU_POOL_LABEL,
+  GPU_RESOURCE,
+  GPU_TAINT,
+  GPUS_PER_INSTANCE_SIZE,
+  NODE_MANAGED_POLICIES,
+  SYSTEM_NODE_LABEL,
+} from "./constants";
+
+/** The GPU pools: `primary` always exists; `fallback` is the on-demand pool behind a spot primary. */
+export type GpuPool = "primary" | "fallback";
+
+export interface GpuNodeGroup {
+  pool: GpuPool;
+  capacityType: CapacityType;
+  nodeGroup: aws.eks.NodeGroup;
+  /** Name of the node group's Auto Scaling group (what the autoscaler's tags attach to). */
+  autoscalingGroupName: pulumi.Output<string>;
+}
+
+/** Graviton instance families carry a `g` after the generation digit (t4g, m7g, c7gn, r8g). */
+export function isGraviton(instanceType: string): boolean {
+  return /^[a-z]+\d+g[a-z]*\./.test(instanceType);
+}
+
+/** AL2023 AMI type for the system nodes; refuses a mix of architectures, which one node group cannot run. */
+export function systemAmiType(instanceTypes: string[]): "AL2023_ARM_64_STANDARD" | "AL2023_x86_64_STANDARD" {
+  const arm = instanceTypes.filter(isGraviton);
+  if (arm.length > 0 && arm.length < instanceTypes.length) {
+    throw new Error(
+      `\`systemNodes.instanceTypes\` mixes Graviton and x86 types (${instanceTypes.join(", ")}); one node group runs one architecture`,
+    );
+  }
+  return arm.length > 0 ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD";
+}
+
+/** GPUs per node of a GPU node group; refuses instance types with different GPU counts in one group. */
+export function gpusPerNode(instanceTypes: string[]): number {
+  const counts = instanceTypes.map((t) => {
+    const count = GPUS_PER_INSTANCE_SIZE[t.split(".")[1] ?? ""];
+    if (count === undefined) throw new Error(`\`gpu.instanceTypes\`: unknown GPU count for ${t} (GPUS_PER_INSTANCE_SIZE)`);
+    return count;
+  });
+  if (new Set(counts).size > 1) {
+    throw new Error(
+      `\`gpu.instanceTypes\` (${instanceTypes.join(", ")}) have different GPU counts; the autoscaler's node template needs one`,
+    );
+  }
+  return counts[0];
+}
+
+/** A node IAM role with the three AWS managed policies every EKS node needs (see NODE_MANAGED_POLICIES). */
+export function createNodeRole(name: string, role: string, tags: Record<string, string>, parent: pulumi.Resource): aws.iam.Role {
+  const nodeRole = new aws.iam.Role(
+    `${name}-${role}-node-role`,
+    { assumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com"), tags },
+    { parent },
+  );
+  for (const [key, policyArn] of Object.entries(NODE_MANAGED_POLICIES)) {
+    new aws.iam.RolePolicyAttachment(`${name}-${role}-node-${key}`, { role: nodeRole.name, policyArn }, { parent });
+  }
+  return nodeRole;
+}
+
+export interface LaunchTemplateArgs {
+  diskGiB: number;
+  kmsKeyArn: pulumi.Input<string>;
+  securityGroupIds: pulumi.Input<string>[];
+  /** IMDS hop limit: 1 keeps pods (one hop further) away from the node role's credentials. */
+  imdsHopLimit: number;
+  tags: Record<string, string>;
+}
+
+/**
+ * No AMI is set: EKS picks the node group's `amiType` and keeps its own bootstrap user data.
+ * Listing security groups here replaces the ones EKS would attach, so the cluster security group
+ * (control plane ↔ node traffic) is passed explicitly with the role's own group.
+ */
+export function createLaunchTemplate(
+  name: string,
+  role: string,
+  args: LaunchTemplateArgs,
+  parent: pulumi.Resource,
+): aws.ec2.LaunchTemplate {
+  return new aws.ec2.LaunchTemplate(
+    `${name}-${role}-lt`,
+    {
+      description: `EKS ${role} nodes`,
+      updateDefaultVersion: true,
+      vpcSecurityGroupIds: args.securityGroupIds,
+      metadataOptions: {
+        httpEndpoint: "enabled",
+        httpTokens: "required",
+        httpPutResponseHopLimit: args.imdsHopLimit,
+      },
+      blockDeviceMappings: [
+        {
+          deviceName: "/dev/xvda",
+          ebs: {
+            volumeSize: args.diskGiB,
+            volumeType: "gp3",
+            encrypted: "true",
+            kmsKeyId: args.kmsKeyArn,
+            deleteOnTermination: "true",
+          },
+        },
+      ],
+      tagSpecifications: [
+        { resourceType: "instance", tags: { ...args.tags, Name: `${name}-${role}` } },
+        { resourceType: "volume", tags: args.tags },
+      ],
+      tags: args.tags,
+    },
+    { parent },
+  );
+}
+
+export interface NodeGroupCommonArgs {
+  clusterName: pulumi.Input<string>;
+  /** Prefix of node-group names (`<project>-<stack>-`); see {@link createSystemNodeGroup}. */
+  namePrefix: string;
+  subnetIds: pulumi.Input<string[]>;
+  kmsKeyArn: pulumi.Input<string>;
+  clusterSecurityGroupId: pulumi.Input<string>;
+  tags: Record<string, string>;
+}
+
+/**
+ * The node group names use `nodeGroupNamePrefix`: instance types, AMI type and capacity type force
+ * a node-group replacement, and a fixed name would collide with Pulumi's create-before-delete. A
+ * prefix lets the new group come up (and pods move) before the old one goes; the cluster is untouched.
+ */
+export function createSystemNodeGroup(
+  name: string,
+  args: NodeGroupCommonArgs & { sizing: NodeGroupSizing; imdsHopLimit: number },
+  parent: pulumi.Resource,
+  dependsOn: pulumi.Resource[],
+): aws.eks.NodeGroup {
+  const role = createNodeRole(name, "system", args.tags, parent);
+  const launchTemplate = createLaunchTemplate(
+    name,
+    "system",
+    {
+      diskGiB: args.sizing.diskGiB,
+      kmsKeyArn: args.kmsKeyArn,
+      securityGroupIds: [args.clusterSecurityGroupId],
+      imdsHopLimit: args.imdsHopLimit,
+      tags: args.tags,
+    },
+    parent,
+  );
+  return new aws.eks.NodeGroup(
+    `${name}-system`,
+    {
+      clusterName: args.clusterName,
+      nodeGroupNamePrefix: `${args.namePrefix}system-`,
+      nodeRoleArn: role.arn,
+      subnetIds: args.subnetIds,
+      amiType: systemAmiType(args.sizing.instanceTypes),
+      instanceTypes: args.sizing.instanceTypes,
+      capacityType: args.sizing.capacityType,
+      scalingConfig: {
+        minSize: args.sizing.minNodes,
+        maxSize: args.sizing.maxNodes,
+        desiredSize: args.sizing.desiredNodes,
+      },
+      labels: { [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value },
+      launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
+      updateConfig: { maxUnavailable: 1 },
+      tags: args.tags,
+    },
+    // The cluster autoscaler owns the desired size once the group exists; re-applying the table's
+    // value on every `up` would undo its decisions (and kill busy nodes).
+    { parent, dependsOn, ignoreChanges: ["scalingConfig.desiredSize"] },
+  );
+}
+
+/**
+ * The GPU node group(s). Spot primaries get an on-demand `fallback` group (min 0) when
+ * `gpu.onDemandFallback` is set; the autoscaler's priority expander tries the primary first.
+ */
+export function createGpuNodeGroups(
+  name: string,
+  args: NodeGroupCommonArgs & {
+    sizing: GpuSizing;
+    gpuType: GpuType;
+    gpuNodesSecurityGroupId: pulumi.Input<string>;
+    imdsHopLimit: number;
+  },
+  parent: pulumi.Resource,
+  dependsOn: pulumi.Resource[],
+): GpuNodeGroup[] {
+  const instanceTypes = args.sizing.instanceTypes[args.gpuType];
+  gpusPerNode(instanceTypes);
+  const role = createNodeRole(name, "gpu", args.tags, parent);
+  const launchTemplate = createLaunchTemplate(
+    name,
+    "gpu",
+    {
+      diskGiB: args.sizing.diskGiB,
+      kmsKeyArn: args.kmsKeyArn,
+      securityGroupIds: [args.gpuNodesSecurityGroupId, args.clusterSecurityGroupId],
+      imdsHopLimit: args.imdsHopLimit,
+      tags: args.tags,
+    },
+    parent,
+  );
+  const pools: { pool: GpuPool; capacityType: CapacityType; minNodes: number }[] = [
+    { pool: "primary", capacityType: args.sizing.capacityType, minNodes: args.sizing.minNodes },
+  ];
+  if (args.sizing.onDemandFallback && args.sizing.capacityType === "SPOT") {
+    pools.push({ pool: "fallback", capacityType: "ON_DEMAND", minNodes: 0 });
+  }
+  return pools.map(({ pool, capacityType, minNodes }) => {
+    const nodeGroup = new aws.eks.NodeGroup(
+      `${name}-gpu-${pool}`,
+      {
+        clusterName: args.clusterName,
+        nodeGroupNamePrefix: `${args.namePrefix}gpu-${pool}-`,
+        nodeRoleArn: role.arn,
+        subnetIds: args.subnetIds,
+        amiType: "AL2023_x86_64_NVIDIA",
+        instanceTypes,
+        capacityType,
+        scalingConfig: { minSize: minNodes, maxSize: args.sizing.maxNodes, desiredSize: minNodes },
+        labels: { [GPU_NODE_LABEL.key]: GPU_NODE_LABEL.value, [GPU_POOL_LABEL]: pool },
+        taints: [{ key: GPU_TAINT.key, value: GPU_TAINT.value, effect: "NO_SCHEDULE" }],
+        launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
+        updateConfig: { maxUnavailable: 1 },
+        tags: args.tags,
+      },
+      // desired = min at creation; afterwards the cluster autoscaler moves it with demand (see the
+      // system group), so Pulumi must not reset it on the next `up`.
+      { parent, dependsOn, ignoreChanges: ["scalingConfig.desiredSize"] },
+    );
+    return {
+      pool,
+      capacityType,
+      nodeGroup,
+      autoscalingGroupName: nodeGroup.resources.apply((r) => r[0].autoscalingGroups![0].name!),
+    };
+  });
+}
+
+/**
+ * ASG tags for scale-from-zero: with no node running, the autoscaler only knows what a new node
+ * would look like from these `node-template` tags (labels, taint, GPU capacity), plus the
+ * auto-discovery tags.
+ */
+export function autoscalerTagsFor(clusterName: string, pool: GpuPool, gpus: number): Record<string, string> {
+  const template = "k8s.io/cluster-autoscaler/node-template";
+  return {
+    "k8s.io/cluster-autoscaler/enabled": "true",
+    [`k8s.io/cluster-autoscaler/${clusterName}`]: "owned",
+    [`${template}/label/${GPU_NODE_LABEL.key}`]: GPU_NODE_LABEL.value,
+    [`${template}/label/${GPU_POOL_LABEL}`]: pool,
+    [`${template}/taint/${GPU_TAINT.key}`]: `${GPU_TAINT.value}:${GPU_TAINT.effect}`,
+    [`${template}/resources/${GPU_RESOURCE}`]: String(gpus),
+  };
+}
+
+/** A short, cluster-name-free role for a tag's logical name. */
+function tagRole(key: string): string {
+  if (/^k8s\.io\/cluster-autoscaler\/(?!enabled$|node-template\/)/.test(key)) return "owner";
+  return key.replace(/^k8s\.io\/cluster-autoscaler\//, "").replace(/[^a-zA-Z0-9-]+/g, "-");
+}
+
+export function createAutoscalerTags(
+  name: string,
+  args: { clusterName: string; groups: GpuNodeGroup[]; instanceTypes: string[] },
+  parent: pulumi.Resource,
+): aws.autoscaling.Tag[] {
+  const gpus = gpusPerNode(args.instanceTypes);
+  return args.groups.flatMap((group) =>
+    Object.entries(autoscalerTagsFor(args.clusterName, group.pool, gpus)).map(
+      ([key, value]) =>
+        new aws.autoscaling.Tag(
+          `${name}-gpu-${group.pool}-asg-tag-${tagRole(key)}`,
+          {
+            autoscalingGroupName: group.autoscalingGroupName,
+            // The tags describe the group for the autoscaler; instances don't need them.
+            tag: { key, value, propagateAtLaunch: false },
+          },
+          { parent },
+        ),
+    ),
+  );
+}

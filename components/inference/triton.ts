@@ -1,0 +1,349 @@
+/**
+ * Triton Inference Server: namespace, IRSA service account (read-only on the model prefix),
+ * Deployment, internal NLB Service, PodDisruptionBudget, NetworkPolicy and the KEDA ScaledObject
+ * that scales it (to zero where the tier allows).
+ */
+import type * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { PORTS } from "../../src/constants";
+import type { TritonSizing } from "../../src/tiers";
+import type { PolicyStatement } from "../iam";
+import { createIrsaRole, GPU_SCHEDULING, type IrsaContext } from "./addons";
+import {
+  GPU_RESOURCE,
+  KEDA_POLLING_INTERVAL_SECONDS,
+  METRICS_COLLECTION_SECONDS,
+  METRICS_PERIOD_SECONDS,
+  NAMESPACES,
+  TRITON_TIMINGS,
+  TRITON_USER_ID,
+} from "./constants";
+import { INFERENCE_METRICS, METRICS_DIMENSION, queueTimeExpression } from "./metrics";
+
+/** A job queue whose backlog means Triton is about to be needed. */
+export interface WakeQueue {
+  url: pulumi.Input<string>;
+  /** Visible messages per Triton replica (KEDA target); any message at all wakes Triton from zero. */
+  backlogPerReplica: number;
+}
+
+export interface TritonArgs extends IrsaContext {
+  clusterName: string;
+  region: string;
+  image: string;
+  sizing: TritonSizing;
+  modelBucketName: pulumi.Input<string>;
+  modelRepositoryPrefix: string;
+  modelReadStatements: pulumi.Input<PolicyStatement[]>;
+  /** The network's `tritonLoadBalancer` security group, attached to the NLB. */
+  loadBalancerSecurityGroupId: pulumi.Input<string>;
+  /** CIDRs allowed to reach 8000/8001 (the NLB with ip targets forwards from its private addresses). */
+  clientCidrs: pulumi.Input<string[]>;
+  metricsNamespace: string;
+  wakeQueues: WakeQueue[];
+}
+
+export interface Triton {
+  namespace: k8s.core.v1.Namespace;
+  role: aws.iam.Role;
+  serviceAccount: k8s.core.v1.ServiceAccount;
+  deployment: k8s.apps.v1.Deployment;
+  service: k8s.core.v1.Service;
+  podDisruptionBudget?: k8s.policy.v1.PodDisruptionBudget;
+  networkPolicy: k8s.networking.v1.NetworkPolicy;
+  triggerAuthentication: k8s.apiextensions.CustomResource;
+  scaledObject: k8s.apiextensions.CustomResource;
+  /** `http://<internal NLB>:8000`. */
+  httpUrl: pulumi.Output<string>;
+  /** `<internal NLB>:8001` (gRPC clients take host:port, no scheme). */
+  grpcUrl: pulumi.Output<string>;
+}
+
+const APP_LABELS = { "app.kubernetes.io/name": "triton", "app.kubernetes.io/component": "inference" };
+const SERVICE_ACCOUNT = "triton";
+
+/** The Triton command line: S3 repository polled for new model versions, fixed ports. */
+export function tritonArgs(bucket: string, prefix: string): string[] {
+  return [
+    "tritonserver",
+    `--model-repository=s3://${bucket}/${prefix}`,
+    "--model-control-mode=poll",
+    `--repository-poll-secs=${TRITON_TIMINGS.repositoryPollSeconds}`,
+    `--http-port=${PORTS.tritonHttp}`,
+    `--grpc-port=${PORTS.tritonGrpc}`,
+    `--metrics-port=${PORTS.tritonMetrics}`,
+    "--allow-metrics=true",
+    "--allow-gpu-metrics=true",
+    // One bad model must not keep the others from serving.
+    "--exit-on-error=false",
+    "--strict-readiness=true",
+  ];
+}
+
+export function createTriton(
+  name: string,
+  args: TritonArgs,
+  parent: pulumi.Resource,
+  provider: k8s.Provider,
+  dependsOn: pulumi.Resource[],
+): Triton {
+  const opts = { parent, provider };
+  const ns = NAMESPACES.triton;
+  const metadata = (role: string) => ({ name: role, namespace: ns, labels: APP_LABELS });
+
+  const namespace = new k8s.core.v1.Namespace(`${name}-triton-ns`, { metadata: { name: ns } }, { ...opts, dependsOn });
+  const nsOpts = { ...opts, dependsOn: [namespace] };
+
+  const role = createIrsaRole(
+    name,
+    "triton",
+    { ...args, namespace: ns, serviceAccount: SERVICE_ACCOUNT, statements: args.modelReadStatements },
+    parent,
+  );
+  const serviceAccount = new k8s.core.v1.ServiceAccount(
+    `${name}-triton-sa`,
+    {
+      metadata: { ...metadata(SERVICE_ACCOUNT), annotations: { "eks.amazonaws.com/role-arn": role.arn } },
+      // Triton needs no Kubernetes API access: keep the API token out of the pod.
+      automountServiceAccountToken: false,
+    },
+    nsOpts,
+  );
+
+  const httpGet = (path: string) => ({ httpGet: { path, port: "http" } });
+  const deployment = new k8s.apps.v1.Deployment(
+    `${name}-triton`,
+    {
+      metadata: {
+        ...metadata("triton"),
+        annotations: { "pulumi.com/timeoutSeconds": String(TRITON_TIMINGS.rolloutTimeoutSeconds) },
+      },
+      spec: {
+        // KEDA owns the replica count from here on (ignoreChanges below); this is only the start.
+        replicas: args.sizing.minReplicas,
+        selector: { matchLabels: APP_LABELS },
+        // Surge first: a replica is a whole GPU node, so never take one away before its successor serves.
+        strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+        template: {
+          metadata: { labels: APP_LABELS },
+          spec: {
+            serviceAccountName: SERVICE_ACCOUNT,
+            // IRSA mounts its own projected web-identity token; the Kubernetes API token is not needed.
+            automountServiceAccountToken: false,
+            terminationGracePeriodSeconds: TRITON_TIMINGS.terminationGracePeriodSeconds,
+            ...GPU_SCHEDULING,
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: TRITON_USER_ID,
+              runAsGroup: TRITON_USER_ID,
+              fsGroup: TRITON_USER_ID,
+              seccompProfile: { type: "RuntimeDefault" },
+            },
+            containers: [
+              {
+                name: "triton",
+                image: args.image,
+                args: pulumi.output(args.modelBucketName).apply((b) => tritonArgs(b, args.modelRepositoryPrefix)),
+                env: [
+                  { name: "AWS_REGION", value: args.region },
+                  { name: "AWS_DEFAULT_REGION", value: args.region },
+                  // S3 models are downloaded to TMPDIR before loading: the writable scratch volume.
+                  { name: "TMPDIR", value: "/tmp" },
+                  { name: "HOME", value: "/home/triton-server" },
+                ],
+                ports: [
+                  { name: "http", containerPort: PORTS.tritonHttp, protocol: "TCP" },
+                  { name: "grpc", containerPort: PORTS.tritonGrpc, protocol: "TCP" },
+                  { name: "metrics", containerPort: PORTS.tritonMetrics, protocol: "TCP" },
+                ],
+                resources: {
+                  requests: { cpu: args.sizing.cpuRequest, memory: args.sizing.memoryRequest, [GPU_RESOURCE]: "1" },
+                  limits: { cpu: args.sizing.cpuLimit, memory: args.sizing.memoryLimit, [GPU_RESOURCE]: "1" },
+                },
+                startupProbe: { ...httpGet("/v2/health/live"), ...TRITON_TIMINGS.startupProbe },
+                livenessProbe: { ...httpGet("/v2/health/live"), ...TRITON_TIMINGS.livenessProbe },
+                readinessProbe: { ...httpGet("/v2/health/ready"), ...TRITON_TIMINGS.readinessProbe },
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: true,
+                  privileged: false,
+                  capabilities: { drop: ["ALL"] },
+                },
+                volumeMounts: [
+                  { name: "dshm", mountPath: "/dev/shm" },
+                  { name: "tmp", mountPath: "/tmp" },
+                  { name: "model-cache", mountPath: "/home/triton-server" },
+                ],
+              },
+            ],
+            volumes: [
+              // Docker's 64 MB /dev/shm is too small for the python backend and DALI.
+              { name: "dshm", emptyDir: { medium: "Memory", sizeLimit: args.sizing.shmSize } },
+              { name: "tmp", emptyDir: {} },
+              { name: "model-cache", emptyDir: {} },
+            ],
+          },
+        },
+      },
+    },
+    { ...nsOpts, dependsOn: [namespace, serviceAccount], ignoreChanges: ["spec.replicas"] },
+  );
+
+  const service = new k8s.core.v1.Service(
+    `${name}-triton-svc`,
+    {
+      metadata: {
+        ...metadata("triton"),
+        // Internal NLB through the AWS Load Balancer Controller: ip targets (pods directly, no
+        // NodePort hop), the network's Triton LB security group; the network already allows
+        // that group to reach the GPU nodes, so the controller must not add rules of its own.
+        annotations: pulumi.output(args.loadBalancerSecurityGroupId).apply((sg) => ({
+          "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+          "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+          "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
+          "service.beta.kubernetes.io/aws-load-balancer-security-groups": sg,
+          "service.beta.kubernetes.io/aws-load-balancer-manage-backend-security-group-rules": "false",
+          "service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol": "http",
+          "service.beta.kubernetes.io/aws-load-balancer-healthcheck-path": "/v2/health/ready",
+          "service.beta.kubernetes.io/aws-load-balancer-healthcheck-port": String(PORTS.tritonHttp),
+          "service.beta.kubernetes.io/aws-load-balancer-attributes": "load_balancing.cross_zone.enabled=true",
+        })),
+      },
+      spec: {
+        type: "LoadBalancer",
+        loadBalancerClass: "service.k8s.aws/nlb",
+        selector: APP_LABELS,
+        ports: [
+          { name: "http", port: PORTS.tritonHttp, targetPort: "http", protocol: "TCP" },
+          { name: "grpc", port: PORTS.tritonGrpc, targetPort: "grpc", protocol: "TCP" },
+        ],
+      },
+    },
+    nsOpts,
+  );
+
+  // A PDB only means something when a second replica can exist; with one it would block node drains forever.
+  const podDisruptionBudget =
+    args.sizing.maxReplicas > 1
+      ? new k8s.policy.v1.PodDisruptionBudget(
+          `${name}-triton-pdb`,
+          { metadata: metadata("triton"), spec: { maxUnavailable: 1, selector: { matchLabels: APP_LABELS } } },
+          nsOpts,
+        )
+      : undefined;
+
+  const networkPolicy = new k8s.networking.v1.NetworkPolicy(
+    `${name}-triton-netpol`,
+    {
+      metadata: metadata("triton"),
+      spec: {
+        podSelector: { matchLabels: APP_LABELS },
+        policyTypes: ["Ingress"],
+        ingress: [
+          {
+            // The gateway and workers come through the internal NLB (ip targets), whose addresses
+            // are in the VPC's private subnets.
+            from: pulumi.output(args.clientCidrs).apply((cidrs) => cidrs.map((cidr) => ({ ipBlock: { cidr } }))),
+            ports: [
+              { port: PORTS.tritonHttp, protocol: "TCP" },
+              { port: PORTS.tritonGrpc, protocol: "TCP" },
+            ],
+          },
+          {
+            from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": NAMESPACES.monitoring } } }],
+            ports: [{ port: PORTS.tritonMetrics, protocol: "TCP" }],
+          },
+        ],
+      },
+    },
+    nsOpts,
+  );
+
+  // KEDA's operator uses its own IRSA role (set on its service account by the chart).
+  const triggerAuthentication = new k8s.apiextensions.CustomResource(
+    `${name}-triton-keda-auth`,
+    {
+      apiVersion: "keda.sh/v1alpha1",
+      kind: "TriggerAuthentication",
+      metadata: metadata("triton-aws"),
+      spec: { podIdentity: { provider: "aws", identityOwner: "keda" } },
+    },
+    nsOpts,
+  );
+
+  const authenticationRef = { name: "triton-aws" };
+  const cloudWatch = (metadataFields: Record<string, string>) => ({
+    type: "aws-cloudwatch",
+    // The metric is already an average per request / per GPU: compare it to the target as is,
+    // not divided by the replica count.
+    metricType: "Value",
+    authenticationRef,
+    metadata: {
+      awsRegion: args.region,
+      metricCollectionTime: String(METRICS_COLLECTION_SECONDS),
+      metricStatPeriod: String(METRICS_PERIOD_SECONDS),
+      // No data (no traffic, or no replica running) reads as 0, i.e. "no demand".
+      minMetricValue: "0",
+      ...metadataFields,
+    },
+  });
+  const scaledObject = new k8s.apiextensions.CustomResource(
+    `${name}-triton-scaler`,
+    {
+      apiVersion: "keda.sh/v1alpha1",
+      kind: "ScaledObject",
+      metadata: metadata("triton"),
+      spec: {
+        scaleTargetRef: { name: "triton" },
+        minReplicaCount: args.sizing.minReplicas,
+        maxReplicaCount: args.sizing.maxReplicas,
+        cooldownPeriod: args.sizing.cooldownSeconds,
+        pollingInterval: KEDA_POLLING_INTERVAL_SECONDS,
+        triggers: pulumi.all(args.wakeQueues.map((q) => q.url)).apply((urls) => [
+          cloudWatch({
+            namespace: args.metricsNamespace,
+            expression: queueTimeExpression(args.metricsNamespace, args.clusterName, METRICS_PERIOD_SECONDS),
+            targetMetricValue: String(args.sizing.queueTimeTargetUs),
+          }),
+          cloudWatch({
+            namespace: args.metricsNamespace,
+            metricName: INFERENCE_METRICS.gpuUtilisation,
+            dimensionName: METRICS_DIMENSION,
+            dimensionValue: args.clusterName,
+            metricStat: "Average",
+            targetMetricValue: String(args.sizing.gpuUtilisationTargetPercent),
+          }),
+          // Wake from zero: a job waiting in a queue means a worker is about to call Triton, and
+          // Triton's own metrics cannot wake it (no replica, no metrics).
+          ...urls.map((url, i) => ({
+            type: "aws-sqs-queue",
+            authenticationRef,
+            metadata: {
+              queueURL: url,
+              awsRegion: args.region,
+              queueLength: String(args.wakeQueues[i].backlogPerReplica),
+              activationQueueLength: "0",
+            },
+          })),
+        ]),
+      },
+    },
+    { ...nsOpts, dependsOn: [namespace, deployment, triggerAuthentication] },
+  );
+
+  const hostname = service.status.loadBalancer.ingress[0].hostname;
+  return {
+    namespace,
+    role,
+    serviceAccount,
+    deployment,
+    service,
+    podDisruptionBudget,
+    networkPolicy,
+    triggerAuthentication,
+    scaledObject,
+    httpUrl: pulumi.interpolate`http://${hostname}:${PORTS.tritonHttp}`,
+    grpcUrl: pulumi.interpolate`${hostname}:${PORTS.tritonGrpc}`,
+  };
+}
