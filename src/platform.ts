@@ -8,6 +8,15 @@ import * as pulumi from "@pulumi/pulumi";
 import type { StackIdentity } from "../components/component";
 import { Keys } from "../components/keys";
 import { Network } from "../components/network";
+import { Inference } from "../components/inference";
+import { Storage } from "../components/storage";
+import { Database } from "../components/database";
+import { Cache } from "../components/cache";
+import { JobQueues } from "../components/queues";
+import { FargateCluster } from "../components/fargate";
+import { Workers } from "../components/workers";
+import { Gateway } from "../components/gateway";
+import { Observability } from "../components/observability";
 import type { PlatformConfig } from "./config";
 
 /** Tags every AWS resource of the stack carries (through the provider's default tags). */
@@ -47,12 +56,244 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
     opts,
   );
 
+  // Data layer. Prod defers modifications (a tier switch's resize) to the maintenance window.
+  const applyDataChangesImmediately = config.environment !== "prod";
+  const storage = new Storage(
+    "storage",
+    {
+      identity,
+      region: config.region,
+      accountId: account.accountId,
+      sizing: sizing.storage,
+      safety: sizing.safety,
+      kmsKeyArn: keys.keyArn,
+      corsAllowedOrigins: config.corsAllowedOrigins,
+      accessLogRetentionDays: sizing.observability.logRetentionDays,
+    },
+    opts,
+  );
+  const database = new Database(
+    "database",
+    {
+      identity,
+      region: config.region,
+      accountId: account.accountId,
+      sizing: sizing.database,
+      safety: sizing.safety,
+      kmsKeyArn: keys.keyArn,
+      subnetIds: network.privateSubnetIds,
+      securityGroupId: network.securityGroups.database.id,
+      applyImmediately: applyDataChangesImmediately,
+    },
+    opts,
+  );
+  const cache = new Cache(
+    "cache",
+    {
+      identity,
+      region: config.region,
+      sizing: sizing.cache,
+      safety: sizing.safety,
+      kmsKeyArn: keys.keyArn,
+      subnetIds: network.privateSubnetIds,
+      securityGroupId: network.securityGroups.cache.id,
+      applyImmediately: applyDataChangesImmediately,
+    },
+    opts,
+  );
+
+  // Job queues before inference: Triton's KEDA wake-up trigger may watch them.
+  const queues = new JobQueues("queues", { identity, sizing: sizing.workers, kmsKeyArn: keys.keyArn }, opts);
+
+  // GPU inference: EKS, GPU node groups, Triton behind an internal NLB.
+  const inference = new Inference(
+    "inference",
+    {
+      identity,
+      region: config.region,
+      accountId: account.accountId,
+      kubernetesVersion: config.kubernetesVersion,
+      gpuType: config.gpuType,
+      sizing,
+      logRetentionDays: sizing.observability.logRetentionDays,
+      kmsKeyArn: keys.keyArn,
+      vpcId: network.vpcId,
+      privateSubnetIds: network.privateSubnetIds,
+      tritonClientCidrs: [network.vpcCidr],
+      securityGroupIds: {
+        gpuNodes: network.securityGroups.gpuNodes.id,
+        tritonLoadBalancer: network.securityGroups.tritonLoadBalancer.id,
+      },
+      publicAccessCidrs: config.eks.publicAccessCidrs,
+      adminRoleArn: config.eks.adminRoleArn,
+      tritonImage: config.images.triton,
+      modelBucketName: storage.bucketNames.models,
+      modelRepositoryPrefix: config.modelRepositoryPrefix,
+      modelReadStatements: storage.grant("read", "models", config.modelRepositoryPrefix),
+    },
+    opts,
+  );
+
+  // Services: one ECS cluster for the Celery workers and the API gateway.
+  const ecs = new FargateCluster(
+    "ecs",
+    {
+      identity,
+      containerInsights: sizing.safety.containerInsights,
+      kmsKeyArn: keys.keyArn,
+      externalImages: { gateway: config.images.gateway, worker: config.images.worker },
+      imageTag: config.images.appTag,
+      forceDeleteRepositories: sizing.safety.forceDestroyBuckets,
+    },
+    opts,
+  );
+  const serviceDependencies = {
+    region: config.region,
+    database: {
+      host: database.address,
+      readerHost: database.readerEndpoint,
+      port: database.port,
+      name: database.databaseName,
+      credentialsSecretArn: database.masterSecretArn,
+    },
+    cache: {
+      host: cache.primaryEndpoint,
+      port: cache.port,
+      authTokenSecretArn: cache.authSecretArn,
+      authTokenJsonKey: "authToken",
+    },
+    buckets: storage.bucketNames,
+    triton: { httpUrl: inference.tritonHttpUrl, grpcUrl: inference.tritonGrpcUrl },
+  };
+  const workers = new Workers(
+    "workers",
+    {
+      identity,
+      region: config.region,
+      accountId: account.accountId,
+      sizing: sizing.workers,
+      logRetentionDays: sizing.observability.logRetentionDays,
+      kmsKeyArn: keys.keyArn,
+      network: { privateSubnetIds: network.privateSubnetIds, securityGroupId: network.securityGroups.workers.id },
+      cluster: ecs,
+      image: ecs.images.worker,
+      queues,
+      dependencies: serviceDependencies,
+      taskPermissions: [
+        storage.grant("readWrite", "artifacts"),
+        storage.grant("read", "models"),
+        storage.grant("read", "datasets"),
+      ],
+    },
+    opts,
+  );
+  const gateway = new Gateway(
+    "gateway",
+    {
+      identity,
+      region: config.region,
+      accountId: account.accountId,
+      sizing: sizing.gateway,
+      safety: sizing.safety,
+      logRetentionDays: sizing.observability.logRetentionDays,
+      kmsKeyArn: keys.keyArn,
+      network: {
+        vpcId: network.vpcId,
+        publicSubnetIds: network.publicSubnetIds,
+        privateSubnetIds: network.privateSubnetIds,
+        loadBalancerSecurityGroupId: network.securityGroups.loadBalancer.id,
+        serviceSecurityGroupId: network.securityGroups.gateway.id,
+      },
+      cluster: ecs,
+      image: ecs.images.gateway,
+      tls: { certificateArn: config.certificateArn, domain: config.domain, hostedZoneId: config.hostedZoneId },
+      accessLogsBucket: storage.logsBucketName,
+      accessLogsPrefix: storage.albLogPrefix,
+      dependencies: serviceDependencies,
+      queueUrls: Object.fromEntries(Object.values(queues.byPriority).map((q) => [q.priority, q.url])),
+      taskPermissions: [queues.grantSend(), storage.grant("readWrite", "artifacts")],
+    },
+    opts,
+  );
+
+  // Last: it watches what the components above created (absent sections get no alarms).
+  const observability = new Observability(
+    "observability",
+    {
+      identity,
+      region: config.region,
+      accountId: account.accountId,
+      sizing: sizing.observability,
+      budgetUsd: sizing.budgetUsd,
+      kmsKeyArn: keys.keyArn,
+      alertEmail: config.alertEmail,
+      loadBalancer: { arnSuffix: gateway.loadBalancerArnSuffix, targetGroupArnSuffix: gateway.targetGroupArnSuffix },
+      services: [
+        { role: "gateway", serviceName: gateway.serviceName, clusterName: gateway.clusterName },
+        ...(Object.keys(workers.serviceNames) as (keyof typeof workers.serviceNames)[]).map((priority) => ({
+          role: `worker-${priority}` as const,
+          serviceName: workers.serviceNames[priority],
+          clusterName: workers.clusterName,
+        })),
+      ],
+      queues: Object.values(queues.byPriority).map((q) => ({ priority: q.priority, name: q.name, dlqName: q.dlqName })),
+      database: {
+        writerInstanceId: database.writerIdentifier,
+        replicaInstanceIds: database.replicas.map((r) => r.identifier),
+      },
+      cache: { replicationGroupId: cache.replicationGroupId, nodeCount: sizing.cache.nodes },
+      inference: {
+        clusterName: inference.clusterName,
+        metricsNamespace: inference.metricsNamespace,
+        metricNames: inference.metricNames,
+        nodeGroups: [
+          {
+            role: "system",
+            autoScalingGroupName: inference.systemNodeGroup.resources.apply((r) => r[0].autoscalingGroups[0].name),
+          },
+          ...inference.gpuNodeGroups.map((g) => ({ role: `gpu-${g.pool}`, autoScalingGroupName: g.autoscalingGroupName })),
+        ],
+      },
+    },
+    opts,
+  );
+
   return {
+    apiUrl: gateway.url,
+    loadBalancerDnsName: gateway.loadBalancerDnsName,
+    certificateValidationRecords: gateway.certificateValidationRecords,
+    ecsClusterName: ecs.clusterName,
+    imageRepositories: ecs.repositoryUrls,
+    jobQueueUrls: Object.fromEntries(Object.values(queues.byPriority).map((q) => [q.priority, q.url])),
+    deadLetterQueueUrls: Object.fromEntries(Object.values(queues.byPriority).map((q) => [q.priority, q.dlqUrl])),
+    workerServiceNames: workers.serviceNames,
+    alertTopicArn: observability.topicArn,
+    dashboardName: observability.dashboardName,
     environment: config.environment,
     tier: config.tier,
     region: config.region,
     vpcId: network.vpcId,
     privateSubnetIds: network.privateSubnetIds,
     kmsKeyArn: keys.keyArn,
+    clusterName: inference.clusterName,
+    tritonHttpUrl: inference.tritonHttpUrl,
+    tritonGrpcUrl: inference.tritonGrpcUrl,
+    modelsBucket: storage.bucketNames.models,
+    artifactsBucket: storage.bucketNames.artifacts,
+    datasetsBucket: storage.bucketNames.datasets,
+    bucketArns: storage.bucketArns,
+    ...(storage.logsBucketName ? { logsBucket: storage.logsBucketName } : {}),
+    databaseEndpoint: database.endpoint,
+    databaseAddress: database.address,
+    databaseReaderEndpoint: database.readerEndpoint,
+    databasePort: database.port,
+    databaseName: database.databaseName,
+    databaseMasterSecretArn: database.masterSecretArn,
+    databaseInstanceIdentifiers: database.instanceIdentifiers,
+    cachePrimaryEndpoint: cache.primaryEndpoint,
+    cacheReaderEndpoint: cache.readerEndpoint,
+    cachePort: cache.port,
+    cacheAuthSecretArn: cache.authSecretArn,
+    cacheReplicationGroupId: cache.replicationGroupId,
   };
 }

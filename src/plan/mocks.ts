@@ -59,7 +59,9 @@ const TYPE_OUTPUTS: Record<string, (name: string, inputs: Inputs) => State> = {
     arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:oidc-provider/oidc.eks.${MOCK_REGION}.amazonaws.com/id/${hex(name, 32).toUpperCase()}`,
   }),
   "aws:s3/bucket:Bucket": (name, inputs) => {
-    const bucket = (inputs.bucket as string | undefined) ?? `${name}-${hex(name, 7)}`;
+    const bucket =
+      (inputs.bucket as string | undefined) ??
+      (inputs.bucketPrefix !== undefined ? `${String(inputs.bucketPrefix)}${hex(name, 26)}` : `${name}-${hex(name, 7)}`);
     return {
       bucket,
       arn: `arn:aws:s3:::${bucket}`,
@@ -70,8 +72,23 @@ const TYPE_OUTPUTS: Record<string, (name: string, inputs: Inputs) => State> = {
   "aws:rds/instance:Instance": (name, inputs) => {
     const id = (inputs.identifier as string | undefined) ?? name;
     const address = `${id}.${hex(name, 12)}.${MOCK_REGION}.rds.amazonaws.com`;
-    return { address, endpoint: `${address}:5432`, port: inputs.port ?? 5432, arn: arn("rds", `db:${id}`), resourceId: `db-${hex(name, 26).toUpperCase()}`, identifier: id };
+    // RDS-managed master password (manageMasterUserPassword): the secret RDS creates and owns.
+    const masterUserSecrets = inputs.manageMasterUserPassword
+      ? [
+          {
+            secretArn: arn("secretsmanager", `secret:rds!db-${hex(`${name}-secret`, 8)}-${hex(name, 6)}`),
+            kmsKeyId: inputs.masterUserSecretKmsKeyId,
+            secretStatus: "active",
+          },
+        ]
+      : [];
+    return { address, endpoint: `${address}:5432`, port: inputs.port ?? 5432, arn: arn("rds", `db:${id}`), resourceId: `db-${hex(name, 26).toUpperCase()}`, identifier: id, masterUserSecrets };
   },
+  // Auto-named parameter groups: the engine derives `<logical name>-<7 hex>` at create time.
+  "aws:rds/parameterGroup:ParameterGroup": (name, inputs) => ({ name: (inputs.name as string | undefined) ?? `${name}-${hex(name, 7)}` }),
+  "aws:elasticache/parameterGroup:ParameterGroup": (name, inputs) => ({
+    name: (inputs.name as string | undefined) ?? `${name}-${hex(name, 7)}`,
+  }),
   "aws:elasticache/replicationGroup:ReplicationGroup": (name, inputs) => {
     const id = (inputs.replicationGroupId as string | undefined) ?? name;
     return {
@@ -115,6 +132,12 @@ const TYPE_OUTPUTS: Record<string, (name: string, inputs: Inputs) => State> = {
   "aws:eks/nodeGroup:NodeGroup": (name, inputs) => ({
     arn: arn("eks", `nodegroup/${String(inputs.clusterName ?? "cluster")}/${name}/${hex(name, 8)}`),
     resources: [{ autoscalingGroups: [{ name: `eks-${name}-${hex(name, 8)}` }] }],
+  }),
+  "aws:ec2/launchTemplate:LaunchTemplate": (name) => ({
+    id: `lt-${hex(name)}`,
+    arn: arn("ec2", `launch-template/lt-${hex(name)}`),
+    latestVersion: 1,
+    defaultVersion: 1,
   }),
   "aws:ecr/repository:Repository": (name, inputs) => {
     const repo = (inputs.name as string | undefined) ?? name;

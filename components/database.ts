@@ -1,0 +1,304 @@
+/**
+ * The platform's relational store: one RDS PostgreSQL writer on gp3 in the private subnets, TLS-only,
+ * encrypted with the stack key, its master password owned by RDS in Secrets Manager, IAM database
+ * authentication on, and read replicas where the tier asks for them.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { DEFAULTS, PORTS } from "../src/constants";
+import type { DatabaseSizing, SafetySizing } from "../src/tiers";
+import { physicalName, PlatformComponent, type StackIdentity } from "./component";
+import { type PolicyStatement, serviceTrustPolicy } from "./iam";
+
+/** AWS-managed policy that lets RDS publish enhanced-monitoring metrics to CloudWatch Logs. */
+const ENHANCED_MONITORING_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole";
+
+export interface DatabaseArgs {
+  /** Stack identity for names and tags. */
+  identity: StackIdentity;
+  /** AWS region (for the `rds-db:connect` ARN of IAM authentication grants). */
+  region: string;
+  /** Account that owns the database (for the `rds-db:connect` ARN and the monitoring role's trust). */
+  accountId: pulumi.Input<string>;
+  /** Instance class, storage, Multi-AZ, replicas, backups, monitoring, from the tier table. */
+  sizing: DatabaseSizing;
+  /** Deletion protection and final snapshot, from the tier table. */
+  safety: Pick<SafetySizing, "deletionProtection" | "finalSnapshot">;
+  /** The stack's KMS key: storage, master secret and Performance Insights. */
+  kmsKeyArn: pulumi.Input<string>;
+  /** Private subnets of the network (the subnet group spans them). */
+  subnetIds: pulumi.Input<string[]>;
+  /** The network's `database` security group (admits only the gateway and workers on 5432). */
+  securityGroupId: pulumi.Input<string>;
+  /**
+   * Apply modifications (a tier switch's instance class, storage) now instead of in the next
+   * maintenance window. Prod sets `false`: a resize of a Multi-AZ instance fails over, which is best
+   * done in the window.
+   * @default `false`
+   */
+  applyImmediately?: boolean;
+  /**
+   * Database created on the instance.
+   * @default `"platform"`
+   */
+  databaseName?: string;
+  /**
+   * Master user. Not `postgres` (FSBP RDS.25: a default admin name is the first one attackers try).
+   * @default `"platform_admin"`
+   */
+  masterUsername?: string;
+  /**
+   * PostgreSQL major version; auto minor upgrades pick the minor.
+   * @default `DEFAULTS.postgresVersion` (`"17"`)
+   */
+  engineVersion?: string;
+  /**
+   * Parameter group family; must match `engineVersion`.
+   * @default `DEFAULTS.postgresParameterFamily` (`"postgres17"`)
+   */
+  parameterFamily?: string;
+  /**
+   * Adjust the writer's arguments without forking this component.
+   * @example `{ instance: (args) => ({ ...args, backupWindow: "03:00-04:00" }) }`
+   */
+  transform?: { instance?: (args: aws.rds.InstanceArgs) => aws.rds.InstanceArgs };
+}
+
+/**
+ * RDS PostgreSQL with the security settings of FSBP RDS.2/3/5/8/9/10/13/17/25/38 and point-in-time
+ * recovery (automated backups, `sizing.backupRetentionDays`).
+ *
+ * ```ts
+ * const database = new Database("database", { identity, region, accountId, sizing: sizing.database,
+ *   safety: sizing.safety, kmsKeyArn: keys.keyArn, subnetIds: network.privateSubnetIds,
+ *   securityGroupId: network.securityGroups.database.id });
+ * const connect = database.grantConnect("app");
+ * ```
+ *
+ * **Cost** (us-east-1, on demand): db.t4g.micro $0.016/h (~$12/month), db.t4g.medium $0.065/h (~$47),
+ * db.m7g.large $0.168/h (~$123); Multi-AZ doubles the instance price; gp3 $0.115/GB-month; backups
+ * beyond the database's size $0.095/GB-month; each read replica is another instance. Performance
+ * Insights' 7-day retention is free; enhanced monitoring costs CloudWatch Logs ingestion.
+ */
+export class Database extends PlatformComponent {
+  /** The writer. */
+  public readonly instance: aws.rds.Instance;
+  /** Read replicas (as many as `sizing.readReplicas`). */
+  public readonly replicas: aws.rds.Instance[];
+  /** Writer endpoint `host:port`. */
+  public readonly endpoint: pulumi.Output<string>;
+  /** Writer host name. */
+  public readonly address: pulumi.Output<string>;
+  /** Host for read-only traffic: the first replica, or the writer when there is none. */
+  public readonly readerEndpoint: pulumi.Output<string>;
+  public readonly port: pulumi.Output<number>;
+  public readonly databaseName: pulumi.Output<string>;
+  public readonly masterUsername: pulumi.Output<string>;
+  /** ARN of the RDS-managed Secrets Manager secret holding the master credentials. */
+  public readonly masterSecretArn: pulumi.Output<string>;
+  /** Writer instance identifier (CloudWatch `DBInstanceIdentifier` dimension). */
+  public readonly writerIdentifier: pulumi.Output<string>;
+  /** Identifiers of the writer then every replica, for alarms. */
+  public readonly instanceIdentifiers: pulumi.Output<string[]>;
+  /** Identifiers of the replicas only (replica-lag alarms). */
+  public readonly replicaIdentifiers: pulumi.Output<string[]>;
+
+  private readonly region: string;
+  private readonly accountId: pulumi.Input<string>;
+  private readonly kmsKeyArn: pulumi.Input<string>;
+
+  constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("database", "Database", name, opts);
+    const applyImmediately = args.applyImmediately ?? false;
+    const databaseName = args.databaseName ?? "platform";
+    const masterUsername = args.masterUsername ?? "platform_admin";
+    const engineVersion = args.engineVersion ?? DEFAULTS.postgresVersion;
+    const parameterFamily = args.parameterFamily ?? DEFAULTS.postgresParameterFamily;
+    const { sizing, safety } = args;
+    const tags = args.identity.tags;
+    const parent = this;
+    this.region = args.region;
+    this.accountId = args.accountId;
+    this.kmsKeyArn = args.kmsKeyArn;
+
+    if (masterUsername === "postgres") {
+      throw new Error('Database: `masterUsername` must not be "postgres" (FSBP RDS.25); choose an application-specific name.');
+    }
+
+    const subnetGroup = createSubnetGroup();
+    const parameterGroup = createParameterGroup();
+    const monitoringRole = sizing.monitoringIntervalSeconds > 0 ? createMonitoringRole() : undefined;
+    this.instance = createWriter();
+    this.replicas = Array.from({ length: sizing.readReplicas }, (_, i) => createReplica(i + 1));
+
+    this.endpoint = this.instance.endpoint;
+    this.address = this.instance.address;
+    this.readerEndpoint = this.replicas.length > 0 ? this.replicas[0].address : this.instance.address;
+    this.port = this.instance.port;
+    this.databaseName = pulumi.output(databaseName);
+    this.masterUsername = pulumi.output(masterUsername);
+    this.masterSecretArn = this.instance.masterUserSecrets.apply((secrets) => secrets?.[0]?.secretArn ?? "");
+    this.writerIdentifier = this.instance.identifier;
+    this.replicaIdentifiers = pulumi.all(this.replicas.map((r) => r.identifier));
+    this.instanceIdentifiers = pulumi
+      .all([this.writerIdentifier, this.replicaIdentifiers])
+      .apply(([writer, replicas]) => [writer, ...replicas]);
+
+    this.registerOutputs({
+      endpoint: this.endpoint,
+      address: this.address,
+      readerEndpoint: this.readerEndpoint,
+      port: this.port,
+      databaseName: this.databaseName,
+      masterSecretArn: this.masterSecretArn,
+      writerIdentifier: this.writerIdentifier,
+      instanceIdentifiers: this.instanceIdentifiers,
+    });
+
+    function createSubnetGroup(): aws.rds.SubnetGroup {
+      return new aws.rds.SubnetGroup(
+        parent.childName("subnets"),
+        {
+          name: physicalName(args.identity, "db"),
+          description: `${args.identity.project}/${args.identity.stack} database, private subnets`,
+          subnetIds: args.subnetIds,
+          tags,
+        },
+        { parent },
+      );
+    }
+
+    /** Auto-named, so a future major upgrade (new family) can create the new group before dropping the old. */
+    function createParameterGroup(): aws.rds.ParameterGroup {
+      return new aws.rds.ParameterGroup(
+        parent.childName("parameters"),
+        {
+          family: parameterFamily,
+          description: "TLS only, slow-query logging",
+          parameters: [
+            { name: "rds.force_ssl", value: "1" },
+            { name: "log_min_duration_statement", value: String(sizing.slowQueryMs) },
+          ],
+          tags,
+        },
+        { parent },
+      );
+    }
+
+    function createMonitoringRole(): aws.iam.Role {
+      const role = new aws.iam.Role(
+        parent.childName("monitoring-role"),
+        { assumeRolePolicy: serviceTrustPolicy("monitoring.rds.amazonaws.com", args.accountId), tags },
+        { parent },
+      );
+      new aws.iam.RolePolicyAttachment(
+        parent.childName("monitoring-policy"),
+        { role: role.name, policyArn: ENHANCED_MONITORING_POLICY_ARN },
+        { parent },
+      );
+      return role;
+    }
+
+    /** Settings the writer and its replicas share. */
+    function commonArgs(): Partial<aws.rds.InstanceArgs> {
+      return {
+        instanceClass: sizing.instanceClass,
+        storageType: "gp3",
+        maxAllocatedStorage: sizing.maxAllocatedStorageGiB,
+        storageEncrypted: true,
+        kmsKeyId: args.kmsKeyArn,
+        vpcSecurityGroupIds: [args.securityGroupId],
+        parameterGroupName: parameterGroup.name,
+        publiclyAccessible: false,
+        iamDatabaseAuthenticationEnabled: true,
+        enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
+        performanceInsightsEnabled: sizing.performanceInsights,
+        performanceInsightsKmsKeyId: sizing.performanceInsights ? args.kmsKeyArn : undefined,
+        monitoringInterval: sizing.monitoringIntervalSeconds,
+        monitoringRoleArn: monitoringRole?.arn,
+        autoMinorVersionUpgrade: true,
+        copyTagsToSnapshot: true,
+        deletionProtection: safety.deletionProtection,
+        applyImmediately,
+        port: PORTS.postgres,
+        tags,
+      };
+    }
+
+    function createWriter(): aws.rds.Instance {
+      const instanceArgs: aws.rds.InstanceArgs = {
+        ...commonArgs(),
+        instanceClass: sizing.instanceClass,
+        identifier: physicalName(args.identity, "db"),
+        engine: "postgres",
+        engineVersion,
+        allocatedStorage: sizing.allocatedStorageGiB,
+        dbName: databaseName,
+        username: masterUsername,
+        // RDS generates the password, stores it in Secrets Manager under the stack key and can
+        // rotate it; it never passes through Pulumi state.
+        manageMasterUserPassword: true,
+        masterUserSecretKmsKeyId: args.kmsKeyArn,
+        dbSubnetGroupName: subnetGroup.name,
+        multiAz: sizing.multiAz,
+        backupRetentionPeriod: sizing.backupRetentionDays,
+        skipFinalSnapshot: !safety.finalSnapshot,
+        finalSnapshotIdentifier: safety.finalSnapshot ? physicalName(args.identity, "db-final") : undefined,
+        // Automated backups go with the instance unless kept: keep them wherever a final snapshot is wanted.
+        deleteAutomatedBackups: !safety.finalSnapshot,
+      };
+      return new aws.rds.Instance(
+        parent.childName("writer"),
+        args.transform?.instance ? args.transform.instance(instanceArgs) : instanceArgs,
+        { parent },
+      );
+    }
+
+    /**
+     * A same-region read replica: engine, version, credentials, database and subnet group come from
+     * the writer. Replicas keep no backups of their own and never take a final snapshot.
+     */
+    function createReplica(index: number): aws.rds.Instance {
+      return new aws.rds.Instance(
+        parent.childName(`replica-${index}`),
+        {
+          ...commonArgs(),
+          instanceClass: sizing.instanceClass,
+          identifier: physicalName(args.identity, `db-replica-${index}`),
+          replicateSourceDb: parent.instance.identifier,
+          multiAz: false,
+          backupRetentionPeriod: 0,
+          skipFinalSnapshot: true,
+        },
+        { parent },
+      );
+    }
+  }
+
+  /**
+   * Lets a role connect as `dbUser` with IAM database authentication (a 15-minute token instead of
+   * a password). The user must exist in PostgreSQL with `GRANT rds_iam TO <dbUser>`.
+   */
+  public grantConnect(dbUser: string): pulumi.Output<PolicyStatement[]> {
+    return pulumi.all([this.instance.resourceId, this.accountId]).apply(([resourceId, account]) => [
+      {
+        Sid: "ConnectWithIamAuth",
+        Action: "rds-db:connect",
+        Resource: `arn:aws:rds-db:${this.region}:${account}:dbuser:${resourceId}/${dbUser}`,
+      },
+    ]);
+  }
+
+  /** Lets a role (e.g. an ECS execution role injecting `secrets`) read the master credentials. */
+  public grantMasterSecretRead(): pulumi.Output<PolicyStatement[]> {
+    return pulumi.all([this.masterSecretArn, this.kmsKeyArn]).apply(([secretArn, keyArn]) => [
+      { Sid: "ReadDatabaseMasterSecret", Action: "secretsmanager:GetSecretValue", Resource: secretArn },
+      {
+        Sid: "DecryptDatabaseMasterSecret",
+        Action: "kms:Decrypt",
+        Resource: keyArn,
+        Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${this.region}.amazonaws.com` } },
+      },
+    ]);
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * The database for every shipped stack × tier: PostgreSQL on gp3 in the private subnets behind the
+ * database security group, TLS forced, encrypted with the stack key, RDS-managed master secret, IAM
+ * auth, backups and safety per the tier table, Multi-AZ in prod only, a read replica at 100k prod only.
+ */
+import { describe, expect, it } from "vitest";
+import { DEFAULTS, PORTS } from "../../src/constants";
+import { json, named, ofType, type RenderedGraph, type RenderedResource, rendered, single, stackTierMatrix } from "../support/graph";
+import { secretLeaks } from "../support/secrets";
+
+function instances(g: RenderedGraph): { writer: RenderedResource; replicas: RenderedResource[] } {
+  const all = ofType(g, "aws:rds/instance:Instance");
+  const writers = all.filter((r) => r.inputs.replicateSourceDb === undefined);
+  expect(writers).toHaveLength(1);
+  return { writer: writers[0], replicas: all.filter((r) => r.inputs.replicateSourceDb !== undefined) };
+}
+
+describe.each(stackTierMatrix())("database of $stack at $tier", ({ stack, tier }) => {
+  it("runs the pinned PostgreSQL major on gp3, sized by the tier table", async () => {
+    const g = await rendered(stack, tier);
+    const { writer } = instances(g);
+    const s = g.config.sizing.database;
+    expect(writer.inputs).toMatchObject({
+      engine: "postgres",
+      engineVersion: DEFAULTS.postgresVersion,
+      storageType: "gp3",
+      instanceClass: s.instanceClass,
+      allocatedStorage: s.allocatedStorageGiB,
+      maxAllocatedStorage: s.maxAllocatedStorageGiB,
+      port: PORTS.postgres,
+      identifier: `inference-platform-${stack}-db`,
+    });
+    expect(s.maxAllocatedStorageGiB).toBeGreaterThan(s.allocatedStorageGiB);
+    expect(writer.inputs.instanceClass).toBe({ "1k": "db.t4g.micro", "10k": "db.t4g.medium", "100k": "db.m7g.large" }[tier]);
+  });
+
+  it("lives in the private subnets behind the database security group, never public", async () => {
+    const g = await rendered(stack, tier);
+    const { writer } = instances(g);
+    const subnetGroup = single(g, "aws:rds/subnetGroup:SubnetGroup");
+    expect(subnetGroup.inputs.subnetIds).toEqual(g.outputs.privateSubnetIds);
+    expect(writer.inputs.dbSubnetGroupName).toBe(subnetGroup.inputs.name);
+    expect(writer.inputs.vpcSecurityGroupIds).toEqual([named(g, "network-database-sg").id]);
+    expect(writer.inputs.publiclyAccessible).toBe(false);
+  });
+
+  it("forces TLS and logs slow queries through its parameter group, exporting logs to CloudWatch", async () => {
+    const g = await rendered(stack, tier);
+    const { writer } = instances(g);
+    const params = single(g, "aws:rds/parameterGroup:ParameterGroup");
+    expect(params.inputs.family).toBe(DEFAULTS.postgresParameterFamily);
+    expect(params.inputs.parameters).toEqual(
+      expect.arrayContaining([
+        { name: "rds.force_ssl", value: "1" },
+        { name: "log_min_duration_statement", value: String(g.config.sizing.database.slowQueryMs) },
+      ]),
+    );
+    expect(writer.inputs.parameterGroupName).toMatch(/^database-parameters-[0-9a-f]{7}$/);
+    expect(writer.inputs.enabledCloudwatchLogsExports).toEqual(["postgresql", "upgrade"]);
+  });
+
+  it("encrypts storage and the RDS-managed master secret with the stack key; IAM auth on; no password input", async () => {
+    const g = await rendered(stack, tier);
+    const { writer } = instances(g);
+    const keyArn = g.outputs.kmsKeyArn;
+    expect(writer.inputs).toMatchObject({
+      storageEncrypted: true,
+      kmsKeyId: keyArn,
+      manageMasterUserPassword: true,
+      masterUserSecretKmsKeyId: keyArn,
+      iamDatabaseAuthenticationEnabled: true,
+    });
+    expect(writer.inputs.password).toBeUndefined();
+    expect(writer.inputs.username).not.toBe("postgres");
+    expect(g.outputs.databaseMasterSecretArn).toMatch(/^arn:aws:secretsmanager:us-east-1:\d{12}:secret:rds!db-/);
+    const dbResources = g.resources.filter((r) => r.name.startsWith("database"));
+    expect(secretLeaks({ ...g, resources: dbResources })).toEqual([]);
+  });
+
+  it("keeps backups, protection and snapshots per the environment", async () => {
+    const g = await rendered(stack, tier);
+    const { writer } = instances(g);
+    const { database, safety } = g.config.sizing;
+    const prod = g.config.environment === "prod";
+    expect(writer.inputs.backupRetentionPeriod).toBe(database.backupRetentionDays);
+    expect(writer.inputs.backupRetentionPeriod).toBe(prod ? { "1k": 7, "10k": 14, "100k": 35 }[tier] : 1);
+    expect(writer.inputs.deletionProtection).toBe(safety.deletionProtection);
+    expect(writer.inputs.deletionProtection).toBe(prod);
+    expect(writer.inputs.skipFinalSnapshot).toBe(!prod);
+    if (prod) expect(writer.inputs.finalSnapshotIdentifier).toBe(`inference-platform-${stack}-db-final`);
+    else expect(writer.inputs.finalSnapshotIdentifier).toBeUndefined();
+    expect(writer.inputs.copyTagsToSnapshot).toBe(true);
+    expect(writer.inputs.autoMinorVersionUpgrade).toBe(true);
+    // Prod resizes in the maintenance window; dev applies at once.
+    expect(writer.inputs.applyImmediately).toBe(!prod);
+  });
+
+  it("turns Performance Insights (with the stack key) and enhanced monitoring on per sizing", async () => {
+    const g = await rendered(stack, tier);
+    const { writer } = instances(g);
+    const s = g.config.sizing.database;
+    const prod = g.config.environment === "prod";
+    expect(writer.inputs.performanceInsightsEnabled).toBe(s.performanceInsights);
+    expect(writer.inputs.performanceInsightsEnabled).toBe(prod);
+    expect(writer.inputs.performanceInsightsKmsKeyId).toBe(prod ? g.outputs.kmsKeyArn : undefined);
+    expect(writer.inputs.monitoringInterval).toBe(s.monitoringIntervalSeconds);
+    const role = g.resources.find((r) => r.name === "database-monitoring-role");
+    if (s.monitoringIntervalSeconds > 0) {
+      expect(role).toBeDefined();
+      const trust = json<{ Statement: { Principal: unknown }[] }>(role!.inputs.assumeRolePolicy);
+      expect(trust.Statement[0].Principal).toEqual({ Service: "monitoring.rds.amazonaws.com" });
+      expect(writer.inputs.monitoringRoleArn).toMatch(/^arn:aws:iam::\d{12}:role\/database-monitoring-role/);
+    } else {
+      expect(role).toBeUndefined();
+      expect(writer.inputs.monitoringRoleArn).toBeUndefined();
+    }
+  });
+
+  it("is Multi-AZ in prod only, with a read replica at 100k prod only, exposed as the reader endpoint", async () => {
+    const g = await rendered(stack, tier);
+    const { writer, replicas } = instances(g);
+    const prod = g.config.environment === "prod";
+    expect(writer.inputs.multiAz).toBe(prod);
+    expect(replicas).toHaveLength(prod && tier === "100k" ? 1 : 0);
+    expect(replicas).toHaveLength(g.config.sizing.database.readReplicas);
+    for (const replica of replicas) {
+      expect(replica.inputs).toMatchObject({
+        replicateSourceDb: writer.inputs.identifier,
+        instanceClass: writer.inputs.instanceClass,
+        storageEncrypted: true,
+        kmsKeyId: g.outputs.kmsKeyArn,
+        vpcSecurityGroupIds: writer.inputs.vpcSecurityGroupIds,
+        publiclyAccessible: false,
+        skipFinalSnapshot: true,
+      });
+      // A replica inherits these from its source; setting them is an API error.
+      for (const inherited of ["engine", "username", "dbName", "manageMasterUserPassword", "dbSubnetGroupName"]) {
+        expect(replica.inputs[inherited]).toBeUndefined();
+      }
+    }
+    const reader = g.outputs.databaseReaderEndpoint as string;
+    if (replicas.length > 0) expect(reader).toMatch(/^inference-platform-prod-db-replica-1\./);
+    else expect(reader).toBe(g.outputs.databaseAddress);
+    expect(g.outputs.databaseInstanceIdentifiers).toEqual([
+      writer.inputs.identifier,
+      ...replicas.map((r) => r.inputs.identifier),
+    ]);
+  });
+
+  it("exports endpoint, port and database name", async () => {
+    const g = await rendered(stack, tier);
+    expect(g.outputs.databaseEndpoint).toBe(`${String(g.outputs.databaseAddress)}:${PORTS.postgres}`);
+    expect(g.outputs.databasePort).toBe(PORTS.postgres);
+    expect(g.outputs.databaseName).toBe(instances(g).writer.inputs.dbName);
+  });
+});
