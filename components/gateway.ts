@@ -1,0 +1,467 @@
+/**
+ * The public API: an internet-facing Application Load Balancer (TLS 1.3/1.2, HTTP→HTTPS redirect,
+ * WAF in prod) in front of the FastAPI gateway on ECS Fargate in private subnets, autoscaled on CPU
+ * and on requests per target.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { DNS_RECORD_TTL_SECONDS, PORTS, SERVICES } from "../src/constants";
+import type { GatewaySizing, SafetySizing } from "../src/tiers";
+import { PlatformComponent, physicalName, type StackIdentity } from "./component";
+import {
+  createFargateService,
+  createServiceScalableTarget,
+  dependencyEnvironment,
+  type FargateCluster,
+  type FargateServiceParts,
+  type ImageSource,
+  type ServiceDependencies,
+} from "./fargate";
+import type { PolicyStatement } from "./iam";
+
+/** ALB names allow 32 characters; WAF names 128. */
+const ALB_NAME_LIMIT = 32;
+const WAF_NAME_LIMIT = 128;
+
+/** AWS managed rule groups on the web ACL, in evaluation order (all from vendor `AWS`). */
+export const WAF_MANAGED_RULE_GROUPS = [
+  "AWSManagedRulesAmazonIpReputationList",
+  "AWSManagedRulesCommonRuleSet",
+  "AWSManagedRulesKnownBadInputsRuleSet",
+] as const;
+
+export interface GatewayArgs {
+  /** Stack identity for names and tags. */
+  identity: StackIdentity;
+  /** AWS region (log configuration, environment). */
+  region: string;
+  /** Account id: the task roles trust ECS only on behalf of this account. */
+  accountId: pulumi.Input<string>;
+  /** Task size, task counts, scaling goals, health-check grace and WAF rate limit, from the tier table. */
+  sizing: GatewaySizing;
+  /** Safety switches: ALB deletion protection, WAF, access logs. */
+  safety: Pick<SafetySizing, "deletionProtection" | "waf" | "accessLogs">;
+  /** Retention of the service and WAF log groups (days). */
+  logRetentionDays: number;
+  /** KMS key for the log groups and the injected secrets. */
+  kmsKeyArn: pulumi.Input<string>;
+  /** Where things run: the ALB in public subnets, tasks in private ones, each with its network security group. */
+  network: {
+    vpcId: pulumi.Input<string>;
+    publicSubnetIds: pulumi.Input<string[]>;
+    privateSubnetIds: pulumi.Input<string[]>;
+    loadBalancerSecurityGroupId: pulumi.Input<string>;
+    serviceSecurityGroupId: pulumi.Input<string>;
+  };
+  /** The shared ECS cluster. */
+  cluster: FargateCluster;
+  /** The API image (and its ECR repository, for pull permissions). */
+  image: ImageSource;
+  /**
+   * TLS: an existing certificate, or a domain the stack requests one for (DNS-validated in
+   * `hostedZoneId` when given). Neither: plain HTTP (dev only; config validation refuses it in prod).
+   * @default `{}` (plain HTTP)
+   * @example `{ domain: "api.example.com", hostedZoneId: "Z0123456789EXAMPLE" }`
+   */
+  tls?: { certificateArn?: string; domain?: string; hostedZoneId?: string };
+  /**
+   * Bucket for ALB access logs (written under `accessLogsPrefix`), when `safety.accessLogs` is on.
+   * @default - no access logs
+   */
+  accessLogsBucket?: pulumi.Input<string>;
+  /**
+   * Key prefix of the ALB access logs in `accessLogsBucket` (the bucket policy admits ELB log delivery there).
+   * @default `"alb"`
+   */
+  accessLogsPrefix?: string;
+  /** Database, cache, buckets and Triton the API talks to; become environment variables and secrets. */
+  dependencies: ServiceDependencies;
+  /**
+   * Job queue URL per priority; each becomes `<PRIORITY>_QUEUE_URL`.
+   * @example `{ free: queues.byPriority.free.url }`
+   */
+  queueUrls: Record<string, pulumi.Input<string>>;
+  /**
+   * Everything the API may do, as statements (e.g. `queues.grantSend()`, `storage.grant("readWrite", "artifacts")`).
+   * The task role gets these and nothing else.
+   */
+  taskPermissions: pulumi.Input<PolicyStatement[]>[];
+}
+
+/**
+ * The API gateway.
+ *
+ * ```ts
+ * const gateway = new Gateway("gateway", { identity, sizing: sizing.gateway, cluster: ecs, image: ecs.images.gateway, ... });
+ * export const url = gateway.url;
+ * ```
+ *
+ * **Cost**: ALB $0.0225/hour (~$16/month) + $0.008 per LCU-hour; Fargate ARM64 $0.03238 per
+ * vCPU-hour + $0.00356 per GB-hour per task (spot ~65 % less, dev); WAF $5 per ACL + $1 per rule
+ * (4 rules) per month + $0.60 per million requests (prod); logs $0.50/GB ingested.
+ */
+export class Gateway extends PlatformComponent {
+  public readonly loadBalancer: aws.lb.LoadBalancer;
+  public readonly targetGroup: aws.lb.TargetGroup;
+  public readonly listeners: aws.lb.Listener[];
+  public readonly service: aws.ecs.Service;
+  public readonly parts: FargateServiceParts;
+  public readonly webAcl?: aws.wafv2.WebAcl;
+  public readonly certificate?: aws.acm.Certificate;
+  /** `https://<domain>` (or `https://<alb dns>` with a certificate and no domain), else `http://<alb dns>`. */
+  public readonly url: pulumi.Output<string>;
+  public readonly loadBalancerDnsName: pulumi.Output<string>;
+  public readonly loadBalancerArn: pulumi.Output<string>;
+  /** For CloudWatch `LoadBalancer` dimensions. */
+  public readonly loadBalancerArnSuffix: pulumi.Output<string>;
+  /** For CloudWatch `TargetGroup` dimensions. */
+  public readonly targetGroupArnSuffix: pulumi.Output<string>;
+  public readonly serviceName: pulumi.Output<string>;
+  public readonly clusterName: pulumi.Output<string>;
+  public readonly logGroupName: pulumi.Output<string>;
+  /** DNS records to create by hand when a domain has no hosted zone here (else empty). */
+  public readonly certificateValidationRecords: pulumi.Output<{ name: string; type: string; value: string }[]>;
+
+  constructor(name: string, args: GatewayArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("services", "Gateway", name, opts);
+    const tls = args.tls ?? {};
+    const accessLogsBucket = args.safety.accessLogs ? args.accessLogsBucket : undefined;
+    const accessLogsPrefix = args.accessLogsPrefix ?? "alb";
+    const tags = args.identity.tags;
+    const parent = this;
+
+    this.loadBalancer = createLoadBalancer();
+    this.targetGroup = createTargetGroup();
+    const certificate = resolveCertificate();
+    this.certificate = certificate.resource;
+    this.certificateValidationRecords = certificate.manualRecords;
+    this.listeners = createListeners(certificate.arn);
+    if (args.safety.waf) this.webAcl = createWebAcl();
+    if (tls.domain && tls.hostedZoneId) createAliasRecord(tls.domain, tls.hostedZoneId);
+    this.parts = createService();
+    this.service = this.parts.service;
+    createAutoscaling();
+
+    this.loadBalancerDnsName = this.loadBalancer.dnsName;
+    this.loadBalancerArn = this.loadBalancer.arn;
+    this.loadBalancerArnSuffix = this.loadBalancer.arnSuffix;
+    this.targetGroupArnSuffix = this.targetGroup.arnSuffix;
+    this.serviceName = this.service.name;
+    this.clusterName = args.cluster.clusterName;
+    this.logGroupName = this.parts.logGroup.name;
+    this.url = certificate.arn
+      ? tls.domain
+        ? pulumi.output(`https://${tls.domain}`)
+        : pulumi.interpolate`https://${this.loadBalancer.dnsName}`
+      : pulumi.interpolate`http://${this.loadBalancer.dnsName}`;
+
+    this.registerOutputs({
+      url: this.url,
+      loadBalancerDnsName: this.loadBalancerDnsName,
+      loadBalancerArn: this.loadBalancerArn,
+      loadBalancerArnSuffix: this.loadBalancerArnSuffix,
+      targetGroupArnSuffix: this.targetGroupArnSuffix,
+      serviceName: this.serviceName,
+      clusterName: this.clusterName,
+      logGroupName: this.logGroupName,
+      certificateValidationRecords: this.certificateValidationRecords,
+    });
+
+    function createLoadBalancer(): aws.lb.LoadBalancer {
+      return new aws.lb.LoadBalancer(
+        parent.childName("alb"),
+        {
+          name: physicalName(args.identity, "api", ALB_NAME_LIMIT),
+          loadBalancerType: "application",
+          internal: false,
+          subnets: args.network.publicSubnetIds,
+          securityGroups: [args.network.loadBalancerSecurityGroupId],
+          enableDeletionProtection: args.safety.deletionProtection,
+          // Requests with malformed header names never reach the app (FSBP ELB.4); `defensive`
+          // blocks request-smuggling shapes while keeping compatible clients working (ELB.12).
+          dropInvalidHeaderFields: true,
+          desyncMitigationMode: "defensive",
+          accessLogs: accessLogsBucket ? { bucket: accessLogsBucket, prefix: accessLogsPrefix, enabled: true } : undefined,
+          tags,
+        },
+        { parent },
+      );
+    }
+
+    function createTargetGroup(): aws.lb.TargetGroup {
+      const hc = SERVICES.healthCheck;
+      return new aws.lb.TargetGroup(
+        parent.childName("targets"),
+        {
+          // Fargate tasks register by IP (awsvpc networking).
+          targetType: "ip",
+          port: PORTS.gateway,
+          protocol: "HTTP",
+          vpcId: args.network.vpcId,
+          deregistrationDelay: SERVICES.deregistrationDelaySeconds,
+          healthCheck: {
+            enabled: true,
+            path: SERVICES.healthCheckPath,
+            protocol: "HTTP",
+            port: "traffic-port",
+            matcher: "200",
+            interval: hc.intervalSeconds,
+            timeout: hc.timeoutSeconds,
+            healthyThreshold: hc.healthyThreshold,
+            unhealthyThreshold: hc.unhealthyThreshold,
+          },
+          tags,
+        },
+        { parent },
+      );
+    }
+
+    /**
+     * The listener certificate: the configured ARN, or one requested for the domain. With a hosted
+     * zone the stack writes the validation record and waits for issuance; without one, `pulumi up`
+     * waits until someone adds the exported records at their DNS provider.
+     */
+    function resolveCertificate(): {
+      arn?: pulumi.Output<string>;
+      resource?: aws.acm.Certificate;
+      manualRecords: pulumi.Output<{ name: string; type: string; value: string }[]>;
+    } {
+      if (tls.certificateArn) return { arn: pulumi.output(tls.certificateArn), manualRecords: pulumi.output([]) };
+      if (!tls.domain) return { manualRecords: pulumi.output([]) };
+      const cert = new aws.acm.Certificate(
+        parent.childName("certificate"),
+        { domainName: tls.domain, validationMethod: "DNS", tags },
+        { parent },
+      );
+      const records = cert.domainValidationOptions.apply((options) =>
+        options.map((o) => ({ name: o.resourceRecordName, type: o.resourceRecordType, value: o.resourceRecordValue })),
+      );
+      let validationRecordFqdns: pulumi.Input<string>[] | undefined;
+      if (tls.hostedZoneId) {
+        const record = new aws.route53.Record(
+          parent.childName("certificate-validation-record"),
+          {
+            zoneId: tls.hostedZoneId,
+            name: records.apply((r) => r[0].name),
+            type: records.apply((r) => r[0].type),
+            records: [records.apply((r) => r[0].value)],
+            ttl: DNS_RECORD_TTL_SECONDS,
+            allowOverwrite: true,
+          },
+          { parent },
+        );
+        validationRecordFqdns = [record.fqdn];
+      }
+      const validation = new aws.acm.CertificateValidation(
+        parent.childName("certificate-validation"),
+        { certificateArn: cert.arn, validationRecordFqdns },
+        { parent },
+      );
+      return {
+        arn: validation.certificateArn,
+        resource: cert,
+        manualRecords: tls.hostedZoneId ? pulumi.output([]) : records,
+      };
+    }
+
+    function createListeners(certificateArn: pulumi.Output<string> | undefined): aws.lb.Listener[] {
+      const forward = [{ type: "forward", targetGroupArn: parent.targetGroup.arn }];
+      if (!certificateArn) {
+        // Dev without a certificate or domain: plain HTTP (config validation warns; prod refuses it).
+        return [
+          new aws.lb.Listener(
+            parent.childName("http"),
+            { loadBalancerArn: parent.loadBalancer.arn, port: PORTS.http, protocol: "HTTP", defaultActions: forward, tags },
+            { parent },
+          ),
+        ];
+      }
+      const https = new aws.lb.Listener(
+        parent.childName("https"),
+        {
+          loadBalancerArn: parent.loadBalancer.arn,
+          port: PORTS.https,
+          protocol: "HTTPS",
+          sslPolicy: SERVICES.sslPolicy,
+          certificateArn,
+          defaultActions: forward,
+          tags,
+        },
+        { parent },
+      );
+      const redirect = new aws.lb.Listener(
+        parent.childName("http"),
+        {
+          loadBalancerArn: parent.loadBalancer.arn,
+          port: PORTS.http,
+          protocol: "HTTP",
+          defaultActions: [
+            { type: "redirect", redirect: { protocol: "HTTPS", port: String(PORTS.https), statusCode: "HTTP_301" } },
+          ],
+          tags,
+        },
+        { parent },
+      );
+      return [https, redirect];
+    }
+
+    function createAliasRecord(domain: string, zoneId: string): aws.route53.Record {
+      return new aws.route53.Record(
+        parent.childName("alias"),
+        {
+          zoneId,
+          name: domain,
+          type: "A",
+          aliases: [{ name: parent.loadBalancer.dnsName, zoneId: parent.loadBalancer.zoneId, evaluateTargetHealth: true }],
+        },
+        { parent },
+      );
+    }
+
+    function createWebAcl(): aws.wafv2.WebAcl {
+      const aclName = physicalName(args.identity, "api", WAF_NAME_LIMIT);
+      const visibility = (metricName: string) => ({
+        cloudwatchMetricsEnabled: true,
+        metricName,
+        sampledRequestsEnabled: true,
+      });
+      const managedRules = WAF_MANAGED_RULE_GROUPS.map((group, priority) => ({
+        name: group,
+        priority,
+        // `none` keeps each group's own block actions (`count` would only observe).
+        overrideAction: { none: {} },
+        statement: { managedRuleGroupStatement: { vendorName: "AWS", name: group } },
+        visibilityConfig: visibility(group),
+      }));
+      const rateRule = {
+        name: "rate-limit-per-ip",
+        priority: managedRules.length,
+        action: { block: {} },
+        statement: { rateBasedStatement: { limit: args.sizing.wafRateLimitPer5Min, aggregateKeyType: "IP" } },
+        visibilityConfig: visibility("rate-limit-per-ip"),
+      };
+      const acl = new aws.wafv2.WebAcl(
+        parent.childName("waf"),
+        {
+          name: aclName,
+          scope: "REGIONAL",
+          defaultAction: { allow: {} },
+          rules: [...managedRules, rateRule],
+          visibilityConfig: visibility(aclName),
+          tags,
+        },
+        { parent },
+      );
+      new aws.wafv2.WebAclAssociation(
+        parent.childName("waf-association"),
+        { resourceArn: parent.loadBalancer.arn, webAclArn: acl.arn },
+        { parent },
+      );
+      const logGroup = new aws.cloudwatch.LogGroup(
+        parent.childName("waf-logs"),
+        {
+          // AWS WAF only delivers to log groups whose name starts with `aws-waf-logs-`.
+          name: `aws-waf-logs-${physicalName(args.identity, "api", WAF_NAME_LIMIT)}`,
+          retentionInDays: args.logRetentionDays,
+          kmsKeyId: args.kmsKeyArn,
+          tags,
+        },
+        { parent },
+      );
+      new aws.wafv2.WebAclLoggingConfiguration(
+        parent.childName("waf-logging"),
+        {
+          resourceArn: acl.arn,
+          logDestinationConfigs: [logGroup.arn],
+          // Credentials and session cookies never land in the logs.
+          redactedFields: [{ singleHeader: { name: "authorization" } }, { singleHeader: { name: "cookie" } }],
+        },
+        { parent },
+      );
+      return acl;
+    }
+
+    function createService(): FargateServiceParts {
+      const deps = dependencyEnvironment(args.dependencies);
+      const environment: Record<string, pulumi.Input<string>> = {
+        ...deps.environment,
+        PORT: String(PORTS.gateway),
+        LOG_FORMAT: "json",
+      };
+      for (const [priority, url] of Object.entries(args.queueUrls)) environment[`${priority.toUpperCase()}_QUEUE_URL`] = url;
+      return createFargateService(
+        parent.childName("api"),
+        {
+          identity: args.identity,
+          region: args.region,
+          accountId: args.accountId,
+          role: "gateway",
+          cluster: args.cluster,
+          image: args.image,
+          cpu: args.sizing.cpu,
+          memoryMiB: args.sizing.memoryMiB,
+          desiredCount: args.sizing.minTasks,
+          spot: args.sizing.spot,
+          subnetIds: args.network.privateSubnetIds,
+          securityGroupIds: [args.network.serviceSecurityGroupId],
+          kmsKeyArn: args.kmsKeyArn,
+          logRetentionDays: args.logRetentionDays,
+          port: PORTS.gateway,
+          healthCheckPath: SERVICES.healthCheckPath,
+          environment,
+          secrets: deps.secrets,
+          taskPermissions: args.taskPermissions,
+          loadBalancers: [{ targetGroupArn: parent.targetGroup.arn, containerName: "gateway", containerPort: PORTS.gateway }],
+          healthCheckGraceSeconds: args.sizing.healthCheckGraceSeconds,
+          // The target group must be attached to a listener before a service can register into it.
+          dependsOn: parent.listeners,
+        },
+        parent,
+      );
+    }
+
+    function createAutoscaling(): void {
+      const target = createServiceScalableTarget(
+        parent.childName("scaling-target"),
+        { cluster: args.cluster, service: parent.service, minTasks: args.sizing.minTasks, maxTasks: args.sizing.maxTasks },
+        parent,
+      );
+      const cooldowns = { scaleInCooldown: SERVICES.scaleInCooldownSeconds, scaleOutCooldown: SERVICES.scaleOutCooldownSeconds };
+      new aws.appautoscaling.Policy(
+        parent.childName("scale-on-cpu"),
+        {
+          policyType: "TargetTrackingScaling",
+          resourceId: target.resourceId,
+          scalableDimension: target.scalableDimension,
+          serviceNamespace: target.serviceNamespace,
+          targetTrackingScalingPolicyConfiguration: {
+            predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
+            targetValue: args.sizing.cpuTargetPercent,
+            ...cooldowns,
+          },
+        },
+        { parent },
+      );
+      // I/O-bound handlers (waiting on Triton, the database) saturate before CPU shows it; request
+      // count per target catches that load.
+      new aws.appautoscaling.Policy(
+        parent.childName("scale-on-requests"),
+        {
+          policyType: "TargetTrackingScaling",
+          resourceId: target.resourceId,
+          scalableDimension: target.scalableDimension,
+          serviceNamespace: target.serviceNamespace,
+          targetTrackingScalingPolicyConfiguration: {
+            predefinedMetricSpecification: {
+              predefinedMetricType: "ALBRequestCountPerTarget",
+              resourceLabel: pulumi.interpolate`${parent.loadBalancer.arnSuffix}/${parent.targetGroup.arnSuffix}`,
+            },
+            targetValue: args.sizing.requestsPerTargetPerMinute,
+            ...cooldowns,
+          },
+        },
+        { parent },
+      );
+    }
+  }
+}

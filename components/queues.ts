@@ -1,0 +1,207 @@
+/**
+ * The Celery job queues: one SQS queue per priority (SQS has no message priorities, seed PWM), each
+ * with its own dead-letter queue, encrypted with the stack key, long-polled, and with a visibility
+ * timeout above the longest task of its priority.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { JOB_QUEUE } from "../src/constants";
+import { PRIORITIES, type Priority, type WorkersSizing } from "../src/tiers";
+import { PlatformComponent, physicalName, type StackIdentity } from "./component";
+import type { PolicyStatement } from "./iam";
+
+/** SQS queue names allow 80 characters. */
+const SQS_NAME_LIMIT = 80;
+const SECONDS_PER_DAY = 86_400;
+
+export interface JobQueuesArgs {
+  /** Stack identity for physical queue names and tags. */
+  identity: StackIdentity;
+  /**
+   * Worker sizing from the tier table: per-priority visibility timeout and `maxReceiveCount`, DLQ
+   * retention and the long-polling wait.
+   */
+  sizing: WorkersSizing;
+  /** ARN of the stack's KMS key; every queue is encrypted with it (SSE-KMS). */
+  kmsKeyArn: pulumi.Input<string>;
+  /**
+   * Priorities to create queues for.
+   * @default `PRIORITIES` (`["free", "paid", "sprint"]`)
+   * @example `["free", "paid"]`
+   */
+  priorities?: readonly Priority[];
+  /**
+   * Adjust a queue's arguments without forking this component (called for job queues and DLQs).
+   * @example `{ queue: (args, priority, kind) => (kind === "dlq" ? args : { ...args, delaySeconds: 5 }) }`
+   */
+  transform?: { queue?: (args: aws.sqs.QueueArgs, priority: Priority, kind: "jobs" | "dlq") => aws.sqs.QueueArgs };
+}
+
+/** The identifiers of one priority's queue pair. */
+export interface JobQueue {
+  priority: Priority;
+  url: pulumi.Output<string>;
+  arn: pulumi.Output<string>;
+  name: pulumi.Output<string>;
+  dlqUrl: pulumi.Output<string>;
+  dlqArn: pulumi.Output<string>;
+  dlqName: pulumi.Output<string>;
+}
+
+/**
+ * One SQS queue and one dead-letter queue per job priority.
+ *
+ * ```ts
+ * const queues = new JobQueues("queues", { identity, sizing: sizing.workers, kmsKeyArn: keys.keyArn });
+ * role policy: queues.grantSend()            // the API enqueues to any priority
+ * role policy: queues.grantConsume("free")   // a free-tier worker reads only its own queue
+ * ```
+ *
+ * **Cost**: $0.40 per million requests after the first million a month; long polling (20 s) keeps an
+ * idle worker at ~130 000 receives a month. SSE-KMS adds KMS requests, bounded by the 5-minute data
+ * key reuse ($0.03 per 10 000).
+ */
+export class JobQueues extends PlatformComponent {
+  /** The queue pair of each priority. */
+  public readonly byPriority: Record<Priority, JobQueue>;
+  /** Job queue URLs in priority order (e.g. for a KEDA wake-up trigger). */
+  public readonly queueUrls: pulumi.Output<string>[];
+  /** Job queue ARNs in priority order. */
+  public readonly queueArns: pulumi.Output<string>[];
+  /** The raw queues, for anything this component does not expose. */
+  public readonly queues: Record<Priority, { jobs: aws.sqs.Queue; dlq: aws.sqs.Queue }>;
+  private readonly kmsKeyArn: pulumi.Input<string>;
+
+  constructor(name: string, args: JobQueuesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("queues", "JobQueues", name, opts);
+    const priorities = args.priorities ?? PRIORITIES;
+    const tags = args.identity.tags;
+    const parent = this;
+    this.kmsKeyArn = args.kmsKeyArn;
+
+    this.queues = {} as Record<Priority, { jobs: aws.sqs.Queue; dlq: aws.sqs.Queue }>;
+    this.byPriority = {} as Record<Priority, JobQueue>;
+    for (const priority of priorities) {
+      const dlq = createDeadLetterQueue(priority);
+      const jobs = createJobQueue(priority, dlq);
+      allowRedriveOnlyFrom(priority, dlq, jobs);
+      this.queues[priority] = { jobs, dlq };
+      this.byPriority[priority] = {
+        priority,
+        url: jobs.url,
+        arn: jobs.arn,
+        name: jobs.name,
+        dlqUrl: dlq.url,
+        dlqArn: dlq.arn,
+        dlqName: dlq.name,
+      };
+    }
+    this.queueUrls = priorities.map((p) => this.byPriority[p].url);
+    this.queueArns = priorities.map((p) => this.byPriority[p].arn);
+
+    this.registerOutputs({
+      byPriority: this.byPriority,
+      queueUrls: this.queueUrls,
+      queueArns: this.queueArns,
+    });
+
+    function encryption(): Pick<aws.sqs.QueueArgs, "kmsMasterKeyId" | "kmsDataKeyReusePeriodSeconds"> {
+      return { kmsMasterKeyId: args.kmsKeyArn, kmsDataKeyReusePeriodSeconds: JOB_QUEUE.kmsDataKeyReuseSeconds };
+    }
+
+    function transformed(queueArgs: aws.sqs.QueueArgs, priority: Priority, kind: "jobs" | "dlq"): aws.sqs.QueueArgs {
+      return args.transform?.queue ? args.transform.queue(queueArgs, priority, kind) : queueArgs;
+    }
+
+    function createDeadLetterQueue(priority: Priority): aws.sqs.Queue {
+      return new aws.sqs.Queue(
+        parent.childName(`${priority}-dlq`),
+        transformed(
+          {
+            name: physicalName(args.identity, `jobs-${priority}-dlq`, SQS_NAME_LIMIT),
+            messageRetentionSeconds: args.sizing.dlqRetentionDays * SECONDS_PER_DAY,
+            ...encryption(),
+            tags: { ...tags, priority, role: "dead-letter" },
+          },
+          priority,
+          "dlq",
+        ),
+        { parent },
+      );
+    }
+
+    function createJobQueue(priority: Priority, dlq: aws.sqs.Queue): aws.sqs.Queue {
+      const p = args.sizing.priorities[priority];
+      return new aws.sqs.Queue(
+        parent.childName(`${priority}-jobs`),
+        transformed(
+          {
+            name: physicalName(args.identity, `jobs-${priority}`, SQS_NAME_LIMIT),
+            // Above the longest task (config validation refuses anything else): a message that
+            // reappears while its task still runs is executed twice.
+            visibilityTimeoutSeconds: p.visibilityTimeoutSeconds,
+            receiveWaitTimeSeconds: args.sizing.receiveWaitSeconds,
+            messageRetentionSeconds: JOB_QUEUE.messageRetentionDays * SECONDS_PER_DAY,
+            redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: p.maxReceiveCount }),
+            ...encryption(),
+            tags: { ...tags, priority, role: "jobs" },
+          },
+          priority,
+          "jobs",
+        ),
+        { parent },
+      );
+    }
+
+    /** The DLQ accepts redrives from its own source queue only (a separate resource: no create-order cycle). */
+    function allowRedriveOnlyFrom(priority: Priority, dlq: aws.sqs.Queue, source: aws.sqs.Queue): aws.sqs.RedriveAllowPolicy {
+      return new aws.sqs.RedriveAllowPolicy(
+        parent.childName(`${priority}-dlq-redrive-allow`),
+        {
+          queueUrl: dlq.url,
+          redriveAllowPolicy: pulumi.jsonStringify({ redrivePermission: "byQueue", sourceQueueArns: [source.arn] }),
+        },
+        { parent },
+      );
+    }
+  }
+
+  /**
+   * Statements that let a producer enqueue jobs: SendMessage (+ the URL/attribute lookups Celery
+   * does on start) on the given priorities' queues only, and the KMS calls SSE-KMS needs to encrypt.
+   */
+  public grantSend(priorities: readonly Priority[] = Object.keys(this.byPriority) as Priority[]): PolicyStatement[] {
+    return [
+      {
+        Sid: "SendJobs",
+        Action: ["sqs:SendMessage", "sqs:GetQueueUrl", "sqs:GetQueueAttributes"],
+        Resource: priorities.map((p) => this.byPriority[p].arn),
+      },
+      { Sid: "EncryptJobs", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: this.kmsKeyArn },
+    ];
+  }
+
+  /**
+   * Statements that let a worker consume ONE priority's queue: receive, delete, extend visibility
+   * (Celery's acks_late + long tasks) and look the queue up; decrypt with the stack key. Nothing on
+   * other priorities' queues, nothing on the DLQ (redrives are an operator's action).
+   */
+  public grantConsume(priority: Priority): PolicyStatement[] {
+    const queue = this.byPriority[priority];
+    if (!queue) throw new Error(`JobQueues ${this.name} has no ${priority} queue`);
+    return [
+      {
+        Sid: `Consume${priority[0].toUpperCase()}${priority.slice(1)}Jobs`,
+        Action: [
+          "sqs:ReceiveMessage",
+          "sqs:DeleteMessage",
+          "sqs:ChangeMessageVisibility",
+          "sqs:GetQueueAttributes",
+          "sqs:GetQueueUrl",
+        ],
+        Resource: queue.arn,
+      },
+      { Sid: "DecryptJobs", Action: "kms:Decrypt", Resource: this.kmsKeyArn },
+    ];
+  }
+}

@@ -1,0 +1,331 @@
+/**
+ * Celery workers on ECS Fargate: one service per job priority, each consuming only its own SQS
+ * queue, scaled on that queue's backlog by step scaling (to zero where the tier allows).
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { SERVICES, WORKER_SCALING } from "../src/constants";
+import { PRIORITIES, type Priority, type WorkerPrioritySizing, type WorkersSizing } from "../src/tiers";
+import { PlatformComponent, physicalName, type StackIdentity } from "./component";
+import {
+  createFargateService,
+  createServiceScalableTarget,
+  dependencyEnvironment,
+  type FargateCluster,
+  type FargateServiceParts,
+  type ImageSource,
+  type ServiceDependencies,
+} from "./fargate";
+import type { PolicyStatement } from "./iam";
+import type { JobQueues } from "./queues";
+
+/** CloudWatch alarm names allow 255 characters. */
+const ALARM_NAME_LIMIT = 255;
+
+/** One step of a step-scaling policy, in absolute visible-message counts (upper bound exclusive). */
+export interface BacklogStep {
+  fromMessages: number;
+  toMessages?: number;
+  change: number;
+}
+
+/**
+ * The scale-out rule of one priority, as data (tested on its own): the alarm fires at `threshold`
+ * visible messages and the steps add tasks by backlog size — one above `backlogPerTask`, a large
+ * step above `largeBacklogMultiple` times it (the CDK queue-processing pattern's shape).
+ *
+ * A service allowed to sit at zero tasks wakes at the FIRST visible message: with nobody consuming,
+ * waiting for `backlogPerTask` messages could leave a job queued forever.
+ */
+export function backlogScaleOut(p: Pick<WorkerPrioritySizing, "minTasks" | "backlogPerTask">): {
+  threshold: number;
+  steps: BacklogStep[];
+} {
+  const large = p.backlogPerTask * WORKER_SCALING.largeBacklogMultiple;
+  const threshold = p.minTasks === 0 ? 1 : p.backlogPerTask;
+  return {
+    threshold,
+    steps: [
+      { fromMessages: threshold, toMessages: large, change: 1 },
+      { fromMessages: large, change: WORKER_SCALING.largeStepChange },
+    ],
+  };
+}
+
+export interface WorkersArgs {
+  /** Stack identity for names and tags. */
+  identity: StackIdentity;
+  /** AWS region (log configuration, Celery's SQS transport). */
+  region: string;
+  /** Account id: the task roles trust ECS only on behalf of this account. */
+  accountId: pulumi.Input<string>;
+  /** Task size, Celery concurrency and per-priority scaling bounds, from the tier table. */
+  sizing: WorkersSizing;
+  /** Retention of the workers' log groups (days). */
+  logRetentionDays: number;
+  /** KMS key for the log groups and the injected secrets. */
+  kmsKeyArn: pulumi.Input<string>;
+  /** Private subnets and the network's `workers` security group. */
+  network: { privateSubnetIds: pulumi.Input<string[]>; securityGroupId: pulumi.Input<string> };
+  /** The shared ECS cluster. */
+  cluster: FargateCluster;
+  /** The Celery worker image (and its ECR repository, for pull permissions). */
+  image: ImageSource;
+  /** The job queues; each worker service gets `queues.grantConsume(itsPriority)` and nothing on the others. */
+  queues: JobQueues;
+  /** Database, cache, buckets and Triton the jobs talk to; become environment variables and secrets. */
+  dependencies: ServiceDependencies;
+  /**
+   * What every worker may do besides consuming its queue (e.g. `storage.grant("readWrite", "artifacts")`).
+   * @default `[]`
+   */
+  taskPermissions?: pulumi.Input<PolicyStatement[]>[];
+  /**
+   * Priorities to run workers for.
+   * @default `PRIORITIES` (`["free", "paid", "sprint"]`)
+   * @example `["paid", "sprint"]`
+   */
+  priorities?: readonly Priority[];
+  /**
+   * The Celery application module (`celery -A <app>`).
+   * @default `"app"`
+   */
+  celeryApp?: string;
+}
+
+/** One priority's worker service and its scaling pieces. */
+export interface WorkerService {
+  priority: Priority;
+  parts: FargateServiceParts;
+  scalingTarget: aws.appautoscaling.Target;
+  scaleOutAlarm: aws.cloudwatch.MetricAlarm;
+  scaleInAlarm: aws.cloudwatch.MetricAlarm;
+}
+
+/**
+ * Celery workers, one Fargate service per priority.
+ *
+ * ```ts
+ * const workers = new Workers("workers", { queues, cluster: ecs, image: ecs.images.worker, sizing: sizing.workers, ... });
+ * ```
+ *
+ * Scaling: Application Auto Scaling step policies driven by CloudWatch alarms on the queue. Target
+ * tracking on a per-task metric cannot leave zero (with no task there is no per-task value to track,
+ * and target tracking never scales out from 0 on an empty denominator), so a zero-task service
+ * would never wake; an alarm on the queue itself can. Scale-in waits until the queue is completely
+ * idle (nothing visible AND nothing in flight), so no worker is stopped in the middle of a job.
+ *
+ * **Cost**: Fargate ARM64 $0.03238 per vCPU-hour + $0.00356 per GB-hour per running task, ~65 % less
+ * on Fargate Spot (free tier and dev); zero while idle where the tier's minimum is 0. Two alarms per
+ * priority at $0.10 each (the scale-in alarm uses metric math over two metrics: $0.20).
+ */
+export class Workers extends PlatformComponent {
+  public readonly services: Record<Priority, WorkerService>;
+  /** ECS service names by priority (for alarms and dashboards). */
+  public readonly serviceNames: Record<Priority, pulumi.Output<string>>;
+  /** Log group names by priority. */
+  public readonly logGroupNames: Record<Priority, pulumi.Output<string>>;
+  public readonly clusterName: pulumi.Output<string>;
+
+  constructor(name: string, args: WorkersArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("services", "Workers", name, opts);
+    const priorities = args.priorities ?? PRIORITIES;
+    const taskPermissions = args.taskPermissions ?? [];
+    const celeryApp = args.celeryApp ?? "app";
+    const tags = args.identity.tags;
+    const parent = this;
+    const deps = dependencyEnvironment(args.dependencies);
+
+    this.services = {} as Record<Priority, WorkerService>;
+    this.serviceNames = {} as Record<Priority, pulumi.Output<string>>;
+    this.logGroupNames = {} as Record<Priority, pulumi.Output<string>>;
+    for (const priority of priorities) {
+      const parts = createWorkerService(priority);
+      const scaling = createBacklogScaling(priority, parts.service);
+      this.services[priority] = { priority, parts, ...scaling };
+      this.serviceNames[priority] = parts.service.name;
+      this.logGroupNames[priority] = parts.logGroup.name;
+    }
+    this.clusterName = args.cluster.clusterName;
+
+    this.registerOutputs({
+      serviceNames: this.serviceNames,
+      logGroupNames: this.logGroupNames,
+      clusterName: this.clusterName,
+    });
+
+    function createWorkerService(priority: Priority): FargateServiceParts {
+      const p = args.sizing.priorities[priority];
+      const queue = args.queues.byPriority[priority];
+      const resultBackend = pulumi.interpolate`rediss://${args.dependencies.cache.host}:${args.dependencies.cache.port}/0?ssl_cert_reqs=required`;
+      // Kombu's SQS transport with predefined queues: it never calls ListQueues/CreateQueue, so the
+      // role needs no account-wide SQS permission. Only this worker's own queue is listed.
+      const transportOptions = pulumi
+        .all([queue.name, queue.url])
+        .apply(([queueName, url]) =>
+          JSON.stringify({
+            region: args.region,
+            predefined_queues: { [queueName]: { url } },
+            visibility_timeout: p.visibilityTimeoutSeconds,
+            wait_time_seconds: args.sizing.receiveWaitSeconds,
+          }),
+        );
+      return createFargateService(
+        parent.childName(priority),
+        {
+          identity: args.identity,
+          region: args.region,
+          accountId: args.accountId,
+          role: `worker-${priority}`,
+          cluster: args.cluster,
+          image: args.image,
+          cpu: args.sizing.cpu,
+          memoryMiB: args.sizing.memoryMiB,
+          desiredCount: p.minTasks,
+          spot: p.spot,
+          subnetIds: args.network.privateSubnetIds,
+          securityGroupIds: [args.network.securityGroupId],
+          kmsKeyArn: args.kmsKeyArn,
+          logRetentionDays: args.logRetentionDays,
+          command: [
+            "celery",
+            "-A",
+            celeryApp,
+            "worker",
+            "-Q",
+            queue.name,
+            "--concurrency",
+            String(args.sizing.concurrency),
+            // One message per free slot: a long job never sits prefetched behind another one.
+            "--prefetch-multiplier",
+            "1",
+            "--loglevel",
+            "INFO",
+          ],
+          environment: {
+            ...deps.environment,
+            LOG_FORMAT: "json",
+            JOB_PRIORITY: priority,
+            CELERY_BROKER_URL: "sqs://",
+            CELERY_BROKER_TRANSPORT_OPTIONS: transportOptions,
+            CELERY_TASK_DEFAULT_QUEUE: queue.name,
+            // Acknowledge after the task finishes: a worker lost mid-job (spot interruption) leaves
+            // the message to reappear after the visibility timeout instead of losing the job.
+            CELERY_ACKS_LATE: "true",
+            CELERY_WORKER_PREFETCH_MULTIPLIER: "1",
+            CELERY_TASK_TIME_LIMIT: String(p.taskTimeoutSeconds),
+            // The AUTH token arrives as the REDIS_AUTH_TOKEN secret; the app adds it to this URL.
+            CELERY_RESULT_BACKEND: resultBackend,
+          },
+          secrets: deps.secrets,
+          taskPermissions: [args.queues.grantConsume(priority), ...taskPermissions],
+        },
+        parent,
+      );
+    }
+
+    function createBacklogScaling(
+      priority: Priority,
+      service: aws.ecs.Service,
+    ): Omit<WorkerService, "priority" | "parts"> {
+      const p = args.sizing.priorities[priority];
+      const queue = args.queues.byPriority[priority];
+      const scalingTarget = createServiceScalableTarget(
+        parent.childName(`${priority}-scaling-target`),
+        { cluster: args.cluster, service, minTasks: p.minTasks, maxTasks: p.maxTasks },
+        parent,
+      );
+      const target = {
+        resourceId: scalingTarget.resourceId,
+        scalableDimension: scalingTarget.scalableDimension,
+        serviceNamespace: scalingTarget.serviceNamespace,
+      };
+      const rule = backlogScaleOut(p);
+      const scaleOut = new aws.appautoscaling.Policy(
+        parent.childName(`${priority}-scale-out`),
+        {
+          policyType: "StepScaling",
+          ...target,
+          stepScalingPolicyConfiguration: {
+            adjustmentType: "ChangeInCapacity",
+            cooldown: SERVICES.scaleOutCooldownSeconds,
+            metricAggregationType: "Maximum",
+            // Step bounds are relative to the alarm threshold.
+            stepAdjustments: rule.steps.map((s) => ({
+              metricIntervalLowerBound: String(s.fromMessages - rule.threshold),
+              metricIntervalUpperBound: s.toMessages === undefined ? undefined : String(s.toMessages - rule.threshold),
+              scalingAdjustment: s.change,
+            })),
+          },
+        },
+        { parent },
+      );
+      const scaleIn = new aws.appautoscaling.Policy(
+        parent.childName(`${priority}-scale-in`),
+        {
+          policyType: "StepScaling",
+          ...target,
+          stepScalingPolicyConfiguration: {
+            // Idle means no job is running either, so going straight to the minimum stops nothing.
+            adjustmentType: "ExactCapacity",
+            cooldown: SERVICES.scaleInCooldownSeconds,
+            metricAggregationType: "Maximum",
+            stepAdjustments: [{ metricIntervalUpperBound: "0", scalingAdjustment: p.minTasks }],
+          },
+        },
+        { parent },
+      );
+      const dimensions = { QueueName: queue.name };
+      const scaleOutAlarm = new aws.cloudwatch.MetricAlarm(
+        parent.childName(`${priority}-backlog-high`),
+        {
+          name: physicalName(args.identity, `workers-${priority}-backlog-high`, ALARM_NAME_LIMIT),
+          alarmDescription: `Scale out the ${priority} workers: jobs are waiting in their queue`,
+          namespace: "AWS/SQS",
+          metricName: "ApproximateNumberOfMessagesVisible",
+          dimensions,
+          statistic: "Maximum",
+          period: WORKER_SCALING.periodSeconds,
+          evaluationPeriods: 1,
+          threshold: rule.threshold,
+          comparisonOperator: "GreaterThanOrEqualToThreshold",
+          // SQS stops publishing for a queue idle for six hours: no data means no backlog.
+          treatMissingData: "notBreaching",
+          alarmActions: [scaleOut.arn],
+          tags,
+        },
+        { parent },
+      );
+      const scaleInAlarm = new aws.cloudwatch.MetricAlarm(
+        parent.childName(`${priority}-idle`),
+        {
+          name: physicalName(args.identity, `workers-${priority}-idle`, ALARM_NAME_LIMIT),
+          alarmDescription: `Scale the ${priority} workers to their minimum: nothing queued and nothing in flight`,
+          metricQueries: [
+            sqsMetric("visible", "ApproximateNumberOfMessagesVisible"),
+            sqsMetric("inflight", "ApproximateNumberOfMessagesNotVisible"),
+            { id: "backlog", expression: "visible + inflight", label: "Jobs queued or running", returnData: true },
+          ],
+          evaluationPeriods: WORKER_SCALING.idleMinutesBeforeScaleIn,
+          datapointsToAlarm: WORKER_SCALING.idleMinutesBeforeScaleIn,
+          threshold: 0,
+          comparisonOperator: "LessThanOrEqualToThreshold",
+          // No data is an idle queue (see above): scale in.
+          treatMissingData: "breaching",
+          alarmActions: [scaleIn.arn],
+          tags,
+        },
+        { parent },
+      );
+      return { scalingTarget, scaleOutAlarm, scaleInAlarm };
+
+      function sqsMetric(id: string, metricName: string): aws.types.input.cloudwatch.MetricAlarmMetricQuery {
+        return {
+          id,
+          returnData: false,
+          metric: { namespace: "AWS/SQS", metricName, dimensions, stat: "Maximum", period: WORKER_SCALING.periodSeconds },
+        };
+      }
+    }
+  }
+}
