@@ -1,0 +1,180 @@
+/**
+ * A tier switch resizes in place. Every shipped stack is rendered at 1k, 10k and 100k; for every
+ * stateful resource (data stores, keys, secrets, queues, clusters, log groups) the URN must be the
+ * same at every tier and every input whose change forces a replacement must hold the same value.
+ *
+ * The one documented exception (README, "Tier switches"): RDS read replicas exist only where the tier
+ * asks for them (100k in prod), so a switch to or from 100k adds or removes the replica; the writer
+ * is never touched.
+ */
+import { describe, expect, it } from "vitest";
+import { listStacks, type RenderedGraph, type RenderedResource, rendered, TIER_NAMES } from "./support/graph";
+
+/**
+ * Replacement-forcing inputs per stateful resource type: the `ForceNew: true` fields (and
+ * `ForceNewIf…` customizations) of each resource's schema in hashicorp/terraform-provider-aws,
+ * which @pulumi/aws bridges. Paths are Pulumi (camelCase) input names; `a.b` walks into objects;
+ * `engineVersion:major` compares only the major version (minor upgrades are in place).
+ *
+ * Types are matched against the rendered graph, so a type is covered as soon as a component creates
+ * one; the list only has to name the type.
+ */
+const REPLACEMENT_INPUTS: Record<string, { source: string; inputs: string[]; note?: string }> = {
+  "aws:rds/instance:Instance": {
+    source: "internal/service/rds/instance.go",
+    inputs: [
+      "identifier",
+      "identifierPrefix",
+      "engine",
+      "engineVersion:major",
+      "storageEncrypted",
+      "kmsKeyId",
+      "username",
+      "dbName",
+      "availabilityZone",
+      "characterSetName",
+      "ncharCharacterSetName",
+      "timezone",
+      "snapshotIdentifier",
+      "restoreToPointInTime",
+      "customIamInstanceProfile",
+      "dbSubnetGroupName",
+    ],
+    note:
+      "dbSubnetGroupName is not ForceNew, but moving an instance to another subnet group is a VPC move " +
+      "with downtime, so it is pinned too; a major engine version change is an in-place upgrade RDS " +
+      "refuses without allowMajorVersionUpgrade, so the major is pinned.",
+  },
+  "aws:rds/subnetGroup:SubnetGroup": { source: "internal/service/rds/subnet_group.go", inputs: ["name", "namePrefix"] },
+  "aws:rds/parameterGroup:ParameterGroup": { source: "internal/service/rds/parameter_group.go", inputs: ["family", "name", "namePrefix"] },
+  "aws:elasticache/replicationGroup:ReplicationGroup": {
+    source: "internal/service/elasticache/replication_group.go",
+    inputs: [
+      "replicationGroupId",
+      "atRestEncryptionEnabled",
+      "kmsKeyId",
+      "subnetGroupName",
+      "port",
+      "networkType",
+      "dataTieringEnabled",
+      "globalReplicationGroupId",
+      "snapshotArns",
+      "snapshotName",
+      "securityGroupNames",
+      "transitEncryptionEnabled",
+      "engine",
+      "engineVersion:major",
+    ],
+    note: "transitEncryptionEnabled is ForceNew below Redis 7.0.5; engine/engineVersion force a replacement on downgrade.",
+  },
+  "aws:elasticache/subnetGroup:SubnetGroup": { source: "internal/service/elasticache/subnet_group.go", inputs: ["name"] },
+  "aws:elasticache/parameterGroup:ParameterGroup": { source: "internal/service/elasticache/parameter_group.go", inputs: ["family", "name"] },
+  "aws:s3/bucket:Bucket": { source: "internal/service/s3/bucket.go", inputs: ["bucket", "bucketPrefix", "objectLockEnabled"] },
+  "aws:kms/key:Key": {
+    source: "internal/service/kms/key.go",
+    inputs: ["customKeyStoreId", "customerMasterKeySpec", "keyUsage", "multiRegion", "xksKeyId"],
+  },
+  "aws:secretsmanager/secret:Secret": { source: "internal/service/secretsmanager/secret.go", inputs: ["name", "namePrefix"] },
+  "random:index/randomPassword:RandomPassword": {
+    source: "terraform-provider-random internal/provider/resource_password.go (every argument RequiresReplace)",
+    inputs: ["length", "special", "upper", "lower", "numeric", "minLower", "minUpper", "minNumeric", "minSpecial", "overrideSpecial", "keepers"],
+    note: "A new password is a new AUTH token: clients holding the old one fail until they re-read the secret.",
+  },
+  "aws:sqs/queue:Queue": { source: "internal/service/sqs/queue.go", inputs: ["name", "namePrefix", "fifoQueue"] },
+  "aws:eks/cluster:Cluster": {
+    source: "internal/service/eks/cluster.go",
+    inputs: [
+      "name",
+      "roleArn",
+      "bootstrapSelfManagedAddons",
+      "accessConfig.bootstrapClusterCreatorAdminPermissions",
+      "kubernetesNetworkConfig.ipFamily",
+      "kubernetesNetworkConfig.serviceIpv4Cidr",
+      "outpostConfig",
+      "remoteNetworkConfig",
+      "encryptionConfig",
+    ],
+    note: "encryptionConfig: removing it forces a replacement (ForceNewIfChange); adding it is in place.",
+  },
+  "aws:ecr/repository:Repository": { source: "internal/service/ecr/repository.go", inputs: ["name"] },
+  "aws:cloudwatch/logGroup:LogGroup": { source: "internal/service/logs/group.go", inputs: ["name", "namePrefix"] },
+};
+
+/** Resources allowed to come and go with the tier (the README's documented exception). */
+function isTierDependent(r: RenderedResource): boolean {
+  return r.type === "aws:rds/instance:Instance" && r.inputs.replicateSourceDb !== undefined;
+}
+
+function statefulOf(g: RenderedGraph): Map<string, RenderedResource> {
+  return new Map(
+    g.resources.filter((r) => r.type in REPLACEMENT_INPUTS && !isTierDependent(r)).map((r) => [r.urn, r]),
+  );
+}
+
+function valueAt(inputs: Record<string, unknown>, path: string): unknown {
+  const [dotted, transform] = path.split(":");
+  let v: unknown = inputs;
+  for (const part of dotted.split(".")) v = v === undefined || v === null ? undefined : (v as Record<string, unknown>)[part];
+  if (transform === "major" && typeof v === "string") return v.split(".")[0];
+  return v;
+}
+
+describe.each(listStacks())("tier switch of %s", (stack) => {
+  const graphs = () => Promise.all(TIER_NAMES.map((tier) => rendered(stack, tier)));
+
+  it("covers the data layer's stateful resources", async () => {
+    const [g] = await graphs();
+    const types = new Set([...statefulOf(g).values()].map((r) => r.type));
+    for (const type of [
+      "aws:rds/instance:Instance",
+      "aws:elasticache/replicationGroup:ReplicationGroup",
+      "aws:s3/bucket:Bucket",
+      "aws:kms/key:Key",
+      "aws:secretsmanager/secret:Secret",
+    ]) {
+      expect(types).toContain(type);
+    }
+  });
+
+  it("keeps every stateful resource at the same URN at 1k, 10k and 100k", async () => {
+    const urnSets = (await graphs()).map((g) => [...statefulOf(g).keys()].sort());
+    expect(urnSets[1]).toEqual(urnSets[0]);
+    expect(urnSets[2]).toEqual(urnSets[0]);
+  });
+
+  it("keeps every replacement-forcing input identical across tiers", async () => {
+    const [base, ...others] = (await graphs()).map(statefulOf);
+    const differences: string[] = [];
+    for (const other of others) {
+      for (const [urn, resource] of base) {
+        const counterpart = other.get(urn);
+        if (!counterpart) continue; // reported by the URN test
+        for (const path of REPLACEMENT_INPUTS[resource.type].inputs) {
+          const a = JSON.stringify(valueAt(resource.inputs, path));
+          const b = JSON.stringify(valueAt(counterpart.inputs, path));
+          if (a !== b) differences.push(`${resource.name}.${path}: ${a} -> ${b}`);
+        }
+      }
+    }
+    expect(differences).toEqual([]);
+  });
+
+  it("adds or removes only read replicas, and only where the tier table says so", async () => {
+    const gs = await graphs();
+    const replicaCounts = gs.map((g) => g.resources.filter(isTierDependent).length);
+    expect(replicaCounts).toEqual(gs.map((g) => g.config.sizing.database.readReplicas));
+    expect(replicaCounts).toEqual(gs[0].config.environment === "prod" ? [0, 0, 1] : [0, 0, 0]);
+  });
+});
+
+describe("the comparison itself", () => {
+  it("notices a renamed bucket and a changed engine major", async () => {
+    const g = await rendered(listStacks()[0], "1k");
+    const bucket = g.resources.find((r) => r.type === "aws:s3/bucket:Bucket")!;
+    const renamed = { ...bucket.inputs, bucketPrefix: `${String(bucket.inputs.bucketPrefix)}x` };
+    expect(valueAt(renamed, "bucketPrefix")).not.toEqual(valueAt(bucket.inputs, "bucketPrefix"));
+    expect(valueAt({ engineVersion: "17.4" }, "engineVersion:major")).toBe(valueAt({ engineVersion: "17" }, "engineVersion:major"));
+    expect(valueAt({ engineVersion: "18.1" }, "engineVersion:major")).not.toBe(valueAt({ engineVersion: "17" }, "engineVersion:major"));
+    expect(valueAt({ accessConfig: { bootstrapClusterCreatorAdminPermissions: true } }, "accessConfig.bootstrapClusterCreatorAdminPermissions")).toBe(true);
+  });
+});
