@@ -130,6 +130,13 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
       modelBucketName: storage.bucketNames.models,
       modelRepositoryPrefix: config.modelRepositoryPrefix,
       modelReadStatements: storage.grant("read", "models", config.modelRepositoryPrefix),
+      // A priority's full worker fleet busy on jobs is about one Triton replica's worth of demand.
+      jobQueues: Object.values(queues.byPriority).map((q) => ({
+        url: q.url,
+        arn: q.arn,
+        backlogPerReplica:
+          sizing.workers.priorities[q.priority].backlogPerTask * sizing.workers.priorities[q.priority].maxTasks,
+      })),
     },
     opts,
   );

@@ -39,10 +39,10 @@ interface DashboardWidget {
 /** Metric names and dimension values an alarm reads (plain or metric math). */
 function alarmMetrics(alarm: RenderedResource): { metricName: string; dims: string[] }[] {
   const i = alarm.inputs as Inputs;
-  if (i.metricName) return [{ metricName: i.metricName, dims: Object.values(i.dimensions ?? {}) }];
+  if (i.metricName) return [{ metricName: i.metricName, dims: Object.values(i.dimensions ?? {}).sort() }];
   return (i.metricQueries ?? [])
     .filter((q) => q.metric)
-    .map((q) => ({ metricName: q.metric!.metricName, dims: Object.values(q.metric!.dimensions ?? {}) }));
+    .map((q) => ({ metricName: q.metric!.metricName, dims: Object.values(q.metric!.dimensions ?? {}).sort() }));
 }
 
 /** Metric names and dimension values a dashboard widget draws. */
@@ -51,7 +51,7 @@ function widgetMetrics(widget: DashboardWidget): { metricName: string; dims: str
     .filter((row) => typeof row[0] === "string")
     .map((row) => {
       const parts = row.filter((p) => typeof p === "string") as string[];
-      return { metricName: parts[1], dims: parts.slice(2).filter((_, k) => k % 2 === 1) };
+      return { metricName: parts[1], dims: parts.slice(2).filter((_, k) => k % 2 === 1).sort() };
     });
 }
 
@@ -80,11 +80,13 @@ describe.each(stackTierMatrix())("observability of $stack at $tier", ({ stack, t
     }
   });
 
-  it("alarms on no resource of the stack without actions", async () => {
+  it("has no alarm without actions, and every alarm that notifies also notifies its OK", async () => {
     const g = await rendered(stack, tier);
     for (const a of ofType(g, ALARM)) {
-      expect((a.inputs.alarmActions as string[] | undefined)?.length ?? 0, a.name).toBeGreaterThan(0);
-      expect((a.inputs.okActions as string[] | undefined)?.length ?? 0, a.name).toBeGreaterThan(0);
+      const actions = (a.inputs.alarmActions as string[] | undefined) ?? [];
+      expect(actions.length, a.name).toBeGreaterThan(0);
+      // Autoscaling alarms act on a scaling policy; OK is meaningless there. Alerts must say both.
+      if (actions.some((arn) => arn.startsWith("arn:aws:sns:"))) expect(a.inputs.okActions, a.name).toEqual(actions);
     }
   });
 
@@ -109,6 +111,22 @@ describe.each(stackTierMatrix())("observability of $stack at $tier", ({ stack, t
       replicas.map((r) => ({ DBInstanceIdentifier: r.inputs.identifier })),
     );
     for (const a of lagAlarms) expect(a.inputs).toMatchObject({ metricName: "ReplicaLag", threshold: s.replicaLagSeconds });
+  });
+
+  it("watches the gateway, every worker and queue priority, and every EKS node group the stack has", async () => {
+    const g = await rendered(stack, tier);
+    const s = g.config.sizing.observability;
+    const names = alarmsOf(g).map((a) => a.name.slice("observability-".length));
+    for (const what of ["alb-5xx-rate", "p95-latency", "unhealthy-hosts", "cpu", "memory"]) expect(names).toContain(`gateway-${what}`);
+    for (const p of ["free", "paid", "sprint"]) {
+      expect(names).toEqual(expect.arrayContaining([`workers-${p}-cpu`, `workers-${p}-memory`, `queues-${p}-depth`, `queues-${p}-dlq-not-empty`]));
+      expect(alarm(g, `queues-${p}-oldest-message-age`).threshold).toBe(s.queueOldestMessageAgeSeconds);
+    }
+    expect(alarm(g, "gateway-p95-latency")).toMatchObject({ extendedStatistic: "p95", threshold: s.p95LatencySeconds });
+    expect(alarm(g, "inference-gpu-utilisation").threshold).toBe(s.gpuUtilisationPercent);
+    expect(alarm(g, "inference-triton-queue-time").threshold).toBe(s.tritonQueueTimeMs);
+    const nodeGroups = ofType(g, "aws:eks/nodeGroup:NodeGroup");
+    expect(names.filter((n) => n.endsWith("-nodes-status-check"))).toHaveLength(nodeGroups.length);
   });
 
   it("watches every cache node: engine CPU, memory, evictions", async () => {
