@@ -11,6 +11,7 @@ import {
   CLUSTER_ADMIN_ACCESS_POLICY,
   CLUSTER_ROLE_POLICY,
   CONTROL_PLANE_LOG_TYPES,
+  CONTROL_PLANE_SUBNETS,
   EKS_ADDONS,
 } from "./constants";
 
@@ -81,7 +82,10 @@ export function createCluster(name: string, args: ClusterArgs, parent: pulumi.Re
       version: args.kubernetesVersion,
       roleArn: role.arn,
       vpcConfig: {
-        subnetIds: args.privateSubnetIds,
+        // Only the first CONTROL_PLANE_SUBNETS private subnets: changing the control plane's
+        // subnets is a risky (historically replacing) update, and a tier that adds an AZ adds
+        // subnets. Every tier has at least these; nodes and the NLB use all private subnets.
+        subnetIds: pulumi.output(args.privateSubnetIds).apply((ids) => ids.slice(0, CONTROL_PLANE_SUBNETS)),
         endpointPrivateAccess: true,
         endpointPublicAccess: true,
         publicAccessCidrs: args.publicAccessCidrs,

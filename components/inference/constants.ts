@@ -105,6 +105,9 @@ export const NODE_MANAGED_POLICIES = {
 export const CLUSTER_ROLE_POLICY = "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy";
 export const CLUSTER_ADMIN_ACCESS_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
 
+/** Subnets (one per AZ) the control plane's ENIs use: EKS requires two AZs, and every tier has at least two. */
+export const CONTROL_PLANE_SUBNETS = 2;
+
 /** Control-plane log types sent to CloudWatch (all five: FSBP EKS.8 / CKV_AWS_37). */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 

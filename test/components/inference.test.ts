@@ -1,0 +1,466 @@
+/**
+ * Inference for every shipped stack × tier: the EKS cluster's settings, node groups (AMI, instance
+ * types for both GPU types, capacity, bounds, labels, taints, launch templates), the autoscaler's
+ * scale-from-zero tags, the add-ons' IAM, the Triton objects and their KEDA scaling, and that a
+ * tier or GPU-type switch changes node groups without replacing the cluster.
+ */
+import { describe, expect, it } from "vitest";
+import { addonVersionsFor } from "../../components/inference/cluster";
+import {
+  CLUSTER_AUTOSCALER_IMAGE_TAGS,
+  CONTROL_PLANE_LOG_TYPES,
+  EKS_ADDONS,
+  HELM_CHARTS,
+  NODE_MANAGED_POLICIES,
+  TRITON_USER_ID,
+} from "../../components/inference/constants";
+import { INFERENCE_METRICS } from "../../components/inference/metrics";
+import { autoscalerTagsFor, gpusPerNode, systemAmiType } from "../../components/inference/node-groups";
+import { tritonArgs } from "../../components/inference/triton";
+import { PORTS } from "../../src/constants";
+import { json, named, ofType, type RenderedGraph, type RenderedResource, rendered, stackTierMatrix } from "../support/graph";
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+interface PolicyDoc {
+  Statement: { Sid?: string; Action: string | string[]; Resource: string | string[]; Condition?: Obj }[];
+}
+
+const actions = (s: PolicyDoc["Statement"][number]) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+const resources = (s: PolicyDoc["Statement"][number]) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]);
+
+/** The inline policy attached to the role with this logical name. */
+function rolePolicy(g: RenderedGraph, roleName: string): PolicyDoc {
+  const role = named(g, roleName);
+  const policy = ofType(g, "aws:iam/rolePolicy:RolePolicy").find((p) => p.name === roleName.replace(/-role$/, "-policy"));
+  if (!policy) throw new Error(`no policy for ${role.name}`);
+  return json<PolicyDoc>(policy.inputs.policy);
+}
+
+function gpuGroups(g: RenderedGraph): RenderedResource[] {
+  return ofType(g, "aws:eks/nodeGroup:NodeGroup").filter((n) => n.name.startsWith("inference-gpu-"));
+}
+
+function tritonContainer(g: RenderedGraph): Obj {
+  return (named(g, "inference-triton").inputs as Obj).spec.template.spec.containers[0];
+}
+
+function chartValues(g: RenderedGraph, chart: string): Obj {
+  return (named(g, `inference-${chart}`).inputs as Obj).values;
+}
+
+const REPLACEMENT_INPUTS_OF_CLUSTER = [
+  "name",
+  "roleArn",
+  "version",
+  "vpcConfig",
+  "encryptionConfig",
+  "accessConfig",
+  "bootstrapSelfManagedAddons",
+  "kubernetesNetworkConfig",
+  "outpostConfig",
+] as const;
+
+describe.each(stackTierMatrix())("inference of $stack at $tier", ({ stack, tier }) => {
+  describe("cluster", () => {
+    it("runs in the private subnets with a restricted public endpoint, encrypted secrets, all control-plane logs and API auth", async () => {
+      const g = await rendered(stack, tier);
+      const cluster = named(g, "inference-cluster").inputs as Obj;
+      expect(cluster.name).toBe(`inference-platform-${stack}-eks`);
+      expect(cluster.version).toBe(g.config.kubernetesVersion);
+      // The control plane takes the first two private subnets (stable when a tier adds an AZ); nodes take all.
+      expect(cluster.vpcConfig.subnetIds).toEqual((g.outputs.privateSubnetIds as string[]).slice(0, 2));
+      for (const group of ofType(g, "aws:eks/nodeGroup:NodeGroup")) expect(group.inputs.subnetIds).toEqual(g.outputs.privateSubnetIds);
+      expect(cluster.vpcConfig.endpointPrivateAccess).toBe(true);
+      expect(cluster.vpcConfig.publicAccessCidrs).toEqual(g.config.eks.publicAccessCidrs);
+      expect(cluster.encryptionConfig).toEqual({ provider: { keyArn: g.outputs.kmsKeyArn }, resources: ["secrets"] });
+      expect(cluster.enabledClusterLogTypes).toEqual([...CONTROL_PLANE_LOG_TYPES]);
+      expect(cluster.accessConfig.authenticationMode).toBe("API");
+      expect(cluster.upgradePolicy).toEqual({ supportType: "STANDARD" });
+      if (stack === "prod") expect(cluster.vpcConfig.publicAccessCidrs).not.toContain("0.0.0.0/0");
+    });
+
+    it("creates the control-plane log group under the name EKS writes to, with retention and the stack key", async () => {
+      const g = await rendered(stack, tier);
+      const logs = named(g, "inference-control-plane-logs").inputs;
+      expect(logs.name).toBe(`/aws/eks/inference-platform-${stack}-eks/cluster`);
+      expect(logs.retentionInDays).toBe(g.config.sizing.observability.logRetentionDays);
+      expect(logs.kmsKeyId).toBe(g.outputs.kmsKeyArn);
+    });
+
+    it("registers an OIDC provider for IRSA and the pinned managed add-ons, with network policy enforcement on", async () => {
+      const g = await rendered(stack, tier);
+      const oidc = named(g, "inference-oidc").inputs;
+      expect(oidc.url).toMatch(/^https:\/\/oidc\.eks\..+\/id\/[0-9A-F]+$/);
+      expect(oidc.clientIdLists).toEqual(["sts.amazonaws.com"]);
+      const pins = EKS_ADDONS[g.config.kubernetesVersion];
+      const addon = (n: string) => named(g, `inference-${n}`).inputs as Obj;
+      expect(addon("vpc-cni")).toMatchObject({ addonName: "vpc-cni", addonVersion: pins.vpcCni });
+      expect(addon("coredns")).toMatchObject({ addonName: "coredns", addonVersion: pins.coredns });
+      expect(addon("kube-proxy")).toMatchObject({ addonName: "kube-proxy", addonVersion: pins.kubeProxy });
+      const cni = JSON.parse(addon("vpc-cni").configurationValues as string);
+      expect(cni.enableNetworkPolicy).toBe("true");
+      expect(cni.env.ENABLE_PREFIX_DELEGATION).toBe("true");
+    });
+
+    it("builds one Kubernetes provider from the cluster with an exec-based token, used by every Kubernetes object", async () => {
+      const g = await rendered(stack, tier);
+      const provider = named(g, "inference-k8s");
+      const kubeconfig = JSON.parse(provider.inputs.kubeconfig as string);
+      expect(kubeconfig.users[0].user.exec.command).toBe("aws");
+      expect(kubeconfig.users[0].user.exec.args).toEqual(
+        expect.arrayContaining(["eks", "get-token", "--cluster-name", `inference-platform-${stack}-eks`]),
+      );
+      expect(kubeconfig.users[0].user.token).toBeUndefined();
+      expect(ofType(g, "pulumi:providers:kubernetes")).toHaveLength(1);
+    });
+  });
+
+  describe("node groups", () => {
+    it("has a system node group on the AL2023 AMI matching its architecture, sized from the table", async () => {
+      const g = await rendered(stack, tier);
+      const system = named(g, "inference-system").inputs as Obj;
+      const sizing = g.config.sizing.systemNodes;
+      expect(system.instanceTypes).toEqual(sizing.instanceTypes);
+      expect(system.amiType).toBe(sizing.instanceTypes[0].includes("g.") ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD");
+      expect(system.capacityType).toBe(sizing.capacityType);
+      expect(system.scalingConfig).toEqual({ minSize: sizing.minNodes, maxSize: sizing.maxNodes, desiredSize: sizing.desiredNodes });
+      expect(system.nodeGroupNamePrefix).toMatch(/system-$/);
+    });
+
+    it("has GPU node group(s) on the NVIDIA AMI with the tier's types, capacity, bounds, labels and taint", async () => {
+      const g = await rendered(stack, tier);
+      const gpu = g.config.sizing.gpu;
+      const groups = gpuGroups(g);
+      const expectFallback = gpu.onDemandFallback && gpu.capacityType === "SPOT";
+      expect(groups.map((n) => n.name).sort()).toEqual(
+        expectFallback ? ["inference-gpu-fallback", "inference-gpu-primary"] : ["inference-gpu-primary"],
+      );
+      for (const group of groups) {
+        const inputs = group.inputs as Obj;
+        const primary = group.name.endsWith("primary");
+        expect(inputs.amiType).toBe("AL2023_x86_64_NVIDIA");
+        expect(inputs.instanceTypes).toEqual(gpu.instanceTypes.l4);
+        expect(inputs.instanceTypes.every((t: string) => t.startsWith("g6."))).toBe(true);
+        expect(inputs.capacityType).toBe(primary ? gpu.capacityType : "ON_DEMAND");
+        const min = primary ? gpu.minNodes : 0;
+        expect(inputs.scalingConfig).toEqual({ minSize: min, maxSize: gpu.maxNodes, desiredSize: min });
+        expect(inputs.labels).toEqual({ "nvidia.com/gpu.present": "true", "platform.io/gpu-pool": primary ? "primary" : "fallback" });
+        expect(inputs.taints).toEqual([{ key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" }]);
+        expect(inputs.nodeGroupName).toBeUndefined();
+        expect(inputs.nodeGroupNamePrefix.length + 26).toBeLessThanOrEqual(63);
+      }
+      // Scale to zero where (and only where) the table says so.
+      expect((named(g, "inference-gpu-primary").inputs as Obj).scalingConfig.minSize).toBe(
+        tier === "1k" || stack === "dev" ? 0 : gpu.minNodes,
+      );
+    });
+
+    it("launches nodes with IMDSv2 (hop limit 1), an encrypted gp3 root volume and the right security groups", async () => {
+      const g = await rendered(stack, tier);
+      const clusterSg = `sg-`;
+      for (const [role, disk] of [
+        ["system", g.config.sizing.systemNodes.diskGiB],
+        ["gpu", g.config.sizing.gpu.diskGiB],
+      ] as const) {
+        const lt = named(g, `inference-${role}-lt`).inputs as Obj;
+        expect(lt.metadataOptions).toMatchObject({ httpTokens: "required", httpPutResponseHopLimit: 1 });
+        expect(lt.blockDeviceMappings[0].ebs).toMatchObject({
+          volumeSize: disk,
+          volumeType: "gp3",
+          encrypted: "true",
+          kmsKeyId: g.outputs.kmsKeyArn,
+        });
+        expect(lt.imageId).toBeUndefined();
+        expect(lt.vpcSecurityGroupIds.every((id: string) => id.startsWith(clusterSg))).toBe(true);
+      }
+      const gpuSg = named(g, "network-gpuNodes-sg");
+      const gpuLt = named(g, "inference-gpu-lt").inputs as Obj;
+      expect(gpuLt.vpcSecurityGroupIds).toHaveLength(2);
+      expect(gpuLt.vpcSecurityGroupIds[0]).toMatch(/^sg-/);
+      expect(gpuSg.type).toBe("aws:ec2/securityGroup:SecurityGroup");
+      for (const group of gpuGroups(g)) {
+        expect((group.inputs as Obj).launchTemplate.version).toBe("1");
+      }
+    });
+
+    it("gives each node role exactly the three managed node policies", async () => {
+      const g = await rendered(stack, tier);
+      for (const role of ["system", "gpu"]) {
+        const attached = ofType(g, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+          .filter((a) => a.name.startsWith(`inference-${role}-node-`))
+          .map((a) => a.inputs.policyArn)
+          .sort();
+        expect(attached).toEqual(Object.values(NODE_MANAGED_POLICIES).sort());
+      }
+    });
+
+    it("tags every GPU node group's ASG for scale-from-zero (labels, taint, GPU capacity) and auto-discovery", async () => {
+      const g = await rendered(stack, tier);
+      const clusterName = `inference-platform-${stack}-eks`;
+      const tags = ofType(g, "aws:autoscaling/tag:Tag");
+      for (const group of gpuGroups(g)) {
+        const pool = group.name.replace("inference-gpu-", "");
+        const asg = `eks-${group.name}-`;
+        const onGroup = Object.fromEntries(
+          tags
+            .filter((t) => String(t.inputs.autoscalingGroupName).startsWith(asg))
+            .map((t) => [(t.inputs.tag as Obj).key, (t.inputs.tag as Obj).value]),
+        );
+        expect(onGroup).toEqual({
+          "k8s.io/cluster-autoscaler/enabled": "true",
+          [`k8s.io/cluster-autoscaler/${clusterName}`]: "owned",
+          "k8s.io/cluster-autoscaler/node-template/label/nvidia.com/gpu.present": "true",
+          "k8s.io/cluster-autoscaler/node-template/label/platform.io/gpu-pool": pool,
+          "k8s.io/cluster-autoscaler/node-template/taint/nvidia.com/gpu": "true:NoSchedule",
+          "k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu": "1",
+        });
+      }
+      expect(tags).toHaveLength(gpuGroups(g).length * 6);
+    });
+  });
+
+  describe("add-ons", () => {
+    it("installs every chart at its pinned version, GPU DaemonSets tolerating the taint on GPU nodes only", async () => {
+      const g = await rendered(stack, tier);
+      for (const spec of Object.values(HELM_CHARTS)) {
+        const chart = named(g, `inference-${spec.chart}`).inputs as Obj;
+        expect(chart).toMatchObject({ chart: spec.chart, version: spec.version, repositoryOpts: { repo: spec.repo } });
+      }
+      for (const chart of ["nvidia-device-plugin", "dcgm-exporter"]) {
+        const values = chartValues(g, chart);
+        expect(values.tolerations).toEqual([{ key: "nvidia.com/gpu", operator: "Equal", value: "true", effect: "NoSchedule" }]);
+        expect(values.nodeSelector).toEqual({ "nvidia.com/gpu.present": "true" });
+      }
+    });
+
+    it("runs the autoscaler on auto-discovery with the priority expander preferring the primary pool", async () => {
+      const g = await rendered(stack, tier);
+      const values = chartValues(g, "cluster-autoscaler");
+      expect(values.autoDiscovery.clusterName).toBe(`inference-platform-${stack}-eks`);
+      expect(values.image.tag).toBe(CLUSTER_AUTOSCALER_IMAGE_TAGS[g.config.kubernetesVersion]);
+      expect(values.extraArgs.expander).toBe("priority");
+      const prefix = (named(g, "inference-gpu-primary").inputs as Obj).nodeGroupNamePrefix as string;
+      const asgName = `eks-${prefix}abc-1234`;
+      const priorityOf = (asg: string) =>
+        Math.max(...Object.entries(values.expanderPriorities as Record<string, string[]>)
+          .filter(([, patterns]) => patterns.some((p) => new RegExp(`^${p}$`).test(asg)))
+          .map(([priority]) => Number(priority)));
+      expect(priorityOf(asgName)).toBeGreaterThan(priorityOf(asgName.replace("gpu-primary-", "gpu-fallback-")));
+    });
+
+    it("scopes the autoscaler's mutating calls to this cluster's tagged groups and the LB controller to this cluster's tag", async () => {
+      const g = await rendered(stack, tier);
+      const clusterName = `inference-platform-${stack}-eks`;
+      const cas = rolePolicy(g, "inference-cluster-autoscaler-role");
+      const scale = cas.Statement.find((s) => actions(s).includes("autoscaling:SetDesiredCapacity"))!;
+      expect(scale.Condition).toEqual({ StringEquals: { [`aws:ResourceTag/k8s.io/cluster-autoscaler/${clusterName}`]: "owned" } });
+      const lbc = rolePolicy(g, "inference-lb-controller-role");
+      const create = lbc.Statement.find((s) => actions(s).includes("elasticloadbalancing:CreateLoadBalancer"))!;
+      expect(create.Condition).toEqual({ StringEquals: { "aws:RequestTag/elbv2.k8s.aws/cluster": clusterName } });
+      for (const doc of [cas, lbc, rolePolicy(g, "inference-keda-role"), rolePolicy(g, "inference-otel-collector-role")]) {
+        for (const s of doc.Statement) expect(actions(s).every((a) => !a.includes("*"))).toBe(true);
+      }
+    });
+
+    it("writes the inference metrics with one dimension, the collector role writing only its own log group", async () => {
+      const g = await rendered(stack, tier);
+      const values = chartValues(g, "opentelemetry-collector");
+      expect(values.mode).toBe("deployment");
+      expect(values.image.repository).toBe("otel/opentelemetry-collector-contrib");
+      const emf = values.config.exporters.awsemf;
+      expect(emf.namespace).toBe(`inference-platform/${stack}/Inference`);
+      expect(emf.metric_declarations).toEqual([{ dimensions: [["ClusterName"]], metric_name_selectors: Object.values(INFERENCE_METRICS) }]);
+      const jobs = values.config.receivers.prometheus.config.scrape_configs;
+      expect(jobs.map((j: Obj) => j.relabel_configs[0].regex)).toEqual([String(PORTS.tritonMetrics), String(PORTS.dcgmMetrics)]);
+      const logGroup = named(g, "inference-metrics-logs").inputs;
+      expect(emf.log_group_name).toBe(logGroup.name);
+      const doc = rolePolicy(g, "inference-otel-collector-role");
+      const write = doc.Statement.find((s) => actions(s).includes("logs:PutLogEvents"))!;
+      expect(resources(write).every((r) => r.startsWith(`arn:aws:logs:us-east-1:123456789012:log-group:${String(logGroup.name)}`))).toBe(true);
+      expect(doc.Statement.flatMap(actions)).not.toContain("cloudwatch:PutMetricData");
+    });
+  });
+
+  describe("triton", () => {
+    it("runs the configured image against the S3 model prefix with named ports, probes and a GPU limit", async () => {
+      const g = await rendered(stack, tier);
+      const c = tritonContainer(g);
+      const sizing = g.config.sizing.triton;
+      expect(c.image).toBe(g.config.images.triton);
+      expect(c.args).toEqual(tritonArgs(g.outputs.modelsBucket as string, g.config.modelRepositoryPrefix));
+      expect(c.args[1]).toBe(`--model-repository=s3://${String(g.outputs.modelsBucket)}/${g.config.modelRepositoryPrefix}`);
+      expect(c.ports.map((p: Obj) => [p.name, p.containerPort])).toEqual([
+        ["http", 8000],
+        ["grpc", 8001],
+        ["metrics", 8002],
+      ]);
+      expect(c.resources.limits).toEqual({ cpu: sizing.cpuLimit, memory: sizing.memoryLimit, "nvidia.com/gpu": "1" });
+      expect(c.resources.requests).toEqual({ cpu: sizing.cpuRequest, memory: sizing.memoryRequest, "nvidia.com/gpu": "1" });
+      expect(c.livenessProbe.httpGet).toEqual({ path: "/v2/health/live", port: "http" });
+      expect(c.readinessProbe.httpGet).toEqual({ path: "/v2/health/ready", port: "http" });
+      expect(c.startupProbe.httpGet.path).toBe("/v2/health/live");
+      expect(c.startupProbe.periodSeconds * c.startupProbe.failureThreshold).toBeGreaterThanOrEqual(300);
+    });
+
+    it("schedules only on GPU nodes, non-root with a read-only root filesystem and memory-backed /dev/shm", async () => {
+      const g = await rendered(stack, tier);
+      const pod = (named(g, "inference-triton").inputs as Obj).spec.template.spec;
+      const c = pod.containers[0];
+      expect(pod.nodeSelector).toEqual({ "nvidia.com/gpu.present": "true" });
+      expect(pod.tolerations).toContainEqual({ key: "nvidia.com/gpu", operator: "Equal", value: "true", effect: "NoSchedule" });
+      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: TRITON_USER_ID, seccompProfile: { type: "RuntimeDefault" } });
+      expect(c.securityContext).toEqual({
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        privileged: false,
+        capabilities: { drop: ["ALL"] },
+      });
+      const volumes = Object.fromEntries(pod.volumes.map((v: Obj) => [v.name, v]));
+      expect(volumes.dshm.emptyDir).toEqual({ medium: "Memory", sizeLimit: g.config.sizing.triton.shmSize });
+      const mounts = Object.fromEntries(c.volumeMounts.map((m: Obj) => [m.mountPath, m.name]));
+      expect(mounts["/dev/shm"]).toBe("dshm");
+      expect(volumes[mounts["/tmp"]].emptyDir).toEqual({});
+      expect(pod.serviceAccountName).toBe("triton");
+    });
+
+    it("reads models through an IRSA role limited to the models prefix", async () => {
+      const g = await rendered(stack, tier);
+      const sa = (named(g, "inference-triton-sa").inputs as Obj).metadata;
+      const role = named(g, "inference-triton-role");
+      expect(sa.annotations["eks.amazonaws.com/role-arn"]).toMatch(/^arn:aws:iam::\d+:role\/inference-triton-role/);
+      const trust = json<Obj>(role.inputs.assumeRolePolicy);
+      expect(Object.values(trust.Statement[0].Condition.StringEquals)).toContain("system:serviceaccount:triton:triton");
+      const doc = rolePolicy(g, "inference-triton-role");
+      const all = doc.Statement.flatMap(actions);
+      expect(all).toContain("s3:GetObject");
+      expect(all.some((a) => /^s3:(Put|Delete)/.test(a))).toBe(false);
+      const objectResources = doc.Statement.filter((s) => actions(s).includes("s3:GetObject")).flatMap(resources);
+      expect(objectResources.every((r) => r.endsWith(`/${g.config.modelRepositoryPrefix}/*`))).toBe(true);
+    });
+
+    it("scales with KEDA between the tier's bounds on queue time and GPU utilisation read from CloudWatch", async () => {
+      const g = await rendered(stack, tier);
+      const sizing = g.config.sizing.triton;
+      const deployment = named(g, "inference-triton").inputs as Obj;
+      expect(deployment.spec.replicas).toBe(sizing.minReplicas);
+      const so = named(g, "inference-triton-scaler").inputs as Obj;
+      expect(so.apiVersion).toBe("keda.sh/v1alpha1");
+      expect(so.spec).toMatchObject({
+        scaleTargetRef: { name: deployment.metadata.name },
+        minReplicaCount: sizing.minReplicas,
+        maxReplicaCount: sizing.maxReplicas,
+        cooldownPeriod: sizing.cooldownSeconds,
+      });
+      const [queueTime, gpuUtil] = so.spec.triggers as Obj[];
+      expect(queueTime.type).toBe("aws-cloudwatch");
+      expect(queueTime.metadata.targetMetricValue).toBe(String(sizing.queueTimeTargetUs));
+      expect(queueTime.metadata.expression).toContain(`MetricName="${INFERENCE_METRICS.queueDurationUs}"`);
+      expect(queueTime.metadata.expression).toContain(`) / SUM(`);
+      expect(gpuUtil.metadata).toMatchObject({
+        metricName: INFERENCE_METRICS.gpuUtilisation,
+        namespace: `inference-platform/${stack}/Inference`,
+        dimensionName: "ClusterName",
+        targetMetricValue: String(sizing.gpuUtilisationTargetPercent),
+      });
+      const auth = named(g, "inference-triton-keda-auth").inputs as Obj;
+      expect(auth.spec.podIdentity).toEqual({ provider: "aws", identityOwner: "keda" });
+      for (const t of so.spec.triggers as Obj[]) expect(t.authenticationRef.name).toBe(auth.metadata.name);
+    });
+
+    it("wakes from zero on any job in any job queue, KEDA allowed to read exactly those queues", async () => {
+      const g = await rendered(stack, tier);
+      const so = named(g, "inference-triton-scaler").inputs as Obj;
+      const sqs = (so.spec.triggers as Obj[]).filter((t) => t.type === "aws-sqs-queue");
+      const queueUrls = Object.values(g.outputs.jobQueueUrls as Record<string, string>);
+      expect(queueUrls.length).toBeGreaterThan(0);
+      expect(sqs.map((t) => t.metadata.queueURL).sort()).toEqual([...queueUrls].sort());
+      for (const t of sqs) {
+        expect(t.metadata.activationQueueLength).toBe("0");
+        expect(Number(t.metadata.queueLength)).toBeGreaterThan(0);
+      }
+      const keda = rolePolicy(g, "inference-keda-role");
+      const read = keda.Statement.find((s) => actions(s).includes("sqs:GetQueueAttributes"))!;
+      expect(resources(read)).toHaveLength(queueUrls.length);
+      expect(resources(read).every((arn) => arn.startsWith("arn:aws:sqs:us-east-1:"))).toBe(true);
+    });
+
+    it("exposes 8000/8001 through an internal NLB on the network's Triton LB security group", async () => {
+      const g = await rendered(stack, tier);
+      const svc = named(g, "inference-triton-svc").inputs as Obj;
+      expect(svc.spec.type).toBe("LoadBalancer");
+      expect(svc.spec.ports.map((p: Obj) => p.port)).toEqual([PORTS.tritonHttp, PORTS.tritonGrpc]);
+      const a = svc.metadata.annotations;
+      expect(a["service.beta.kubernetes.io/aws-load-balancer-scheme"]).toBe("internal");
+      expect(a["service.beta.kubernetes.io/aws-load-balancer-nlb-target-type"]).toBe("ip");
+      expect(a["service.beta.kubernetes.io/aws-load-balancer-manage-backend-security-group-rules"]).toBe("false");
+      expect(a["service.beta.kubernetes.io/aws-load-balancer-security-groups"]).toMatch(/^sg-/);
+      expect(g.outputs.tritonHttpUrl).toMatch(/^http:\/\/k8s-.+\.elb\.us-east-1\.amazonaws\.com:8000$/);
+      expect(g.outputs.tritonGrpcUrl).toMatch(/^k8s-.+\.elb\.us-east-1\.amazonaws\.com:8001$/);
+      expect(g.outputs.clusterName).toBe(`inference-platform-${stack}-eks`);
+    });
+
+    it("has a PDB exactly when more than one replica can exist, and a NetworkPolicy limiting each port's sources", async () => {
+      const g = await rendered(stack, tier);
+      const pdbs = ofType(g, "kubernetes:policy/v1:PodDisruptionBudget");
+      expect(pdbs).toHaveLength(g.config.sizing.triton.maxReplicas > 1 ? 1 : 0);
+      if (pdbs.length) expect((pdbs[0].inputs as Obj).spec.maxUnavailable).toBe(1);
+      const np = (named(g, "inference-triton-netpol").inputs as Obj).spec;
+      expect(np.policyTypes).toEqual(["Ingress"]);
+      const [clients, metrics] = np.ingress as Obj[];
+      expect(clients.from).toEqual([{ ipBlock: { cidr: g.config.sizing.network.vpcCidr } }]);
+      expect(clients.ports.map((p: Obj) => p.port)).toEqual([8000, 8001]);
+      expect(metrics.from).toEqual([{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }]);
+      expect(metrics.ports.map((p: Obj) => p.port)).toEqual([8002]);
+    });
+  });
+
+  it("switching to A10G swaps the GPU node groups to g5 and leaves the cluster untouched", async () => {
+    const l4 = await rendered(stack, tier);
+    const a10g = await rendered(stack, tier, { gpuType: "a10g" });
+    for (const group of gpuGroups(a10g)) {
+      expect((group.inputs as Obj).instanceTypes).toEqual(a10g.config.sizing.gpu.instanceTypes.a10g);
+      expect((group.inputs as Obj).instanceTypes.every((t: string) => t.startsWith("g5."))).toBe(true);
+      expect(group.urn).toBe(named(l4, group.name).urn);
+    }
+    expectSameCluster(l4, a10g);
+  });
+});
+
+function expectSameCluster(a: RenderedGraph, b: RenderedGraph): void {
+  const ca = named(a, "inference-cluster");
+  const cb = named(b, "inference-cluster");
+  expect(cb.urn).toBe(ca.urn);
+  for (const key of REPLACEMENT_INPUTS_OF_CLUSTER) expect([key, cb.inputs[key]]).toEqual([key, ca.inputs[key]]);
+  expect(named(b, "inference-cluster-role").urn).toBe(named(a, "inference-cluster-role").urn);
+  expect(named(b, "inference-oidc").inputs).toEqual(named(a, "inference-oidc").inputs);
+}
+
+describe("tier switches", () => {
+  it.each(["dev", "prod"])("%s: 1k → 10k → 100k resizes node groups and Triton in place, never the cluster", async (stack) => {
+    const [small, medium, large] = await Promise.all([rendered(stack, "1k"), rendered(stack, "10k"), rendered(stack, "100k")]);
+    expectSameCluster(small, medium);
+    expectSameCluster(medium, large);
+    const primary = (g: RenderedGraph) => named(g, "inference-gpu-primary");
+    expect(primary(large).urn).toBe(primary(small).urn);
+    expect((primary(large).inputs as Obj).scalingConfig.maxSize).toBeGreaterThan((primary(small).inputs as Obj).scalingConfig.maxSize);
+    expect(named(large, "inference-triton").urn).toBe(named(small, "inference-triton").urn);
+  });
+});
+
+describe("refusals", () => {
+  it("refuses a Kubernetes version without add-on pins, naming the key", () => {
+    expect(() => addonVersionsFor("1.20")).toThrowError("`kubernetesVersion` 1.20 has no add-on pins");
+  });
+  it("refuses a system node group mixing Graviton and x86", () => {
+    expect(systemAmiType(["t4g.medium"])).toBe("AL2023_ARM_64_STANDARD");
+    expect(systemAmiType(["t3.medium"])).toBe("AL2023_x86_64_STANDARD");
+    expect(() => systemAmiType(["t4g.medium", "t3.medium"])).toThrowError("`systemNodes.instanceTypes` mixes Graviton and x86");
+  });
+  it("refuses GPU instance types with different GPU counts in one group", () => {
+    expect(gpusPerNode(["g6.xlarge", "g6.2xlarge"])).toBe(1);
+    expect(gpusPerNode(["g5.12xlarge"])).toBe(4);
+    expect(() => gpusPerNode(["g6.xlarge", "g6.12xlarge"])).toThrowError("have different GPU counts");
+    expect(autoscalerTagsFor("c", "primary", 4)["k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu"]).toBe("4");
+  });
+});
