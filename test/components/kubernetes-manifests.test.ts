@@ -33,7 +33,7 @@ const NOT_IN_CORE_SCHEMAS = new Set([
 
 /** The manifest as the API server would receive it: what Pulumi sends, minus its own bookkeeping. */
 function manifestOf(inputs: Obj): Obj {
-  const { __defaults: _defaults, ...rest } = inputs; // eslint-disable-line @typescript-eslint/no-unused-vars
+  const { __defaults: _defaults, ...rest } = inputs;
   return rest;
 }
 
