@@ -414,6 +414,7 @@ function crossFieldProblems(s: Sizing, tier: Tier, gpuType: GpuType): ConfigProb
     check(min <= max, `${path}`, { min, max }, `minimum (${min}) must not exceed maximum (${max})`);
 
   minMax("gateway.minTasks/maxTasks", s.gateway.minTasks, s.gateway.maxTasks);
+  check(s.gateway.minTasks >= 1, "gateway.minTasks", s.gateway.minTasks, "at least 1: with no task the load balancer answers every request with 503");
   minMax("systemNodes.minNodes/maxNodes", s.systemNodes.minNodes, s.systemNodes.maxNodes);
   check(
     s.systemNodes.desiredNodes >= s.systemNodes.minNodes && s.systemNodes.desiredNodes <= s.systemNodes.maxNodes,
@@ -615,6 +616,11 @@ export function parsePlatformConfig(raw: Record<string, string>, ctx: ConfigCont
 
   if (problems.length > 0 || !sizing) throw new ConfigError(ctx.stack, problems);
 
+  if (c.domain && !c.hostedZoneId && !c.certificateArn) {
+    warnings.push(
+      `domain ${c.domain} has no hostedZoneId: add the certificate's DNS validation records (stack output certificateValidationRecords, or the ACM console) at your DNS provider; the first \`pulumi up\` waits until the certificate is issued`,
+    );
+  }
   if (environment === "dev" && !c.certificateArn && !c.domain) {
     warnings.push("no certificateArn or domain: the dev load balancer serves plain HTTP");
   }

@@ -59,3 +59,57 @@ function range(from: number, to: number, step: number): number[] {
   for (let v = from; v <= to; v += step) out.push(v);
   return out;
 }
+
+/**
+ * Job queue facts that are not tier sizes. Source retention is shorter than the DLQ's (14 days in the
+ * tier table) because SQS keeps a moved message's original enqueue time: a DLQ that kept messages
+ * less long than its source would drop them on arrival.
+ */
+export const JOB_QUEUE = {
+  /** Days an unprocessed job stays in its queue (the SQS default). */
+  messageRetentionDays: 4,
+  /** Seconds SQS reuses a KMS data key: 5 minutes keeps KMS requests (and cost) low at any tier. */
+  kmsDataKeyReuseSeconds: 300,
+} as const;
+
+/** ECS, ECR and load-balancer facts the gateway and the workers share. */
+export const SERVICES = {
+  /** Images each ECR repository keeps (older ones expire; a rollback needs the recent few). */
+  ecrImagesKept: 20,
+  /** Seconds the ALB drains a deregistering target: API calls are short, 30 s covers a slow one. */
+  deregistrationDelaySeconds: 30,
+  healthCheckPath: "/health",
+  healthCheck: { intervalSeconds: 15, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 3 },
+  /** Container health check (Docker HEALTHCHECK semantics); the start period lets uvicorn boot. */
+  containerHealthCheck: { intervalSeconds: 30, timeoutSeconds: 5, retries: 3, startPeriodSeconds: 30 },
+  /** Non-root uid:gid every service container runs as (the images create this user). */
+  containerUser: "1000:1000",
+  /** Writable scratch mount: the root filesystem is read-only. */
+  scratchPath: "/tmp",
+  /** Seconds ECS waits after SIGTERM before SIGKILL (Fargate's maximum): Celery's warm shutdown. */
+  stopTimeoutSeconds: 120,
+  /** TLS 1.3 + 1.2 with forward secrecy only (AWS's recommended policy for new listeners). */
+  sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+  /** Buffer for non-blocking awslogs: logs are dropped rather than the app blocked if CloudWatch stalls. */
+  logBufferSize: "25m",
+  /** Seconds between scale-out (short: load is here now) and scale-in (long: avoid flapping) actions. */
+  scaleOutCooldownSeconds: 60,
+  scaleInCooldownSeconds: 300,
+} as const;
+
+/**
+ * Celery worker backlog scaling (the CDK queue-processing pattern's steps, expressed in multiples of
+ * each priority's `backlogPerTask`): one more task above the backlog per task, `largeStepChange`
+ * more above `largeBacklogMultiple` times it.
+ */
+export const WORKER_SCALING = {
+  largeBacklogMultiple: 5,
+  largeStepChange: 5,
+  /** Metric period of the backlog alarms (SQS publishes every minute). */
+  periodSeconds: 60,
+  /** Minutes the queue must be completely idle (nothing visible, nothing in flight) before scale-in. */
+  idleMinutesBeforeScaleIn: 5,
+} as const;
+
+/** TTL of the DNS records the stack writes (ACM validation, API alias): short, so a fix propagates fast. */
+export const DNS_RECORD_TTL_SECONDS = 60;

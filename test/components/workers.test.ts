@@ -1,0 +1,195 @@
+/**
+ * Celery workers for every shipped stack × tier: one Fargate service per priority consuming its own
+ * queue with acks_late and prefetch 1, backlog step scaling with the tier's bounds (waking from zero
+ * where the tier allows it), spot per priority, secrets by reference, and roles that can touch only
+ * their own queue.
+ */
+import { describe, expect, it } from "vitest";
+import { backlogScaleOut } from "../../components/workers";
+import { SERVICES, WORKER_SCALING } from "../../src/constants";
+import { PRIORITIES } from "../../src/tiers";
+import { json, named, ofType, type RenderedGraph, rendered, stackTierMatrix } from "../support/graph";
+
+interface Statement {
+  Sid?: string;
+  Action: string | string[];
+  Resource: string | string[];
+}
+/** Captured provider inputs are untyped JSON; tests index into them and let the assertions check shape. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Captured = Record<string, any>;
+const statementsOf = (g: RenderedGraph, policy: string) => json<{ Statement: Statement[] }>(named(g, policy).inputs.policy).Statement;
+const SECRET_LOOKING = /PASSWORD|SECRET|TOKEN|CREDENTIAL|PRIVATE|API_?KEY|ACCESS_?KEY/i;
+const queueArn = (stack: string, p: string) => `arn:aws:sqs:us-east-1:123456789012:inference-platform-${stack}-jobs-${p}`;
+
+describe("backlog scale-out rule", () => {
+  it("wakes a zero-minimum service at the first message, otherwise at the backlog per task", () => {
+    expect(backlogScaleOut({ minTasks: 0, backlogPerTask: 20 })).toEqual({
+      threshold: 1,
+      steps: [
+        { fromMessages: 1, toMessages: 20 * WORKER_SCALING.largeBacklogMultiple, change: 1 },
+        { fromMessages: 20 * WORKER_SCALING.largeBacklogMultiple, change: WORKER_SCALING.largeStepChange },
+      ],
+    });
+    expect(backlogScaleOut({ minTasks: 1, backlogPerTask: 10 }).threshold).toBe(10);
+    expect(backlogScaleOut({ minTasks: 1, backlogPerTask: 10 }).steps[0]).toEqual({ fromMessages: 10, toMessages: 50, change: 1 });
+  });
+});
+
+describe.each(stackTierMatrix())("workers of $stack at $tier", ({ stack, tier }) => {
+  it.each(PRIORITIES)("%s: runs celery on its own queue with acks_late, prefetch 1 and the task time limit", async (priority) => {
+    const g = await rendered(stack, tier);
+    const { workers } = g.config.sizing;
+    const p = workers.priorities[priority];
+    const queueName = `inference-platform-${stack}-jobs-${priority}`;
+    const c = json<Captured[]>(named(g, `workers-${priority}-task`).inputs.containerDefinitions)[0];
+    expect(c.command).toEqual([
+      "celery", "-A", "app", "worker", "-Q", queueName, "--concurrency", String(workers.concurrency), "--prefetch-multiplier", "1", "--loglevel", "INFO",
+    ]);
+    const env = Object.fromEntries((c.environment as { name: string; value: string }[]).map((e) => [e.name, e.value]));
+    expect(env).toMatchObject({
+      CELERY_BROKER_URL: "sqs://",
+      CELERY_ACKS_LATE: "true",
+      CELERY_WORKER_PREFETCH_MULTIPLIER: "1",
+      CELERY_TASK_TIME_LIMIT: String(p.taskTimeoutSeconds),
+      CELERY_TASK_DEFAULT_QUEUE: queueName,
+    });
+    expect(env.CELERY_RESULT_BACKEND).toMatch(/^rediss:\/\/[^:@/]+:6379\/0\?ssl_cert_reqs=required$/);
+    const transport = JSON.parse(env.CELERY_BROKER_TRANSPORT_OPTIONS) as { predefined_queues: Record<string, { url: string }>; visibility_timeout: number };
+    expect(transport.predefined_queues).toEqual({ [queueName]: { url: (g.outputs.jobQueueUrls as Record<string, string>)[priority] } });
+    expect(transport.visibility_timeout).toBe(p.visibilityTimeoutSeconds);
+    expect(Object.keys(env).filter((k) => SECRET_LOOKING.test(k))).toEqual([]);
+    expect((c.secrets as { name: string; valueFrom: string }[]).map((s) => s.name).sort()).toEqual(["DATABASE_PASSWORD", "DATABASE_USERNAME", "REDIS_AUTH_TOKEN"]);
+    for (const s of c.secrets as { valueFrom: string }[]) expect(s.valueFrom).toMatch(/^arn:aws:secretsmanager:/);
+    expect(c).toMatchObject({ readonlyRootFilesystem: true, user: SERVICES.containerUser, stopTimeout: SERVICES.stopTimeoutSeconds });
+    expect(c.portMappings).toEqual([]);
+    const task = named(g, `workers-${priority}-task`).inputs;
+    expect(task).toMatchObject({ cpu: String(workers.cpu), memory: String(workers.memoryMiB) });
+    expect(task.runtimePlatform).toEqual({ operatingSystemFamily: "LINUX", cpuArchitecture: "ARM64" });
+  });
+
+  it.each(PRIORITIES)("%s: private subnets, no public IP, spot per the tier, shared cluster", async (priority) => {
+    const g = await rendered(stack, tier);
+    const p = g.config.sizing.workers.priorities[priority];
+    const svc = named(g, `workers-${priority}-service`).inputs;
+    expect(svc.networkConfiguration).toEqual({
+      subnets: g.outputs.privateSubnetIds,
+      securityGroups: [named(g, "network-workers-sg").id],
+      assignPublicIp: false,
+    });
+    expect(svc.cluster).toBe(named(g, "gateway-api-service").inputs.cluster);
+    expect(svc.capacityProviderStrategies).toEqual([{ capacityProvider: p.spot ? "FARGATE_SPOT" : "FARGATE", weight: 1 }]);
+    // Free tier and dev on spot; paid and sprint on regular Fargate in prod above 1k.
+    const expectSpot = g.config.environment === "dev" || priority === "free" || tier === "1k";
+    expect(p.spot).toBe(expectSpot);
+    expect(svc.deploymentCircuitBreaker).toEqual({ enable: true, rollback: true });
+    expect(svc).toMatchObject({ desiredCount: p.minTasks, platformVersion: "LATEST", enableExecuteCommand: false });
+    expect(svc.loadBalancers).toBeUndefined();
+  });
+
+  it.each(PRIORITIES)("%s: scales on backlog between the tier's bounds, to zero where the tier allows", async (priority) => {
+    const g = await rendered(stack, tier);
+    const p = g.config.sizing.workers.priorities[priority];
+    const target = named(g, `workers-${priority}-scaling-target`).inputs;
+    expect(target).toMatchObject({ minCapacity: p.minTasks, maxCapacity: p.maxTasks, resourceId: `service/inference-platform-${stack}-services/worker-${priority}` });
+    expect(p.minTasks).toBe(tier === "100k" && g.config.environment === "prod" ? 1 : 0);
+
+    const rule = backlogScaleOut(p);
+    const out = named(g, `workers-${priority}-scale-out`);
+    const outConfig = out.inputs.stepScalingPolicyConfiguration as Captured;
+    expect(out.inputs.policyType).toBe("StepScaling");
+    expect(outConfig.adjustmentType).toBe("ChangeInCapacity");
+    expect(outConfig.stepAdjustments).toEqual([
+      { metricIntervalLowerBound: "0", metricIntervalUpperBound: String(p.backlogPerTask * WORKER_SCALING.largeBacklogMultiple - rule.threshold), scalingAdjustment: 1 },
+      { metricIntervalLowerBound: String(p.backlogPerTask * WORKER_SCALING.largeBacklogMultiple - rule.threshold), scalingAdjustment: WORKER_SCALING.largeStepChange },
+    ]);
+    const high = named(g, `workers-${priority}-backlog-high`).inputs;
+    expect(high).toMatchObject({
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: `inference-platform-${stack}-jobs-${priority}` },
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      treatMissingData: "notBreaching",
+    });
+    // A zero-task service must wake on the first message.
+    expect(high.threshold).toBe(p.minTasks === 0 ? 1 : p.backlogPerTask);
+    expect(high.alarmActions).toEqual([expect.stringContaining("arn:aws:")]);
+
+    const inPolicy = named(g, `workers-${priority}-scale-in`).inputs.stepScalingPolicyConfiguration as Captured;
+    expect(inPolicy.adjustmentType).toBe("ExactCapacity");
+    expect(inPolicy.stepAdjustments).toEqual([{ metricIntervalUpperBound: "0", scalingAdjustment: p.minTasks }]);
+    const idle = named(g, `workers-${priority}-idle`).inputs;
+    expect(idle).toMatchObject({ threshold: 0, comparisonOperator: "LessThanOrEqualToThreshold", evaluationPeriods: WORKER_SCALING.idleMinutesBeforeScaleIn });
+    const metrics = (idle.metricQueries as Captured[]).filter((q) => q.metric).map((q) => q.metric.metricName).sort();
+    expect(metrics).toEqual(["ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesVisible"]);
+    expect(idle.alarmActions).toHaveLength(1);
+    expect(idle.alarmActions).not.toEqual(high.alarmActions);
+  });
+
+  it("scopes every worker role to its own queue: no * action, no * resource, nothing on other priorities", async () => {
+    const g = await rendered(stack, tier);
+    for (const priority of PRIORITIES) {
+      const statements = statementsOf(g, `workers-${priority}-task-policy`);
+      const actions = statements.flatMap((s) => [s.Action].flat());
+      const resources = statements.flatMap((s) => [s.Resource].flat());
+      expect(actions.filter((a) => a === "*" || a.endsWith(":*"))).toEqual([]);
+      expect(resources.filter((r) => r === "*")).toEqual([]);
+      expect(actions).not.toContain("sqs:SendMessage");
+      const sqsResources = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith("sqs:"))).flatMap((s) => [s.Resource].flat());
+      expect(sqsResources).toEqual([queueArn(stack, priority)]);
+      for (const other of PRIORITIES.filter((o) => o !== priority)) expect(resources).not.toContain(queueArn(stack, other));
+      expect(resources.some((r) => r.endsWith("-dlq"))).toBe(false);
+      // Writes only to artifacts; models and datasets read-only.
+      const writes = statements.filter((s) => [s.Action].flat().includes("s3:PutObject")).flatMap((s) => [s.Resource].flat());
+      expect(writes.every((r) => r.includes("-artifacts-"))).toBe(true);
+
+      const exec = statementsOf(g, `workers-${priority}-execution-policy`);
+      for (const s of exec) if ([s.Resource].flat().includes("*")) expect(s.Action).toBe("ecr:GetAuthorizationToken");
+    }
+    // The free worker in particular cannot receive from the sprint queue.
+    const free = statementsOf(g, "workers-free-task-policy");
+    const receivable = free.filter((s) => [s.Action].flat().includes("sqs:ReceiveMessage")).flatMap((s) => [s.Resource].flat());
+    expect(receivable).not.toContain(queueArn(stack, "sprint"));
+  });
+
+  it("writes logs to one encrypted log group per service with the environment's retention", async () => {
+    const g = await rendered(stack, tier);
+    const groups = ofType(g, "aws:cloudwatch/logGroup:LogGroup").filter((l) => /^(workers|gateway-api)-/.test(l.name));
+    expect(groups.map((l) => l.inputs.name).sort()).toEqual(
+      ["gateway", ...PRIORITIES.map((p) => `worker-${p}`)].map((r) => `/inference-platform/${stack}/ecs/${r}`).sort(),
+    );
+    for (const l of groups) {
+      expect(l.inputs.retentionInDays).toBe(g.config.sizing.observability.logRetentionDays);
+      expect(l.inputs.kmsKeyId).toBe(g.outputs.kmsKeyArn);
+    }
+  });
+});
+
+describe("shared ECS cluster and images", () => {
+  it.each(stackTierMatrix())("$stack at $tier: one cluster, Container Insights per environment, ECR repos hardened", async ({ stack, tier }) => {
+    const g = await rendered(stack, tier);
+    const clusters = ofType(g, "aws:ecs/cluster:Cluster");
+    expect(clusters).toHaveLength(1);
+    expect(clusters[0].inputs.settings).toEqual([
+      { name: "containerInsights", value: g.config.sizing.safety.containerInsights ? "enabled" : "disabled" },
+    ]);
+    expect(named(g, "ecs-capacity-providers").inputs.capacityProviders).toEqual(["FARGATE", "FARGATE_SPOT"]);
+    const repos = ofType(g, "aws:ecr/repository:Repository").filter((r) => r.name.startsWith("ecs-"));
+    expect(repos).toHaveLength(2);
+    for (const r of repos) {
+      expect(r.inputs).toMatchObject({ imageTagMutability: "IMMUTABLE", imageScanningConfiguration: { scanOnPush: true } });
+      const lifecycle = json<{ rules: { selection: { countNumber: number } }[] }>(named(g, `${r.name}-lifecycle`).inputs.policy);
+      expect(lifecycle.rules[0].selection.countNumber).toBe(SERVICES.ecrImagesKept);
+    }
+    const image = json<{ image: string }[]>(named(g, "gateway-api-task").inputs.containerDefinitions)[0].image;
+    expect(image).toBe(`123456789012.dkr.ecr.us-east-1.amazonaws.com/inference-platform-${stack}-gateway:${g.config.images.appTag}`);
+  });
+
+  it("runs a configured external image and creates no repository for it", async () => {
+    const g = await rendered("dev", "1k", { gatewayImage: "ghcr.io/acme/api:1.4.2" });
+    expect(ofType(g, "aws:ecr/repository:Repository").map((r) => r.name)).not.toContain("ecs-gateway-repository");
+    expect(json<{ image: string }[]>(named(g, "gateway-api-task").inputs.containerDefinitions)[0].image).toBe("ghcr.io/acme/api:1.4.2");
+    const exec = statementsOf(g, "gateway-api-execution-policy");
+    expect(exec.find((s) => s.Sid === "PullImage")).toBeUndefined();
+  });
+});
