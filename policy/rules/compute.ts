@@ -1,0 +1,91 @@
+/**
+ * The inference cluster: EKS control plane, managed node groups and their launch templates.
+ */
+import { SUPPORTED_KUBERNETES_VERSIONS } from "../../src/constants";
+import { arr, get, obj, resourceRule, type Rule } from "../types";
+
+const EKS = ["aws:eks/cluster:Cluster"];
+const NODE_GROUP = ["aws:eks/nodeGroup:NodeGroup"];
+const LAUNCH_TEMPLATE = ["aws:ec2/launchTemplate:LaunchTemplate"];
+
+/** Control-plane log types EKS.8 asks for. */
+export const EKS_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
+
+/**
+ * Highest IMDS hop limit allowed on node launch templates. 1 keeps pods (one hop further) away from
+ * the node role's credentials, which IRSA makes unnecessary; raise to 2 only if an add-on that cannot
+ * use IRSA needs IMDS (the GPU operator's node-feature discovery is the usual suspect).
+ */
+export const MAX_IMDS_HOP_LIMIT = 1;
+
+const versionNumber = (v: string) => v.split(".").map(Number).reduce((a, n) => a * 1000 + n, 0);
+
+export const computeRules: Rule[] = [
+  resourceRule(
+    { id: "eks-endpoint-restricted", description: "The Kubernetes API endpoint is private, or public only to listed CIDRs (never 0.0.0.0/0).", severity: "high", enforcement: "mandatory", controls: { checkov: ["CKV_AWS_39", "CKV_AWS_38"], fsbp: ["EKS.1"] } },
+    EKS,
+    (i) => {
+      if (get(i, "vpcConfig.endpointPublicAccess") === false) return undefined;
+      const cidrs = arr(get(i, "vpcConfig.publicAccessCidrs"));
+      if (cidrs.length === 0) return "public endpoint open to any address (publicAccessCidrs unset)";
+      return cidrs.includes("0.0.0.0/0") ? "publicAccessCidrs includes 0.0.0.0/0" : undefined;
+    },
+  ),
+  resourceRule(
+    { id: "eks-secrets-encryption", description: "Kubernetes secrets are envelope-encrypted with the stack's KMS key.", severity: "high", enforcement: "mandatory", controls: { checkov: ["CKV_AWS_58"], fsbp: ["EKS.3"] } },
+    EKS,
+    (i) => {
+      const configs = arr(i.encryptionConfig);
+      const ok = configs.some((c) => arr(get(c, "resources")).includes("secrets") && get(c, "provider.keyArn"));
+      return ok ? undefined : "encryptionConfig must cover secrets with provider.keyArn";
+    },
+  ),
+  resourceRule(
+    { id: "eks-control-plane-logging", description: "All control-plane log types go to CloudWatch.", severity: "medium", enforcement: "mandatory", controls: { checkov: ["CKV_AWS_37"], fsbp: ["EKS.8"] } },
+    EKS,
+    (i) => {
+      const missing = EKS_LOG_TYPES.filter((t) => !arr(i.enabledClusterLogTypes).includes(t));
+      return missing.length === 0 ? undefined : `enabledClusterLogTypes misses ${missing.join(", ")}`;
+    },
+  ),
+  resourceRule(
+    { id: "eks-supported-version", description: `EKS runs a version in standard support (${SUPPORTED_KUBERNETES_VERSIONS[0]} or later).`, severity: "medium", enforcement: "mandatory", controls: { checkov: ["CKV_AWS_339"], fsbp: ["EKS.2"] } },
+    EKS,
+    (i) => {
+      const v = String(i.version ?? "");
+      if (v === "") return "version is not pinned (EKS picks its default, which changes under you)";
+      return versionNumber(v) >= versionNumber(SUPPORTED_KUBERNETES_VERSIONS[0]) ? undefined : `version ${v} is out of standard support`;
+    },
+  ),
+  resourceRule(
+    { id: "eks-nodegroup-no-open-ssh", description: "Node groups allow no SSH, or only from named security groups.", severity: "high", enforcement: "mandatory", controls: { checkov: ["CKV_AWS_100"] } },
+    NODE_GROUP,
+    (i) => {
+      const ra = obj(i.remoteAccess);
+      if (!ra) return undefined;
+      return arr(ra.sourceSecurityGroupIds).length > 0 ? undefined : "remoteAccess without sourceSecurityGroupIds opens SSH to the world";
+    },
+  ),
+  resourceRule(
+    { id: "launch-template-imdsv2", description: "Node launch templates require IMDSv2 session tokens.", severity: "high", enforcement: "mandatory", controls: { checkov: ["CKV_AWS_79"], fsbp: ["EC2.8"] } },
+    LAUNCH_TEMPLATE,
+    (i) => (get(i, "metadataOptions.httpTokens") === "required" ? undefined : "metadataOptions.httpTokens must be required"),
+  ),
+  resourceRule(
+    { id: "launch-template-imds-hop-limit", description: `IMDS hop limit is at most ${MAX_IMDS_HOP_LIMIT}, so pods cannot borrow the node role (they use IRSA).`, severity: "medium", enforcement: "mandatory", controls: { checkov: ["CKV_AWS_341"] } },
+    LAUNCH_TEMPLATE,
+    (i) => {
+      const hops = Number(get(i, "metadataOptions.httpPutResponseHopLimit") ?? NaN);
+      return hops <= MAX_IMDS_HOP_LIMIT ? undefined : `httpPutResponseHopLimit is ${Number.isNaN(hops) ? "unset" : hops}; at most ${MAX_IMDS_HOP_LIMIT}`;
+    },
+  ),
+  resourceRule(
+    { id: "launch-template-ebs-encrypted", description: "Node root volumes are encrypted.", severity: "high", enforcement: "mandatory", controls: { checkov: ["CKV_AWS_8"] } },
+    LAUNCH_TEMPLATE,
+    (i) => {
+      const devices = arr(i.blockDeviceMappings);
+      const bad = devices.find((d) => get(d, "ebs") && String(get(d, "ebs.encrypted")) !== "true");
+      return bad ? `volume ${String(get(bad, "deviceName"))} is not encrypted` : undefined;
+    },
+  ),
+];

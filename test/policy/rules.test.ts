@@ -1,0 +1,263 @@
+/**
+ * Every rule against its own fixtures: the compliant reference graph passes it, and a one-line
+ * mutation of that graph makes it fire (on the mutated resource). Plus the rule table's own
+ * invariants and the CrossGuard wrapping.
+ */
+import { describe, expect, it, vi } from "vitest";
+import { evaluatePolicies, isGraphRule, type PolicyGraph, type PolicyResource, RULES, STAR_RESOURCE_ACTIONS } from "../../policy/index";
+import { GOOD_CONTAINER, GOOD_ECS_CONTAINER, goodGraph, identityPolicy, json, pod, res } from "./fixtures";
+
+type Graph = PolicyGraph;
+const find = (g: Graph, name: string): PolicyResource => {
+  const r = g.resources.find((x) => x.name === name);
+  if (!r) throw new Error(`fixture has no ${name}`);
+  return r;
+};
+/** Sets a dotted input path on a fixture resource. */
+const set = (name: string, path: string, value: unknown) => (g: Graph) => {
+  const keys = path.split(".");
+  let o = find(g, name).inputs as Record<string, unknown>;
+  for (const k of keys.slice(0, -1)) o = (o[k] ??= {}) as Record<string, unknown>;
+  if (value === undefined) delete o[keys[keys.length - 1]];
+  else o[keys[keys.length - 1]] = value;
+};
+const drop = (name: string) => (g: Graph) => {
+  g.resources = g.resources.filter((r) => r.name !== name);
+};
+const add = (r: PolicyResource) => (g: Graph) => {
+  g.resources.push(r);
+};
+const ecs = (patch: Record<string, unknown>) => set("gateway-task", "containerDefinitions", json([{ ...GOOD_ECS_CONTAINER, ...patch }]));
+const k8s = (patch: Record<string, unknown>, podExtra: Record<string, unknown> = {}) => set("triton", "spec", pod({ ...GOOD_CONTAINER, ...patch }, podExtra).spec);
+const k8sSecurity = (patch: Record<string, unknown>) => k8s({ securityContext: { ...(GOOD_CONTAINER.securityContext as object), ...patch } });
+const policy = (statements: Record<string, unknown>[]) => set("gateway-task-policy", "policy", identityPolicy(statements));
+const world = (port: number, sg = "sg-alb") =>
+  add(res("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", `world-${port}-${sg}`, { securityGroupId: sg, cidrIpv4: "0.0.0.0/0", fromPort: port, toPort: port, ipProtocol: "tcp", description: "x" }));
+
+/** For each rule: the mutation that must make it fire. */
+const BREAK: Record<string, (g: Graph) => void> = {
+  "s3-bucket-versioning": set("models-versioning", "versioningConfiguration.status", "Suspended"),
+  "s3-bucket-sse-kms": set("models-encryption", "rules", [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]),
+  "s3-bucket-public-access-block": drop("models-public-access"),
+  "s3-bucket-tls-only": set("models-policy", "policy", identityPolicy([{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::1:root" }, Action: "s3:GetObject", Resource: "*" }])),
+  "s3-bucket-owner-enforced": set("models-ownership", "rule.objectOwnership", "ObjectWriter"),
+  "s3-bucket-lifecycle": drop("models-lifecycle"),
+  "s3-bucket-access-logging": drop("models-access-logging"),
+  "s3-policy-no-public-principal": set("models-policy", "policy", identityPolicy([{ Sid: "Public", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "*" }])),
+  "s3-bucket-no-force-destroy": set("models", "forceDestroy", true),
+  "s3-bucket-no-acl": set("models", "acl", "public-read"),
+  "rds-storage-encrypted": set("db", "storageEncrypted", false),
+  "rds-not-public": set("db", "publiclyAccessible", true),
+  "rds-multi-az": set("db", "multiAz", false),
+  "rds-backup-retention": set("db", "backupRetentionPeriod", 0),
+  "rds-deletion-protection": set("db", "deletionProtection", false),
+  "rds-final-snapshot": set("db", "skipFinalSnapshot", true),
+  "rds-iam-auth": set("db", "iamDatabaseAuthenticationEnabled", undefined),
+  "rds-auto-minor-upgrade": set("db", "autoMinorVersionUpgrade", false),
+  "rds-log-exports": set("db", "enabledCloudwatchLogsExports", ["upgrade"]),
+  "rds-enhanced-monitoring": set("db", "monitoringInterval", 0),
+  "rds-performance-insights": set("db", "performanceInsightsEnabled", false),
+  "rds-copy-tags-to-snapshot": set("db", "copyTagsToSnapshot", undefined),
+  "rds-custom-admin-username": set("db", "username", "postgres"),
+  "rds-private-subnet-group": set("db", "dbSubnetGroupName", undefined),
+  "rds-force-ssl": set("db-params", "parameters", [{ name: "log_min_duration_statement", value: "1000" }]),
+  "rds-slow-query-logging": set("db-params", "parameters", [{ name: "rds.force_ssl", value: "1" }]),
+  "elasticache-at-rest-encryption": set("cache", "atRestEncryptionEnabled", false),
+  "elasticache-in-transit-encryption": set("cache", "transitEncryptionEnabled", false),
+  "elasticache-auth": set("cache", "authToken", undefined),
+  "elasticache-cmk": set("cache", "kmsKeyId", undefined),
+  "elasticache-automatic-failover": set("cache", "multiAzEnabled", false),
+  "elasticache-backups": set("cache", "snapshotRetentionLimit", 0),
+  "elasticache-subnet-group": set("cache", "subnetGroupName", "default"),
+  "sqs-encrypted": set("jobs-free", "kmsMasterKeyId", undefined),
+  "sqs-cmk": set("jobs-free", "kmsMasterKeyId", "alias/aws/sqs"),
+  "sqs-policy-not-public": set("jobs-free-policy", "policy", identityPolicy([{ Effect: "Allow", Principal: "*", Action: "sqs:SendMessage", Resource: "*" }])),
+  "sqs-has-dlq": add(res("aws:sqs/queue:Queue", "jobs-orphan", { name: "proj-prod-jobs-orphan", kmsMasterKeyId: "k" })),
+  "kms-key-rotation": set("keys-key", "enableKeyRotation", false),
+  "kms-key-policy-defined": set("keys-key", "policy", undefined),
+  "kms-key-policy-no-public-principal": set("keys-key", "policy", identityPolicy([{ Effect: "Allow", Principal: "*", Action: "kms:Decrypt", Resource: "*" }])),
+  "kms-key-enabled": set("keys-key", "isEnabled", false),
+  "kms-deletion-window": set("keys-key", "deletionWindowInDays", 7),
+  "secret-cmk": set("db-secret", "kmsKeyId", undefined),
+  "secret-rotation-interval": set("db-secret-rotation", "rotationRules.automaticallyAfterDays", 365),
+  "secret-rotation-enabled": drop("db-secret-rotation"),
+  "secret-recovery-window": set("db-secret", "recoveryWindowInDays", 0),
+  "ecs-service-no-public-ip": set("gateway-service", "networkConfiguration.assignPublicIp", true),
+  "ecs-fargate-latest-platform": set("gateway-service", "platformVersion", "1.3.0"),
+  "ecs-service-circuit-breaker": set("gateway-service", "deploymentCircuitBreaker.rollback", false),
+  "ecs-cluster-container-insights": set("ecs", "settings", [{ name: "containerInsights", value: "disabled" }]),
+  "ecs-task-not-privileged": ecs({ privileged: true }),
+  "ecs-task-readonly-root": ecs({ readonlyRootFilesystem: false }),
+  "ecs-task-no-host-pid": set("gateway-task", "pidMode", "host"),
+  "ecs-task-logging": ecs({ logConfiguration: undefined }),
+  "ecs-task-no-env-secrets": ecs({ environment: [{ name: "DATABASE_PASSWORD", value: "hunter2" }] }),
+  "ecs-task-split-roles": set("gateway-task", "executionRoleArn", "arn:aws:iam::123456789012:role/task"),
+  "ecs-task-pinned-image": ecs({ image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/proj-gateway:latest" }),
+  "ecs-task-non-root-user": ecs({ user: "0" }),
+  "alb-http-redirects-to-https": set("gateway-http", "defaultActions", [{ type: "forward" }]),
+  "alb-tls-policy": set("gateway-https", "sslPolicy", "ELBSecurityPolicy-2016-08"),
+  "alb-drop-invalid-headers": set("gateway-alb", "dropInvalidHeaderFields", false),
+  "alb-access-logs": set("gateway-alb", "accessLogs.enabled", false),
+  "alb-deletion-protection": set("gateway-alb", "enableDeletionProtection", false),
+  "alb-desync-mitigation": set("gateway-alb", "desyncMitigationMode", "monitor"),
+  "alb-multi-az": set("gateway-alb", "subnets", ["subnet-public-a"]),
+  "lb-target-group-health-check": set("gateway-targets", "healthCheck.path", undefined),
+  "alb-has-waf": drop("waf-association"),
+  "waf-has-rules": set("waf", "rules", []),
+  "waf-known-bad-inputs": set("waf", "rules", [{ name: "rate", action: { block: {} }, statement: { rateBasedStatement: { limit: 2000 } } }]),
+  "waf-rate-limit": set("waf", "rules", [{ name: "bad", overrideAction: { none: {} }, statement: { managedRuleGroupStatement: { name: "AWSManagedRulesKnownBadInputsRuleSet" } } }]),
+  "waf-metrics": set("waf", "visibilityConfig.cloudwatchMetricsEnabled", false),
+  "waf-logging": drop("waf-logging"),
+  "eks-endpoint-restricted": set("eks", "vpcConfig.publicAccessCidrs", ["0.0.0.0/0"]),
+  "eks-secrets-encryption": set("eks", "encryptionConfig", undefined),
+  "eks-control-plane-logging": set("eks", "enabledClusterLogTypes", ["api"]),
+  "eks-supported-version": set("eks", "version", "1.24"),
+  "eks-nodegroup-no-open-ssh": set("gpu-nodes", "remoteAccess", { ec2SshKey: "ops" }),
+  "launch-template-imdsv2": set("gpu-lt", "metadataOptions.httpTokens", "optional"),
+  "launch-template-imds-hop-limit": set("gpu-lt", "metadataOptions.httpPutResponseHopLimit", 2),
+  "launch-template-ebs-encrypted": set("gpu-lt", "blockDeviceMappings", [{ deviceName: "/dev/xvda", ebs: { encrypted: "false" } }]),
+  "sg-no-world-admin-ports": world(22, "sg-gateway"),
+  "sg-rule-descriptions": set("db-from-gateway", "description", undefined),
+  "default-sg-closed": set("default-sg", "ingress", [{ fromPort: 0, toPort: 0, protocol: "-1", self: true }]),
+  "subnet-no-auto-public-ip": set("subnet", "mapPublicIpOnLaunch", true),
+  "vpc-flow-logs": drop("flow-log"),
+  "world-ingress-only-on-alb": world(8080),
+  "datastore-ingress-from-platform-groups": add(res("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "db-from-office", { securityGroupId: "sg-database", cidrIpv4: "10.0.0.0/8", fromPort: 5432, toPort: 5432, ipProtocol: "tcp", description: "x" })),
+  "only-alb-internet-facing": set("gateway-service", "networkConfiguration.subnets", ["subnet-public-a"]),
+  "iam-no-star-action": policy([{ Effect: "Allow", Action: "s3:*", Resource: "arn:aws:s3:::b/*" }]),
+  "iam-no-star-resource": policy([{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }]),
+  "iam-no-passrole-star": policy([{ Effect: "Allow", Action: "iam:PassRole", Resource: "*" }]),
+  "iam-no-kms-decrypt-star": policy([{ Effect: "Allow", Action: "kms:Decrypt", Resource: "arn:aws:kms:us-east-1:123456789012:key/*" }]),
+  "iam-trust-scoped": set("triton-irsa", "assumeRolePolicy", json({ Statement: [{ Effect: "Allow", Principal: { Federated: "arn:oidc" }, Action: "sts:AssumeRoleWithWebIdentity", Condition: { StringEquals: { "oidc:aud": "sts.amazonaws.com" } } }] })),
+  "iam-no-admin-managed-policy": set("node-worker", "policyArn", "arn:aws:iam::aws:policy/AdministratorAccess"),
+  "iam-role-no-inline-managed-mix": set("gateway-task-role", "managedPolicyArns", ["arn:aws:iam::aws:policy/ReadOnlyAccess"]),
+  "log-group-retention": set("api-logs", "retentionInDays", undefined),
+  "log-group-retention-year": set("api-logs", "retentionInDays", 30),
+  "log-group-kms": set("api-logs", "kmsKeyId", undefined),
+  "alarm-has-actions": set("dlq-not-empty", "alarmActions", []),
+  "dlq-has-alarm": set("dlq-not-empty", "dimensions.QueueName", "proj-prod-jobs-free"),
+  "k8s-resources": k8s({ resources: { requests: { cpu: "1" } } }),
+  "k8s-gpu-limit": k8s({ resources: { requests: { cpu: "1", memory: "1Gi", "nvidia.com/gpu": "1" }, limits: { cpu: "1", memory: "1Gi" } } }),
+  "k8s-probes": k8s({ readinessProbe: undefined }),
+  "k8s-run-as-non-root": (g) => {
+    k8s({}, { securityContext: {} })(g);
+  },
+  "k8s-readonly-root-fs": k8sSecurity({ readOnlyRootFilesystem: false }),
+  "k8s-no-privileged": k8sSecurity({ privileged: true }),
+  "k8s-no-privilege-escalation": k8sSecurity({ allowPrivilegeEscalation: true }),
+  "k8s-drop-capabilities": k8sSecurity({ capabilities: { add: ["NET_ADMIN"] } }),
+  "k8s-seccomp": k8s({}, { securityContext: { runAsNonRoot: true } }),
+  "k8s-no-host-namespaces": k8s({}, { hostNetwork: true }),
+  "k8s-image-pinned": set("dcgm", "spec.template.spec.containers", [{ name: "dcgm", image: "nvcr.io/nvidia/dcgm-exporter" }]),
+  "k8s-pdb": set("triton-pdb", "spec.selector.matchLabels", { app: "other" }),
+  "k8s-network-policy": set("triton-netpol", "metadata.namespace", "default"),
+};
+
+describe("rule table", () => {
+  it("has at least 50 rules with unique kebab-case ids, and every rule has a failing fixture", () => {
+    expect(RULES.length).toBeGreaterThanOrEqual(50);
+    const ids = RULES.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+    expect(Object.keys(BREAK).sort()).toEqual([...ids].sort());
+  });
+
+  it("covers every service the issue names", () => {
+    const prefixes = ["s3-", "rds-", "elasticache-", "sqs-", "kms-", "secret-", "ecs-", "alb-", "waf-", "eks-", "launch-template-", "sg-", "iam-", "log-group-", "alarm-", "k8s-"];
+    for (const p of prefixes) expect(RULES.some((r) => r.id.startsWith(p)), p).toBe(true);
+  });
+
+  it("names external controls in the right formats", () => {
+    for (const r of RULES) {
+      for (const c of r.controls.checkov ?? []) expect(c, r.id).toMatch(/^CKV2?_(AWS|K8S)_\d+$/);
+      for (const c of r.controls.fsbp ?? []) expect(c, r.id).toMatch(/^[A-Za-z0-9]+\.\d+$/);
+    }
+    expect(RULES.filter((r) => (r.controls.checkov ?? []).length + (r.controls.fsbp ?? []).length > 0).length).toBeGreaterThanOrEqual(80);
+  });
+
+  it("the documented `*`-resource list has a reason for every action", () => {
+    for (const e of STAR_RESOURCE_ACTIONS) {
+      expect(e.action).toMatch(/^[a-z0-9-]+:[A-Za-z*]+$/);
+      expect(e.reason.length).toBeGreaterThan(10);
+    }
+  });
+});
+
+describe("the compliant reference graph passes every rule", () => {
+  it.each(RULES.map((r) => [r.id, r] as const))("%s", (_id, rule) => {
+    expect(evaluatePolicies(goodGraph(), [rule])).toEqual([]);
+  });
+});
+
+describe("each rule fires on its own failing fixture", () => {
+  it.each(RULES.map((r) => [r.id, r] as const))("%s", (id, rule) => {
+    const g = goodGraph();
+    BREAK[id](g);
+    const found = evaluatePolicies(g, [rule]);
+    expect(found.length, `${id} did not fire`).toBeGreaterThan(0);
+    for (const v of found) {
+      expect(v).toMatchObject({ ruleId: id, severity: rule.severity, enforcement: rule.enforcement });
+      expect(v.message.length).toBeGreaterThan(5);
+    }
+  });
+
+  it("a broken fixture trips only the rules about that property (no collateral noise)", () => {
+    const g = goodGraph();
+    BREAK["rds-multi-az"](g);
+    expect(evaluatePolicies(g).map((v) => v.ruleId)).toEqual(["rds-multi-az"]);
+  });
+});
+
+describe("graph rules see through unknown preview values", () => {
+  it("an unknown side-resource reference is not reported as a missing side resource", () => {
+    const g = goodGraph();
+    set("models-versioning", "bucket", undefined)(g); // unknown during a real preview
+    expect(evaluatePolicies(g).filter((v) => v.ruleId === "s3-bucket-versioning")).toEqual([]);
+  });
+  it("a task definition whose container definitions are unknown is not judged", () => {
+    const g = goodGraph();
+    set("gateway-task", "containerDefinitions", undefined)(g);
+    expect(evaluatePolicies(g).filter((v) => v.ruleId.startsWith("ecs-task"))).toEqual([]);
+  });
+});
+
+describe("CrossGuard pack", () => {
+  it("registers every rule once with its enforcement level and severity", async () => {
+    const captured: { name: string; args: { policies: Record<string, unknown>[] } }[] = [];
+    vi.doMock("@pulumi/policy", () => ({
+      PolicyPack: class {
+        constructor(name: string, args: { policies: Record<string, unknown>[] }) {
+          captured.push({ name, args });
+        }
+      },
+    }));
+    await import("../../policy/pack");
+    expect(captured).toHaveLength(1);
+    const { name, args } = captured[0];
+    expect(name).toBe("inference-platform-guardrails");
+    expect(args.policies.map((p) => p.name)).toEqual(RULES.map((r) => r.id));
+    for (const rule of RULES) {
+      const p = args.policies.find((x) => x.name === rule.id)!;
+      expect(p.enforcementLevel, rule.id).toBe(rule.enforcement);
+      expect(p.severity, rule.id).toBe(rule.severity);
+      expect(typeof (isGraphRule(rule) ? p.validateStack : p.validateResource), rule.id).toBe("function");
+    }
+    vi.doUnmock("@pulumi/policy");
+  });
+
+  it("the wrapped policies report the same violations as the plain rules", async () => {
+    const { crossGuardPolicies } = await import("../../policy/crossguard");
+    const g = goodGraph();
+    BREAK["rds-multi-az"](g);
+    BREAK["alb-has-waf"](g);
+    const reported: { policy: string; message: string; urn?: string }[] = [];
+    for (const p of crossGuardPolicies() as unknown as Record<string, (...a: unknown[]) => void>[]) {
+      const report = (message: string, urn?: string) => reported.push({ policy: String(p.name), message, urn });
+      const toCg = (r: PolicyResource) => ({ urn: r.urn, type: r.type, name: r.name, props: { ...r.inputs, id: r.id } });
+      if (p.validateStack) p.validateStack({ resources: g.resources.map(toCg) }, report);
+      else for (const r of g.resources) p.validateResource(toCg(r), report);
+    }
+    expect(reported.map((r) => r.policy).sort()).toEqual(["alb-has-waf", "rds-multi-az"]);
+    expect(reported.find((r) => r.policy === "alb-has-waf")?.urn).toBe(find(g, "gateway-alb").urn);
+  });
+});
