@@ -27,6 +27,13 @@ const SECRET = ["aws:secretsmanager/secret:Secret"];
 /** Read replicas inherit encryption, backups and Multi-AZ from their source; several checks skip them. */
 const isReplica = (i: Record<string, unknown>) => i.replicateSourceDb !== undefined && i.replicateSourceDb !== null;
 
+/** Nodes of a replication group (cluster mode: shards x (replicas + 1)). */
+function cacheNodes(i: Record<string, unknown>): number {
+  if (i.numCacheClusters !== undefined) return Number(i.numCacheClusters);
+  if (i.numNodeGroups !== undefined) return Number(i.numNodeGroups) * (Number(i.replicasPerNodeGroup ?? 0) + 1);
+  return 1;
+}
+
 function param(i: Record<string, unknown>, name: string): string | undefined {
   const p = arr(i.parameters).find((x) => get(x, "name") === name);
   return p === undefined ? undefined : String(get(p, "value"));
@@ -141,9 +148,14 @@ export const dataRules: Rule[] = [
     (i) => (i.kmsKeyId ? undefined : "kmsKeyId is not set"),
   ),
   resourceRule(
-    { id: "elasticache-automatic-failover", description: "ElastiCache has a replica with automatic failover across AZs.", severity: "high", enforcement: "mandatory", controls: { checkov: ["CKV2_AWS_50"], fsbp: ["ElastiCache.3"] } },
+    { id: "elasticache-automatic-failover", description: "A replication group with replicas fails over automatically across AZs.", severity: "high", enforcement: "mandatory", controls: { checkov: ["CKV2_AWS_50"], fsbp: ["ElastiCache.3"] } },
     REDIS,
-    (i) => (i.automaticFailoverEnabled === true && i.multiAzEnabled === true ? undefined : "automaticFailoverEnabled and multiAzEnabled must be true"),
+    (i) => (cacheNodes(i) < 2 || (i.automaticFailoverEnabled === true && i.multiAzEnabled === true) ? undefined : "automaticFailoverEnabled and multiAzEnabled must be true when the group has replicas"),
+  ),
+  resourceRule(
+    { id: "elasticache-has-replica", description: "ElastiCache runs a replica (a single node loses the cache and Celery results on failure).", severity: "medium", enforcement: "advisory", controls: { fsbp: ["ElastiCache.3"] } },
+    REDIS,
+    (i) => (cacheNodes(i) >= 2 ? undefined : "a single node: no replica to fail over to"),
   ),
   resourceRule(
     { id: "elasticache-backups", description: "ElastiCache keeps automatic snapshots.", severity: "medium", enforcement: "advisory", controls: { checkov: ["CKV_AWS_134"], fsbp: ["ElastiCache.1"] } },

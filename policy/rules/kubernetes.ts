@@ -43,9 +43,25 @@ function selects(selector: unknown, labels: Record<string, unknown>): boolean {
   return Object.entries(match).every(([k, v]) => labels[k] === v);
 }
 
-function workloadsWithout(graph: PolicyGraph, type: string, selectorPath: string, message: string) {
+/**
+ * The most replicas a workload can reach: its own `replicas`, or the max of the HPA / KEDA
+ * ScaledObject that targets it.
+ */
+export function maxReplicas(graph: PolicyGraph, w: PolicyResource): number {
+  const name = get(w.inputs, "metadata.name") ?? w.name;
+  const scalers = ofTypes(graph, ["kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "kubernetes:keda.sh/v1alpha1:ScaledObject"]).filter(
+    (s) => namespaceOf(s) === namespaceOf(w) && get(s.inputs, "spec.scaleTargetRef.name") === name,
+  );
+  return Math.max(
+    Number(get(w.inputs, "spec.replicas") ?? 1),
+    ...scalers.map((s) => Number(get(s.inputs, "spec.maxReplicas") ?? get(s.inputs, "spec.maxReplicaCount") ?? 0)),
+  );
+}
+
+function workloadsWithout(graph: PolicyGraph, type: string, selectorPath: string, message: string, applies: (w: PolicyResource) => boolean = () => true) {
   const selectors = ofTypes(graph, [type]);
   return ofTypes(graph, WORKLOAD_TYPES)
+    .filter(applies)
     .filter((w) => !selectors.some((s) => namespaceOf(s) === namespaceOf(w) && selects(get(s.inputs, selectorPath), podLabels(w))))
     .map((w) => ({ resource: w, message }));
 }
@@ -120,9 +136,10 @@ export const kubernetesRules: Rule[] = [
     perContainer((c) => (typeof c.image !== "string" || imagePinned(c.image) ? undefined : `image ${String(c.image)} is not pinned`)),
   ),
   graphRule(
-    { id: "k8s-pdb", description: "Every Deployment/StatefulSet is covered by a PodDisruptionBudget (node drains keep capacity).", severity: "medium", enforcement: "mandatory", controls: {} },
+    { id: "k8s-pdb", description: "Every Deployment/StatefulSet that can run more than one replica (itself, or by its HPA / KEDA ScaledObject) is covered by a PodDisruptionBudget.", severity: "medium", enforcement: "mandatory", controls: {} },
     [...WORKLOAD_TYPES, "kubernetes:policy/v1:PodDisruptionBudget"],
-    (graph) => workloadsWithout(graph, "kubernetes:policy/v1:PodDisruptionBudget", "spec.selector", "no PodDisruptionBudget selects these pods"),
+    (graph) =>
+      workloadsWithout(graph, "kubernetes:policy/v1:PodDisruptionBudget", "spec.selector", "no PodDisruptionBudget selects these pods", (w) => maxReplicas(graph, w) > 1),
   ),
   graphRule(
     { id: "k8s-network-policy", description: "Every Deployment/StatefulSet is selected by a NetworkPolicy.", severity: "medium", enforcement: "mandatory", controls: {} },

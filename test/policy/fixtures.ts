@@ -88,7 +88,7 @@ export function goodGraph(): PolicyGraph {
       res("aws:rds/parameterGroup:ParameterGroup", "db-params", { family: "postgres17", parameters: [{ name: "rds.force_ssl", value: "1" }, { name: "log_min_duration_statement", value: "1000" }] }),
       res("aws:rds/subnetGroup:SubnetGroup", "db-subnets", { subnetIds: ["subnet-private-a", "subnet-private-b"] }),
       res("aws:elasticache/replicationGroup:ReplicationGroup", "cache", {
-        atRestEncryptionEnabled: true, transitEncryptionEnabled: true, authToken: "token", kmsKeyId: KEY, automaticFailoverEnabled: true, multiAzEnabled: true,
+        numCacheClusters: 2, atRestEncryptionEnabled: true, transitEncryptionEnabled: true, authToken: "token", kmsKeyId: KEY, automaticFailoverEnabled: true, multiAzEnabled: true,
         snapshotRetentionLimit: 5, subnetGroupName: "cache-subnets", securityGroupIds: ["sg-cache"],
       }),
       res("aws:sqs/queue:Queue", "jobs-free", { name: "proj-prod-jobs-free", kmsMasterKeyId: KEY, redrivePolicy: json({ deadLetterTargetArn: "arn:aws:sqs:us-east-1:123456789012:proj-prod-jobs-free-dlq", maxReceiveCount: 3 }) }),

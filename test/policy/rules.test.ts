@@ -67,6 +67,7 @@ const BREAK: Record<string, (g: Graph) => void> = {
   "elasticache-auth": set("cache", "authToken", undefined),
   "elasticache-cmk": set("cache", "kmsKeyId", undefined),
   "elasticache-automatic-failover": set("cache", "multiAzEnabled", false),
+  "elasticache-has-replica": set("cache", "numCacheClusters", 1),
   "elasticache-backups": set("cache", "snapshotRetentionLimit", 0),
   "elasticache-subnet-group": set("cache", "subnetGroupName", "default"),
   "sqs-encrypted": set("jobs-free", "kmsMasterKeyId", undefined),
@@ -205,6 +206,24 @@ describe("each rule fires on its own failing fixture", () => {
     const g = goodGraph();
     BREAK["rds-multi-az"](g);
     expect(evaluatePolicies(g).map((v) => v.ruleId)).toEqual(["rds-multi-az"]);
+  });
+});
+
+describe("rules that depend on scale", () => {
+  it("a workload that can never exceed one replica needs no PDB; one whose scaler allows more does", () => {
+    const g = goodGraph();
+    set("triton", "spec.replicas", 1)(g);
+    drop("triton-pdb")(g);
+    const pdb = RULES.filter((r) => r.id === "k8s-pdb");
+    expect(evaluatePolicies(g, pdb)).toEqual([]);
+    add(res("kubernetes:keda.sh/v1alpha1:ScaledObject", "triton-scaler", { metadata: { namespace: "triton" }, spec: { scaleTargetRef: { name: "triton" }, minReplicaCount: 0, maxReplicaCount: 4 } }))(g);
+    expect(evaluatePolicies(g, pdb)).toHaveLength(1);
+  });
+  it("a single-node cache needs no failover settings but is reported as advisory", () => {
+    const g = goodGraph();
+    set("cache", "numCacheClusters", 1)(g);
+    set("cache", "automaticFailoverEnabled", false)(g);
+    expect(evaluatePolicies(g).map((v) => `${v.ruleId}:${v.enforcement}`)).toEqual(["elasticache-has-replica:advisory"]);
   });
 });
 
