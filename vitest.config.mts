@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Each file renders stacks in its own worker (the Pulumi runtime is process-global).
     pool: "forks",
+    // Shipped stack × tier graphs are rendered once here and shared by every file.
+    globalSetup: ["test/support/global-setup.ts"],
   },
 });

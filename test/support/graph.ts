@@ -2,7 +2,10 @@
  * Queries over a rendered graph, shared by every test file. Tests assert on the inputs the program
  * sends to providers; these helpers only find things and fail loudly when they are missing.
  */
+import * as fs from "node:fs";
+import { inject } from "vitest";
 import { listStacks, type RenderedGraph, type RenderedResource, renderStack } from "../../src/plan/harness";
+import { graphCacheKey } from "./graph-cache-key";
 import { TIER_NAMES, type Tier } from "../../src/tiers";
 
 export { renderStack, listStacks, TIER_NAMES };
@@ -44,10 +47,26 @@ export function stackTierMatrix(): { stack: string; tier: Tier }[] {
 }
 
 const cache = new Map<string, Promise<RenderedGraph>>();
+let preRendered: Record<string, RenderedGraph> | undefined;
 
-/** Renders a stack at a tier once per test file (renders are deterministic). */
+/** Graphs rendered once by test/support/global-setup.ts (empty when a file runs without it). */
+function preRenderedGraphs(): Record<string, RenderedGraph> {
+  if (!preRendered) {
+    const file = inject("renderedGraphsFile");
+    preRendered = file && fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, RenderedGraph>) : {};
+  }
+  return preRendered;
+}
+
+/**
+ * A stack rendered at a tier (with optional extra config). Shipped stack × tier graphs come from the
+ * global setup's single render; anything else renders here, once per test file.
+ */
 export function rendered(stack: string, tier?: Tier, config?: Record<string, string>): Promise<RenderedGraph> {
-  const key = JSON.stringify([stack, tier, config]);
-  if (!cache.has(key)) cache.set(key, renderStack({ stack, tier, config }));
+  const key = graphCacheKey(stack, tier, config);
+  if (!cache.has(key)) {
+    const shared = preRenderedGraphs()[key];
+    cache.set(key, shared ? Promise.resolve(shared) : renderStack({ stack, tier, config }));
+  }
   return cache.get(key)!;
 }
