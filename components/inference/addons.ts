@@ -180,7 +180,8 @@ export function createAddons(
     "nvidiaDevicePlugin",
     "kube-system",
     {
-      // The chart's default affinity expects GPU feature discovery labels; ours are set by the node group.
+      // Placement is decided by the node group's label alone (nodeSelector below); the chart's
+      // default affinity also matches GPU-feature-discovery labels that this cluster does not run.
       affinity: null,
       ...GPU_SCHEDULING,
     },
