@@ -140,7 +140,7 @@ const capacityType = z.enum(["ON_DEMAND", "SPOT"]);
 const instanceType = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "an EC2 instance type such as g6.xlarge");
 const cidr = z
   .string()
-  .regex(/^(\d{1,3}\.){3}\d{1,3}\/(\d|[12]\d|3[0-2])$/, "an IPv4 CIDR such as 203.0.113.0/24");
+  .regex(/^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\/(\d|[12]\d|3[0-2])$/, "an IPv4 CIDR such as 203.0.113.0/24");
 
 const workerPrioritySchema = z.strictObject({
   minTasks: nonNegativeInt,
@@ -291,6 +291,14 @@ export const sizingSchema = z.strictObject({
   budgetUsd: z.number().positive(),
 });
 
+/** A container image pinned to a tag (not `latest`) or a digest, so a deploy is reproducible. */
+function pinnedImage() {
+  return z
+    .string()
+    .regex(/^[^\s:]+(:[A-Za-z0-9_.-]+|@sha256:[0-9a-f]{64})$/, "an image reference with a tag or digest")
+    .refine((i) => !i.endsWith(":latest"), "a pinned tag, not latest");
+}
+
 /**
  * Every key the project accepts, with its type. Keys not listed here are refused so a typo
  * (`teir: 10k`) fails loudly instead of silently deploying the default.
@@ -314,18 +322,14 @@ const topLevelSchema = z.strictObject({
     .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, "an ACM certificate ARN")
     .optional(),
   alertEmail: z.email({ error: "an e-mail address" }).optional(),
-  gatewayImage: z.string().min(1).optional(),
-  workerImage: z.string().min(1).optional(),
+  gatewayImage: pinnedImage().optional(),
+  workerImage: pinnedImage().optional(),
   imageTag: z
     .string()
     .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "a Docker tag")
     .refine((t) => t !== "latest", "a pinned tag, not latest")
     .optional(),
-  tritonImage: z
-    .string()
-    .regex(/^[^\s:]+(:[A-Za-z0-9_.-]+|@sha256:[0-9a-f]{64})$/, "an image reference with a tag or digest")
-    .refine((i) => !i.endsWith(":latest"), "a pinned tag, not latest")
-    .optional(),
+  tritonImage: pinnedImage().optional(),
   eksAdminRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "an IAM role ARN").optional(),
   eksPublicAccessCidrs: z.array(cidr).optional(),
   corsAllowedOrigins: z.array(z.string().regex(/^https?:\/\/[^\s/]+$/, "an origin such as https://app.example.com")).optional(),
@@ -425,6 +429,15 @@ function crossFieldProblems(s: Sizing, tier: Tier, gpuType: GpuType): ConfigProb
   check(s.systemNodes.minNodes >= 1, "systemNodes.minNodes", s.systemNodes.minNodes, "at least 1: CoreDNS and the controllers need a node");
   minMax("gpu.minNodes/maxNodes", s.gpu.minNodes, s.gpu.maxNodes);
   minMax("triton.minReplicas/maxReplicas", s.triton.minReplicas, s.triton.maxReplicas);
+  for (const r of ["cpu", "memory"] as const) {
+    const [request, limit] = [s.triton[`${r}Request`], s.triton[`${r}Limit`]];
+    check(
+      quantityValue(request) <= quantityValue(limit),
+      `triton.${r}Request`,
+      request,
+      `must not exceed triton.${r}Limit (${limit}): Kubernetes rejects a request above its limit`,
+    );
+  }
   check(
     s.triton.maxReplicas <= s.gpu.maxNodes,
     "triton.maxReplicas",
@@ -524,6 +537,23 @@ function crossFieldProblems(s: Sizing, tier: Tier, gpuType: GpuType): ConfigProb
 
 const HEADROOM = LOAD_MODEL.requiredHeadroom;
 
+const QUANTITY_UNITS: Record<string, number> = { "": 1, m: 1e-3, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
+
+/** A Kubernetes quantity (`500m`, `8Gi`, `2`) as a number, to compare requests with limits. */
+function quantityValue(q: string): number {
+  const m = /^(\d+(?:\.\d+)?)(m|Ki|Mi|Gi|Ti)?$/.exec(q);
+  return m ? Number(m[1]) * QUANTITY_UNITS[m[2] ?? ""] : NaN;
+}
+
+/** Dotted paths of keys named `__proto__`, `constructor` or `prototype` anywhere in a JSON value. */
+function reservedKeyPaths(v: unknown, prefix = ""): string[] {
+  if (v === null || typeof v !== "object") return [];
+  return Object.keys(v).flatMap((k) => {
+    const path = prefix ? `${prefix}.${k}` : k;
+    return ["__proto__", "constructor", "prototype"].includes(k) ? [path] : reservedKeyPaths((v as Record<string, unknown>)[k], path);
+  });
+}
+
 /** Instance-family prefixes each GPU type runs on. */
 export const GPU_FAMILY_PREFIX: Record<GpuType, string[]> = { l4: ["g6."], a10g: ["g5."] };
 
@@ -553,6 +583,14 @@ export function parsePlatformConfig(raw: Record<string, string>, ctx: ConfigCont
   const c = top.data;
   const environment = c.environment ?? environmentFromStackName(ctx.stack);
   const gpuType = c.gpuType ?? DEFAULTS.gpuType;
+
+  // A JSON `__proto__` key would replace a sizing object's prototype in the merge: refuse it by name
+  // (read from the decoded JSON: zod's parsed copy has already lost it to the prototype).
+  const reserved = reservedKeyPaths(decoded.overrides);
+  for (const path of reserved) {
+    problems.push({ key: `overrides.${path}`, value: valueAt(decoded.overrides, path.split(".")), message: "unknown key (reserved JavaScript property name)" });
+  }
+  if (reserved.length > 0) throw new ConfigError(ctx.stack, problems);
 
   // Overrides: merge over the table, then validate the merged result against the full schema so
   // every path is reported relative to `overrides`.
@@ -584,6 +622,9 @@ export function parsePlatformConfig(raw: Record<string, string>, ctx: ConfigCont
       value: undefined,
       message: "prod serves HTTPS only: set certificateArn (an ACM certificate) or domain (+ hostedZoneId) so the stack requests one",
     });
+  }
+  for (const k of Object.keys(c.tags ?? {}).filter((t) => /^aws:/i.test(t))) {
+    problems.push({ key: `tags.${k}`, value: c.tags?.[k], message: "tag keys starting with aws: are reserved by AWS; use any other key" });
   }
   if (c.hostedZoneId && !c.domain) {
     problems.push({ key: "hostedZoneId", value: c.hostedZoneId, message: "only used with domain; set domain too" });
