@@ -1,7 +1,11 @@
 /**
  * The guardrail rule table and its evaluator. `evaluatePolicies(graph)` runs every rule over a
  * rendered graph (tests, `npm run plan`); `pack.ts` wraps the same rules for CrossGuard.
+ *
+ * Import this file by its full path (`policy/index`): policy/package.json's `main` is the CrossGuard
+ * entry `pack.ts`, which starts a policy server (a bare `policy` import does not type-check, by design).
  */
+import { DEV_EXCEPTIONS } from "./exceptions";
 import { STAR_RESOURCE_ACTIONS } from "./iam-star-resources";
 import { computeRules } from "./rules/compute";
 import { dataRules } from "./rules/data";
@@ -79,4 +83,13 @@ export function starResourceMarkdown(): string {
   return STAR_RESOURCE_ACTIONS.map(
     (e) => `* \`${e.action}\`: ${e.reason}${e.requiredConditionKeys ? ` (condition on \`${e.requiredConditionKeys.join("` or `")}\` required)` : ""}`,
   ).join("\n");
+}
+
+/** The README's dev-exception table, generated from policy/exceptions.ts. */
+export function devExceptionsMarkdown(): string {
+  return [
+    "| rule | resources (dev) | why dev accepts it |",
+    "|---|---|---|",
+    ...DEV_EXCEPTIONS.map((e) => `| \`${e.ruleId}\` | ${e.resources.map((r) => `\`${r}\``).join(", ")} | ${cell(e.reason)} |`),
+  ].join("\n");
 }

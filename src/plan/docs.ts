@@ -6,6 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { alarmTableMarkdown } from "../../components/observability/alarms";
+import { SECURITY_BLOCKS } from "../../policy/readme";
 import { REPO_ROOT } from "./harness";
 import { sizingTableMarkdown } from "./sizing-table";
 
@@ -13,6 +14,7 @@ import { sizingTableMarkdown } from "./sizing-table";
 export const GENERATED_BLOCKS: Record<string, () => string> = {
   sizing: sizingTableMarkdown,
   alarms: () => alarmTableMarkdown(),
+  ...SECURITY_BLOCKS,
 };
 
 const README = path.join(REPO_ROOT, "README.md");

@@ -1,0 +1,30 @@
+/**
+ * The README's "Security and guardrails" blocks, generated from the rule table, the dev exceptions,
+ * the `*`-resource list and the acknowledgement keys (`npm run docs`; test/readme.test.ts keeps them
+ * current). Not imported by the CrossGuard pack.
+ */
+import { WEAKENING_ACKNOWLEDGEMENTS } from "../src/config";
+import { devExceptionsMarkdown, RULES, ruleTableMarkdown, starResourceMarkdown } from "./index";
+
+function acknowledgementsMarkdown(): string {
+  return [
+    "| acknowledgement | setting it allows weakening in prod |",
+    "|---|---|",
+    ...Object.entries(WEAKENING_ACKNOWLEDGEMENTS).map(([name, rule]) => `| \`${name}\` | \`${rule.path.startsWith("eks") ? rule.path : `overrides.${rule.path}`}\` |`),
+  ].join("\n");
+}
+
+function summary(): string {
+  const mandatory = RULES.filter((r) => r.enforcement === "mandatory").length;
+  const graph = RULES.filter((r) => "checkGraph" in r).length;
+  return `${RULES.length} rules: ${mandatory} mandatory, ${RULES.length - mandatory} advisory; ${graph} of them graph rules (joins across resources).`;
+}
+
+/** Generated README blocks (name → content) for src/plan/docs.ts. */
+export const SECURITY_BLOCKS: Record<string, () => string> = {
+  "policy-summary": summary,
+  "policy-rules": () => ruleTableMarkdown(),
+  "policy-dev-exceptions": devExceptionsMarkdown,
+  "policy-star-resources": starResourceMarkdown,
+  "policy-acknowledgements": acknowledgementsMarkdown,
+};
