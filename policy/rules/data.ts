@@ -191,10 +191,12 @@ export const dataRules: Rule[] = [
   ),
   graphRule(
     { id: "sqs-has-dlq", description: "Every job queue that is not itself a dead-letter queue has a DLQ with maxReceiveCount (AWS Control Tower CT.SQS.PR.1).", severity: "high", enforcement: "mandatory", controls: {} },
-    [...SQS, "aws:sqs/redrivePolicy:RedrivePolicy"],
+    [...SQS, "aws:sqs/redrivePolicy:RedrivePolicy", "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy"],
     (graph) => {
       const queues = ofTypes(graph, SQS);
       const sides = ofTypes(graph, ["aws:sqs/redrivePolicy:RedrivePolicy"]);
+      // A queue that declares who may redrive into it (RedriveAllowPolicy) is a dead-letter queue.
+      const allowSides = ofTypes(graph, ["aws:sqs/redriveAllowPolicy:RedriveAllowPolicy"]);
       const queueName = (q: PolicyResource) => String(q.inputs.name ?? q.name);
       const redrive = (q: PolicyResource) => {
         const own = obj(parseJson(q.inputs.redrivePolicy));
@@ -205,7 +207,9 @@ export const dataRules: Rule[] = [
       // A DLQ is a queue some other queue's redrive policy targets (or one that only allows redrive in).
       const targets = queues.map((q) => redrive(q)?.deadLetterTargetArn).filter((a): a is string => typeof a === "string");
       const isDlq = (q: PolicyResource) =>
-        targets.some((t) => t.endsWith(`:${queueName(q)}`) || refersTo(t, q)) || q.inputs.redriveAllowPolicy !== undefined;
+        targets.some((t) => t.endsWith(`:${queueName(q)}`) || refersTo(t, q)) ||
+        q.inputs.redriveAllowPolicy !== undefined ||
+        allowSides.some((r) => str(r.inputs.queueUrl)?.endsWith(`/${queueName(q)}`) || refersTo(r.inputs.queueUrl, q));
       return queues
         .filter((q) => !isDlq(q))
         .flatMap((q) => {

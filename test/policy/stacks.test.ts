@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { DEV_EXCEPTIONS } from "../../policy/exceptions";
-import { evaluatePolicies, RULES, type Violation } from "../../policy/index";
+import { evaluatePolicies, type PolicyResource, RULES, type Violation } from "../../policy/index";
 import { type RenderedGraph, rendered, stackTierMatrix } from "../support/graph";
 
 const nameOf = (g: RenderedGraph, v: Violation) => g.resources.find((r) => r.urn === v.resourceUrn)?.name ?? v.resourceUrn;
@@ -53,5 +53,59 @@ describe("the rules run on real resources", () => {
       acknowledge: JSON.stringify(["prod-single-az-database"]),
     });
     expect(keyed(g, mandatory(g))).toEqual(["rds-multi-az @ database-writer"]);
+  });
+});
+
+/** Mutations of the real prod graph: the joins work on the ids and names the program really produces. */
+describe("graph rules bite on the real prod graph", () => {
+  const clone = (g: RenderedGraph) => ({ resources: structuredClone(g.resources) as PolicyResource[] });
+  const byName = (g: { resources: PolicyResource[] }, name: string) => {
+    const r = g.resources.find((x) => x.name === name);
+    if (!r) throw new Error(`no ${name}`);
+    return r;
+  };
+  const fired = (g: { resources: PolicyResource[] }, id: string) =>
+    evaluatePolicies(g, RULES.filter((r) => r.id === id)).map((v) => g.resources.find((r) => r.urn === v.resourceUrn)?.name);
+
+  const CASES: { rule: string; mutate: (g: { resources: PolicyResource[] }) => void; flagged: string }[] = [
+    {
+      rule: "datastore-ingress-from-platform-groups",
+      mutate: (g) => {
+        const db = byName(g, "network-database-sg");
+        g.resources.push({ ...db, urn: `${db.urn}-office`, name: "office-to-db", type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", inputs: { securityGroupId: db.id, cidrIpv4: "10.20.0.0/16", fromPort: 5432, toPort: 5432, ipProtocol: "tcp" } });
+      },
+      flagged: "office-to-db",
+    },
+    {
+      rule: "world-ingress-only-on-alb",
+      mutate: (g) => {
+        const sg = byName(g, "network-gateway-sg");
+        g.resources.push({ ...sg, urn: `${sg.urn}-world`, name: "world-to-gateway", type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", inputs: { securityGroupId: sg.id, cidrIpv4: "0.0.0.0/0", fromPort: 8080, toPort: 8080, ipProtocol: "tcp" } });
+      },
+      flagged: "world-to-gateway",
+    },
+    {
+      rule: "only-alb-internet-facing",
+      mutate: (g) => {
+        const alb = byName(g, "gateway-alb");
+        const svc = byName(g, "gateway-api-service");
+        (svc.inputs.networkConfiguration as Record<string, unknown>).subnets = alb.inputs.subnets;
+      },
+      flagged: "gateway-api-service",
+    },
+    { rule: "s3-bucket-versioning", mutate: (g) => (g.resources = g.resources.filter((r) => r.name !== "storage-models-versioning")), flagged: "storage-models" },
+    { rule: "s3-bucket-public-access-block", mutate: (g) => (g.resources = g.resources.filter((r) => r.name !== "storage-artifacts-public-access")), flagged: "storage-artifacts" },
+    { rule: "sqs-has-dlq", mutate: (g) => delete byName(g, "queues-sprint-jobs").inputs.redrivePolicy, flagged: "queues-sprint-jobs" },
+    { rule: "dlq-has-alarm", mutate: (g) => (g.resources = g.resources.filter((r) => r.name !== "observability-queues-paid-dlq-not-empty")), flagged: "queues-paid-dlq" },
+    { rule: "alb-has-waf", mutate: (g) => (g.resources = g.resources.filter((r) => r.type !== "aws:wafv2/webAclAssociation:WebAclAssociation")), flagged: "gateway-alb" },
+    { rule: "k8s-network-policy", mutate: (g) => (g.resources = g.resources.filter((r) => r.type !== "kubernetes:networking.k8s.io/v1:NetworkPolicy")), flagged: "inference-triton" },
+  ];
+
+  it.each(CASES)("$rule flags $flagged", async ({ rule, mutate, flagged }) => {
+    const real = await rendered("prod", "10k");
+    const g = clone(real);
+    expect(fired(g, rule)).toEqual([]);
+    mutate(g);
+    expect(fired(g, rule)).toEqual([flagged]);
   });
 });
