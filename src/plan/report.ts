@@ -1,0 +1,268 @@
+/**
+ * The offline plan of one stack at one tier: the rendered resources, the tree per component, the
+ * effective sizing, warnings, the cost estimate, the capacity check and the policy summary, plus
+ * its renderings as a terminal table and as Markdown. `src/plan/cli.ts` is the command around it.
+ */
+import { type CapacityCheck, checkCapacity } from "./capacity";
+import { type CostEstimate, estimateCost } from "./cost";
+import type { RenderedGraph } from "./harness";
+import { GraphIndex } from "./model";
+import { type Tier, TIER_DAU, TIER_NAMES } from "../tiers";
+import type { Sizing } from "../tiers";
+
+/** One finding of the policy pack, normalised (policy/index.ts `evaluatePolicies`). */
+export interface PolicyFinding {
+  rule: string;
+  severity: string;
+  mandatory: boolean;
+  resource: string;
+  message: string;
+}
+
+export interface PolicySummary {
+  available: boolean;
+  /** Rules in the pack, and how many of them have no violation. */
+  rules: number;
+  rulesPassing: number;
+  failures: PolicyFinding[];
+  mandatoryFailures: number;
+  advisoryFailures: number;
+  note?: string;
+}
+
+/** What policy/index.ts exports, as far as the plan relies on it. */
+interface PolicyModule {
+  evaluatePolicies?: (g: RenderedGraph) => Record<string, unknown>[];
+  RULES?: readonly unknown[];
+}
+
+/**
+ * The policy hook: if `policy/index.ts` exports `evaluatePolicies(graph)`, its findings are
+ * summarised in the plan (either `{ ruleId, enforcement, resourceUrn }` or `{ rule, mandatory,
+ * resource }` findings); until then (or if the pack fails to load) the plan says so.
+ */
+export function evaluatePolicySummary(graph: RenderedGraph): PolicySummary {
+  const none = (note: string): PolicySummary => ({ available: false, rules: 0, rulesPassing: 0, failures: [], mandatoryFailures: 0, advisoryFailures: 0, note });
+  let mod: PolicyModule;
+  try {
+    // policy/package.json's main is the CrossGuard pack, which waits for a policy engine: load the
+    // rule evaluator by its file, not the folder.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    mod = require("../../policy/index") as PolicyModule;
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    return none(code === "MODULE_NOT_FOUND" ? "no policy pack (policy/index.ts) yet" : `policy pack failed to load: ${(e as Error).message}`);
+  }
+  if (typeof mod.evaluatePolicies !== "function") return none("policy/index.ts does not export evaluatePolicies(graph)");
+  const failures: PolicyFinding[] = mod.evaluatePolicies(graph).map((v) => ({
+    rule: String(v.ruleId ?? v.rule),
+    severity: String(v.severity),
+    mandatory: v.enforcement !== undefined ? v.enforcement === "mandatory" : v.mandatory === true,
+    resource: String(v.resourceUrn ?? v.resource).split("::").pop() ?? "",
+    message: String(v.message),
+  }));
+  const rules = mod.RULES?.length ?? new Set(failures.map((f) => f.rule)).size;
+  return {
+    available: true,
+    rules,
+    rulesPassing: rules - new Set(failures.map((f) => f.rule)).size,
+    failures,
+    mandatoryFailures: failures.filter((f) => f.mandatory).length,
+    advisoryFailures: failures.filter((f) => !f.mandatory).length,
+  };
+}
+
+export interface Plan {
+  project: string;
+  stack: string;
+  environment: string;
+  tier: Tier;
+  region: string;
+  gpuType: string;
+  resources: { urn: string; type: string; name: string; parent?: string; custom: boolean; id: string; inputs: Record<string, unknown> }[];
+  /** Resource counts per top-level component and type. */
+  tree: { component: string; type: string; count: number }[];
+  sizing: Sizing;
+  warnings: string[];
+  cost: CostEstimate;
+  capacity: CapacityCheck;
+  policy: PolicySummary;
+}
+
+export function buildPlan(graph: RenderedGraph): Plan {
+  const { config } = graph;
+  const index = new GraphIndex(graph);
+  const counts = new Map<string, number>();
+  for (const r of graph.resources) {
+    if (!r.custom && r.type.startsWith("platform:")) continue;
+    const key = `${index.componentOf(r)}\u0000${r.type}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const tree = [...counts.entries()].map(([k, count]) => {
+    const [component, type] = k.split("\u0000");
+    return { component, type, count };
+  });
+  return {
+    project: graph.project,
+    stack: graph.stack,
+    environment: config.environment,
+    tier: config.tier,
+    region: config.region,
+    gpuType: config.gpuType,
+    resources: graph.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, custom: r.custom, id: r.id, inputs: r.inputs })),
+    tree,
+    sizing: config.sizing,
+    warnings: config.warnings,
+    cost: estimateCost(graph, config.sizing, config.tier),
+    capacity: checkCapacity(graph, config.sizing, config.tier, config.gpuType),
+    policy: evaluatePolicySummary(graph),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering.
+// ---------------------------------------------------------------------------------------------
+
+export const usd = (n: number): string =>
+  `$${n.toLocaleString("en-US", { minimumFractionDigits: n < 10 ? 2 : 0, maximumFractionDigits: n < 10 ? 2 : 0 })}`;
+
+function table(headers: string[], rows: (string | number)[][], markdown: boolean): string {
+  const cells = rows.map((r) => r.map(String));
+  if (markdown) {
+    const line = (r: string[]) => `| ${r.join(" | ")} |`;
+    return [line(headers), line(headers.map(() => "---")), ...cells.map(line)].join("\n");
+  }
+  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+  return [line(headers), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n");
+}
+
+function heading(text: string, markdown: boolean, level = 2): string {
+  return markdown ? `${"#".repeat(level)} ${text}` : `${text}\n${"=".repeat(text.length)}`;
+}
+
+/** Flattens the sizing into `path = value` rows. */
+function flatten(o: unknown, prefix = ""): [string, string][] {
+  if (typeof o !== "object" || o === null || Array.isArray(o)) return [[prefix, Array.isArray(o) ? o.join(", ") : String(o)]];
+  return Object.entries(o).flatMap(([k, v]) => flatten(v, prefix ? `${prefix}.${k}` : k));
+}
+
+export function formatPlan(plan: Plan, markdown: boolean): string {
+  const out: string[] = [];
+  const { cost, capacity } = plan;
+  out.push(heading(`Plan: stack ${plan.stack} (${plan.environment}), tier ${plan.tier}, ${plan.region}, GPU ${plan.gpuType}`, markdown, 1));
+  out.push("");
+  out.push(heading("Resources by component", markdown));
+  const byComponent = new Map<string, { type: string; count: number }[]>();
+  for (const t of plan.tree) byComponent.set(t.component, [...(byComponent.get(t.component) ?? []), t]);
+  const treeRows: string[][] = [];
+  for (const [component, types] of byComponent) {
+    const total = types.reduce((s, t) => s + t.count, 0);
+    treeRows.push([component, `${total} resources`, ""]);
+    for (const t of types.sort((a, b) => b.count - a.count || a.type.localeCompare(b.type))) treeRows.push(["", t.type, String(t.count)]);
+  }
+  out.push(table(["component", "type", "count"], treeRows, markdown));
+  out.push("");
+  out.push(heading("Effective sizing", markdown));
+  out.push(table(["setting", "value"], flatten(plan.sizing).filter(([k]) => !k.startsWith("usage.") && !k.startsWith("capacity.")), markdown));
+  out.push("");
+  out.push(heading("Warnings", markdown));
+  out.push(plan.warnings.length ? plan.warnings.map((w) => `- ${w}`).join("\n") : "none");
+  out.push("");
+  out.push(heading(`Monthly cost (${cost.region} list prices of ${cost.priceDate}; * = estimate)`, markdown));
+  const byComp = new Map<string, number>();
+  for (const l of cost.lines) byComp.set(l.component, (byComp.get(l.component) ?? 0) + l.monthlyUsd);
+  out.push(table(["component", "monthly"], [...byComp.entries()].sort((a, b) => b[1] - a[1]).map(([c, v]) => [c, usd(v)]), markdown));
+  out.push("");
+  out.push(
+    table(
+      ["component", "item", "quantity", "unit", "unit price", "monthly"],
+      cost.lines.map((l) => [l.component, `${l.item}${l.estimate ? " *" : ""}`, String(l.quantity), l.unit, `$${l.unitUsd}`, usd(l.monthlyUsd)]),
+      markdown,
+    ),
+  );
+  out.push("");
+  const dau = TIER_DAU[plan.tier];
+  out.push(
+    `Total: ${usd(cost.monthlyUsd)}/month (${usd(cost.monthlyUsd / dau)} per DAU) against a budget of ${usd(cost.budgetUsd)}: ` +
+      (cost.fitsBudget ? "fits" : `OVER by ${usd(cost.monthlyUsd - cost.budgetUsd)}`),
+  );
+  out.push(cost.unpriced.length ? `Unpriced (cost money, not in the model): ${cost.unpriced.join(", ")}` : "Unpriced: none");
+  out.push("");
+  out.push(heading("Usage assumptions", markdown));
+  out.push(table(["assumption", "value", "meaning"], cost.assumptions.map((a) => [a.name, String(a.value), a.meaning]), markdown));
+  out.push("");
+  out.push(heading(`Capacity at max scale (required headroom ${capacity.requiredHeadroom}×)`, markdown));
+  out.push(
+    table(
+      ["load", "modeled peak", "max at scale", "headroom"],
+      [
+        ["API requests/s", capacity.peakApiRps, capacity.maxApiRps, `${capacity.apiHeadroom}×`],
+        ["inferences/s", capacity.peakInferencePerSec, capacity.maxInferencePerSec, `${capacity.inferenceHeadroom}×`],
+        ["jobs/s", capacity.peakJobsPerSec, capacity.maxJobsPerSec, `${capacity.jobsHeadroom}×`],
+      ],
+      markdown,
+    ),
+  );
+  out.push(`Capacity: ${capacity.ok ? "ok" : "NOT OK"}`);
+  out.push(capacity.notes.map((n) => `- ${n}`).join("\n"));
+  out.push("");
+  out.push(heading("Policy", markdown));
+  const p = plan.policy;
+  if (!p.available) out.push(p.note ?? "not evaluated");
+  else {
+    out.push(`${p.rulesPassing} of ${p.rules} rules pass; ${p.mandatoryFailures} mandatory and ${p.advisoryFailures} advisory violations`);
+    for (const f of p.failures) out.push(`- [${f.mandatory ? "mandatory" : "advisory"}/${f.severity}] ${f.rule} on ${f.resource}: ${f.message}`);
+  }
+  return out.join("\n") + "\n";
+}
+
+export interface CompareRow {
+  tier: Tier;
+  dau: number;
+  monthlyUsd: number;
+  usdPerDau: number;
+  budgetUsd: number;
+  fitsBudget: boolean;
+  apiHeadroom: number;
+  inferenceHeadroom: number;
+  jobsHeadroom: number;
+  unpriced: string[];
+}
+
+export function compareRow(plan: Pick<Plan, "tier" | "cost" | "capacity">): CompareRow {
+  const dau = TIER_DAU[plan.tier];
+  return {
+    tier: plan.tier,
+    dau,
+    monthlyUsd: plan.cost.monthlyUsd,
+    usdPerDau: Math.round((plan.cost.monthlyUsd / dau) * 10_000) / 10_000,
+    budgetUsd: plan.cost.budgetUsd,
+    fitsBudget: plan.cost.fitsBudget,
+    apiHeadroom: plan.capacity.apiHeadroom,
+    inferenceHeadroom: plan.capacity.inferenceHeadroom,
+    jobsHeadroom: plan.capacity.jobsHeadroom,
+    unpriced: plan.cost.unpriced,
+  };
+}
+
+/** The tiers side by side (this exact Markdown is the README's cost table). */
+export function formatCompare(stack: string, rows: CompareRow[], markdown: boolean): string {
+  const ordered = TIER_NAMES.map((t) => rows.find((r) => r.tier === t)).filter((r): r is CompareRow => r !== undefined);
+  const body = table(
+    ["tier", "DAU", "monthly", "$/DAU", "budget", "fits", "API headroom", "inference headroom", "jobs headroom"],
+    ordered.map((r) => [
+      r.tier,
+      r.dau.toLocaleString("en-US"),
+      usd(r.monthlyUsd),
+      `$${r.usdPerDau.toFixed(4)}`,
+      usd(r.budgetUsd),
+      r.fitsBudget ? "yes" : `no (+${usd(r.monthlyUsd - r.budgetUsd)})`,
+      `${r.apiHeadroom}×`,
+      `${r.inferenceHeadroom}×`,
+      `${r.jobsHeadroom}×`,
+    ]),
+    markdown,
+  );
+  return markdown ? `${body}\n` : `${heading(`Stack ${stack}: tiers compared`, false)}\n${body}\n`;
+}
