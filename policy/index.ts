@@ -9,6 +9,7 @@ import { DEV_EXCEPTIONS } from "./exceptions";
 import { STAR_RESOURCE_ACTIONS } from "./iam-star-resources";
 import { computeRules } from "./rules/compute";
 import { dataRules } from "./rules/data";
+import { deliveryRules } from "./rules/delivery";
 import { iamRules } from "./rules/iam";
 import { kubernetesRules } from "./rules/kubernetes";
 import { networkRules } from "./rules/network";
@@ -25,6 +26,7 @@ export const RULES: readonly Rule[] = [
   ...s3Rules,
   ...dataRules,
   ...serviceRules,
+  ...deliveryRules,
   ...computeRules,
   ...networkRules,
   ...iamRules,

@@ -95,6 +95,12 @@ const BREAK: Record<string, (g: Graph) => void> = {
   "ecs-task-split-roles": set("gateway-task", "executionRoleArn", "arn:aws:iam::123456789012:role/task"),
   "ecs-task-pinned-image": ecs({ image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/proj-gateway:latest" }),
   "ecs-task-non-root-user": ecs({ user: "0" }),
+  "ecr-scan-on-push": set("gateway-repo", "imageScanningConfiguration.scanOnPush", false),
+  "ecr-immutable-tags": set("gateway-repo", "imageTagMutability", "MUTABLE"),
+  "ecr-kms-encryption": set("gateway-repo", "encryptionConfigurations", [{ encryptionType: "AES256" }]),
+  "ecr-lifecycle-policy": drop("gateway-repo-lifecycle"),
+  "sns-topic-encrypted": set("alerts", "kmsMasterKeyId", undefined),
+  "sns-topic-policy-not-public": set("alerts-policy", "policy", identityPolicy([{ Sid: "Open", Effect: "Allow", Principal: { AWS: "*" }, Action: "sns:Publish", Resource: "*" }])),
   "alb-http-redirects-to-https": set("gateway-http", "defaultActions", [{ type: "forward" }]),
   "alb-tls-policy": set("gateway-https", "sslPolicy", "ELBSecurityPolicy-2016-08"),
   "alb-drop-invalid-headers": set("gateway-alb", "dropInvalidHeaderFields", false),
@@ -164,7 +170,7 @@ describe("rule table", () => {
   });
 
   it("covers every service the issue names", () => {
-    const prefixes = ["s3-", "rds-", "elasticache-", "sqs-", "kms-", "secret-", "ecs-", "alb-", "waf-", "eks-", "launch-template-", "sg-", "iam-", "log-group-", "alarm-", "k8s-"];
+    const prefixes = ["ecr-", "sns-", "s3-", "rds-", "elasticache-", "sqs-", "kms-", "secret-", "ecs-", "alb-", "waf-", "eks-", "launch-template-", "sg-", "iam-", "log-group-", "alarm-", "k8s-"];
     for (const p of prefixes) expect(RULES.some((r) => r.id.startsWith(p)), p).toBe(true);
   });
 
