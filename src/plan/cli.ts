@@ -77,22 +77,16 @@ export function parseArgs(argv: string[]): CliArgs {
 
 /**
  * Renders one stack for the command line:
- *  - console output diverted to stderr: stdout belongs to the report (the Pulumi SDK logs warnings
- *    through console.* in some paths);
- *  - no stack traces captured while rendering: the SDK records `new Error().stack` for every
- *    resource and output promise, and under ts-node each trace goes through source-map support.
- *    That was ~75 % of a render's time (bench/bench.ts); validation errors keep their messages.
+ * console output diverted to stderr: stdout belongs to the report (the Pulumi SDK logs warnings
+ * through console.* in some paths).
  */
 export async function renderForCli(options: RenderOptions): Promise<RenderedGraph> {
   const saved = { log: console.log, info: console.info, warn: console.warn };
-  const stackTraceLimit = Error.stackTraceLimit;
   console.log = console.info = console.warn = (...a: unknown[]) => console.error(...a);
-  Error.stackTraceLimit = 0;
   try {
     return await renderStack(options);
   } finally {
     Object.assign(console, saved);
-    Error.stackTraceLimit = stackTraceLimit;
   }
 }
 

@@ -101,7 +101,7 @@ let queue: Promise<unknown> = Promise.resolve();
 
 /** Renders one stack under mocks and returns its graph. Throws ConfigError on invalid config. */
 export function renderStack(options: RenderOptions): Promise<RenderedGraph> {
-  const run = queue.then(() => renderOnce(options));
+  const run = queue.then(() => withoutStackTraces(() => renderOnce(options)));
   queue = run.catch(() => undefined);
   return run;
 }
@@ -165,6 +165,22 @@ async function renderOnce(options: RenderOptions): Promise<RenderedGraph> {
     });
   }
   return { project, stack: options.stack, config, resources, outputs: outputs ?? {}, calls };
+}
+
+/**
+ * Runs a render without capturing stack traces. The SDK records `new Error().stack` for every
+ * resource and output promise, and under ts-node each trace goes through source-map support: that
+ * was ~75 % of a render's time (bench/bench.ts). Errors keep their messages, which is all a config
+ * error or a failed assertion needs.
+ */
+async function withoutStackTraces<T>(render: () => Promise<T>): Promise<T> {
+  const saved = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return await render();
+  } finally {
+    Error.stackTraceLimit = saved;
+  }
 }
 
 /** Waits until registrations stop arriving (resources created inside `apply` register late). */
