@@ -532,6 +532,14 @@ function crossFieldProblems(s: Sizing, tier: Tier, gpuType: GpuType): ConfigProb
     s.triton.maxReplicas,
     `at max scale Triton serves ${gpuMaxRps.toFixed(1)} inferences/s; the ${tier} tier needs ${(load.peakInferencePerSec * HEADROOM).toFixed(1)}`,
   );
+  const workerSlots = PRIORITIES.reduce((sum, p) => sum + s.workers.priorities[p].maxTasks, 0) * s.workers.concurrency;
+  const jobsMaxRate = workerSlots / s.usage.averageJobSeconds;
+  check(
+    jobsMaxRate >= load.peakJobsPerSec * HEADROOM,
+    "workers.priorities.*.maxTasks",
+    PRIORITIES.map((p) => s.workers.priorities[p].maxTasks),
+    `at max scale the workers finish ${jobsMaxRate.toFixed(1)} jobs/s; the ${tier} tier needs ${(load.peakJobsPerSec * HEADROOM).toFixed(1)} (peak × ${HEADROOM})`,
+  );
   return problems;
 }
 

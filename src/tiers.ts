@@ -465,11 +465,13 @@ export const TIERS: Record<Tier, Sizing> = {
     network: { availabilityZones: 2, natGateways: "perAz", vpcCidr: "10.0.0.0/16" },
     safety: PROD_SAFETY,
     observability: observability(90),
+    // Two 0.25-vCPU tasks already serve the 18.5 req/s peak (12.5 req/s each); scaling out is cheaper
+    // than idling twice the vCPU all day at an average of 4.6 req/s.
     gateway: {
-      cpu: 512,
+      cpu: 256,
       memoryMiB: 1024,
       minTasks: 2,
-      maxTasks: 10,
+      maxTasks: 20,
       cpuTargetPercent: 70,
       requestsPerTargetPerMinute: 1_200,
       spot: false,
@@ -516,9 +518,10 @@ export const TIERS: Record<Tier, Sizing> = {
       gpuUtilisationTargetPercent: 70,
       cooldownSeconds: 10 * 60,
     },
+    // gp3 gives 3000 IOPS at any size, so start small and let storage autoscaling grow it.
     database: {
       instanceClass: "db.t4g.medium",
-      allocatedStorageGiB: 50,
+      allocatedStorageGiB: 20,
       maxAllocatedStorageGiB: 500,
       multiAz: true,
       readReplicas: 0,
@@ -567,9 +570,10 @@ export const TIERS: Record<Tier, Sizing> = {
       dlqRetentionDays: 14,
       receiveWaitSeconds: 20,
       priorities: {
-        free: workerPriority(HOUR, { minTasks: 1, maxTasks: 20, spot: true, backlogPerTask: 20 }),
-        paid: workerPriority(HOUR, { minTasks: 1, maxTasks: 20, spot: false, backlogPerTask: 10 }),
-        sprint: workerPriority(4 * HOUR, { minTasks: 1, maxTasks: 20, spot: false, backlogPerTask: 5 }),
+        // 3 × 24 tasks × 8 slots / 30 s = 19.2 jobs/s: twice the modeled 9.3 jobs/s peak.
+        free: workerPriority(HOUR, { minTasks: 1, maxTasks: 24, spot: true, backlogPerTask: 20 }),
+        paid: workerPriority(HOUR, { minTasks: 1, maxTasks: 24, spot: false, backlogPerTask: 10 }),
+        sprint: workerPriority(4 * HOUR, { minTasks: 1, maxTasks: 24, spot: false, backlogPerTask: 5 }),
       },
     },
     systemNodes: {

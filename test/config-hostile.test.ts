@@ -60,7 +60,7 @@ const HOSTILE: HostileCase[] = [
   { name: "negative task count", config: { overrides: o({ gateway: { minTasks: -1 } }) }, names: "overrides.gateway.minTasks = -1", allowed: />=/ },
   { name: "bad Kubernetes quantity", config: { overrides: o({ triton: { memoryLimit: "lots" } }) }, names: 'overrides.triton.memoryLimit = "lots"', allowed: /Kubernetes quantity such as 2, 500m, 8Gi/ },
   // min > max and impossible combinations
-  { name: "gateway min above max", config: { tier: "10k", overrides: o({ gateway: { minTasks: 12 } }) }, names: "overrides.gateway.minTasks/maxTasks", allowed: /minimum \(12\) must not exceed maximum \(10\)/ },
+  { name: "gateway min above max", config: { tier: "10k", overrides: o({ gateway: { minTasks: 12, maxTasks: 10 } }) }, names: "overrides.gateway.minTasks/maxTasks", allowed: /minimum \(12\) must not exceed maximum \(10\)/ },
   { name: "GPU min nodes above max", config: { overrides: o({ gpu: { minNodes: 5, maxNodes: 2 } }) }, names: "overrides.gpu.minNodes/maxNodes", allowed: /minimum \(5\) must not exceed maximum \(2\)/ },
   { name: "worker min above max", config: { overrides: o({ workers: { priorities: { paid: { minTasks: 9, maxTasks: 3 } } } }) }, names: "overrides.workers.priorities.paid.minTasks/maxTasks", allowed: /minimum \(9\) must not exceed maximum \(3\)/ },
   { name: "Triton request above its limit", config: { overrides: o({ triton: { memoryRequest: "64Gi", memoryLimit: "8Gi" } }) }, names: 'overrides.triton.memoryRequest = "64Gi"', allowed: /must not exceed triton.memoryLimit \(8Gi\)/ },

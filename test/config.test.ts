@@ -106,7 +106,7 @@ const INVALID: { name: string; raw: Record<string, string>; context?: typeof ctx
   },
   {
     name: "min above max",
-    raw: { tier: "10k", overrides: '{"gateway":{"minTasks":12}}' },
+    raw: { tier: "10k", overrides: '{"gateway":{"minTasks":12,"maxTasks":10}}' },
     expect: [/overrides\.gateway\.minTasks\/maxTasks/, /minimum \(12\) must not exceed maximum \(10\)/],
   },
   {
@@ -133,6 +133,11 @@ const INVALID: { name: string; raw: Record<string, string>; context?: typeof ctx
     name: "capacity below the modeled peak",
     raw: { tier: "100k", overrides: '{"gateway":{"maxTasks":4,"minTasks":1}}' },
     expect: [/overrides\.gateway\.maxTasks = 4/, /needs 370\.4/],
+  },
+  {
+    name: "job capacity below the modeled peak",
+    raw: { tier: "100k", overrides: '{"workers":{"concurrency":1}}' },
+    expect: [/overrides\.workers\.priorities\.\*\.maxTasks = \[24,24,24\]/, /finish 2\.4 jobs\/s; the 100k tier needs 18\.5/],
   },
   {
     name: "prod without certificate or domain",

@@ -27,14 +27,6 @@ export interface CapacityCheck {
   notes: string[];
 }
 
-/**
- * Known shortfalls of the shipped tier table, pinned (headroom as computed) so that a change shows up
- * in the test. Jobs at 100k: 3 priorities × 20 tasks × 8 slots / 30 s = 16 jobs/s against a modeled
- * peak of 9.26/s × 2. Queued jobs wait rather than fail, so this is reported, not refused by config
- * validation; raising `workers.priorities.*.maxTasks` to 24 at 100k closes it.
- */
-export const CAPACITY_EXCEPTIONS: { jobs: Partial<Record<Tier, number>> } = { jobs: { "100k": 1.73 } };
-
 export type CapacitySizing = Pick<Sizing, "capacity" | "usage"> & Partial<Pick<Sizing, "workers">>;
 
 function round(n: number, digits = 2): number {

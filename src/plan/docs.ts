@@ -8,11 +8,16 @@ import * as path from "node:path";
 import { alarmTableMarkdown } from "../../components/observability/alarms";
 import { SECURITY_BLOCKS } from "../../policy/readme";
 import { REPO_ROOT } from "./harness";
+import { TIER_NAMES } from "../tiers";
+import { BUDGET_EXCEPTIONS } from "./budget";
+import { planStack } from "./cli";
+import { compareRow, formatCompare } from "./report";
 import { sizingTableMarkdown } from "./sizing-table";
 
 /** Every generated block of the README, by name. */
-export const GENERATED_BLOCKS: Record<string, () => string> = {
+export const GENERATED_BLOCKS: Record<string, () => string | Promise<string>> = {
   sizing: sizingTableMarkdown,
+  cost: costMarkdown,
   alarms: () => alarmTableMarkdown(),
   ...SECURITY_BLOCKS,
 };
@@ -25,19 +30,42 @@ export function blockPattern(name: string): RegExp {
 }
 
 /** The README with every generated block replaced by its current content. Throws on a missing marker. */
-export function regenerate(readme: string): string {
+export async function regenerate(readme: string): Promise<string> {
   let out = readme;
   for (const [name, generate] of Object.entries(GENERATED_BLOCKS)) {
     const pattern = blockPattern(name);
     if (!pattern.test(out)) throw new Error(`README.md has no <!-- generated:${name} --> block`);
-    out = out.replace(pattern, (_m, open: string, _old: string, close: string) => `${open}${generate()}${close}`);
+    const content = await generate();
+    out = out.replace(pattern, (_m, open: string, _old: string, close: string) => `${open}${content}${close}`);
   }
   return out;
 }
 
+/** The prod stack's cost and capacity per tier, and the documented budget exceptions. */
+export async function costMarkdown(): Promise<string> {
+  const plans = [];
+  for (const tier of TIER_NAMES) plans.push(await planStack("prod", tier));
+  const exceptions = Object.entries(BUDGET_EXCEPTIONS).map(
+    ([tier, e]) => `* **${tier}: $${e.overUsd} over budget**: ${e.reason}.`,
+  );
+  return [
+    formatCompare("prod", plans.map(compareRow), true).trimEnd(),
+    "",
+    exceptions.length > 0 ? "Budget exceptions (each pinned by `test/plan/cost.test.ts`, to the dollar):" : "Every tier fits its budget.",
+    ...(exceptions.length > 0 ? ["", ...exceptions] : []),
+  ].join("\n");
+}
+
 if (require.main === module) {
   const before = fs.readFileSync(README, "utf8");
-  const after = regenerate(before);
-  fs.writeFileSync(README, after);
-  process.stderr.write(before === after ? "README.md is up to date\n" : "README.md regenerated\n");
+  regenerate(before).then(
+    (after) => {
+      fs.writeFileSync(README, after);
+      process.stderr.write(before === after ? "README.md is up to date\n" : "README.md regenerated\n");
+    },
+    (e: Error) => {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(1);
+    },
+  );
 }
