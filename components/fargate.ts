@@ -451,6 +451,12 @@ export function createFargateService(prefix: string, args: FargateServiceArgs, p
       taskDefinition: taskDefinition.arn,
       desiredCount: args.desiredCount,
       capacityProviderStrategies: [{ capacityProvider: args.spot ? "FARGATE_SPOT" : "FARGATE", weight: 1 }],
+      // The tier table flips `spot` (paid/sprint workers go from FARGATE_SPOT at 1k to FARGATE at 10k).
+      // The AWS provider only updates a capacity provider strategy in place together with a forced
+      // deployment; without it the service is replaced, and a replacement under the same fixed `name`
+      // fails ("Creation of service was not idempotent"). Any other service update redeploys too, which
+      // every update (a new task definition) does anyway.
+      forceNewDeployment: true,
       platformVersion: "LATEST",
       networkConfiguration: { subnets: args.subnetIds, securityGroups: args.securityGroupIds, assignPublicIp: false },
       deploymentCircuitBreaker: { enable: true, rollback: true },

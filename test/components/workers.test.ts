@@ -165,6 +165,22 @@ describe.each(stackTierMatrix())("workers of $stack at $tier", ({ stack, tier })
   });
 });
 
+describe("a tier switch that flips spot", () => {
+  it("changes the capacity provider strategy in place: every service forces a deployment instead of being replaced", async () => {
+    const [small, large] = await Promise.all([rendered("prod", "1k"), rendered("prod", "10k")]);
+    const strategy = (g: RenderedGraph, service: string) => named(g, service).inputs.capacityProviderStrategies;
+    // The tier table moves paid and sprint workers from FARGATE_SPOT (1k) to FARGATE (10k).
+    expect(strategy(small, "workers-paid-service")).not.toEqual(strategy(large, "workers-paid-service"));
+    for (const g of [small, large]) {
+      for (const svc of ofType(g, "aws:ecs/service:Service")) {
+        // A fixed service name cannot be replaced create-before-delete, so the update must stay in place.
+        expect(svc.inputs.name, svc.name).toBeTruthy();
+        expect(svc.inputs.forceNewDeployment, svc.name).toBe(true);
+      }
+    }
+  });
+});
+
 describe("shared ECS cluster and images", () => {
   it.each(stackTierMatrix())("$stack at $tier: one cluster, Container Insights per environment, ECR repos hardened", async ({ stack, tier }) => {
     const g = await rendered(stack, tier);
