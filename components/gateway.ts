@@ -30,6 +30,16 @@ export const WAF_MANAGED_RULE_GROUPS = [
   "AWSManagedRulesKnownBadInputsRuleSet",
 ] as const;
 
+/**
+ * Rules of those groups that only count instead of blocking. The Core rule set's `SizeRestrictions_BODY`
+ * blocks every request body above 8 KB (AWS WAF docs, "Baseline rule groups"), which would turn
+ * inference calls with larger inputs into 403s in prod only (dev has no WAF). Body size is the API's to
+ * limit; the other rules still inspect the first 8 KB, all an ALB forwards to WAF.
+ */
+export const WAF_COUNT_ONLY_RULES: Partial<Record<(typeof WAF_MANAGED_RULE_GROUPS)[number], string[]>> = {
+  AWSManagedRulesCommonRuleSet: ["SizeRestrictions_BODY"],
+};
+
 export interface GatewayArgs {
   /** Stack identity for names and tags. */
   identity: StackIdentity;
@@ -330,7 +340,13 @@ export class Gateway extends PlatformComponent {
         priority,
         // `none` keeps each group's own block actions (`count` would only observe).
         overrideAction: { none: {} },
-        statement: { managedRuleGroupStatement: { vendorName: "AWS", name: group } },
+        statement: {
+          managedRuleGroupStatement: {
+            vendorName: "AWS",
+            name: group,
+            ruleActionOverrides: WAF_COUNT_ONLY_RULES[group]?.map((rule) => ({ name: rule, actionToUse: { count: {} } })),
+          },
+        },
         visibilityConfig: visibility(group),
       }));
       const rateRule = {
@@ -361,7 +377,7 @@ export class Gateway extends PlatformComponent {
         parent.childName("waf-logs"),
         {
           // AWS WAF only delivers to log groups whose name starts with `aws-waf-logs-`.
-          name: `aws-waf-logs-${physicalName(args.identity, "api", WAF_NAME_LIMIT)}`,
+          name: `aws-waf-logs-${aclName}`,
           retentionInDays: args.logRetentionDays,
           kmsKeyId: args.kmsKeyArn,
           tags,

@@ -120,6 +120,12 @@ describe.each(stackTierMatrix())("gateway of $stack at $tier", ({ stack, tier })
         expect(rule.statement.managedRuleGroupStatement.vendorName).toBe("AWS");
       }
     }
+    // Inference inputs above 8 KB must reach the API: the Core rule set's body-size rule only counts.
+    const crs = rules.find((r) => r.name === "AWSManagedRulesCommonRuleSet")!.statement.managedRuleGroupStatement;
+    expect(crs.ruleActionOverrides).toEqual([{ name: "SizeRestrictions_BODY", actionToUse: { count: {} } }]);
+    for (const r of rules.filter((x) => x.name !== "AWSManagedRulesCommonRuleSet" && x.statement.managedRuleGroupStatement)) {
+      expect(r.statement.managedRuleGroupStatement.ruleActionOverrides, r.name).toBeUndefined();
+    }
     const rate = rules.find((r) => r.name === "rate-limit-per-ip")!;
     expect(rate.action).toEqual({ block: {} });
     expect(rate.statement.rateBasedStatement).toEqual({ limit: g.config.sizing.gateway.wafRateLimitPer5Min, aggregateKeyType: "IP" });
