@@ -17,12 +17,26 @@ export interface StackIdentity {
 }
 
 /**
- * A deterministic physical name for an AWS resource: `<project>-<stack>-<role>`, lower-case,
- * shortened with a stable hash when it exceeds the service's limit. It depends only on project,
- * stack and role, never on the tier, so switching tier never renames (and so never replaces) anything.
+ * `<project>-<stack>` as a name part: lower-case letters, digits and single hyphens. Stack names may
+ * hold `_` and `.`, which RDS, ElastiCache, S3 and KMS aliases refuse, and RDS and ElastiCache also
+ * refuse two hyphens in a row ("can't contain two consecutive hyphens").
+ */
+export function stackNamePrefix(id: Pick<StackIdentity, "project" | "stack">): string {
+  return normalizeNamePart(`${id.project}-${id.stack}`);
+}
+
+function normalizeNamePart(raw: string): string {
+  return raw.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/-{2,}/g, "-");
+}
+
+/**
+ * A deterministic physical name for an AWS resource: `<project>-<stack>-<role>` (see
+ * {@link stackNamePrefix}), shortened with a stable hash when it exceeds the service's limit. It
+ * depends only on project, stack and role, never on the tier, so switching tier never renames (and
+ * so never replaces) anything.
  */
 export function physicalName(id: Pick<StackIdentity, "project" | "stack">, role: string, maxLength = 63): string {
-  const full = `${id.project}-${id.stack}-${role}`.toLowerCase().replace(/[^a-z0-9-]/g, "-");
+  const full = normalizeNamePart(`${stackNamePrefix(id)}-${role}`);
   if (full.length <= maxLength) return full;
   const hash = crypto.createHash("sha256").update(full).digest("hex").slice(0, 6);
   return `${full.slice(0, maxLength - hash.length - 1).replace(/-+$/, "")}-${hash}`;

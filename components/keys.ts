@@ -4,7 +4,19 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PlatformComponent, type StackIdentity } from "./component";
+import { PlatformComponent, type StackIdentity, stackNamePrefix } from "./component";
+
+/**
+ * The longest scheduled-deletion window AWS KMS allows (ScheduleKeyDeletion: 7–30 days). A destroyed
+ * key makes every backup it encrypted unreadable, so the platform waits as long as AWS lets it.
+ */
+export const KMS_MAX_DELETION_WINDOW_DAYS = 30;
+
+/**
+ * The service-linked role EC2 Auto Scaling launches instances with, EKS managed node groups included
+ * (AWS: "Service-linked roles for Amazon EC2 Auto Scaling"). The path is fixed by IAM.
+ */
+export const AUTOSCALING_SERVICE_LINKED_ROLE_PATH = "role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling";
 
 export interface KeysArgs {
   /** Stack identity for names and tags. */
@@ -16,7 +28,7 @@ export interface KeysArgs {
   /**
    * Days before a scheduled key deletion completes (AWS allows 7–30). A destroyed key makes every
    * backup it encrypted unreadable, so the window is the longest AWS allows.
-   * @default `30`
+   * @default `KMS_MAX_DELETION_WINDOW_DAYS` (`30`)
    */
   deletionWindowDays?: number;
 }
@@ -31,11 +43,12 @@ export class Keys extends PlatformComponent {
   public readonly key: aws.kms.Key;
   /** ARN of the key, for `kmsKeyId`/`kmsMasterKeyId` inputs. */
   public readonly keyArn: pulumi.Output<string>;
+  /** `alias/<project>-<stack>`, for people finding the key in the console. */
   public readonly alias: aws.kms.Alias;
 
   constructor(name: string, args: KeysArgs, opts?: pulumi.ComponentResourceOptions) {
     super("keys", "Keys", name, opts);
-    const deletionWindowDays = args.deletionWindowDays ?? 30;
+    const deletionWindowDays = args.deletionWindowDays ?? KMS_MAX_DELETION_WINDOW_DAYS;
 
     this.key = new aws.kms.Key(
       this.childName("key"),
@@ -50,7 +63,7 @@ export class Keys extends PlatformComponent {
     );
     this.alias = new aws.kms.Alias(
       this.childName("alias"),
-      { name: `alias/${args.identity.project}-${args.identity.stack}`, targetKeyId: this.key.keyId },
+      { name: `alias/${stackNamePrefix(args.identity)}`, targetKeyId: this.key.keyId },
       this.childOpts(),
     );
     this.keyArn = this.key.arn;
@@ -60,9 +73,10 @@ export class Keys extends PlatformComponent {
 
 /**
  * The key policy. The account root statement delegates to IAM (roles get kms:Decrypt through
- * their own policies, scoped to this key's ARN). Services that act without an IAM role need
- * key-policy grants of their own: CloudWatch Logs (restricted to this account's log groups), and
- * CloudWatch alarms and AWS Budgets publishing to the encrypted alert topic.
+ * their own policies, scoped to this key's ARN). Principals whose permissions IAM cannot extend need
+ * key-policy grants of their own: CloudWatch Logs (restricted to this account's log groups),
+ * CloudWatch alarms and AWS Budgets publishing to the encrypted alert topic, and EC2 Auto Scaling's
+ * service-linked role launching EKS nodes whose root volumes this key encrypts.
  */
 export function keyPolicy(accountId: pulumi.Input<string>, region: string): pulumi.Output<string> {
   return pulumi.jsonStringify({
@@ -96,6 +110,36 @@ export function keyPolicy(accountId: pulumi.Input<string>, region: string): pulu
         Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
         Resource: "*",
       },
+      // The EKS node groups' launch templates encrypt root volumes with this key, and their Auto
+      // Scaling groups launch instances as AWSServiceRoleForAutoScaling, whose AWS-managed policy
+      // covers AWS-managed keys only: without these two statements every launch fails with
+      // "Client.InternalError: Client error on launch" (AWS: "Required AWS KMS key policy for use with
+      // encrypted volumes"). KMS refuses a policy naming a role that does not exist yet, and Auto
+      // Scaling creates that role on an account's first Auto Scaling group (which on a new account is
+      // the node group, after this key), so the role is matched by `aws:PrincipalArn` in this account.
+      {
+        Sid: "AutoScalingLaunchesNodesWithEncryptedVolumes",
+        Effect: "Allow",
+        Principal: { AWS: "*" },
+        Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+        Resource: "*",
+        Condition: autoScalingRoleCondition(accountId),
+      },
+      {
+        Sid: "AutoScalingAttachesEncryptedVolumes",
+        Effect: "Allow",
+        Principal: { AWS: "*" },
+        Action: "kms:CreateGrant",
+        Resource: "*",
+        Condition: { ...autoScalingRoleCondition(accountId), Bool: { "kms:GrantIsForAWSResource": "true" } },
+      },
     ],
   });
+}
+
+function autoScalingRoleCondition(accountId: pulumi.Input<string>): Record<string, Record<string, pulumi.Input<string>>> {
+  return {
+    StringEquals: { "kms:CallerAccount": accountId },
+    ArnEquals: { "aws:PrincipalArn": pulumi.interpolate`arn:aws:iam::${accountId}:${AUTOSCALING_SERVICE_LINKED_ROLE_PATH}` },
+  };
 }
