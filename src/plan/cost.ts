@@ -276,7 +276,7 @@ export function estimateCost(graph: PlanGraph, sizing: CostSizing, tier: Tier = 
     add(ep, `Interface endpoint ${String(ep.inputs.serviceName)} × ${azs} AZs`, azs * HOURS_PER_MONTH, "AZ-hour", PRICES.interfaceEndpointAzHour.usd, PRICES.interfaceEndpointAzHour);
   }
   for (const zone of index.ofType("aws:route53/zone:Zone")) {
-    add(zone, `Hosted zone ${String(zone.inputs.name ?? zone.name)}`, 1, "zone-month", 0.5, { source: "AWS pricing page (us-east-1, 2026-11)", estimate: true });
+    add(zone, `Hosted zone ${String(zone.inputs.name ?? zone.name)}`, 1, "zone-month", PRICES.route53HostedZoneMonth.usd, PRICES.route53HostedZoneMonth);
   }
 
   // --- load balancers ------------------------------------------------------------------------
@@ -390,19 +390,29 @@ export function estimateCost(graph: PlanGraph, sizing: CostSizing, tier: Tier = 
 
   // --- data stores -----------------------------------------------------------------------------
   let managedSecrets = 0;
-  for (const db of index.ofType("aws:rds/instance:Instance")) {
+  const databases = index.ofType("aws:rds/instance:Instance");
+  for (const db of databases) {
     const cls = String(db.inputs.instanceClass ?? "");
     const price = RDS_HOURLY[cls];
     const multiAz = db.inputs.multiAz === true;
-    const replica = typeof db.inputs.replicateSourceDb === "string" && db.inputs.replicateSourceDb !== "";
+    const source = typeof db.inputs.replicateSourceDb === "string" && db.inputs.replicateSourceDb !== "" ? db.inputs.replicateSourceDb : undefined;
+    const replica = source !== undefined;
     if (db.inputs.manageMasterUserPassword === true && !replica) managedSecrets++;
     if (!price) {
       unpriced.add(`${db.type} (instance class ${cls})`);
       continue;
     }
+    // A read replica is created with its source's allocated storage (and bills its own copy of it)
+    // unless it sets its own; the program usually leaves it unset.
+    const sourceDb =
+      source === undefined
+        ? undefined
+        : databases.find((d) => d !== db && ([d.inputs.identifier, d.id, d.name].includes(source) || source.endsWith(`:db:${String(d.inputs.identifier)}`)));
+    const storageGb = num(db.inputs.allocatedStorage) || num(sourceDb?.inputs.allocatedStorage);
+    if (replica && storageGb === 0) unpriced.add(`${db.type} (storage of read replica ${db.name}: source ${source} not found)`);
     const copies = multiAz ? 2 : 1;
     add(db, `RDS ${cls}${multiAz ? " Multi-AZ" : ""}${replica ? " read replica" : ""} (${db.name})`, copies * HOURS_PER_MONTH, "instance-hour", price.usd, price);
-    add(db, `RDS gp3 storage ${num(db.inputs.allocatedStorage)} GB${multiAz ? " × 2 (Multi-AZ)" : ""}`, copies * num(db.inputs.allocatedStorage), "GB-month", PRICES.rdsGp3GbMonth.usd, PRICES.rdsGp3GbMonth);
+    add(db, `RDS gp3 storage ${storageGb} GB${multiAz ? " × 2 (Multi-AZ)" : ""}${replica ? " of the replica" : ""} (${db.name})`, copies * storageGb, "GB-month", PRICES.rdsGp3GbMonth.usd, PRICES.rdsGp3GbMonth);
   }
   for (const rg of [...index.ofType("aws:elasticache/replicationGroup:ReplicationGroup"), ...index.ofType("aws:elasticache/cluster:Cluster")]) {
     const nodeType = String(rg.inputs.nodeType ?? "");

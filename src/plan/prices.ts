@@ -122,6 +122,8 @@ export const PRICES = {
   logStorageGbMonth: { usd: 0.03, unit: "GB-month", source: PAGE, estimate: true },
   dashboardMonth: { usd: 3, unit: "dashboard-month", source: REF },
   ecrGbMonth: { usd: 0.1, unit: "GB-month", source: REF },
+  /** First 25 hosted zones of an account. */
+  route53HostedZoneMonth: { usd: 0.5, unit: "zone-month", source: PAGE, estimate: true },
   snsEmailPerThousand: { usd: 0, unit: "1 000 notifications", source: PAGE },
 } satisfies Record<string, Price>;
 

@@ -99,6 +99,18 @@ describe("price of each priced type", () => {
     expect(line(c, /Secrets Manager/).quantity).toBe(1);
   });
 
+  it("RDS: a read replica that leaves allocatedStorage unset bills its source's storage", () => {
+    const c = cost(
+      { type: "aws:rds/instance:Instance", name: "writer", inputs: { identifier: "proj-prod-db", instanceClass: "db.t4g.medium", multiAz: true, allocatedStorage: 200 } },
+      { type: "aws:rds/instance:Instance", name: "replica", inputs: { instanceClass: "db.t4g.medium", multiAz: false, replicateSourceDb: "proj-prod-db" } },
+      { type: "aws:rds/instance:Instance", name: "arn-replica", inputs: { instanceClass: "db.t4g.medium", replicateSourceDb: "arn:aws:rds:us-east-1:123456789012:db:proj-prod-db" } },
+    );
+    near(line(c, /storage 200 GB of the replica \(replica\)/).monthlyUsd, 200 * PRICES.rdsGp3GbMonth.usd);
+    near(line(c, /storage 200 GB of the replica \(arn-replica\)/).monthlyUsd, 200 * PRICES.rdsGp3GbMonth.usd);
+    const orphan = cost({ type: "aws:rds/instance:Instance", name: "replica", inputs: { instanceClass: "db.t4g.medium", replicateSourceDb: "elsewhere" } });
+    expect(orphan.unpriced.some((u) => /read replica replica/.test(u))).toBe(true);
+  });
+
   it("ElastiCache: node type × nodes", () => {
     const c = cost({ type: "aws:elasticache/replicationGroup:ReplicationGroup", inputs: { nodeType: "cache.t4g.small", numCacheClusters: 2 } });
     near(line(c, /ElastiCache/).monthlyUsd, 2 * HOURS_PER_MONTH * ELASTICACHE_HOURLY["cache.t4g.small"].usd);
