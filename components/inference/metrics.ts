@@ -38,13 +38,25 @@ export function metricsNamespaceFor(project: string, stack: string): string {
 /**
  * A single CloudWatch metric-math expression for Triton's average queue time per request
  * (microseconds) over the last period: queue-time delta / request delta, summed across pods.
- * One expression, so KEDA's `aws-cloudwatch` scaler can read it as one query.
+ * One expression, so KEDA's `aws-cloudwatch` scaler can read it as one query. The namespace is
+ * double-quoted in the schema: CloudWatch requires it for names with non-alphanumeric characters
+ * (`<project>/<stack>/Inference` has `-` and `/`; docs: "CloudWatch search expression syntax").
  */
 export function queueTimeExpression(namespace: string, clusterName: string, periodSeconds: number): string {
   const search = (metric: string) =>
-    `SEARCH('{${namespace},${METRICS_DIMENSION}} MetricName="${metric}" ${METRICS_DIMENSION}="${clusterName}"', 'Sum', ${periodSeconds})`;
+    `SEARCH('{"${namespace}",${METRICS_DIMENSION}} MetricName="${metric}" ${METRICS_DIMENSION}="${clusterName}"', 'Sum', ${periodSeconds})`;
   return `SUM(${search(INFERENCE_METRICS.queueDurationUs)}) / SUM(${search(INFERENCE_METRICS.requestSuccess)})`;
 }
+
+/**
+ * Labels that tell one series from another, kept on every data point although only
+ * {@link METRICS_DIMENSION} becomes a CloudWatch dimension (the others are plain EMF fields, free of
+ * metric charges). awsemf turns each cumulative counter into a delta keyed by metric name and
+ * data-point labels only: two pods, two models or two GPUs left with the same labels would share one
+ * key and produce garbage deltas (negative steps reported as raw counter values).
+ * `pod`: the scraped pod; `model`/`version`: Triton's per-model counters; `gpu`: dcgm-exporter's GPU index.
+ */
+export const SERIES_LABELS = ["pod", "model", "version", "gpu"] as const;
 
 /** Helm values of the collector: prometheus receiver → filter → awsemf exporter. */
 export function collectorValues(args: {
@@ -67,11 +79,14 @@ export function collectorValues(args: {
       // Only the metrics port of each pod; the label value carries the port as a string.
       { source_labels: ["__meta_kubernetes_pod_container_port_number"], regex: String(port), action: "keep" },
       { target_label: METRICS_DIMENSION, replacement: args.clusterName },
+      // The receiver moves `job`/`instance` into resource attributes, which awsemf ignores: the pod
+      // must be a data-point label of its own (see SERIES_LABELS).
+      { source_labels: ["__meta_kubernetes_pod_name"], target_label: "pod" },
     ],
     metric_relabel_configs: [
       { source_labels: ["__name__"], regex: `(${kept})`, action: "keep" },
-      // Drop per-pod/per-GPU labels before export: they would only bloat the EMF records.
-      { regex: `^(__name__|${METRICS_DIMENSION})$`, action: "labelkeep" },
+      // Everything else (driver version, PCI id, hostname, ...) would only bloat the EMF records.
+      { regex: `^(__name__|${METRICS_DIMENSION}|${SERIES_LABELS.join("|")})$`, action: "labelkeep" },
     ],
   });
   return {

@@ -234,6 +234,15 @@ describe.each(stackTierMatrix())("inference of $stack at $tier", ({ stack, tier 
       }
     });
 
+    it("turns off the LB controller's Service mutator webhook, which would fail other charts' Services while it starts", async () => {
+      const g = await rendered(stack, tier);
+      const values = chartValues(g, "aws-load-balancer-controller");
+      expect(values.enableServiceMutatorWebhook).toBe(false);
+      expect(values).toMatchObject({ clusterName: `inference-platform-${stack}-eks`, region: "us-east-1" });
+      // Without the webhook, Triton's Service must name the controller's class itself.
+      expect((named(g, "inference-triton-svc").inputs as Obj).spec.loadBalancerClass).toBe("service.k8s.aws/nlb");
+    });
+
     it("runs the autoscaler on auto-discovery with the priority expander preferring the primary pool", async () => {
       const g = await rendered(stack, tier);
       const values = chartValues(g, "cluster-autoscaler");
@@ -273,6 +282,16 @@ describe.each(stackTierMatrix())("inference of $stack at $tier", ({ stack, tier 
       expect(emf.metric_declarations).toEqual([{ dimensions: [["ClusterName"]], metric_name_selectors: Object.values(INFERENCE_METRICS) }]);
       const jobs = values.config.receivers.prometheus.config.scrape_configs;
       expect(jobs.map((j: Obj) => j.relabel_configs[0].regex)).toEqual([String(PORTS.tritonMetrics), String(PORTS.dcgmMetrics)]);
+      // awsemf keys its counter deltas by data-point labels only (not resource attributes, where the
+      // receiver puts job/instance): each pod, model and GPU must keep a label of its own.
+      for (const job of jobs) {
+        expect(job.relabel_configs).toContainEqual({ source_labels: ["__meta_kubernetes_pod_name"], target_label: "pod" });
+        const keep = (job.metric_relabel_configs as Obj[]).find((r) => r.action === "labelkeep")!;
+        for (const label of ["__name__", "ClusterName", "pod", "model", "version", "gpu"]) {
+          expect(new RegExp(keep.regex).test(label), label).toBe(true);
+        }
+        expect(new RegExp(keep.regex).test("UUID")).toBe(false);
+      }
       const logGroup = named(g, "inference-metrics-logs").inputs;
       expect(emf.log_group_name).toBe(logGroup.name);
       const doc = rolePolicy(g, "inference-otel-collector-role");
@@ -357,6 +376,8 @@ describe.each(stackTierMatrix())("inference of $stack at $tier", ({ stack, tier 
       expect(queueTime.metadata.targetMetricValue).toBe(String(sizing.queueTimeTargetUs));
       expect(queueTime.metadata.expression).toContain(`MetricName="${INFERENCE_METRICS.queueDurationUs}"`);
       expect(queueTime.metadata.expression).toContain(`) / SUM(`);
+      // CloudWatch needs names with non-alphanumeric characters double-quoted in the search schema.
+      expect(queueTime.metadata.expression).toContain(`SEARCH('{"inference-platform/${stack}/Inference",ClusterName} `);
       expect(gpuUtil.metadata).toMatchObject({
         metricName: INFERENCE_METRICS.gpuUtilisation,
         namespace: `inference-platform/${stack}/Inference`,
@@ -395,6 +416,9 @@ describe.each(stackTierMatrix())("inference of $stack at $tier", ({ stack, tier 
       expect(a["service.beta.kubernetes.io/aws-load-balancer-nlb-target-type"]).toBe("ip");
       expect(a["service.beta.kubernetes.io/aws-load-balancer-manage-backend-security-group-rules"]).toBe("false");
       expect(a["service.beta.kubernetes.io/aws-load-balancer-security-groups"]).toMatch(/^sg-/);
+      // Pods count as Ready only once the NLB reports them healthy (LB controller readiness gate).
+      const ns = (named(g, "inference-triton-ns").inputs as Obj).metadata;
+      expect(ns.labels).toEqual({ "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" });
       expect(g.outputs.tritonHttpUrl).toMatch(/^http:\/\/k8s-.+\.elb\.us-east-1\.amazonaws\.com:8000$/);
       expect(g.outputs.tritonGrpcUrl).toMatch(/^k8s-.+\.elb\.us-east-1\.amazonaws\.com:8001$/);
       expect(g.outputs.clusterName).toBe(`inference-platform-${stack}-eks`);
