@@ -127,6 +127,12 @@ export function createAddons(
       // Region and VPC given explicitly, so the controller never needs IMDS (node hop limit 1).
       region: args.region,
       vpcId: args.vpcId,
+      // The Service mutator webhook (failurePolicy Fail, every Service in the cluster) only sets a
+      // default loadBalancerClass; Triton's Service sets its own. Left on, the Services the other
+      // charts create in parallel fail with "no endpoints available for service
+      // aws-load-balancer-webhook-service" until the controller pods are up
+      // (kubernetes-sigs/aws-load-balancer-controller#4140).
+      enableServiceMutatorWebhook: false,
       serviceAccount: {
         create: true,
         name: "aws-load-balancer-controller",
