@@ -118,5 +118,12 @@ export const GPU_TAINT = { key: "nvidia.com/gpu", value: "true", effect: "NoSche
 export const GPU_RESOURCE = "nvidia.com/gpu";
 export const SYSTEM_NODE_LABEL = { key: "platform.io/node-role", value: "system" } as const;
 
+/**
+ * Namespace label that makes the AWS Load Balancer Controller add a readiness gate to new pods: a
+ * Triton pod counts as Ready only once the NLB (ip targets) reports it healthy, so a rollout never
+ * removes the old pod while its successor is still registering (controller docs, "Pod readiness gate").
+ */
+export const LB_READINESS_GATE_LABEL = { key: "elbv2.k8s.aws/pod-readiness-gate-inject", value: "enabled" } as const;
+
 /** Namespaces the component creates. */
 export const NAMESPACES = { triton: "triton", monitoring: "monitoring", keda: "keda" } as const;

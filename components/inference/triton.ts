@@ -13,6 +13,7 @@ import { createIrsaRole, GPU_SCHEDULING, type IrsaContext } from "./addons";
 import {
   GPU_RESOURCE,
   KEDA_POLLING_INTERVAL_SECONDS,
+  LB_READINESS_GATE_LABEL,
   METRICS_COLLECTION_SECONDS,
   METRICS_PERIOD_SECONDS,
   NAMESPACES,
@@ -92,7 +93,11 @@ export function createTriton(
   const ns = NAMESPACES.triton;
   const metadata = (role: string) => ({ name: role, namespace: ns, labels: APP_LABELS });
 
-  const namespace = new k8s.core.v1.Namespace(`${name}-triton-ns`, { metadata: { name: ns } }, { ...opts, dependsOn });
+  const namespace = new k8s.core.v1.Namespace(
+    `${name}-triton-ns`,
+    { metadata: { name: ns, labels: { [LB_READINESS_GATE_LABEL.key]: LB_READINESS_GATE_LABEL.value } } },
+    { ...opts, dependsOn },
+  );
   const nsOpts = { ...opts, dependsOn: [namespace] };
 
   const role = createIrsaRole(
