@@ -46,6 +46,7 @@ export interface InferenceArgs {
   logRetentionDays: number;
   /** Stack KMS key: EKS secrets envelope encryption, node root volumes, log groups. */
   kmsKeyArn: pulumi.Input<string>;
+  /** The network's VPC, given to the load balancer controller so it never needs IMDS to find it. */
   vpcId: pulumi.Input<string>;
   /** Private subnets: control-plane ENIs, nodes, pods and the internal NLB. */
   privateSubnetIds: pulumi.Input<string[]>;
