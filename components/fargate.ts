@@ -48,6 +48,7 @@ export interface FargateClusterArgs {
   forceDeleteRepositories?: boolean;
   /**
    * Adjust the cluster's arguments without forking this component.
+   * @default - no transform
    * @example `{ cluster: (args) => ({ ...args, serviceConnectDefaults: { namespace: arn } }) }`
    */
   transform?: { cluster?: (args: aws.ecs.ClusterArgs) => aws.ecs.ClusterArgs };
@@ -320,30 +321,69 @@ export function containerDefinition(spec: ContainerSpec): Record<string, unknown
 const SCRATCH_VOLUME = "scratch";
 
 export interface FargateServiceArgs {
+  /** Stack identity for names and tags. */
   identity: StackIdentity;
+  /** AWS region (the awslogs driver's region). */
   region: string;
+  /** Account id: both roles trust ECS only on behalf of this account. */
   accountId: pulumi.Input<string>;
-  /** Role of the service in names (`gateway`, `worker-free`). */
+  /** Role of the service in names (`gateway`, `worker-free`): ECS service name, container name, log group. */
   role: string;
+  /** The shared cluster; the service waits for its capacity-provider association. */
   cluster: FargateCluster;
+  /** The image to run (and its ECR repository, which the execution role may pull from). */
   image: ImageSource;
+  /** Task CPU units (256 = 0.25 vCPU), from the tier table. */
   cpu: number;
+  /** Task memory (MiB); a valid Fargate pairing with `cpu` (config validation checks it). */
   memoryMiB: number;
+  /** Tasks at creation; autoscaling owns the count afterwards (`ignoreChanges`). */
   desiredCount: number;
+  /** Run on FARGATE_SPOT instead of FARGATE. */
   spot: boolean;
+  /** Private subnets of the tasks (no public IP). */
   subnetIds: pulumi.Input<string[]>;
+  /** Security groups of the tasks. */
   securityGroupIds: pulumi.Input<string>[];
+  /** KMS key of the log group and of the injected secrets. */
   kmsKeyArn: pulumi.Input<string>;
+  /** Retention of the service's log group (days). */
   logRetentionDays: number;
+  /**
+   * Container command.
+   * @default - the image's own `CMD`
+   */
   command?: pulumi.Input<string>[];
+  /**
+   * Container port, published as the `http` port mapping.
+   * @default - no port (a worker)
+   */
   port?: number;
+  /**
+   * HTTP path the container health check probes on `port`.
+   * @default - no container health check
+   */
   healthCheckPath?: string;
+  /** Plain environment variables (never credentials: those go in `secrets`). */
   environment: Record<string, pulumi.Input<string>>;
+  /** Secrets injected at start; the execution role may read exactly these. */
   secrets: InjectedSecret[];
   /** What the application itself may do (the task role); nothing else is granted. */
   taskPermissions: pulumi.Input<PolicyStatement[]>[];
+  /**
+   * Target groups the service registers into.
+   * @default - no load balancer
+   */
   loadBalancers?: aws.types.input.ecs.ServiceLoadBalancer[];
+  /**
+   * Seconds the load balancer's health checks are ignored after a task starts (only with `loadBalancers`).
+   * @default - none
+   */
   healthCheckGraceSeconds?: number;
+  /**
+   * Resources the service must wait for besides the capacity providers (e.g. the listener of its target group).
+   * @default `[]`
+   */
   dependsOn?: pulumi.Resource[];
 }
 

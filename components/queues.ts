@@ -6,13 +6,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { JOB_QUEUE } from "../src/constants";
-import { PRIORITIES, type Priority, type WorkersSizing } from "../src/tiers";
+import { PRIORITIES, type Priority, SECONDS_PER_DAY, type WorkersSizing } from "../src/tiers";
 import { PlatformComponent, physicalName, type StackIdentity } from "./component";
 import type { PolicyStatement } from "./iam";
 
 /** SQS queue names allow 80 characters. */
 const SQS_NAME_LIMIT = 80;
-const SECONDS_PER_DAY = 86_400;
 
 export interface JobQueuesArgs {
   /** Stack identity for physical queue names and tags. */

@@ -3,11 +3,14 @@
  * plain HTTP in dev without TLS), certificate handling, WAF in prod only, the Fargate service's
  * networking and hardening, secrets by reference, autoscaling bounds, and least-privilege roles.
  */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { WAF_MANAGED_RULE_GROUPS } from "../../components/gateway";
 import { PORTS, SERVICES } from "../../src/constants";
 import { PRIORITIES } from "../../src/tiers";
-import { json, named, ofType, type RenderedGraph, rendered, stackTierMatrix } from "../support/graph";
+import { json, named, ofType, type RenderedGraph, renderStack, rendered, single, stackTierMatrix } from "../support/graph";
 
 interface Statement {
   Sid?: string;
@@ -240,5 +243,24 @@ describe("gateway certificate variants", () => {
     ]);
     expect(g.config.warnings.join("\n")).toMatch(/hostedZoneId/);
     expect(named(g, "gateway-https").inputs.sslPolicy).toBe(SERVICES.sslPolicy);
+  });
+});
+
+describe("gateway names for a long stack name", () => {
+  it("keeps the ALB within its 32-character name rules and the WAF names within theirs", async () => {
+    const stack = "staging-eu-central";
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "platform-stack-"));
+    fs.copyFileSync(path.join(__dirname, "../../Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), "config:\n  aws:region: us-east-1\n  inference-platform:tier: 10k\n");
+    const g = await renderStack({ stack, projectDir: dir, config: { overrides: JSON.stringify({ safety: { waf: true } }) } });
+    const albName = String(named(g, "gateway-alb").inputs.name);
+    expect(`inference-platform-${stack}-api`.length).toBeGreaterThan(32);
+    expect(albName.length).toBeLessThanOrEqual(32);
+    // ELB: alphanumerics and hyphens, no leading or trailing hyphen, not starting with "internal-".
+    expect(albName).toMatch(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/);
+    expect(albName).not.toMatch(/^internal-/);
+    const acl = single(g, "aws:wafv2/webAcl:WebAcl").inputs;
+    expect(String(acl.name).length).toBeLessThanOrEqual(128);
+    expect(named(g, "gateway-waf-logs").inputs.name).toBe(`aws-waf-logs-${String(acl.name)}`);
   });
 });
