@@ -9,9 +9,45 @@ import * as pulumi from "@pulumi/pulumi";
 import { PORTS } from "../src/constants";
 import type { NetworkSizing } from "../src/tiers";
 import { PlatformComponent, type StackIdentity } from "./component";
+import { serviceTrustPolicy } from "./iam";
 
 /** Subnet sizes. Private subnets are large: the VPC CNI gives every pod a VPC address. */
 export const SUBNET_CIDR_MASKS = { public: 24, private: 19 } as const;
+
+/**
+ * Each AZ gets one of 2^AZ_SLOT_BITS equal slices of the VPC CIDR, whatever the AZ count. Left to
+ * itself awsx sizes the slices from the count (VPC prefix + ceil(log2(AZs)), awsx
+ * `ec2/subnetDistributorNew.ts`), so the tier switch from 2 to 3 AZs (10k → 100k) would move the
+ * second AZ's subnets from 10.0.128.0/19 to 10.0.64.0/19: a subnet replacement that AWS refuses while
+ * RDS, ElastiCache and EKS hold interfaces in them. Four slices cover every tier (at most 3 AZs).
+ */
+export const AZ_SLOT_BITS = 2;
+
+/** Days the flow-log group keeps records when the caller does not say (a month of incident lookback). */
+export const DEFAULT_FLOW_LOG_RETENTION_DAYS = 30;
+
+/**
+ * The prefix length of each AZ's slice of `sizing.vpcCidr` (see {@link AZ_SLOT_BITS}). Refuses an AZ
+ * count or CIDR the layout cannot hold, before any resource exists.
+ */
+export function availabilityZoneCidrMask(sizing: Pick<NetworkSizing, "vpcCidr" | "availabilityZones">): number {
+  const vpcPrefix = Number(/\/(\d+)$/.exec(sizing.vpcCidr)?.[1]);
+  if (!Number.isInteger(vpcPrefix)) throw new Error(`Network: \`sizing.vpcCidr\` "${sizing.vpcCidr}" is not an IPv4 CIDR block.`);
+  const mask = vpcPrefix + AZ_SLOT_BITS;
+  if (sizing.availabilityZones > 2 ** AZ_SLOT_BITS) {
+    throw new Error(
+      `Network: \`sizing.availabilityZones\` ${sizing.availabilityZones} exceeds the ${2 ** AZ_SLOT_BITS} AZ slices of the VPC layout.`,
+    );
+  }
+  const needed = 2 ** (32 - SUBNET_CIDR_MASKS.private) + 2 ** (32 - SUBNET_CIDR_MASKS.public);
+  if (needed > 2 ** (32 - mask)) {
+    throw new Error(
+      `Network: \`sizing.vpcCidr\` ${sizing.vpcCidr} is too small: each AZ's /${mask} slice cannot hold a ` +
+        `/${SUBNET_CIDR_MASKS.private} private and a /${SUBNET_CIDR_MASKS.public} public subnet.`,
+    );
+  }
+  return mask;
+}
 
 /** Security-group roles the platform uses. */
 export const SECURITY_GROUP_ROLES = [
@@ -70,7 +106,7 @@ export interface NetworkArgs {
   flowLogs?: boolean;
   /**
    * Retention of the flow-log group (days).
-   * @default `30`
+   * @default `DEFAULT_FLOW_LOG_RETENTION_DAYS` (`30`)
    */
   logRetentionDays?: number;
   /** KMS key that encrypts the flow-log group. */
@@ -101,7 +137,8 @@ export class Network extends PlatformComponent {
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("network", "Network", name, opts);
     const flowLogs = args.flowLogs ?? false;
-    const logRetentionDays = args.logRetentionDays ?? 30;
+    const logRetentionDays = args.logRetentionDays ?? DEFAULT_FLOW_LOG_RETENTION_DAYS;
+    const azCidrMask = availabilityZoneCidrMask(args.sizing);
     const tags = args.identity.tags;
     const parent = this;
 
@@ -126,6 +163,7 @@ export class Network extends PlatformComponent {
       const vpcArgs: awsx.ec2.VpcArgs = {
         cidrBlock: args.sizing.vpcCidr,
         numberOfAvailabilityZones: args.sizing.availabilityZones,
+        availabilityZoneCidrMask: azCidrMask,
         enableDnsHostnames: true,
         enableDnsSupport: true,
         natGateways: { strategy: args.sizing.natGateways === "single" ? "Single" : "OnePerAz" },
@@ -251,22 +289,10 @@ export class Network extends PlatformComponent {
       );
       const role = new aws.iam.Role(
         parent.childName("flow-logs-role"),
-        {
-          assumeRolePolicy: JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [
-              {
-                Effect: "Allow",
-                Principal: { Service: "vpc-flow-logs.amazonaws.com" },
-                Action: "sts:AssumeRole",
-              },
-            ],
-          }),
-          tags,
-        },
+        { assumeRolePolicy: serviceTrustPolicy("vpc-flow-logs.amazonaws.com"), tags },
         { parent },
       );
-      new aws.iam.RolePolicy(
+      const policy = new aws.iam.RolePolicy(
         parent.childName("flow-logs-policy"),
         {
           role: role.id,
@@ -293,7 +319,8 @@ export class Network extends PlatformComponent {
           iamRoleArn: role.arn,
           tags,
         },
-        { parent },
+        // Delivery starts at creation: a role without its policy yet would fail with "Access error".
+        { parent, dependsOn: [policy] },
       );
     }
   }

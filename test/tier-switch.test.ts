@@ -167,6 +167,32 @@ describe.each(listStacks())("tier switch of %s", (stack) => {
   });
 });
 
+/**
+ * The VPC's subnets live inside the awsx component (opaque under mocks), so their CIDRs are checked
+ * through the inputs awsx lays them out from. Each AZ's slice of the VPC is `availabilityZoneCidrMask`
+ * or, when unset, the VPC prefix + ceil(log2(AZ count)) (awsx `ec2/subnetDistributorNew.ts`); if it
+ * changed with the AZ count, the subnets of the AZs that stay would move, i.e. be replaced.
+ */
+function subnetLayout(g: RenderedGraph): unknown {
+  const vpc = g.resources.find((r) => r.type === "awsx:ec2:Vpc")!.inputs;
+  const vpcPrefix = Number(String(vpc.cidrBlock).split("/")[1]);
+  const azCount = vpc.numberOfAvailabilityZones as number;
+  return {
+    cidrBlock: vpc.cidrBlock,
+    subnetStrategy: vpc.subnetStrategy,
+    subnetSpecs: vpc.subnetSpecs,
+    azSlice: (vpc.availabilityZoneCidrMask as number | undefined) ?? vpcPrefix + Math.ceil(Math.log2(azCount)),
+  };
+}
+
+describe.each(listStacks())("subnets across a tier switch of %s", (stack) => {
+  it("keep the CIDRs of every AZ that exists at both tiers (an AZ added by the tier is appended)", async () => {
+    const layouts = (await Promise.all(TIER_NAMES.map((tier) => rendered(stack, tier)))).map(subnetLayout);
+    expect(layouts[1]).toEqual(layouts[0]);
+    expect(layouts[2]).toEqual(layouts[0]);
+  });
+});
+
 describe("the comparison itself", () => {
   it("notices a renamed bucket and a changed engine major", async () => {
     const g = await rendered(listStacks()[0], "1k");

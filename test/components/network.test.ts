@@ -4,7 +4,7 @@
  * architecture picture in the security groups.
  */
 import { describe, expect, it } from "vitest";
-import { ALLOWED_FLOWS, SECURITY_GROUP_ROLES } from "../../components/network";
+import { ALLOWED_FLOWS, availabilityZoneCidrMask, AZ_SLOT_BITS, SECURITY_GROUP_ROLES } from "../../components/network";
 import { PORTS } from "../../src/constants";
 import { named, ofType, rendered, single, stackTierMatrix } from "../support/graph";
 
@@ -21,6 +21,14 @@ describe.each(stackTierMatrix())("network of $stack at $tier", ({ stack, tier })
       expect.objectContaining({ type: "Public", tags: expect.objectContaining({ "kubernetes.io/role/elb": "1" }) }),
       expect.objectContaining({ type: "Private", tags: expect.objectContaining({ "kubernetes.io/role/internal-elb": "1" }) }),
     ]);
+  });
+
+  it("gives every AZ the same slice of the VPC whatever the AZ count, so adding an AZ moves no subnet", async () => {
+    const g = await rendered(stack, tier);
+    const vpc = single(g, "awsx:ec2:Vpc").inputs;
+    expect(vpc.cidrBlock).toBe("10.0.0.0/16");
+    expect(vpc.availabilityZoneCidrMask).toBe(16 + AZ_SLOT_BITS);
+    expect(vpc.subnetStrategy).toBe("Auto");
   });
 
   it("has a free S3 gateway endpoint on the VPC's route tables", async () => {
@@ -79,5 +87,22 @@ describe.each(stackTierMatrix())("network of $stack at $tier", ({ stack, tier })
       `workers -> cache:${PORTS.redis}`,
       `workers -> database:${PORTS.postgres}`,
     ]);
+  });
+});
+
+describe("the AZ layout", () => {
+  it("is the same slice size for 2 and 3 AZs (awsx would otherwise derive it from the count: /17 vs /18)", () => {
+    expect(availabilityZoneCidrMask({ vpcCidr: "10.0.0.0/16", availabilityZones: 2 })).toBe(18);
+    expect(availabilityZoneCidrMask({ vpcCidr: "10.0.0.0/16", availabilityZones: 3 })).toBe(18);
+    expect(availabilityZoneCidrMask({ vpcCidr: "172.16.0.0/15", availabilityZones: 4 })).toBe(17);
+  });
+
+  it("refuses an AZ count or a CIDR the layout cannot hold, naming the argument", () => {
+    expect(() => availabilityZoneCidrMask({ vpcCidr: "10.0.0.0/16", availabilityZones: 5 })).toThrowError(
+      "`sizing.availabilityZones` 5 exceeds the 4 AZ slices",
+    );
+    expect(() => availabilityZoneCidrMask({ vpcCidr: "10.0.0.0/18", availabilityZones: 2 })).toThrowError(
+      "`sizing.vpcCidr` 10.0.0.0/18 is too small",
+    );
   });
 });
