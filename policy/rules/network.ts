@@ -137,8 +137,13 @@ export const networkRules: Rule[] = [
     { id: "vpc-flow-logs", description: "Every VPC has flow logs.", severity: "medium", enforcement: "mandatory", controls: { checkov: ["CKV2_AWS_11"], fsbp: ["EC2.6"] } },
     ["awsx:ec2:Vpc", "aws:ec2/vpc:Vpc", "aws:ec2/flowLog:FlowLog"],
     (graph) => {
-      const vpcs = ofTypes(graph, ["awsx:ec2:Vpc", "aws:ec2/vpc:Vpc"]);
       // awsx's VPC is one opaque resource under mocks (its vpc id is not in the graph): count, don't join.
+      // In a real preview the engine also reports the component's own aws:ec2/vpc:Vpc child (URN type
+      // chain `...awsx:ec2:Vpc$aws:ec2/vpc:Vpc`): that is the same VPC, not a second one to log.
+      const plain = ofTypes(graph, ["aws:ec2/vpc:Vpc"]);
+      const awsxChildren = plain.filter((v) => v.urn.includes("awsx:ec2:Vpc$aws:ec2/vpc:Vpc::")).length;
+      const opaqueAwsx = ofTypes(graph, ["awsx:ec2:Vpc"]).slice(awsxChildren);
+      const vpcs = [...plain, ...opaqueAwsx];
       const logs = ofTypes(graph, ["aws:ec2/flowLog:FlowLog"]).filter((f) => f.inputs.vpcId !== undefined);
       return logs.length >= vpcs.length ? [] : vpcs.map((v) => ({ resource: v, message: "VPC has no flow log" }));
     },

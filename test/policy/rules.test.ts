@@ -246,6 +246,50 @@ describe("graph rules see through unknown preview values", () => {
   });
 });
 
+describe("the real engine's graph: children of remote components", () => {
+  // Under mocks awsx's Vpc and Helm's Chart are one opaque resource each; in a real preview the engine
+  // reports their children too, with the component in the URN's type chain.
+  const child = (chain: string, type: string, name: string, inputs: Record<string, unknown>): PolicyResource => ({
+    urn: `urn:pulumi:prod::inference-platform::platform:test:C$${chain}$${type}::${name}`,
+    type,
+    name,
+    id: `${name}-0a1b2c3d`,
+    inputs,
+  });
+  const ids = (g: Graph) => evaluatePolicies(g).map((v) => `${v.ruleId} ${v.resourceUrn.split("::").pop()}`);
+
+  it("an awsx VPC and its own aws:ec2/vpc:Vpc child are one VPC for vpc-flow-logs", () => {
+    const g = goodGraph();
+    add(child("awsx:ec2:Vpc", "aws:ec2/vpc:Vpc", "vpc", { cidrBlock: "10.0.0.0/16" }))(g);
+    expect(ids(g).filter((v) => v.startsWith("vpc-flow-logs"))).toEqual([]);
+    drop("flow-log")(g);
+    expect(ids(g).filter((v) => v.startsWith("vpc-flow-logs"))).toEqual(["vpc-flow-logs vpc"]);
+  });
+
+  it("a second, separate VPC still needs its own flow log", () => {
+    const g = goodGraph();
+    add(res("aws:ec2/vpc:Vpc", "other-vpc", { cidrBlock: "10.1.0.0/16" }))(g);
+    expect(ids(g).filter((v) => v.startsWith("vpc-flow-logs")).length).toBeGreaterThan(0);
+  });
+
+  it("a Helm chart's own workloads are judged only on their image pin", () => {
+    const g = goodGraph();
+    const chartPod = { metadata: { name: "controller", namespace: "kube-system" }, spec: { replicas: 2, template: { metadata: { labels: { app: "controller" } }, spec: { containers: [{ name: "controller", image: "public.ecr.aws/eks/aws-load-balancer-controller:v2.14.1" }] } } } };
+    add(child("kubernetes:helm.sh/v4:Chart", "kubernetes:apps/v1:Deployment", "kube-system/controller", chartPod))(g);
+    expect(ids(g)).toEqual([]);
+    const latest = structuredClone(chartPod);
+    latest.spec.template.spec.containers[0].image = "example/controller:latest";
+    add(child("kubernetes:helm.sh/v4:Chart", "kubernetes:apps/v1:Deployment", "kube-system/latest", latest))(g);
+    expect(ids(g)).toEqual(["k8s-image-pinned kube-system/latest"]);
+  });
+
+  it("the same bare workload outside a chart fails the pod rules", () => {
+    const g = goodGraph();
+    add(res("kubernetes:apps/v1:Deployment", "bare", { metadata: { name: "bare", namespace: "triton" }, spec: { replicas: 2, template: { metadata: { labels: { app: "bare" } }, spec: { containers: [{ name: "bare", image: "example/bare:1.0" }] } } } }))(g);
+    expect(ids(g)).toEqual(expect.arrayContaining(["k8s-resources bare", "k8s-probes bare", "k8s-run-as-non-root bare", "k8s-pdb bare", "k8s-network-policy bare"]));
+  });
+});
+
 describe("CrossGuard pack", () => {
   it("registers every rule once with its enforcement level and severity", async () => {
     const captured: { name: string; args: { policies: Record<string, unknown>[] } }[] = [];
