@@ -45,13 +45,19 @@ export const LOG_PREFIXES = {
   alb: "alb",
 } as const;
 
+/** Key prefix of free-tier content when the caller does not say (the application writes under it). */
+export const DEFAULT_FREE_TIER_PREFIX = "free/";
+
+/** Days the log bucket keeps access logs when the caller does not say (a year: an audit lookback). */
+export const DEFAULT_ACCESS_LOG_RETENTION_DAYS = 365;
+
 /**
  * Where an artifact lives: content-addressed by its SHA-256 under the owner's prefix. Free-tier
  * users' artifacts live under {@link StorageArgs.freeTierPrefix} so one lifecycle rule expires them
  * (seed: "RunBundles: content-addressed storage (SHA256 keys); retention 30 days free tier").
  * @example `artifactKey("u-42", "9f86d0…", true)` → `"free/users/u-42/sha256/9f86d0…"`
  */
-export function artifactKey(userId: string, sha256: string, freeTier: boolean, freeTierPrefix = "free/"): string {
+export function artifactKey(userId: string, sha256: string, freeTier: boolean, freeTierPrefix = DEFAULT_FREE_TIER_PREFIX): string {
   if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`artifactKey: "${sha256}" is not a lower-case hex SHA-256 digest`);
   if (!/^[A-Za-z0-9_-]+$/.test(userId)) throw new Error(`artifactKey: userId "${userId}" may only hold letters, digits, _ and -`);
   return `${freeTier ? freeTierPrefix : ""}users/${userId}/sha256/${sha256}`;
@@ -78,12 +84,12 @@ export interface StorageArgs {
   corsAllowedOrigins?: string[];
   /**
    * Key prefix of free-tier content; objects under it expire after `sizing.freeTierRetentionDays`.
-   * @default `"free/"`
+   * @default `DEFAULT_FREE_TIER_PREFIX` (`"free/"`)
    */
   freeTierPrefix?: string;
   /**
    * Days the log bucket keeps access logs.
-   * @default `365`
+   * @default `DEFAULT_ACCESS_LOG_RETENTION_DAYS` (`365`)
    */
   accessLogRetentionDays?: number;
   /**
@@ -118,7 +124,11 @@ export class Storage extends PlatformComponent {
   public readonly bucketArns: Record<BucketRole, pulumi.Output<string>>;
   /** The access-log bucket (only with `safety.accessLogs`); SSE-S3, see {@link createLogBucket}. */
   public readonly logsBucket?: aws.s3.Bucket;
-  /** Name of the access-log bucket: the gateway's ALB writes under {@link LOG_PREFIXES.alb}. */
+  /**
+   * Name of the access-log bucket: the gateway's ALB writes under {@link LOG_PREFIXES.alb}. It resolves
+   * only once the bucket policy exists, because enabling ALB access logs writes a test object and
+   * fails with "Access Denied for bucket" until the policy admits the ALB.
+   */
   public readonly logsBucketName?: pulumi.Output<string>;
   /** Prefix the gateway sets on its ALB access logs. */
   public readonly albLogPrefix: string = LOG_PREFIXES.alb;
@@ -129,8 +139,8 @@ export class Storage extends PlatformComponent {
   constructor(name: string, args: StorageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("storage", "Storage", name, opts);
     const corsAllowedOrigins = args.corsAllowedOrigins ?? [];
-    const freeTierPrefix = args.freeTierPrefix ?? "free/";
-    const accessLogRetentionDays = args.accessLogRetentionDays ?? 365;
+    const freeTierPrefix = args.freeTierPrefix ?? DEFAULT_FREE_TIER_PREFIX;
+    const accessLogRetentionDays = args.accessLogRetentionDays ?? DEFAULT_ACCESS_LOG_RETENTION_DAYS;
     const tags = args.identity.tags;
     const parent = this;
     this.kmsKeyArn = args.kmsKeyArn;
@@ -142,9 +152,10 @@ export class Storage extends PlatformComponent {
     this.bucketArns = mapRoles((role) => this.buckets[role].arn);
     if (corsAllowedOrigins.length > 0) createArtifactsCors();
     if (args.safety.accessLogs) {
-      this.logsBucket = createLogBucket();
-      this.logsBucketName = this.logsBucket.bucket;
-      for (const role of BUCKET_ROLES) createAccessLogging(role, this.logsBucket);
+      const logs = createLogBucket();
+      this.logsBucket = logs.bucket;
+      this.logsBucketName = pulumi.all([logs.bucket.bucket, logs.policy.id]).apply(([bucketName]) => bucketName);
+      for (const role of BUCKET_ROLES) createAccessLogging(role, logs.bucket, logs.policy);
     }
 
     this.registerOutputs({
@@ -174,18 +185,21 @@ export class Storage extends PlatformComponent {
     }
 
     /** Protections every bucket shares; `encryption` differs only for the log bucket. */
-    function harden(role: BucketRole | "logs", bucket: aws.s3.Bucket): aws.s3.BucketPublicAccessBlock {
+    function harden(
+      role: BucketRole | "logs",
+      bucket: aws.s3.Bucket,
+    ): { publicAccess: aws.s3.BucketPublicAccessBlock; versioning: aws.s3.BucketVersioning } {
       new aws.s3.BucketOwnershipControls(
         parent.childName(`${role}-ownership`),
         { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
         { parent },
       );
-      new aws.s3.BucketVersioning(
+      const versioning = new aws.s3.BucketVersioning(
         parent.childName(`${role}-versioning`),
         { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
         { parent },
       );
-      return new aws.s3.BucketPublicAccessBlock(
+      const publicAccess = new aws.s3.BucketPublicAccessBlock(
         parent.childName(`${role}-public-access`),
         {
           bucket: bucket.id,
@@ -196,11 +210,12 @@ export class Storage extends PlatformComponent {
         },
         { parent },
       );
+      return { publicAccess, versioning };
     }
 
     function createDataBucket(role: BucketRole): aws.s3.Bucket {
       const bucket = newBucket(role);
-      const publicAccess = harden(role, bucket);
+      const { publicAccess, versioning } = harden(role, bucket);
       new aws.s3.BucketServerSideEncryptionConfiguration(
         parent.childName(`${role}-encryption`),
         {
@@ -243,7 +258,8 @@ export class Storage extends PlatformComponent {
             },
           ],
         },
-        { parent },
+        // Noncurrent-version rules act on a versioned bucket (the provider's documented ordering).
+        { parent, dependsOn: [versioning] },
       );
       createTlsOnlyPolicy(role, bucket, [], publicAccess);
       return bucket;
@@ -307,9 +323,9 @@ export class Storage extends PlatformComponent {
      * this bucket cannot use the stack's KMS key; it holds request metadata, not user data. Each log
      * source may write only under its own prefix and only on behalf of this account.
      */
-    function createLogBucket(): aws.s3.Bucket {
+    function createLogBucket(): { bucket: aws.s3.Bucket; policy: aws.s3.BucketPolicy } {
       const bucket = newBucket("logs");
-      const publicAccess = harden("logs", bucket);
+      const { publicAccess, versioning } = harden("logs", bucket);
       new aws.s3.BucketServerSideEncryptionConfiguration(
         parent.childName("logs-encryption"),
         { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
@@ -330,11 +346,11 @@ export class Storage extends PlatformComponent {
             },
           ],
         },
-        { parent },
+        { parent, dependsOn: [versioning] },
       );
       const sourceBucketArns = BUCKET_ROLES.map((role) => parent.buckets[role].arn);
       const albLogObjects = pulumi.interpolate`${bucket.arn}/${LOG_PREFIXES.alb}/AWSLogs/${args.accountId}/*`;
-      createTlsOnlyPolicy(
+      const policy = createTlsOnlyPolicy(
         "logs",
         bucket,
         [
@@ -370,10 +386,14 @@ export class Storage extends PlatformComponent {
         ],
         publicAccess,
       );
-      return bucket;
+      return { bucket, policy };
     }
 
-    function createAccessLogging(role: BucketRole, logs: aws.s3.Bucket): aws.s3.BucketLogging {
+    /**
+     * Ordered after the log bucket's policy, so logging starts only once the policy admits
+     * `logging.s3.amazonaws.com` (server access logging is best effort: a refused delivery is lost).
+     */
+    function createAccessLogging(role: BucketRole, logs: aws.s3.Bucket, logsPolicy: aws.s3.BucketPolicy): aws.s3.BucketLogging {
       return new aws.s3.BucketLogging(
         parent.childName(`${role}-access-logging`),
         {
@@ -382,7 +402,7 @@ export class Storage extends PlatformComponent {
           targetPrefix: `${LOG_PREFIXES.s3Access}/${role}/`,
           targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: "EventTime" } },
         },
-        { parent },
+        { parent, dependsOn: [logsPolicy] },
       );
     }
   }

@@ -216,6 +216,12 @@ describe("grant helpers", () => {
     });
   });
 
+  it("hands the gateway the log bucket's name only once its policy admits the ALB (enabling ALB logs checks it)", async () => {
+    const deps = await (storage.logsBucketName as unknown as { allResources(): Promise<Set<pulumi.Resource>> }).allResources();
+    const urns = await Promise.all([...deps].map((r) => new Promise<string>((resolve) => r.urn.apply(resolve))));
+    expect(urns.some((u) => u.endsWith("aws:s3/bucketPolicy:BucketPolicy::storage-logs-policy"))).toBe(true);
+  });
+
   async function decide(
     statements: PolicyStatement[],
     role: string,
