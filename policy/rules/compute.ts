@@ -1,12 +1,18 @@
 /**
  * The inference cluster: EKS control plane, managed node groups and their launch templates.
  */
-import { SUPPORTED_KUBERNETES_VERSIONS } from "../../src/constants";
 import { arr, get, obj, resourceRule, type Rule } from "../types";
 
 const EKS = ["aws:eks/cluster:Cluster"];
 const NODE_GROUP = ["aws:eks/nodeGroup:NodeGroup"];
 const LAUNCH_TEMPLATE = ["aws:ec2/launchTemplate:LaunchTemplate"];
+
+/**
+ * Oldest EKS version in standard support on 2026-11. The pack is published on its own (`pulumi policy
+ * publish` uploads only this folder), so it cannot import src/constants.ts; test/policy/rules.test.ts
+ * keeps it equal to the oldest of `SUPPORTED_KUBERNETES_VERSIONS` there.
+ */
+export const EKS_STANDARD_SUPPORT_FLOOR = "1.32";
 
 /** Control-plane log types EKS.8 asks for. */
 export const EKS_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
@@ -49,12 +55,12 @@ export const computeRules: Rule[] = [
     },
   ),
   resourceRule(
-    { id: "eks-supported-version", description: `EKS runs a version in standard support (${SUPPORTED_KUBERNETES_VERSIONS[0]} or later).`, severity: "medium", enforcement: "mandatory", controls: { checkov: ["CKV_AWS_339"], fsbp: ["EKS.2"] } },
+    { id: "eks-supported-version", description: `EKS runs a version in standard support (${EKS_STANDARD_SUPPORT_FLOOR} or later).`, severity: "medium", enforcement: "mandatory", controls: { checkov: ["CKV_AWS_339"], fsbp: ["EKS.2"] } },
     EKS,
     (i) => {
       const v = String(i.version ?? "");
       if (v === "") return "version is not pinned (EKS picks its default, which changes under you)";
-      return versionNumber(v) >= versionNumber(SUPPORTED_KUBERNETES_VERSIONS[0]) ? undefined : `version ${v} is out of standard support`;
+      return versionNumber(v) >= versionNumber(EKS_STANDARD_SUPPORT_FLOOR) ? undefined : `version ${v} is out of standard support`;
     },
   ),
   resourceRule(

@@ -3,7 +3,11 @@
  * mutation of that graph makes it fire (on the mutated resource). Plus the rule table's own
  * invariants and the CrossGuard wrapping.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it, vi } from "vitest";
+import { EKS_STANDARD_SUPPORT_FLOOR } from "../../policy/rules/compute";
+import { SUPPORTED_KUBERNETES_VERSIONS } from "../../src/constants";
 import { evaluatePolicies, isGraphRule, type PolicyGraph, type PolicyResource, RULES, STAR_RESOURCE_ACTIONS } from "../../policy/index";
 import { GOOD_CONTAINER, GOOD_ECS_CONTAINER, goodGraph, identityPolicy, json, pod, res } from "./fixtures";
 
@@ -291,6 +295,21 @@ describe("the real engine's graph: children of remote components", () => {
 });
 
 describe("CrossGuard pack", () => {
+  it("is self-contained: imports only its own files and its package.json dependencies", () => {
+    // `pulumi policy publish` (and a copy of the folder) carries only policy/: a relative import that
+    // leaves it breaks the pack at load time. readme.ts is docs tooling, never loaded by the pack.
+    const dir = path.join(__dirname, "..", "..", "policy");
+    const deps = Object.keys(JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")).dependencies);
+    const files = fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith(".ts") && f !== "readme.ts");
+    for (const file of files) {
+      for (const [, spec] of fs.readFileSync(path.join(dir, file), "utf8").matchAll(/from "([^"]+)"/g)) {
+        if (spec.startsWith(".")) expect(path.resolve(dir, path.dirname(file), spec).startsWith(dir + path.sep), `${file} imports ${spec}`).toBe(true);
+        else expect(deps, `${file} imports ${spec}`).toContain(spec.split("/").slice(0, spec.startsWith("@") ? 2 : 1).join("/"));
+      }
+    }
+    expect(EKS_STANDARD_SUPPORT_FLOOR).toBe(SUPPORTED_KUBERNETES_VERSIONS[0]);
+  });
+
   it("registers every rule once with its enforcement level and severity", async () => {
     const captured: { name: string; args: { policies: Record<string, unknown>[] } }[] = [];
     vi.doMock("@pulumi/policy", () => ({
