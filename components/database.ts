@@ -127,7 +127,7 @@ export class Database extends PlatformComponent {
 
     const subnetGroup = createSubnetGroup();
     const parameterGroup = createParameterGroup();
-    const monitoringRole = sizing.monitoringIntervalSeconds > 0 ? createMonitoringRole() : undefined;
+    const monitoring = sizing.monitoringIntervalSeconds > 0 ? createMonitoringRole() : undefined;
     this.instance = createWriter();
     this.replicas = Array.from({ length: sizing.readReplicas }, (_, i) => createReplica(i + 1));
 
@@ -185,18 +185,27 @@ export class Database extends PlatformComponent {
       );
     }
 
-    function createMonitoringRole(): aws.iam.Role {
+    /**
+     * The role and its policy attachment: instances wait for the attachment, because RDS checks the
+     * role's permissions when monitoring is turned on ("IAM role ARN value is invalid or does not
+     * include the required permissions for: ENHANCED_MONITORING").
+     */
+    function createMonitoringRole(): { role: aws.iam.Role; attachment: aws.iam.RolePolicyAttachment } {
       const role = new aws.iam.Role(
         parent.childName("monitoring-role"),
         { assumeRolePolicy: serviceTrustPolicy("monitoring.rds.amazonaws.com", args.accountId), tags },
         { parent },
       );
-      new aws.iam.RolePolicyAttachment(
+      const attachment = new aws.iam.RolePolicyAttachment(
         parent.childName("monitoring-policy"),
         { role: role.name, policyArn: ENHANCED_MONITORING_POLICY_ARN },
         { parent },
       );
-      return role;
+      return { role, attachment };
+    }
+
+    function instanceOpts(): pulumi.CustomResourceOptions {
+      return { parent, dependsOn: monitoring ? [monitoring.attachment] : [] };
     }
 
     /** Settings the writer and its replicas share. */
@@ -215,7 +224,7 @@ export class Database extends PlatformComponent {
         performanceInsightsEnabled: sizing.performanceInsights,
         performanceInsightsKmsKeyId: sizing.performanceInsights ? args.kmsKeyArn : undefined,
         monitoringInterval: sizing.monitoringIntervalSeconds,
-        monitoringRoleArn: monitoringRole?.arn,
+        monitoringRoleArn: monitoring?.role.arn,
         autoMinorVersionUpgrade: true,
         copyTagsToSnapshot: true,
         deletionProtection: safety.deletionProtection,
@@ -250,7 +259,7 @@ export class Database extends PlatformComponent {
       return new aws.rds.Instance(
         parent.childName("writer"),
         args.transform?.instance ? args.transform.instance(instanceArgs) : instanceArgs,
-        { parent },
+        instanceOpts(),
       );
     }
 
@@ -270,21 +279,24 @@ export class Database extends PlatformComponent {
           backupRetentionPeriod: 0,
           skipFinalSnapshot: true,
         },
-        { parent },
+        instanceOpts(),
       );
     }
   }
 
   /**
    * Lets a role connect as `dbUser` with IAM database authentication (a 15-minute token instead of
-   * a password). The user must exist in PostgreSQL with `GRANT rds_iam TO <dbUser>`.
+   * a password) to the writer and every replica: the `rds-db:connect` ARN names each instance's
+   * resource id, and {@link readerEndpoint} is a replica where there is one. The user must exist in
+   * PostgreSQL with `GRANT rds_iam TO <dbUser>` (replicas inherit it from the writer).
    */
   public grantConnect(dbUser: string): pulumi.Output<PolicyStatement[]> {
-    return pulumi.all([this.instance.resourceId, this.accountId]).apply(([resourceId, account]) => [
+    const resourceIds = pulumi.all([this.instance, ...this.replicas].map((i) => i.resourceId));
+    return pulumi.all([resourceIds, this.accountId]).apply(([ids, account]) => [
       {
         Sid: "ConnectWithIamAuth",
         Action: "rds-db:connect",
-        Resource: `arn:aws:rds-db:${this.region}:${account}:dbuser:${resourceId}/${dbUser}`,
+        Resource: ids.map((id) => `arn:aws:rds-db:${this.region}:${account}:dbuser:${id}/${dbUser}`),
       },
     ]);
   }

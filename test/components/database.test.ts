@@ -154,3 +154,28 @@ describe.each(stackTierMatrix())("database of $stack at $tier", ({ stack, tier }
     expect(g.outputs.databaseName).toBe(instances(g).writer.inputs.dbName);
   });
 });
+
+describe("grantConnect", () => {
+  it("names the writer and every replica, since the reader endpoint is a replica", async () => {
+    const pulumi = await import("@pulumi/pulumi");
+    const { Database } = await import("../../components/database");
+    const { MOCK_ACCOUNT_ID, mockCall, mockResource } = await import("../../src/plan/mocks");
+    const { TIERS } = await import("../../src/tiers");
+    await pulumi.runtime.setMocks({ newResource: mockResource, call: mockCall }, "inference-platform", "prod", false);
+    const database = new Database("database", {
+      identity: { project: "inference-platform", stack: "prod", tags: {} },
+      region: "us-east-1",
+      accountId: MOCK_ACCOUNT_ID,
+      sizing: TIERS["100k"].database,
+      safety: TIERS["100k"].safety,
+      kmsKeyArn: `arn:aws:kms:us-east-1:${MOCK_ACCOUNT_ID}:key/0000`,
+      subnetIds: ["subnet-a", "subnet-b"],
+      securityGroupId: "sg-database",
+    });
+    const statements = await new Promise<{ Resource: unknown }[]>((resolve) => database.grantConnect("app").apply(resolve));
+    const resources = statements[0].Resource as string[];
+    expect(resources).toHaveLength(1 + TIERS["100k"].database.readReplicas);
+    for (const arn of resources) expect(arn).toMatch(new RegExp(`^arn:aws:rds-db:us-east-1:${MOCK_ACCOUNT_ID}:dbuser:[^/]+/app$`));
+    expect(new Set(resources).size).toBe(resources.length);
+  });
+});
