@@ -21,6 +21,12 @@ import type { PolicyStatement } from "./iam";
  */
 export const CACHE_MAXMEMORY_POLICY = "volatile-lru";
 
+/**
+ * AUTH token lengths ElastiCache accepts (AUTH command docs: 16–128 printable characters), and the
+ * length generated when the caller does not say: 64 alphanumerics are ~380 bits, far past guessing.
+ */
+export const AUTH_TOKEN_LENGTH = { min: 16, max: 128, default: 64 } as const;
+
 export interface CacheArgs {
   /** Stack identity for names and tags. */
   identity: StackIdentity;
@@ -59,7 +65,7 @@ export interface CacheArgs {
   /**
    * Length of the generated AUTH token (ElastiCache accepts 16–128 characters). Alphanumeric only:
    * ElastiCache refuses most punctuation in tokens, and a plain token needs no escaping in a URL.
-   * @default `64`
+   * @default `AUTH_TOKEN_LENGTH.default` (`64`)
    */
   authTokenLength?: number;
   /**
@@ -109,7 +115,7 @@ export class Cache extends PlatformComponent {
     const engine = args.engine ?? DEFAULTS.cacheEngine;
     const engineVersion = args.engineVersion ?? DEFAULTS.cacheEngineVersion;
     const parameterFamily = args.parameterFamily ?? DEFAULTS.cacheParameterFamily;
-    const authTokenLength = args.authTokenLength ?? 64;
+    const authTokenLength = args.authTokenLength ?? AUTH_TOKEN_LENGTH.default;
     const { sizing } = args;
     const highlyAvailable = sizing.nodes > 1;
     const tags = args.identity.tags;
@@ -117,8 +123,10 @@ export class Cache extends PlatformComponent {
     this.kmsKeyArn = args.kmsKeyArn;
     this.region = args.region;
 
-    if (authTokenLength < 16 || authTokenLength > 128) {
-      throw new Error(`Cache: \`authTokenLength\` ${authTokenLength} is outside ElastiCache's 16–128 characters.`);
+    if (authTokenLength < AUTH_TOKEN_LENGTH.min || authTokenLength > AUTH_TOKEN_LENGTH.max) {
+      throw new Error(
+        `Cache: \`authTokenLength\` ${authTokenLength} is outside ElastiCache's ${AUTH_TOKEN_LENGTH.min}–${AUTH_TOKEN_LENGTH.max} characters.`,
+      );
     }
 
     const authToken = createAuthToken();

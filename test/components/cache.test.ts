@@ -119,3 +119,27 @@ describe("leak detector", () => {
     expect(secretLeaks(leaky).map((l) => l.resource)).toEqual(["leaky-env", "leaky-pw"]);
   });
 });
+
+describe("AUTH token length", () => {
+  it("is refused outside ElastiCache's 16–128 characters, before any child resource", async () => {
+    const pulumi = await import("@pulumi/pulumi");
+    const { AUTH_TOKEN_LENGTH, Cache } = await import("../../components/cache");
+    const { mockCall, mockResource } = await import("../../src/plan/mocks");
+    const { TIERS } = await import("../../src/tiers");
+    await pulumi.runtime.setMocks({ newResource: mockResource, call: mockCall }, "inference-platform", "prod", false);
+    const args = {
+      identity: { project: "inference-platform", stack: "prod", tags: {} },
+      region: "us-east-1",
+      sizing: TIERS["10k"].cache,
+      safety: TIERS["10k"].safety,
+      kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/0000",
+      subnetIds: ["subnet-a", "subnet-b"],
+      securityGroupId: "sg-cache",
+    };
+    for (const length of [AUTH_TOKEN_LENGTH.min - 1, AUTH_TOKEN_LENGTH.max + 1]) {
+      expect(() => new Cache(`cache-${length}`, { ...args, authTokenLength: length })).toThrowError(
+        `\`authTokenLength\` ${length} is outside ElastiCache's 16–128 characters`,
+      );
+    }
+  });
+});
