@@ -265,7 +265,9 @@ export class Database extends PlatformComponent {
 
     /**
      * A same-region read replica: engine, version, credentials, database and subnet group come from
-     * the writer. Replicas keep no backups of their own and never take a final snapshot.
+     * the writer. Replicas keep no backups of their own and never take a final snapshot. They carry
+     * no deletion protection either: they hold no data the writer lacks, and a protected replica
+     * would make every switch away from the top tier fail (AWS refuses to delete it).
      */
     function createReplica(index: number): aws.rds.Instance {
       return new aws.rds.Instance(
@@ -278,6 +280,7 @@ export class Database extends PlatformComponent {
           multiAz: false,
           backupRetentionPeriod: 0,
           skipFinalSnapshot: true,
+          deletionProtection: false,
         },
         instanceOpts(),
       );

@@ -66,9 +66,10 @@ export const dataRules: Rule[] = [
     },
   ),
   resourceRule(
-    { id: "rds-deletion-protection", description: "RDS instances have deletion protection.", severity: "high", enforcement: "mandatory", controls: { checkov: ["CKV_AWS_293"], fsbp: ["RDS.8"] } },
+    { id: "rds-deletion-protection", description: "RDS instances other than read replicas have deletion protection.", severity: "high", enforcement: "mandatory", controls: { checkov: ["CKV_AWS_293"], fsbp: ["RDS.8"] } },
     RDS,
-    (i) => (i.deletionProtection === true ? undefined : "deletionProtection must be true"),
+    // A replica holds nothing its source lacks; protecting it only blocks removing it on a tier switch.
+    (i) => (isReplica(i) || i.deletionProtection === true ? undefined : "deletionProtection must be true"),
   ),
   resourceRule(
     { id: "rds-final-snapshot", description: "Deleting the database takes a final snapshot.", severity: "high", enforcement: "mandatory", controls: {} },

@@ -132,6 +132,8 @@ describe.each(stackTierMatrix())("database of $stack at $tier", ({ stack, tier }
         vpcSecurityGroupIds: writer.inputs.vpcSecurityGroupIds,
         publiclyAccessible: false,
         skipFinalSnapshot: true,
+        // Removing the replica is part of leaving the 100k tier; protection would make AWS refuse it.
+        deletionProtection: false,
       });
       // A replica inherits these from its source; setting them is an API error.
       for (const inherited of ["engine", "username", "dbName", "manageMasterUserPassword", "dbSubnetGroupName"]) {

@@ -235,6 +235,15 @@ describe("rules that depend on scale", () => {
     set("cache", "automaticFailoverEnabled", false)(g);
     expect(evaluatePolicies(g).map((v) => `${v.ruleId}:${v.enforcement}`)).toEqual(["elasticache-has-replica:advisory"]);
   });
+  it("a read replica needs no deletion protection; the writer does", () => {
+    const g = goodGraph();
+    const protection = RULES.filter((r) => r.id === "rds-deletion-protection");
+    set("db", "replicateSourceDb", "source-db")(g);
+    set("db", "deletionProtection", false)(g);
+    expect(evaluatePolicies(g, protection)).toEqual([]);
+    set("db", "replicateSourceDb", undefined)(g);
+    expect(evaluatePolicies(g, protection)).toHaveLength(1);
+  });
 });
 
 describe("graph rules see through unknown preview values", () => {
