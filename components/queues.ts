@@ -182,8 +182,10 @@ export class JobQueues extends PlatformComponent {
 
   /**
    * Statements that let a worker consume ONE priority's queue: receive, delete, extend visibility
-   * (Celery's acks_late + long tasks) and look the queue up; decrypt with the stack key. Nothing on
-   * other priorities' queues, nothing on the DLQ (redrives are an operator's action).
+   * (Celery's acks_late + long tasks) and look the queue up; send to that same queue, because
+   * Celery's `Task.retry()` and countdown/ETA re-deliveries publish a new message to the queue the
+   * task came from; encrypt and decrypt with the stack key. Nothing on other priorities' queues (a
+   * free job cannot promote itself to sprint), nothing on the DLQ (redrives are an operator's action).
    */
   public grantConsume(priority: Priority): PolicyStatement[] {
     const queue = this.byPriority[priority];
@@ -197,10 +199,11 @@ export class JobQueues extends PlatformComponent {
           "sqs:ChangeMessageVisibility",
           "sqs:GetQueueAttributes",
           "sqs:GetQueueUrl",
+          "sqs:SendMessage",
         ],
         Resource: queue.arn,
       },
-      { Sid: "DecryptJobs", Action: "kms:Decrypt", Resource: this.kmsKeyArn },
+      { Sid: "EncryptAndDecryptJobs", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: this.kmsKeyArn },
     ];
   }
 }

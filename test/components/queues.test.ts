@@ -76,14 +76,14 @@ describe.each(stackTierMatrix())("job queues of $stack at $tier", ({ stack, tier
 });
 
 describe("grant helpers", () => {
-  it("consume statements name only the one queue and the key; send statements only send", async () => {
+  it("consume statements name only the one queue (send included, for Celery retries) and the key; send statements only send", async () => {
     const g = await rendered("prod", "10k");
     const policyOf = (role: string) =>
       json<{ Statement: { Sid: string; Action: string | string[]; Resource: string | string[] }[] }>(named(g, role).inputs.policy);
     const free = policyOf("workers-free-task-policy").Statement.find((s) => s.Sid === "ConsumeFreeJobs")!;
     expect(free.Resource).toBe("arn:aws:sqs:us-east-1:123456789012:inference-platform-prod-jobs-free");
     expect([free.Action].flat().sort()).toEqual(
-      ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ReceiveMessage"].sort(),
+      ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ReceiveMessage", "sqs:SendMessage"].sort(),
     );
     const send = policyOf("gateway-api-task-policy").Statement.find((s) => s.Sid === "SendJobs")!;
     expect([send.Action].flat()).not.toContain("sqs:ReceiveMessage");
