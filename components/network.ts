@@ -112,6 +112,11 @@ export interface NetworkArgs {
   /** KMS key that encrypts the flow-log group. */
   kmsKeyArn: pulumi.Input<string>;
   /**
+   * Account that owns the stack: the flow-log role trusts the service only on this account's behalf.
+   * @default `undefined` (no `aws:SourceAccount` condition)
+   */
+  accountId?: pulumi.Input<string>;
+  /**
    * Adjust the awsx VPC's arguments without forking this component.
    * @example `{ vpc: (args) => ({ ...args, enableDnsHostnames: true }) }`
    */
@@ -289,7 +294,8 @@ export class Network extends PlatformComponent {
       );
       const role = new aws.iam.Role(
         parent.childName("flow-logs-role"),
-        { assumeRolePolicy: serviceTrustPolicy("vpc-flow-logs.amazonaws.com"), tags },
+        // Scoped to this account: the confused-deputy guard AWS recommends for service roles.
+        { assumeRolePolicy: serviceTrustPolicy("vpc-flow-logs.amazonaws.com", args.accountId), tags },
         { parent },
       );
       const policy = new aws.iam.RolePolicy(

@@ -164,7 +164,8 @@ const nodeGroupSchema = z.strictObject({
 /** Mirrors the {@link Sizing} interface; strict, so a misspelt override is an error, not a no-op. */
 export const sizingSchema = z.strictObject({
   network: z.strictObject({
-    availabilityZones: z.number().int().min(2).max(6),
+    // The subnet layout gives each AZ a fixed quarter of the VPC (AZ_SLOT_BITS in components/network.ts).
+    availabilityZones: z.number().int().min(2).max(4, "at most 4: the VPC is split into four fixed AZ slices"),
     natGateways: z.enum(["single", "perAz"]),
     vpcCidr: cidr,
   }),

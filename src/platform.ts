@@ -48,6 +48,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
     {
       identity,
       region: config.region,
+      accountId: account.accountId,
       sizing: sizing.network,
       flowLogs: sizing.safety.flowLogs,
       logRetentionDays: sizing.observability.logRetentionDays,

@@ -135,6 +135,11 @@ const INVALID: { name: string; raw: Record<string, string>; context?: typeof ctx
     expect: [/overrides\.gateway\.maxTasks = 4/, /needs 370\.4/],
   },
   {
+    name: "more AZs than the subnet layout has slices",
+    raw: { tier: "100k", overrides: '{"network":{"availabilityZones":5}}' },
+    expect: [/overrides\.network\.availabilityZones = 5/, /at most 4/],
+  },
+  {
     name: "job capacity below the modeled peak",
     raw: { tier: "100k", overrides: '{"workers":{"concurrency":1}}' },
     expect: [/overrides\.workers\.priorities\.\*\.maxTasks = \[24,24,24\]/, /finish 2\.4 jobs\/s; the 100k tier needs 18\.5/],

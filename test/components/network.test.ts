@@ -44,6 +44,11 @@ describe.each(stackTierMatrix())("network of $stack at $tier", ({ stack, tier })
     if (g.config.environment === "prod") {
       expect(flowLogs).toHaveLength(1);
       expect(flowLogs[0].inputs).toMatchObject({ trafficType: "ALL", logDestinationType: "cloud-watch-logs" });
+      const trust = JSON.parse(named(g, "network-flow-logs-role").inputs.assumeRolePolicy as string);
+      expect(trust.Statement[0]).toMatchObject({
+        Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+        Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
+      });
       const group = named(g, "network-flow-logs").inputs;
       expect(group.kmsKeyId).toMatch(/^arn:aws:kms:/);
       expect(group.retentionInDays).toBe(g.config.sizing.observability.logRetentionDays);
