@@ -49,7 +49,7 @@ const HOSTILE: HostileCase[] = [
   { name: "nested prototype key in overrides", config: { overrides: '{"gateway":{"constructor":{"x":1}}}' }, names: 'overrides.gateway.constructor = {"x":1}', allowed: /reserved JavaScript property name/ },
   { name: "unknown acknowledgement", config: { acknowledge: o(["yolo"]) }, names: 'acknowledge.0 = "yolo"', allowed: /one of prod-without-deletion-protection/ },
   // out-of-range sizes
-  { name: "too many availability zones", config: { overrides: o({ network: { availabilityZones: 9 } }) }, names: "overrides.network.availabilityZones = 9", allowed: /<=6/ },
+  { name: "too many availability zones", config: { overrides: o({ network: { availabilityZones: 9 } }) }, names: "overrides.network.availabilityZones = 9", allowed: /at most 4: the VPC is split into four fixed AZ slices/ },
   { name: "invalid Fargate CPU", config: { overrides: o({ gateway: { cpu: 300 } }) }, names: "overrides.gateway.cpu = 300", allowed: /256, 512, 1024/ },
   { name: "Fargate memory not valid for the CPU", config: { overrides: o({ gateway: { memoryMiB: 4096 } }) }, names: "overrides.gateway.memoryMiB = 4096", allowed: /256 CPU units allows 512/ },
   { name: "database smaller than gp3 allows", config: { overrides: o({ database: { allocatedStorageGiB: 10 } }) }, names: "overrides.database.allocatedStorageGiB = 10", allowed: /20 GiB/ },
