@@ -112,9 +112,12 @@ export function diagramModel(graph: PlanGraph): DiagramModel {
   const roleBox = new Map<SecurityGroupRole, string>();
   for (const [role, sgId] of sgIdByRole) {
     const users = index.resources.filter((r) => r.custom && index.componentOf(r) !== "network" && deepStrings(r.inputs).includes(sgId));
-    // Prefer a resource with a box of its own (the ECS service, the database); else the box of its
-    // component (a launch template stands for the node groups that use it).
-    const boxed = users.find((r) => boxOf.has(r.urn));
+    // Prefer a resource with a box of its own (the ECS service, the database); else a boxed resource
+    // that refers to a user (the node groups built from a launch template that carries the group);
+    // else the box of its component.
+    const boxed =
+      users.find((r) => boxOf.has(r.urn)) ??
+      index.resources.find((r) => boxOf.has(r.urn) && users.some((u) => u.id && deepStrings(r.inputs).includes(u.id)));
     if (boxed) roleBox.set(role, boxOf.get(boxed.urn)!);
     else if (users[0]) {
       const component = components.find((c) => c.name === index.componentOf(users[0]));

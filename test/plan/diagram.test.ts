@@ -50,6 +50,15 @@ describe("architecture diagram of prod", () => {
     expect(edges).toContain("gateway->inference");
   });
 
+  it("lands Triton's load-balancer flows on a GPU node group, not the system nodes", async () => {
+    const g = await rendered("prod");
+    const model = diagramModel(g);
+    const label = (id: string) => model.components.flatMap((c) => c.nodes).find((n) => n.id === id)?.label ?? id;
+    const toNodes = model.flows.filter((f) => /Service \(NLB\)/.test(label(f.from))).map((f) => label(f.to));
+    expect(toNodes.length).toBeGreaterThan(0);
+    expect(toNodes.every((l) => /inference-gpu-/.test(l))).toBe(true);
+  });
+
   it("the checker itself rejects broken XML", () => {
     expect(() => assertWellFormedXml("<svg><g></svg>")).toThrow();
     expect(() => assertWellFormedXml("<svg>a & b</svg>")).toThrow();
