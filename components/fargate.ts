@@ -7,7 +7,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULTS, SERVICES } from "../src/constants";
+import { DEFAULTS, DEPLOYMENT, SERVICES } from "../src/constants";
 import { PlatformComponent, physicalName, type StackIdentity } from "./component";
 import { policyDocument, type PolicyStatement, serviceTrustPolicy } from "./iam";
 
@@ -500,8 +500,8 @@ export function createFargateService(prefix: string, args: FargateServiceArgs, p
       platformVersion: "LATEST",
       networkConfiguration: { subnets: args.subnetIds, securityGroups: args.securityGroupIds, assignPublicIp: false },
       deploymentCircuitBreaker: { enable: true, rollback: true },
-      deploymentMinimumHealthyPercent: 100,
-      deploymentMaximumPercent: 200,
+      deploymentMinimumHealthyPercent: DEPLOYMENT.minimumHealthyPercent,
+      deploymentMaximumPercent: DEPLOYMENT.maximumPercent,
       // ECS Exec would need ssmmessages:* on "*" in the task role; debug with logs instead.
       enableExecuteCommand: false,
       enableEcsManagedTags: true,

@@ -4,7 +4,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { SERVICES, WORKER_SCALING } from "../src/constants";
+import { CELERY, SERVICES, WORKER_SCALING } from "../src/constants";
 import { PRIORITIES, type Priority, type WorkerPrioritySizing, type WorkersSizing } from "../src/tiers";
 import { PlatformComponent, physicalName, type StackIdentity } from "./component";
 import {
@@ -157,7 +157,7 @@ export class Workers extends PlatformComponent {
     function createWorkerService(priority: Priority): FargateServiceParts {
       const p = args.sizing.priorities[priority];
       const queue = args.queues.byPriority[priority];
-      const resultBackend = pulumi.interpolate`rediss://${args.dependencies.cache.host}:${args.dependencies.cache.port}/0?ssl_cert_reqs=required`;
+      const resultBackend = pulumi.interpolate`rediss://${args.dependencies.cache.host}:${args.dependencies.cache.port}/${CELERY.resultBackendDb}?ssl_cert_reqs=required`;
       // Kombu's SQS transport with predefined queues: it never calls ListQueues/CreateQueue, so the
       // role needs no account-wide SQS permission. Only this worker's own queue is listed.
       const transportOptions = pulumi
@@ -196,9 +196,8 @@ export class Workers extends PlatformComponent {
             queue.name,
             "--concurrency",
             String(args.sizing.concurrency),
-            // One message per free slot: a long job never sits prefetched behind another one.
             "--prefetch-multiplier",
-            "1",
+            String(CELERY.prefetchMultiplier),
             "--loglevel",
             "INFO",
           ],
@@ -212,7 +211,7 @@ export class Workers extends PlatformComponent {
             // Acknowledge after the task finishes: a worker lost mid-job (spot interruption) leaves
             // the message to reappear after the visibility timeout instead of losing the job.
             CELERY_ACKS_LATE: "true",
-            CELERY_WORKER_PREFETCH_MULTIPLIER: "1",
+            CELERY_WORKER_PREFETCH_MULTIPLIER: String(CELERY.prefetchMultiplier),
             CELERY_TASK_TIME_LIMIT: String(p.taskTimeoutSeconds),
             // The AUTH token arrives as the REDIS_AUTH_TOKEN secret; the app adds it to this URL.
             CELERY_RESULT_BACKEND: resultBackend,
@@ -286,7 +285,7 @@ export class Workers extends PlatformComponent {
           dimensions,
           statistic: "Maximum",
           period: WORKER_SCALING.periodSeconds,
-          evaluationPeriods: 1,
+          evaluationPeriods: WORKER_SCALING.scaleOutEvaluationPeriods,
           threshold: rule.threshold,
           comparisonOperator: "GreaterThanOrEqualToThreshold",
           // SQS stops publishing for a queue idle for six hours: no data means no backlog.
@@ -304,7 +303,8 @@ export class Workers extends PlatformComponent {
           metricQueries: [
             sqsMetric("visible", "ApproximateNumberOfMessagesVisible"),
             sqsMetric("inflight", "ApproximateNumberOfMessagesNotVisible"),
-            { id: "backlog", expression: "visible + inflight", label: "Jobs queued or running", returnData: true },
+            // FILL: a minute where only one of the two metrics reported still yields a sum.
+            { id: "backlog", expression: "FILL(visible, 0) + FILL(inflight, 0)", label: "Jobs queued or running", returnData: true },
           ],
           evaluationPeriods: WORKER_SCALING.idleMinutesBeforeScaleIn,
           datapointsToAlarm: WORKER_SCALING.idleMinutesBeforeScaleIn,

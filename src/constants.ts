@@ -102,7 +102,20 @@ export const SERVICES = {
  * each priority's `backlogPerTask`): one more task above the backlog per task, `largeStepChange`
  * more above `largeBacklogMultiple` times it.
  */
+/** Celery settings the workers run with (seed requirement: acks_late with prefetch 1). */
+export const CELERY = {
+  /** One message per free slot: a long job never sits prefetched behind another one. */
+  prefetchMultiplier: 1,
+  /** Redis logical database of the result backend. */
+  resultBackendDb: 0,
+} as const;
+
+/** Rolling deployments: start the new tasks before stopping the old, never below the desired count. */
+export const DEPLOYMENT = { minimumHealthyPercent: 100, maximumPercent: 200 } as const;
+
 export const WORKER_SCALING = {
+  /** Minutes a job may wait before the first scale-out step: one, so a queue at zero wakes at once. */
+  scaleOutEvaluationPeriods: 1,
   largeBacklogMultiple: 5,
   largeStepChange: 5,
   /** Metric period of the backlog alarms (SQS publishes every minute). */

@@ -121,6 +121,8 @@ describe.each(stackTierMatrix())("workers of $stack at $tier", ({ stack, tier })
     const idle = named(g, `workers-${priority}-idle`).inputs;
     expect(idle).toMatchObject({ threshold: 0, comparisonOperator: "LessThanOrEqualToThreshold", evaluationPeriods: WORKER_SCALING.idleMinutesBeforeScaleIn });
     const metrics = (idle.metricQueries as Captured[]).filter((q) => q.metric).map((q) => q.metric.metricName).sort();
+    // Both series are filled, so a minute where only one reported still sums.
+    expect((idle.metricQueries as Captured[]).find((q) => q.returnData)?.expression).toBe("FILL(visible, 0) + FILL(inflight, 0)");
     expect(metrics).toEqual(["ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesVisible"]);
     expect(idle.alarmActions).toHaveLength(1);
     expect(idle.alarmActions).not.toEqual(high.alarmActions);
