@@ -53,7 +53,17 @@ export const TRITON_TIMINGS = {
   startupProbe: { periodSeconds: 10, failureThreshold: 60, timeoutSeconds: 5 },
   livenessProbe: { periodSeconds: 15, failureThreshold: 3, timeoutSeconds: 5 },
   readinessProbe: { periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 3 },
-  /** Seconds the pod gets to finish in-flight requests on shutdown. */
+  /**
+   * NLB target deregistration delay (AWS default: 300 s). Inference calls are seconds long; 30 s
+   * drains them without holding a scaled-in GPU node for five minutes.
+   */
+  deregistrationDelaySeconds: 30,
+  /**
+   * `preStop` sleep: a terminating pod keeps serving while the controller deregisters it and the NLB
+   * stops routing to it, instead of refusing requests that are already on their way.
+   */
+  preStopSleepSeconds: 30,
+  /** Seconds the pod gets on shutdown: the preStop sleep, then Triton's own 30 s exit timeout. */
   terminationGracePeriodSeconds: 60,
   /**
    * How long `pulumi up` waits for the Deployment to become ready: a cold GPU node (launch, driver,

@@ -169,6 +169,7 @@ export function createTriton(
                 startupProbe: { ...httpGet("/v2/health/live"), ...TRITON_TIMINGS.startupProbe },
                 livenessProbe: { ...httpGet("/v2/health/live"), ...TRITON_TIMINGS.livenessProbe },
                 readinessProbe: { ...httpGet("/v2/health/ready"), ...TRITON_TIMINGS.readinessProbe },
+                lifecycle: { preStop: { exec: { command: ["sleep", String(TRITON_TIMINGS.preStopSleepSeconds)] } } },
                 securityContext: {
                   allowPrivilegeEscalation: false,
                   readOnlyRootFilesystem: true,
@@ -213,6 +214,7 @@ export function createTriton(
           "service.beta.kubernetes.io/aws-load-balancer-healthcheck-path": "/v2/health/ready",
           "service.beta.kubernetes.io/aws-load-balancer-healthcheck-port": String(PORTS.tritonHttp),
           "service.beta.kubernetes.io/aws-load-balancer-attributes": "load_balancing.cross_zone.enabled=true",
+          "service.beta.kubernetes.io/aws-load-balancer-target-group-attributes": `deregistration_delay.timeout_seconds=${TRITON_TIMINGS.deregistrationDelaySeconds}`,
         })),
       },
       spec: {

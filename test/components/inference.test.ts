@@ -12,6 +12,7 @@ import {
   EKS_ADDONS,
   HELM_CHARTS,
   NODE_MANAGED_POLICIES,
+  TRITON_TIMINGS,
   TRITON_USER_ID,
 } from "../../components/inference/constants";
 import { INFERENCE_METRICS } from "../../components/inference/metrics";
@@ -422,6 +423,19 @@ describe.each(stackTierMatrix())("inference of $stack at $tier", ({ stack, tier 
       expect(g.outputs.tritonHttpUrl).toMatch(/^http:\/\/k8s-.+\.elb\.us-east-1\.amazonaws\.com:8000$/);
       expect(g.outputs.tritonGrpcUrl).toMatch(/^k8s-.+\.elb\.us-east-1\.amazonaws\.com:8001$/);
       expect(g.outputs.clusterName).toBe(`inference-platform-${stack}-eks`);
+    });
+
+    it("drains in-flight requests on shutdown: preStop outlasts the NLB's deregistration, the grace period covers both", async () => {
+      const g = await rendered(stack, tier);
+      const pod = (named(g, "inference-triton").inputs as Obj).spec.template.spec;
+      const container = pod.containers[0];
+      expect(container.lifecycle.preStop.exec.command).toEqual(["sleep", String(TRITON_TIMINGS.preStopSleepSeconds)]);
+      const annotations = (named(g, "inference-triton-svc").inputs as Obj).metadata.annotations;
+      expect(annotations["service.beta.kubernetes.io/aws-load-balancer-target-group-attributes"]).toBe(
+        `deregistration_delay.timeout_seconds=${TRITON_TIMINGS.deregistrationDelaySeconds}`,
+      );
+      expect(TRITON_TIMINGS.preStopSleepSeconds).toBeGreaterThanOrEqual(TRITON_TIMINGS.deregistrationDelaySeconds);
+      expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(TRITON_TIMINGS.preStopSleepSeconds);
     });
 
     it("has a PDB exactly when more than one replica can exist, and a NetworkPolicy limiting each port's sources", async () => {
