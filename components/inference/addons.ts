@@ -133,6 +133,8 @@ export function createAddons(
       // aws-load-balancer-webhook-service" until the controller pods are up
       // (kubernetes-sigs/aws-load-balancer-controller#4140).
       enableServiceMutatorWebhook: false,
+      // The chart runs two replicas but ships no PDB: keep one (and its webhooks) up through node drains.
+      podDisruptionBudget: { maxUnavailable: 1 },
       serviceAccount: {
         create: true,
         name: "aws-load-balancer-controller",

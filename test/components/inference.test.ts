@@ -240,6 +240,8 @@ describe.each(stackTierMatrix())("inference of $stack at $tier", ({ stack, tier 
       const values = chartValues(g, "aws-load-balancer-controller");
       expect(values.enableServiceMutatorWebhook).toBe(false);
       expect(values).toMatchObject({ clusterName: `inference-platform-${stack}-eks`, region: "us-east-1" });
+      // Two replicas by default; the PDB keeps one (and its webhooks) through a node drain.
+      expect(values.podDisruptionBudget).toEqual({ maxUnavailable: 1 });
       // Without the webhook, Triton's Service must name the controller's class itself.
       expect((named(g, "inference-triton-svc").inputs as Obj).spec.loadBalancerClass).toBe("service.k8s.aws/nlb");
     });
