@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { DEFAULTS, PORTS } from "../src/constants";
 import type { CacheSizing, SafetySizing } from "../src/tiers";
-import { physicalName, PlatformComponent, type StackIdentity } from "./component";
+import { physicalName, PlatformComponent, type StackIdentity, applyTransform, type Transform } from "./component";
 import type { PolicyStatement } from "./iam";
 
 /**
@@ -72,9 +72,7 @@ export interface CacheArgs {
    * Adjust the replication group's arguments without forking this component.
    * @example `{ replicationGroup: (args) => ({ ...args, snapshotWindow: "03:00-04:00" }) }`
    */
-  transform?: {
-    replicationGroup?: (args: aws.elasticache.ReplicationGroupArgs) => aws.elasticache.ReplicationGroupArgs;
-  };
+  transform?: { replicationGroup?: Transform<aws.elasticache.ReplicationGroupArgs> };
 }
 
 /**
@@ -211,7 +209,7 @@ export class Cache extends PlatformComponent {
       };
       return new aws.elasticache.ReplicationGroup(
         parent.childName("replication-group"),
-        args.transform?.replicationGroup ? args.transform.replicationGroup(groupArgs) : groupArgs,
+        applyTransform(args.transform?.replicationGroup, groupArgs),
         { parent },
       );
     }

@@ -67,3 +67,20 @@ export abstract class PlatformComponent extends pulumi.ComponentResource {
     return { ...extra, parent: this };
   }
 }
+
+/**
+ * A per-child hook that adjusts a resource's arguments without forking its component (STYLE.md: a
+ * `transform` option per child, not a boolean flag per AWS option). `Context` carries what tells
+ * several children of one kind apart (a bucket's role, a queue's priority).
+ * @example `{ vpc: (args) => ({ ...args, enableDnsHostnames: true }) }`
+ */
+export type Transform<Args, Context extends unknown[] = []> = (args: Args, ...context: Context) => Args;
+
+/** The arguments after the child's transform, if the user gave one. */
+export function applyTransform<Args, Context extends unknown[]>(
+  transform: Transform<Args, Context> | undefined,
+  args: Args,
+  ...context: Context
+): Args {
+  return transform ? transform(args, ...context) : args;
+}

@@ -7,7 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULTS, PORTS } from "../src/constants";
 import type { DatabaseSizing, SafetySizing } from "../src/tiers";
-import { physicalName, PlatformComponent, type StackIdentity } from "./component";
+import { physicalName, PlatformComponent, type StackIdentity, applyTransform, type Transform } from "./component";
 import { type PolicyStatement, serviceTrustPolicy } from "./iam";
 
 /** AWS-managed policy that lets RDS publish enhanced-monitoring metrics to CloudWatch Logs. */
@@ -61,7 +61,7 @@ export interface DatabaseArgs {
    * Adjust the writer's arguments without forking this component.
    * @example `{ instance: (args) => ({ ...args, backupWindow: "03:00-04:00" }) }`
    */
-  transform?: { instance?: (args: aws.rds.InstanceArgs) => aws.rds.InstanceArgs };
+  transform?: { instance?: Transform<aws.rds.InstanceArgs> };
 }
 
 /**
@@ -258,7 +258,7 @@ export class Database extends PlatformComponent {
       };
       return new aws.rds.Instance(
         parent.childName("writer"),
-        args.transform?.instance ? args.transform.instance(instanceArgs) : instanceArgs,
+        applyTransform(args.transform?.instance, instanceArgs),
         instanceOpts(),
       );
     }

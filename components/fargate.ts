@@ -8,7 +8,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULTS, DEPLOYMENT, SERVICES } from "../src/constants";
-import { PlatformComponent, physicalName, type StackIdentity } from "./component";
+import { PlatformComponent, physicalName, type StackIdentity, applyTransform, type Transform } from "./component";
 import { policyDocument, type PolicyStatement, serviceTrustPolicy } from "./iam";
 
 /** The images the stack builds and runs on Fargate. */
@@ -51,7 +51,7 @@ export interface FargateClusterArgs {
    * @default - no transform
    * @example `{ cluster: (args) => ({ ...args, serviceConnectDefaults: { namespace: arn } }) }`
    */
-  transform?: { cluster?: (args: aws.ecs.ClusterArgs) => aws.ecs.ClusterArgs };
+  transform?: { cluster?: Transform<aws.ecs.ClusterArgs> };
 }
 
 /** Where a service's image comes from: the reference, and the ECR repository to grant pulls on (if any). */
@@ -125,7 +125,7 @@ export class FargateCluster extends PlatformComponent {
         settings: [{ name: "containerInsights", value: args.containerInsights ? "enabled" : "disabled" }],
         tags,
       };
-      return new aws.ecs.Cluster(parent.childName("cluster"), args.transform?.cluster ? args.transform.cluster(clusterArgs) : clusterArgs, {
+      return new aws.ecs.Cluster(parent.childName("cluster"), applyTransform(args.transform?.cluster, clusterArgs), {
         parent,
       });
     }

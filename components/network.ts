@@ -8,7 +8,7 @@ import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { PORTS } from "../src/constants";
 import type { NetworkSizing } from "../src/tiers";
-import { PlatformComponent, type StackIdentity } from "./component";
+import { PlatformComponent, type StackIdentity, applyTransform, type Transform } from "./component";
 import { serviceTrustPolicy } from "./iam";
 
 /** Subnet sizes. Private subnets are large: the VPC CNI gives every pod a VPC address. */
@@ -120,7 +120,7 @@ export interface NetworkArgs {
    * Adjust the awsx VPC's arguments without forking this component.
    * @example `{ vpc: (args) => ({ ...args, enableDnsHostnames: true }) }`
    */
-  transform?: { vpc?: (args: awsx.ec2.VpcArgs) => awsx.ec2.VpcArgs };
+  transform?: { vpc?: Transform<awsx.ec2.VpcArgs> };
 }
 
 /**
@@ -186,7 +186,7 @@ export class Network extends PlatformComponent {
       };
       return new awsx.ec2.Vpc(
         parent.childName("vpc"),
-        args.transform?.vpc ? args.transform.vpc(vpcArgs) : vpcArgs,
+        applyTransform(args.transform?.vpc, vpcArgs),
         { parent },
       );
     }

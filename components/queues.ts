@@ -7,7 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { JOB_QUEUE } from "../src/constants";
 import { PRIORITIES, type Priority, SECONDS_PER_DAY, type WorkersSizing } from "../src/tiers";
-import { PlatformComponent, physicalName, type StackIdentity } from "./component";
+import { PlatformComponent, physicalName, type StackIdentity, applyTransform, type Transform } from "./component";
 import type { PolicyStatement } from "./iam";
 
 /** SQS queue names allow 80 characters. */
@@ -33,7 +33,7 @@ export interface JobQueuesArgs {
    * Adjust a queue's arguments without forking this component (called for job queues and DLQs).
    * @example `{ queue: (args, priority, kind) => (kind === "dlq" ? args : { ...args, delaySeconds: 5 }) }`
    */
-  transform?: { queue?: (args: aws.sqs.QueueArgs, priority: Priority, kind: "jobs" | "dlq") => aws.sqs.QueueArgs };
+  transform?: { queue?: Transform<aws.sqs.QueueArgs, [priority: Priority, kind: "jobs" | "dlq"]> };
 }
 
 /** The identifiers of one priority's queue pair. */
@@ -109,7 +109,7 @@ export class JobQueues extends PlatformComponent {
     }
 
     function transformed(queueArgs: aws.sqs.QueueArgs, priority: Priority, kind: "jobs" | "dlq"): aws.sqs.QueueArgs {
-      return args.transform?.queue ? args.transform.queue(queueArgs, priority, kind) : queueArgs;
+      return applyTransform(args.transform?.queue, queueArgs, priority, kind);
     }
 
     function createDeadLetterQueue(priority: Priority): aws.sqs.Queue {

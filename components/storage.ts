@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { SafetySizing, StorageSizing } from "../src/tiers";
-import { physicalName, PlatformComponent, type StackIdentity } from "./component";
+import { physicalName, PlatformComponent, type StackIdentity, applyTransform, type Transform } from "./component";
 import type { PolicyStatement } from "./iam";
 
 /** The data buckets. `models` holds the Triton model repository; `artifacts` the users' results; `datasets` inputs. */
@@ -96,7 +96,7 @@ export interface StorageArgs {
    * Adjust a bucket's arguments without forking this component.
    * @example `{ bucket: (args, role) => (role === "datasets" ? { ...args, objectLockEnabled: true } : args) }`
    */
-  transform?: { bucket?: (args: aws.s3.BucketArgs, role: BucketRole | "logs") => aws.s3.BucketArgs };
+  transform?: { bucket?: Transform<aws.s3.BucketArgs, [role: BucketRole | "logs"]> };
 }
 
 /**
@@ -179,7 +179,7 @@ export class Storage extends PlatformComponent {
       };
       return new aws.s3.Bucket(
         parent.childName(role),
-        args.transform?.bucket ? args.transform.bucket(bucketArgs, role) : bucketArgs,
+        applyTransform(args.transform?.bucket, bucketArgs, role),
         { parent },
       );
     }
