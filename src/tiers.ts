@@ -636,7 +636,9 @@ export const TIERS: Record<Tier, Sizing> = {
 
 // ---------------------------------------------------------------------------------------------
 // Environment adjustments. Prod is the table as written; dev keeps the shape (every component
-// exists, so dev exercises the same code) and gives up durability for price.
+// exists, so dev exercises the same code) and gives up durability for price. Dev keeps the tier's
+// budget: there it guards against runaway spend (a GPU node stuck up), and the fixed floor of the
+// design (EKS, NAT, two load balancers) leaves no room for a smaller one at 1k.
 // ---------------------------------------------------------------------------------------------
 
 /** A recursive partial of {@link Sizing}: what overrides and adjustments are made of. */
@@ -681,7 +683,6 @@ export const ENVIRONMENT_ADJUSTMENTS: Record<Environment, (tier: Tier) => DeepPa
     // Dev keeps the tier's node type so a tier switch in dev still exercises resizing.
     cache: { nodes: 1, snapshotRetentionDays: 0 },
     usage: { gpuActiveHoursPerDay: tier === "1k" ? 2 : 8, gpuAverageExtraNodes: 1 },
-    budgetUsd: TIERS[tier].budgetUsd / 2,
   }),
 };
 
