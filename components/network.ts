@@ -134,6 +134,11 @@ export class Network extends PlatformComponent {
   public readonly vpcCidr: string;
   public readonly publicSubnetIds: pulumi.Output<string[]>;
   public readonly privateSubnetIds: pulumi.Output<string[]>;
+  /**
+   * CIDR blocks of the private subnets, looked up from their ids: the addresses tasks, pods and the
+   * internal load balancers use, for rules narrower than the whole VPC (Triton's NetworkPolicy).
+   */
+  public readonly privateSubnetCidrs: pulumi.Output<string[]>;
   /** One security group per role; see {@link ALLOWED_FLOWS}. */
   public readonly securityGroups: Record<SecurityGroupRole, aws.ec2.SecurityGroup>;
   public readonly s3Endpoint: aws.ec2.VpcEndpoint;
@@ -152,6 +157,9 @@ export class Network extends PlatformComponent {
     this.vpcId = this.vpc.vpcId;
     this.publicSubnetIds = this.vpc.publicSubnetIds;
     this.privateSubnetIds = this.vpc.privateSubnetIds;
+    this.privateSubnetCidrs = this.privateSubnetIds.apply((ids) =>
+      pulumi.all(ids.map((id) => aws.ec2.getSubnetOutput({ id }, { parent }).cidrBlock)),
+    );
     closeDefaultSecurityGroup();
     this.s3Endpoint = createS3Endpoint();
     this.securityGroups = createSecurityGroups();
@@ -162,6 +170,7 @@ export class Network extends PlatformComponent {
       vpcId: this.vpcId,
       publicSubnetIds: this.publicSubnetIds,
       privateSubnetIds: this.privateSubnetIds,
+      privateSubnetCidrs: this.privateSubnetCidrs,
     });
 
     function createVpc(): awsx.ec2.Vpc {

@@ -120,7 +120,8 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
       kmsKeyArn: keys.keyArn,
       vpcId: network.vpcId,
       privateSubnetIds: network.privateSubnetIds,
-      tritonClientCidrs: [network.vpcCidr],
+      // The internal NLB lives in the private subnets; with ip targets it is the source Triton sees.
+      tritonClientCidrs: network.privateSubnetCidrs,
       securityGroupIds: {
         gpuNodes: network.securityGroups.gpuNodes.id,
         tritonLoadBalancer: network.securityGroups.tritonLoadBalancer.id,

@@ -53,7 +53,7 @@ export interface InferenceArgs {
   /**
    * CIDRs allowed to reach Triton's HTTP/gRPC ports through the NetworkPolicy (the NLB forwards from
    * its private-subnet addresses).
-   * @example `["10.0.0.0/16"]`
+   * @example `["10.0.0.0/19", "10.0.64.0/19"]`
    */
   tritonClientCidrs: pulumi.Input<string[]>;
   /** The network's security groups this component attaches. */

@@ -206,6 +206,11 @@ export function mockCall(args: pulumi.runtime.MockCallArgs): pulumi.runtime.Mock
       return { names: ["us-east-1a", "us-east-1b", "us-east-1c"], zoneIds: ["use1-az1", "use1-az2", "use1-az4"], id: MOCK_REGION };
     case "aws:ec2/getRouteTables:getRouteTables":
       return { ids: [`rtb-${hex(`${String(inputs.vpcId)}-main`)}`, `rtb-${hex(`${String(inputs.vpcId)}-private`)}`], id: String(inputs.vpcId) };
+    case "aws:ec2/getSubnet:getSubnet": {
+      // A private /19 inside the mock VPC's 10.0.0.0/16, stable per subnet id.
+      const slice = parseInt(hex(String(inputs.id), 2), 16) % 8;
+      return { id: String(inputs.id), cidrBlock: `10.0.${slice * 32}.0/19`, vpcId: "vpc-mock" };
+    }
     case "aws:eks/getAddonVersion:getAddonVersion":
       return { version: `v0.0.0-eksbuild.1`, addonName: inputs.addonName, id: String(inputs.addonName) };
     case "aws:ssm/getParameter:getParameter":

@@ -19,6 +19,7 @@ import { INFERENCE_METRICS } from "../../components/inference/metrics";
 import { autoscalerTagsFor, gpusPerNode, systemAmiType } from "../../components/inference/node-groups";
 import { tritonArgs } from "../../components/inference/triton";
 import { PORTS } from "../../src/constants";
+import { mockCall } from "../../src/plan/mocks";
 import { json, named, ofType, type RenderedGraph, type RenderedResource, rendered, stackTierMatrix } from "../support/graph";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -448,7 +449,14 @@ describe.each(stackTierMatrix())("inference of $stack at $tier", ({ stack, tier 
       const np = (named(g, "inference-triton-netpol").inputs as Obj).spec;
       expect(np.policyTypes).toEqual(["Ingress"]);
       const [clients, metrics] = np.ingress as Obj[];
-      expect(clients.from).toEqual([{ ipBlock: { cidr: g.config.sizing.network.vpcCidr } }]);
+      // Only the private subnets (where the internal NLB's addresses are), one block each, never the VPC.
+      const privateSubnetIds = g.outputs.privateSubnetIds as string[];
+      expect(privateSubnetIds).toHaveLength(g.config.sizing.network.availabilityZones);
+      const privateCidrs = privateSubnetIds.map(
+        (id) => mockCall({ token: "aws:ec2/getSubnet:getSubnet", inputs: { id } } as never).cidrBlock as string,
+      );
+      expect(clients.from).toEqual(privateCidrs.map((cidr) => ({ ipBlock: { cidr } })));
+      expect(privateCidrs).not.toContain(g.config.sizing.network.vpcCidr);
       expect(clients.ports.map((p: Obj) => p.port)).toEqual([8000, 8001]);
       expect(metrics.from).toEqual([{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }]);
       expect(metrics.ports.map((p: Obj) => p.port)).toEqual([8002]);
