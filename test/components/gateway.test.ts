@@ -10,17 +10,8 @@ import { describe, expect, it } from "vitest";
 import { WAF_MANAGED_RULE_GROUPS } from "../../components/gateway";
 import { PORTS, SERVICES } from "../../src/constants";
 import { PRIORITIES } from "../../src/tiers";
-import { json, named, ofType, type RenderedGraph, renderStack, rendered, single, stackTierMatrix } from "../support/graph";
+import { json, named, ofType, type RenderedGraph, renderStack, rendered, single, stackTierMatrix, type Captured, statementsOf } from "../support/graph";
 
-interface Statement {
-  Sid?: string;
-  Action: string | string[];
-  Resource: string | string[];
-}
-/** Captured provider inputs are untyped JSON; tests index into them and let the assertions check shape. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Captured = Record<string, any>;
-const statementsOf = (g: RenderedGraph, policy: string) => json<{ Statement: Statement[] }>(named(g, policy).inputs.policy).Statement;
 const container = (g: RenderedGraph, task: string) => json<Record<string, unknown>[]>(named(g, task).inputs.containerDefinitions)[0];
 /** Environment names that would hold a credential: those belong in `secrets`. */
 const SECRET_LOOKING = /PASSWORD|SECRET|TOKEN|CREDENTIAL|PRIVATE|API_?KEY|ACCESS_?KEY/i;

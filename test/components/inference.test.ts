@@ -20,9 +20,8 @@ import { autoscalerTagsFor, gpusPerNode, systemAmiType } from "../../components/
 import { tritonArgs } from "../../components/inference/triton";
 import { PORTS } from "../../src/constants";
 import { mockCall } from "../../src/plan/mocks";
-import { json, named, ofType, type RenderedGraph, type RenderedResource, rendered, stackTierMatrix } from "../support/graph";
+import { json, named, ofType, type RenderedGraph, type RenderedResource, rendered, stackTierMatrix, type Captured as Obj } from "../support/graph";
 
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 interface PolicyDoc {
   Statement: { Sid?: string; Action: string | string[]; Resource: string | string[]; Condition?: Obj }[];

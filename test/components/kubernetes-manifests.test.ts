@@ -10,9 +10,8 @@ import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import { describe, expect, it } from "vitest";
-import { rendered, stackTierMatrix } from "../support/graph";
+import { rendered, stackTierMatrix, type Captured as Obj } from "../support/graph";
 
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Built-in kinds the program emits, by Pulumi type token, with their schema-validating model. */
 const MODELS: Record<string, new (data: Obj) => { validate(): void }> = {

@@ -8,17 +8,8 @@ import { describe, expect, it } from "vitest";
 import { backlogScaleOut } from "../../components/workers";
 import { SERVICES, WORKER_SCALING } from "../../src/constants";
 import { PRIORITIES } from "../../src/tiers";
-import { json, named, ofType, type RenderedGraph, rendered, stackTierMatrix } from "../support/graph";
+import { json, named, ofType, type RenderedGraph, rendered, stackTierMatrix, type Captured, statementsOf } from "../support/graph";
 
-interface Statement {
-  Sid?: string;
-  Action: string | string[];
-  Resource: string | string[];
-}
-/** Captured provider inputs are untyped JSON; tests index into them and let the assertions check shape. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Captured = Record<string, any>;
-const statementsOf = (g: RenderedGraph, policy: string) => json<{ Statement: Statement[] }>(named(g, policy).inputs.policy).Statement;
 const SECRET_LOOKING = /PASSWORD|SECRET|TOKEN|CREDENTIAL|PRIVATE|API_?KEY|ACCESS_?KEY/i;
 const queueArn = (stack: string, p: string) => `arn:aws:sqs:us-east-1:123456789012:inference-platform-${stack}-jobs-${p}`;
 

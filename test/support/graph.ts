@@ -41,6 +41,22 @@ export function json<T = unknown>(value: unknown): T {
   return JSON.parse(value) as T;
 }
 
+/** Captured provider inputs are untyped JSON; tests index into them and let the assertions check shape. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Captured = Record<string, any>;
+
+/** One statement of a rendered IAM policy document. */
+export interface StatementJson {
+  Sid?: string;
+  Action: string | string[];
+  Resource: string | string[];
+}
+
+/** The statements of the IAM policy resource with this logical name. */
+export function statementsOf(graph: RenderedGraph, policy: string): StatementJson[] {
+  return json<{ Statement: StatementJson[] }>(named(graph, policy).inputs.policy).Statement;
+}
+
 /** Every (stack, tier) combination the project ships, for table-driven tests. */
 export function stackTierMatrix(): { stack: string; tier: Tier }[] {
   return listStacks().flatMap((stack) => TIER_NAMES.map((tier) => ({ stack, tier })));
