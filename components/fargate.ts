@@ -415,30 +415,19 @@ export function createFargateService(prefix: string, args: FargateServiceArgs, p
     { parent },
   );
 
-  const executionRole = new aws.iam.Role(
-    child("execution-role"),
-    { assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com", args.accountId), tags },
-    { parent },
-  );
-  new aws.iam.RolePolicy(
-    child("execution-policy"),
-    { role: executionRole.id, policy: policyDocument(executionStatements()) },
-    { parent },
-  );
-
-  const taskRole = new aws.iam.Role(
-    child("task-role"),
-    { assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com", args.accountId), tags },
-    { parent },
-  );
-  new aws.iam.RolePolicy(
-    child("task-policy"),
-    {
-      role: taskRole.id,
-      policy: policyDocument(pulumi.all(args.taskPermissions).apply((lists) => lists.flat())),
-    },
-    { parent },
-  );
+  // Two roles per service: the execution role is ECS's (pull, logs, injected secrets), the task role
+  // the application's. Each is an ECS-tasks role with one inline policy.
+  const ecsTaskRole = (role: string, statements: pulumi.Input<PolicyStatement[]>): aws.iam.Role => {
+    const created = new aws.iam.Role(
+      child(`${role}-role`),
+      { assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com", args.accountId), tags },
+      { parent },
+    );
+    new aws.iam.RolePolicy(child(`${role}-policy`), { role: created.id, policy: policyDocument(statements) }, { parent });
+    return created;
+  };
+  const executionRole = ecsTaskRole("execution", executionStatements());
+  const taskRole = ecsTaskRole("task", pulumi.all(args.taskPermissions).apply((lists) => lists.flat()));
 
   const environment = pulumi.all(args.environment);
   const secrets = pulumi.all(
