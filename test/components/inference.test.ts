@@ -101,7 +101,9 @@ describe.each(stackTierMatrix())("inference of $stack at $tier", ({ stack, tier 
       expect(addon("kube-proxy")).toMatchObject({ addonName: "kube-proxy", addonVersion: pins.kubeProxy });
       const cni = JSON.parse(addon("vpc-cni").configurationValues as string);
       expect(cni.enableNetworkPolicy).toBe("true");
-      expect(cni.env.ENABLE_PREFIX_DELEGATION).toBe("true");
+      // Prefix delegation would raise max pods to 110 and the kubelet's memory reservation with it
+      // (test/aws/scheduling.test.ts): the add-ons would not fit a t4g.small.
+      expect(cni.env?.ENABLE_PREFIX_DELEGATION).toBeUndefined();
     });
 
     it("builds one Kubernetes provider from the cluster with an exec-based token, used by every Kubernetes object", async () => {
