@@ -87,21 +87,6 @@ export const METRICS_COLLECTION_SECONDS = 5 * METRICS_PERIOD_SECONDS;
 /** How often the collector scrapes Triton and dcgm-exporter. */
 export const METRICS_SCRAPE_INTERVAL = "30s";
 
-/**
- * GPUs per instance size in the g5 and g6 families (EC2 docs, "Accelerated computing instances").
- * The autoscaler's scale-from-zero template must announce the right `nvidia.com/gpu` capacity.
- */
-export const GPUS_PER_INSTANCE_SIZE: Record<string, number> = {
-  xlarge: 1,
-  "2xlarge": 1,
-  "4xlarge": 1,
-  "8xlarge": 1,
-  "16xlarge": 1,
-  "12xlarge": 4,
-  "24xlarge": 4,
-  "48xlarge": 8,
-};
-
 /** AWS managed policies attached to every node role. */
 export const NODE_MANAGED_POLICIES = {
   /** kubelet: describe the cluster and instances, join the cluster. */
@@ -126,6 +111,11 @@ export const GPU_NODE_LABEL = { key: "nvidia.com/gpu.present", value: "true" } a
 export const GPU_POOL_LABEL = "platform.io/gpu-pool";
 export const GPU_TAINT = { key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" } as const;
 export const GPU_RESOURCE = "nvidia.com/gpu";
+/**
+ * The cluster autoscaler's GPU label on AWS (kubernetes/autoscaler `cloudprovider/aws/aws_cloud_provider.go`,
+ * `GPULabel`); values per GPU model come from the instance catalogue (components/inference/instances.ts).
+ */
+export const GPU_ACCELERATOR_LABEL = "k8s.amazonaws.com/accelerator";
 export const SYSTEM_NODE_LABEL = { key: "platform.io/node-role", value: "system" } as const;
 
 /**
