@@ -30,6 +30,12 @@ export interface Toleration {
   effect?: string;
 }
 
+export interface NodeSelectorRequirement {
+  key: string;
+  operator: string;
+  values?: string[];
+}
+
 export interface Taint {
   key: string;
   value?: string;
@@ -45,6 +51,8 @@ export interface PodShape {
   tolerations: Toleration[];
   /** Tolerates every taint (`operator: Exists` with no key), as the networking DaemonSets do. */
   toleratesEverything?: boolean;
+  /** `requiredDuringSchedulingIgnoredDuringExecution` node-selector terms: any term, all its expressions. */
+  requiredNodeTerms?: NodeSelectorRequirement[][];
   /** No CPU or memory request was declared: the check cannot judge it (a finding for Deployments). */
   noRequests?: boolean;
 }
@@ -52,6 +60,7 @@ export interface PodShape {
 export interface Workload {
   /** `<source> <kind>/<name>`, e.g. `helm aws-load-balancer-controller Deployment/aws-load-balancer-controller`. */
   name: string;
+  /** `Deployment` stands for every replicated controller (Deployments, StatefulSets): one pod per replica. */
   kind: "Deployment" | "DaemonSet";
   pod: PodShape;
   /** Replicas at maximum scale (KEDA/HPA maximum, else the declared count); DaemonSets: one per node. */
@@ -162,9 +171,38 @@ function tolerates(t: Toleration, taint: Taint): boolean {
   return t.key === taint.key && (t.value ?? "") === (taint.value ?? "");
 }
 
-/** May this pod be scheduled on a node of this pool? PreferNoSchedule taints do not forbid. */
+function matches(r: NodeSelectorRequirement, labels: Record<string, string>): boolean {
+  const value = labels[r.key];
+  switch (r.operator) {
+    case "In":
+      return value !== undefined && (r.values ?? []).includes(value);
+    case "NotIn":
+      return value === undefined || !(r.values ?? []).includes(value);
+    case "Exists":
+      return value !== undefined;
+    case "DoesNotExist":
+      return value === undefined;
+    case "Gt":
+    case "Lt": {
+      const [n, bound] = [Number(value), Number((r.values ?? [])[0])];
+      return value !== undefined && (r.operator === "Gt" ? n > bound : n < bound);
+    }
+    default:
+      return false;
+  }
+}
+
+/**
+ * May this pod be scheduled on a node of this pool? nodeSelector, required node affinity (ORed terms
+ * of ANDed expressions) and NoSchedule/NoExecute taints; PreferNoSchedule taints and preferred
+ * affinities do not forbid. Only the node group's own labels are known (not the ones kubelet adds,
+ * such as `kubernetes.io/arch`), so a term on those would read as unmatched.
+ */
 export function mayRunOn(pod: PodShape, pool: Pick<NodePool, "labels" | "taints">): boolean {
-  const selected = Object.entries(pod.nodeSelector).every(([k, v]) => pool.labels[k] === v);
+  const terms = pod.requiredNodeTerms ?? [];
+  const selected =
+    Object.entries(pod.nodeSelector).every(([k, v]) => pool.labels[k] === v) &&
+    (terms.length === 0 || terms.some((term) => term.every((r) => matches(r, pool.labels))));
   const tolerated = pool.taints
     .filter((taint) => taint.effect !== "PreferNoSchedule")
     .every((taint) => pod.toleratesEverything || pod.tolerations.some((t) => tolerates(t, taint)));
@@ -213,6 +251,16 @@ function requestsOf(resources: unknown): Pick<PodShape, "cpuMilli" | "memoryMiB"
   };
 }
 
+/** Required node-affinity terms of a pod spec's (or chart values') `affinity`. */
+function requiredNodeTerms(affinity: unknown): NodeSelectorRequirement[][] {
+  const required = obj(obj(obj(affinity).nodeAffinity).requiredDuringSchedulingIgnoredDuringExecution);
+  return arr(required.nodeSelectorTerms).map((t) =>
+    arr(obj(t).matchExpressions)
+      .map(obj)
+      .map((e) => ({ key: String(e.key), operator: String(e.operator), values: arr(e.values).map(String) })),
+  );
+}
+
 /** A Deployment's rolling-update surge for a replica count (Kubernetes default 25 %, percentages round up). */
 export function resolveSurge(strategy: unknown, replicas: number): number {
   const s = obj(strategy);
@@ -222,10 +270,15 @@ export function resolveSurge(strategy: unknown, replicas: number): number {
   return pct ? Math.ceil((replicas * Number(pct[1])) / 100) : num(surge);
 }
 
-/** Kubernetes Deployments rendered as resources (Triton), with their KEDA/HPA maximum. */
+/**
+ * Kubernetes Deployments and StatefulSets rendered as resources (Triton), with their KEDA/HPA maximum.
+ * A StatefulSet's rolling update replaces pods in place (no surge).
+ */
 function renderedDeployments(index: GraphIndex): Workload[] {
   const scalers = index.resources.filter((r) => r.type.endsWith(":ScaledObject") || r.type.endsWith(":HorizontalPodAutoscaler"));
-  return index.ofType("kubernetes:apps/v1:Deployment").map((d) => {
+  const controllers = [...index.ofType("kubernetes:apps/v1:Deployment"), ...index.ofType("kubernetes:apps/v1:StatefulSet")];
+  return controllers.map((d) => {
+    const statefulSet = d.type.endsWith(":StatefulSet");
     const spec = obj(d.inputs.spec);
     const meta = obj(d.inputs.metadata);
     const podSpec = obj(obj(spec.template).spec);
@@ -239,7 +292,7 @@ function renderedDeployments(index: GraphIndex): Workload[] {
     const sSpec = obj(scaler?.inputs.spec);
     const maxReplicas = scaler ? num(sSpec.maxReplicaCount ?? sSpec.maxReplicas) : num(spec.replicas, 1);
     return {
-      name: `Deployment/${String(meta.namespace)}/${String(meta.name ?? d.name)}`,
+      name: `${statefulSet ? "StatefulSet" : "Deployment"}/${String(meta.namespace)}/${String(meta.name ?? d.name)}`,
       kind: "Deployment" as const,
       pod: {
         cpuMilli: perContainer.reduce((s, c) => s + c.cpuMilli, 0),
@@ -248,9 +301,10 @@ function renderedDeployments(index: GraphIndex): Workload[] {
         noRequests: perContainer.every((c) => c.noRequests),
         nodeSelector: obj(podSpec.nodeSelector) as Record<string, string>,
         tolerations: arr(podSpec.tolerations).map(obj) as Toleration[],
+        requiredNodeTerms: requiredNodeTerms(podSpec.affinity),
       },
       maxReplicas,
-      maxSurge: resolveSurge(spec.strategy, maxReplicas),
+      maxSurge: statefulSet ? 0 : resolveSurge(spec.strategy, maxReplicas),
     };
   });
 }
@@ -277,8 +331,12 @@ const CHART_WORKLOADS: Record<string, (values: Record<string, unknown>) => Omit<
   [HELM_CHARTS.dcgmExporter.chart]: (v) => [daemonSet("dcgm-exporter", v, v.resources)],
 };
 
-function placement(values: Record<string, unknown>): Pick<PodShape, "nodeSelector" | "tolerations"> {
-  return { nodeSelector: obj(values.nodeSelector) as Record<string, string>, tolerations: arr(values.tolerations).map(obj) as Toleration[] };
+function placement(values: Record<string, unknown>): Pick<PodShape, "nodeSelector" | "tolerations" | "requiredNodeTerms"> {
+  return {
+    nodeSelector: obj(values.nodeSelector) as Record<string, string>,
+    tolerations: arr(values.tolerations).map(obj) as Toleration[],
+    requiredNodeTerms: requiredNodeTerms(values.affinity),
+  };
 }
 
 function deployment(name: string, values: Record<string, unknown>, resources: unknown, replicas: number): Omit<Workload, "maxSurge"> {

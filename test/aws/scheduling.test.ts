@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { INSTANCE_TYPES, maxPods } from "../../components/inference/instances";
+import { ConfigError, parsePlatformConfig } from "../../src/config";
 import type { RenderedResource } from "../../src/plan/harness";
 import {
   allocatable,
@@ -88,6 +89,19 @@ describe("fixtures the check must refuse", () => {
     expect(checkScheduling(small).findings).toEqual([expect.stringContaining("unschedulable on the on-demand node groups alone (spot unavailable)")]);
   });
 
+  it("a required node affinity no GPU node group satisfies", async () => {
+    const g = withInputs(await rendered("prod", "100k"), "inference-triton", (i) => {
+      i.spec.template.spec.affinity = {
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: [{ matchExpressions: [{ key: "k8s.amazonaws.com/accelerator", operator: "In", values: ["nvidia-h100"] }] }],
+          },
+        },
+      };
+    });
+    expect(checkScheduling(g).findings).toEqual([expect.stringMatching(/^Deployment\/triton\/triton: no node group may run it/)]);
+  });
+
   it("a chart Deployment without requests, and one that no node group admits", async () => {
     const g = withInputs(await rendered("dev", "1k"), "inference-cluster-autoscaler", (i) => {
       delete i.values.resources;
@@ -96,6 +110,19 @@ describe("fixtures the check must refuse", () => {
     const findings = checkScheduling(g).findings;
     expect(findings).toContain("helm Deployment/cluster-autoscaler: declares no CPU or memory request, so no scheduler (nor this check) can place it by size");
     expect(findings.some((f) => f.startsWith("helm Deployment/cluster-autoscaler: no node group may run it"))).toBe(true);
+  });
+});
+
+describe("config refuses what the check would (before any resource)", () => {
+  const ctx = { project: "inference-platform", stack: "dev", region: "us-east-1" };
+  it("a GPU node group with no room for Triton's rollout surge", () => {
+    const refuse = () =>
+      parsePlatformConfig({ tier: "10k", overrides: JSON.stringify({ gpu: { maxNodes: 3 }, triton: { maxReplicas: 3 } }) }, ctx);
+    expect(refuse).toThrowError(ConfigError);
+    expect(refuse).toThrowError(/overrides\.triton\.maxReplicas.*3.*a rolling update one more \(maxSurge 1\): at most gpu\.maxNodes − 1 \(2\)/s);
+    expect(() =>
+      parsePlatformConfig({ tier: "10k", overrides: JSON.stringify({ gpu: { maxNodes: 4 }, triton: { maxReplicas: 3 } }) }, ctx),
+    ).not.toThrow();
   });
 });
 
@@ -134,5 +161,11 @@ describe("the kubelet's arithmetic (awslabs/amazon-eks-ami nodeadm)", () => {
     expect(mayRunOn(pod, gpuPool)).toBe(false);
     expect(mayRunOn({ ...pod, tolerations: [{ key: "nvidia.com/gpu", operator: "Equal", value: "true", effect: "NoSchedule" }] }, gpuPool)).toBe(true);
     expect(mayRunOn({ ...pod, toleratesEverything: true, nodeSelector: { "platform.io/node-role": "system" } }, gpuPool)).toBe(false);
+    const everywhere = { ...pod, toleratesEverything: true };
+    const term = (operator: string, values?: string[]) => [[{ key: "nvidia.com/gpu.present", operator, values }]];
+    expect(mayRunOn({ ...everywhere, requiredNodeTerms: term("In", ["true"]) }, gpuPool)).toBe(true);
+    expect(mayRunOn({ ...everywhere, requiredNodeTerms: term("NotIn", ["true"]) }, gpuPool)).toBe(false);
+    expect(mayRunOn({ ...everywhere, requiredNodeTerms: term("DoesNotExist") }, gpuPool)).toBe(false);
+    expect(mayRunOn({ ...everywhere, requiredNodeTerms: [...term("DoesNotExist"), ...term("Exists")] }, gpuPool)).toBe(true);
   });
 });
