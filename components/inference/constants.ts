@@ -159,7 +159,8 @@ export const ADDON_REQUESTS = {
 /**
  * Pods of the EKS managed add-ons, which the graph holds only as `aws.eks.Addon` resources: their
  * requests and where they run. Sources: the manifests EKS installs, upstream —
- * aws/amazon-vpc-cni-k8s `config/master/aws-k8s-cni.yaml` (aws-node, requests cpu 25m, tolerates every taint),
+ * aws/amazon-vpc-cni-k8s `charts/aws-vpc-cni/values.yaml` (aws-node, requests cpu 25m; the network policy
+ * agent container newer versions add is not counted), EKS's aws-node DaemonSet tolerates every taint,
  * kubernetes/kubernetes `cluster/addons/dns/coredns/coredns.yaml.base` (requests 100m / 70Mi, 2 replicas,
  * tolerates only `CriticalAddonsOnly`), and the kube-proxy DaemonSet (requests cpu 100m, tolerates every taint).
  */
