@@ -61,8 +61,8 @@ export function gpusPerNode(instanceTypes: string[]): number {
  * label the cluster autoscaler's AWS provider treats as "this node has GPUs"; refuses a group mixing GPU models.
  */
 export function acceleratorOf(instanceTypes: string[]): string {
-  const models = [...new Set(instanceTypes.map((t) => instanceType(t, "gpu.instanceTypes").accelerator ?? "none"))].sort();
-  if (models.length !== 1 || models[0] === "none") {
+  const models = [...new Set(instanceTypes.map((t) => instanceType(t, "gpu.instanceTypes").accelerator ?? "no NVIDIA GPU"))].sort();
+  if (models.length !== 1 || models[0] === "no NVIDIA GPU") {
     throw new Error(`\`gpu.instanceTypes\` (${instanceTypes.join(", ")}) mix GPU models (${models.join(", ")}); one node group carries one accelerator label`);
   }
   return models[0];
@@ -268,8 +268,8 @@ export function createGpuNodeGroups(
 /**
  * ASG tags for scale-from-zero: with no node running, the autoscaler only knows what a new node
  * would look like from these `node-template` tags (labels, taint, GPU capacity), plus the
- * auto-discovery tags. EKS does not copy a managed node group's labels or taints to its ASG; since
- * 1.24 the autoscaler also reads them with `eks:DescribeNodegroup` (granted to its role), but that
+ * auto-discovery tags. EKS does not copy a managed node group's labels or taints to its ASG; the
+ * autoscaler also reads them with `eks:DescribeNodegroup` (granted to its role), but that
  * path depends on the API call and its 6-minute cache, so the tags stay the source it always reads
  * (kubernetes/autoscaler `cluster-autoscaler/cloudprovider/aws/aws_manager.go`, `buildNodeFromTemplate`).
  */
