@@ -23,7 +23,7 @@ import {
   type Tier,
   tierLoad,
 } from "./tiers";
-import { DEFAULTS, FARGATE_MEMORY_BY_CPU, SUPPORTED_KUBERNETES_VERSIONS } from "./constants";
+import { DEFAULTS, FARGATE_MEMORY_BY_CPU, SUPPORTED_KUBERNETES_VERSIONS, TRITON_ROLLOUT } from "./constants";
 
 // ---------------------------------------------------------------------------------------------
 // The typed result.
@@ -440,10 +440,10 @@ function crossFieldProblems(s: Sizing, tier: Tier, gpuType: GpuType): ConfigProb
     );
   }
   check(
-    s.triton.maxReplicas <= s.gpu.maxNodes,
+    s.triton.maxReplicas + TRITON_ROLLOUT.maxSurge <= s.gpu.maxNodes,
     "triton.maxReplicas",
     s.triton.maxReplicas,
-    `one replica needs one GPU node: at most gpu.maxNodes (${s.gpu.maxNodes})`,
+    `one replica needs one GPU node, and a rolling update one more (maxSurge ${TRITON_ROLLOUT.maxSurge}): at most gpu.maxNodes − ${TRITON_ROLLOUT.maxSurge} (${s.gpu.maxNodes - TRITON_ROLLOUT.maxSurge}), or raise gpu.maxNodes`,
   );
   check(
     s.triton.minReplicas <= s.gpu.minNodes || s.gpu.minNodes === 0,

@@ -197,6 +197,11 @@ export interface GpuSizing {
   instanceTypes: Record<GpuType, string[]>;
   capacityType: CapacityType;
   minNodes: number;
+  /**
+   * Most GPU nodes each GPU node group may grow to: `triton.maxReplicas` plus the rolling update's surge
+   * (`TRITON_ROLLOUT.maxSurge` in src/constants.ts), so a rollout at the replica ceiling has a node
+   * for its extra pod. The surge node exists only during a rollout; the autoscaler removes it after.
+   */
   maxNodes: number;
   /** Root volume sized for the container image (~10 GB for Triton) plus the model cache. */
   diskGiB: number;
@@ -416,7 +421,8 @@ export const TIERS: Record<Tier, Sizing> = {
       instanceTypes: GPU_INSTANCE_TYPES,
       capacityType: "SPOT",
       minNodes: 0,
-      maxNodes: 1,
+      // Triton's maxReplicas + TRITON_ROLLOUT.maxSurge: the rollout's extra pod needs a node of its own.
+      maxNodes: 2,
       diskGiB: 100,
       onDemandFallback: true,
     },
@@ -502,7 +508,8 @@ export const TIERS: Record<Tier, Sizing> = {
       instanceTypes: GPU_INSTANCE_TYPES,
       capacityType: "SPOT",
       minNodes: 1,
-      maxNodes: 3,
+      // Triton's maxReplicas + TRITON_ROLLOUT.maxSurge: the rollout's extra pod needs a node of its own.
+      maxNodes: 4,
       diskGiB: 100,
       onDemandFallback: true,
     },
@@ -588,7 +595,8 @@ export const TIERS: Record<Tier, Sizing> = {
       instanceTypes: { l4: ["g6.xlarge", "g6.2xlarge"], a10g: ["g5.xlarge", "g5.2xlarge"] },
       capacityType: "ON_DEMAND",
       minNodes: 2,
-      maxNodes: 8,
+      // Triton's maxReplicas + TRITON_ROLLOUT.maxSurge: the rollout's extra pod needs a node of its own.
+      maxNodes: 9,
       diskGiB: 150,
       onDemandFallback: false,
     },

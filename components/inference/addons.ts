@@ -8,6 +8,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { irsaTrustPolicy, type PolicyStatement, policyDocument } from "../iam";
 import {
+  ADDON_REQUESTS,
   CLUSTER_AUTOSCALER_IMAGE_TAGS,
   GPU_NODE_LABEL,
   GPU_TAINT,
@@ -135,6 +136,7 @@ export function createAddons(
       enableServiceMutatorWebhook: false,
       // The chart runs two replicas but ships no PDB: keep one (and its webhooks) up through node drains.
       podDisruptionBudget: { maxUnavailable: 1 },
+      resources: { requests: ADDON_REQUESTS.loadBalancerController },
       serviceAccount: {
         create: true,
         name: "aws-load-balancer-controller",
@@ -178,6 +180,7 @@ export function createAddons(
         10: [`.*${args.nodeGroupNamePrefix}gpu-fallback-.*`],
         1: [".*"],
       },
+      resources: { requests: ADDON_REQUESTS.clusterAutoscaler },
       ...SYSTEM_SCHEDULING,
     },
     opts,
@@ -200,7 +203,7 @@ export function createAddons(
     name,
     "dcgmExporter",
     NAMESPACES.monitoring,
-    { serviceMonitor: { enabled: false }, ...GPU_SCHEDULING },
+    { serviceMonitor: { enabled: false }, resources: { requests: ADDON_REQUESTS.dcgmExporter }, ...GPU_SCHEDULING },
     { ...opts, dependsOn: [...dependsOn, monitoringNamespace] },
   );
 
@@ -213,6 +216,12 @@ export function createAddons(
       // The operator's own identity reads CloudWatch and SQS (TriggerAuthentication identityOwner: keda).
       podIdentity: { aws: { irsa: { enabled: true, roleArn: kedaRole.arn } } },
       serviceAccount: { operator: { create: true, name: "keda-operator" } },
+      // The chart's own defaults, restated so the graph (and the scheduling check) carries them.
+      resources: {
+        operator: { requests: ADDON_REQUESTS.kedaOperator },
+        metricServer: { requests: ADDON_REQUESTS.kedaMetricsServer },
+        webhooks: { requests: ADDON_REQUESTS.kedaWebhooks },
+      },
       ...SYSTEM_SCHEDULING,
     },
     { ...opts, dependsOn: [...dependsOn, kedaNamespace] },
@@ -233,8 +242,8 @@ export function createAddons(
     name,
     "openTelemetryCollector",
     NAMESPACES.monitoring,
-    pulumi.all([collectorRole.arn]).apply(([roleArn]) =>
-      collectorValues({
+    pulumi.all([collectorRole.arn]).apply(([roleArn]) => ({
+      ...collectorValues({
         clusterName: args.clusterName,
         namespace: args.metricsNamespace,
         region: args.region,
@@ -245,7 +254,8 @@ export function createAddons(
         image: OTEL_COLLECTOR_IMAGE,
         nodeSelector: SYSTEM_SCHEDULING.nodeSelector,
       }),
-    ),
+      resources: { requests: ADDON_REQUESTS.collector },
+    })),
     { ...opts, dependsOn: [...dependsOn, monitoringNamespace, metricsLogGroup] },
   );
 

@@ -165,13 +165,12 @@ export function createNetworkingAddons(
       clusterName: args.cluster.name,
       addonName: "vpc-cni",
       addonVersion: pins.vpcCni,
-      // NetworkPolicies are not enforced at all without the network policy agent. Prefix
-      // delegation gives each node /28 prefixes instead of single IPs, so small nodes are not
-      // capped by their ENI count at ~11–29 pods.
-      configurationValues: JSON.stringify({
-        enableNetworkPolicy: "true",
-        env: { ENABLE_PREFIX_DELEGATION: "true", WARM_PREFIX_TARGET: "1" },
-      }),
+      // NetworkPolicies are not enforced at all without the network policy agent. No prefix
+      // delegation: with it, managed node groups raise kubelet maxPods to 110 and the EKS AMI
+      // reserves 11 MiB per possible pod (1465 MiB of a t4g.small's 2 GiB), so the add-ons no longer
+      // fit the small system nodes; the ENI limit (11 pods on a t4g.small, 58 on a g6.xlarge) is
+      // more than this cluster runs per node (src/plan/scheduling.ts checks memory and pod count).
+      configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }),
       resolveConflictsOnCreate: "OVERWRITE",
       resolveConflictsOnUpdate: "OVERWRITE",
       tags: args.tags,

@@ -87,21 +87,6 @@ export const METRICS_COLLECTION_SECONDS = 5 * METRICS_PERIOD_SECONDS;
 /** How often the collector scrapes Triton and dcgm-exporter. */
 export const METRICS_SCRAPE_INTERVAL = "30s";
 
-/**
- * GPUs per instance size in the g5 and g6 families (EC2 docs, "Accelerated computing instances").
- * The autoscaler's scale-from-zero template must announce the right `nvidia.com/gpu` capacity.
- */
-export const GPUS_PER_INSTANCE_SIZE: Record<string, number> = {
-  xlarge: 1,
-  "2xlarge": 1,
-  "4xlarge": 1,
-  "8xlarge": 1,
-  "16xlarge": 1,
-  "12xlarge": 4,
-  "24xlarge": 4,
-  "48xlarge": 8,
-};
-
 /** AWS managed policies attached to every node role. */
 export const NODE_MANAGED_POLICIES = {
   /** kubelet: describe the cluster and instances, join the cluster. */
@@ -126,6 +111,11 @@ export const GPU_NODE_LABEL = { key: "nvidia.com/gpu.present", value: "true" } a
 export const GPU_POOL_LABEL = "platform.io/gpu-pool";
 export const GPU_TAINT = { key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" } as const;
 export const GPU_RESOURCE = "nvidia.com/gpu";
+/**
+ * The cluster autoscaler's GPU label on AWS (kubernetes/autoscaler `cloudprovider/aws/aws_cloud_provider.go`,
+ * `GPULabel`); values per GPU model come from the instance catalogue (components/inference/instances.ts).
+ */
+export const GPU_ACCELERATOR_LABEL = "k8s.amazonaws.com/accelerator";
 export const SYSTEM_NODE_LABEL = { key: "platform.io/node-role", value: "system" } as const;
 
 /**
@@ -137,3 +127,45 @@ export const LB_READINESS_GATE_LABEL = { key: "elbv2.k8s.aws/pod-readiness-gate-
 
 /** Namespaces the component creates. */
 export const NAMESPACES = { triton: "triton", monitoring: "monitoring", keda: "keda" } as const;
+
+/** CPU and memory requests of one container, as Kubernetes quantities. */
+export interface PodRequests {
+  cpu: string;
+  memory: string;
+}
+
+/**
+ * Requests the stack sets on each Helm chart's pods. Most charts ship `resources: {}` (no requests), so
+ * the scheduler would place them anywhere and the offline scheduling check (src/plan/scheduling.ts)
+ * could not judge them. The numbers are each chart's own suggestion:
+ * * load balancer controller: aws/eks-charts `stable/aws-load-balancer-controller/values.yaml` (commented example);
+ * * cluster-autoscaler: kubernetes/autoscaler `cluster-autoscaler/charts/cluster-autoscaler/values.yaml` (commented example);
+ * * KEDA operator, metrics API server and webhooks: kedacore/charts `keda/values.yaml` (`resources.*.requests`, the chart defaults);
+ * * OpenTelemetry collector: open-telemetry/opentelemetry-helm-charts `charts/opentelemetry-collector/values.yaml`
+ *   (commented 250m / 512Mi, taken as the request: the collector batches scrapes of every Triton pod and GPU);
+ * * dcgm-exporter: NVIDIA/dcgm-exporter `deployment/values.yaml` (commented example).
+ * The NVIDIA device plugin chart suggests none; it is counted as requesting nothing.
+ */
+export const ADDON_REQUESTS = {
+  loadBalancerController: { cpu: "100m", memory: "128Mi" },
+  clusterAutoscaler: { cpu: "100m", memory: "300Mi" },
+  kedaOperator: { cpu: "100m", memory: "100Mi" },
+  kedaMetricsServer: { cpu: "100m", memory: "100Mi" },
+  kedaWebhooks: { cpu: "100m", memory: "100Mi" },
+  collector: { cpu: "250m", memory: "512Mi" },
+  dcgmExporter: { cpu: "100m", memory: "128Mi" },
+} as const satisfies Record<string, PodRequests>;
+
+/**
+ * Pods of the EKS managed add-ons, which the graph holds only as `aws.eks.Addon` resources: their
+ * requests and where they run. Sources: the manifests EKS installs, upstream —
+ * aws/amazon-vpc-cni-k8s `charts/aws-vpc-cni/values.yaml` (aws-node, requests cpu 25m; the network policy
+ * agent container newer versions add is not counted), EKS's aws-node DaemonSet tolerates every taint,
+ * kubernetes/kubernetes `cluster/addons/dns/coredns/coredns.yaml.base` (requests 100m / 70Mi, 2 replicas,
+ * tolerates only `CriticalAddonsOnly`), and the kube-proxy DaemonSet (requests cpu 100m, tolerates every taint).
+ */
+export const EKS_ADDON_PODS = {
+  "vpc-cni": { kind: "DaemonSet", name: "aws-node", requests: { cpu: "25m", memory: "0" }, toleratesEverything: true },
+  "kube-proxy": { kind: "DaemonSet", name: "kube-proxy", requests: { cpu: "100m", memory: "0" }, toleratesEverything: true },
+  coredns: { kind: "Deployment", name: "coredns", replicas: 2, requests: { cpu: "100m", memory: "70Mi" }, toleratesEverything: false },
+} as const;

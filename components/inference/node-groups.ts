@@ -8,14 +8,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { serviceTrustPolicy } from "../iam";
 import type { CapacityType, GpuSizing, GpuType, NodeGroupSizing } from "../../src/tiers";
 import {
+  GPU_ACCELERATOR_LABEL,
   GPU_NODE_LABEL,
   GPU_POOL_LABEL,
   GPU_RESOURCE,
   GPU_TAINT,
-  GPUS_PER_INSTANCE_SIZE,
   NODE_MANAGED_POLICIES,
   SYSTEM_NODE_LABEL,
 } from "./constants";
+import { instanceType } from "./instances";
 
 /** The GPU pools: `primary` always exists; `fallback` is the on-demand pool behind a spot primary. */
 export type GpuPool = "primary" | "fallback";
@@ -44,19 +45,27 @@ export function systemAmiType(instanceTypes: string[]): "AL2023_ARM_64_STANDARD"
   return arm.length > 0 ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD";
 }
 
-/** GPUs per node of a GPU node group; refuses instance types with different GPU counts in one group. */
+/** GPUs per node of a GPU node group (instance catalogue); refuses instance types with different GPU counts in one group. */
 export function gpusPerNode(instanceTypes: string[]): number {
-  const counts = instanceTypes.map((t) => {
-    const count = GPUS_PER_INSTANCE_SIZE[t.split(".")[1] ?? ""];
-    if (count === undefined) throw new Error(`\`gpu.instanceTypes\`: unknown GPU count for ${t} (GPUS_PER_INSTANCE_SIZE)`);
-    return count;
-  });
+  const counts = instanceTypes.map((t) => instanceType(t, "gpu.instanceTypes").gpus);
   if (new Set(counts).size > 1) {
     throw new Error(
       `\`gpu.instanceTypes\` (${instanceTypes.join(", ")}) have different GPU counts; the autoscaler's node template needs one`,
     );
   }
   return counts[0];
+}
+
+/**
+ * The `k8s.amazonaws.com/accelerator` value of a GPU node group (`nvidia-l4`, `nvidia-a10g`), the
+ * label the cluster autoscaler's AWS provider treats as "this node has GPUs"; refuses a group mixing GPU models.
+ */
+export function acceleratorOf(instanceTypes: string[]): string {
+  const models = [...new Set(instanceTypes.map((t) => instanceType(t, "gpu.instanceTypes").accelerator ?? "no NVIDIA GPU"))].sort();
+  if (models.length !== 1 || models[0] === "no NVIDIA GPU") {
+    throw new Error(`\`gpu.instanceTypes\` (${instanceTypes.join(", ")}) mix GPU models (${models.join(", ")}); one node group carries one accelerator label`);
+  }
+  return models[0];
 }
 
 /** A node IAM role with the three AWS managed policies every EKS node needs (see NODE_MANAGED_POLICIES). */
@@ -202,6 +211,7 @@ export function createGpuNodeGroups(
 ): GpuNodeGroup[] {
   const instanceTypes = args.sizing.instanceTypes[args.gpuType];
   gpusPerNode(instanceTypes);
+  const accelerator = acceleratorOf(instanceTypes);
   const role = createNodeRole(name, "gpu", args.tags, parent);
   const launchTemplate = createLaunchTemplate(
     name,
@@ -233,7 +243,10 @@ export function createGpuNodeGroups(
         instanceTypes,
         capacityType,
         scalingConfig: { minSize: minNodes, maxSize: args.sizing.maxNodes, desiredSize: minNodes },
-        labels: { [GPU_NODE_LABEL.key]: GPU_NODE_LABEL.value, [GPU_POOL_LABEL]: pool },
+        // The accelerator label is set by kubelet at registration, before the device plugin reports
+        // nvidia.com/gpu: the autoscaler then counts the node as a GPU node still starting instead of
+        // adding another one for the pending pod (cluster-autoscaler AWS README, "Special note on GPU instances").
+        labels: { [GPU_NODE_LABEL.key]: GPU_NODE_LABEL.value, [GPU_POOL_LABEL]: pool, [GPU_ACCELERATOR_LABEL]: accelerator },
         taints: [{ key: GPU_TAINT.key, value: GPU_TAINT.value, effect: "NO_SCHEDULE" }],
         launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
         updateConfig: { maxUnavailable: 1 },
@@ -255,15 +268,19 @@ export function createGpuNodeGroups(
 /**
  * ASG tags for scale-from-zero: with no node running, the autoscaler only knows what a new node
  * would look like from these `node-template` tags (labels, taint, GPU capacity), plus the
- * auto-discovery tags.
+ * auto-discovery tags. EKS does not copy a managed node group's labels or taints to its ASG; the
+ * autoscaler also reads them with `eks:DescribeNodegroup` (granted to its role), but that
+ * path depends on the API call and its 6-minute cache, so the tags stay the source it always reads
+ * (kubernetes/autoscaler `cluster-autoscaler/cloudprovider/aws/aws_manager.go`, `buildNodeFromTemplate`).
  */
-export function autoscalerTagsFor(clusterName: string, pool: GpuPool, gpus: number): Record<string, string> {
+export function autoscalerTagsFor(clusterName: string, pool: GpuPool, gpus: number, accelerator: string): Record<string, string> {
   const template = "k8s.io/cluster-autoscaler/node-template";
   return {
     "k8s.io/cluster-autoscaler/enabled": "true",
     [`k8s.io/cluster-autoscaler/${clusterName}`]: "owned",
     [`${template}/label/${GPU_NODE_LABEL.key}`]: GPU_NODE_LABEL.value,
     [`${template}/label/${GPU_POOL_LABEL}`]: pool,
+    [`${template}/label/${GPU_ACCELERATOR_LABEL}`]: accelerator,
     [`${template}/taint/${GPU_TAINT.key}`]: `${GPU_TAINT.value}:${GPU_TAINT.effect}`,
     [`${template}/resources/${GPU_RESOURCE}`]: String(gpus),
   };
@@ -281,8 +298,9 @@ export function createAutoscalerTags(
   parent: pulumi.Resource,
 ): aws.autoscaling.Tag[] {
   const gpus = gpusPerNode(args.instanceTypes);
+  const accelerator = acceleratorOf(args.instanceTypes);
   return args.groups.flatMap((group) =>
-    Object.entries(autoscalerTagsFor(args.clusterName, group.pool, gpus)).map(
+    Object.entries(autoscalerTagsFor(args.clusterName, group.pool, gpus, accelerator)).map(
       ([key, value]) =>
         new aws.autoscaling.Tag(
           `${name}-gpu-${group.pool}-asg-tag-${tagRole(key)}`,

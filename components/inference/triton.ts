@@ -6,7 +6,7 @@
 import type * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { PORTS } from "../../src/constants";
+import { PORTS, TRITON_ROLLOUT } from "../../src/constants";
 import type { TritonSizing } from "../../src/tiers";
 import type { PolicyStatement } from "../iam";
 import { createIrsaRole, GPU_SCHEDULING, type IrsaContext } from "./addons";
@@ -128,8 +128,9 @@ export function createTriton(
         // KEDA owns the replica count from here on (ignoreChanges below); this is only the start.
         replicas: args.sizing.minReplicas,
         selector: { matchLabels: APP_LABELS },
-        // Surge first: a replica is a whole GPU node, so never take one away before its successor serves.
-        strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+        // Surge first: a replica is a whole GPU node, so never take one away before its successor
+        // serves. The GPU node groups hold maxReplicas + maxSurge nodes for it (see TRITON_ROLLOUT).
+        strategy: { type: "RollingUpdate", rollingUpdate: { ...TRITON_ROLLOUT } },
         template: {
           metadata: { labels: APP_LABELS },
           spec: {

@@ -16,7 +16,7 @@ import {
   TRITON_USER_ID,
 } from "../../components/inference/constants";
 import { INFERENCE_METRICS } from "../../components/inference/metrics";
-import { autoscalerTagsFor, gpusPerNode, systemAmiType } from "../../components/inference/node-groups";
+import { acceleratorOf, autoscalerTagsFor, gpusPerNode, systemAmiType } from "../../components/inference/node-groups";
 import { tritonArgs } from "../../components/inference/triton";
 import { PORTS } from "../../src/constants";
 import { mockCall } from "../../src/plan/mocks";
@@ -101,7 +101,9 @@ describe.each(stackTierMatrix())("inference of $stack at $tier", ({ stack, tier 
       expect(addon("kube-proxy")).toMatchObject({ addonName: "kube-proxy", addonVersion: pins.kubeProxy });
       const cni = JSON.parse(addon("vpc-cni").configurationValues as string);
       expect(cni.enableNetworkPolicy).toBe("true");
-      expect(cni.env.ENABLE_PREFIX_DELEGATION).toBe("true");
+      // Prefix delegation would raise max pods to 110 and the kubelet's memory reservation with it
+      // (test/aws/scheduling.test.ts): the add-ons would not fit a t4g.small.
+      expect(cni.env?.ENABLE_PREFIX_DELEGATION).toBeUndefined();
     });
 
     it("builds one Kubernetes provider from the cluster with an exec-based token, used by every Kubernetes object", async () => {
@@ -146,7 +148,13 @@ describe.each(stackTierMatrix())("inference of $stack at $tier", ({ stack, tier 
         expect(inputs.capacityType).toBe(primary ? gpu.capacityType : "ON_DEMAND");
         const min = primary ? gpu.minNodes : 0;
         expect(inputs.scalingConfig).toEqual({ minSize: min, maxSize: gpu.maxNodes, desiredSize: min });
-        expect(inputs.labels).toEqual({ "nvidia.com/gpu.present": "true", "platform.io/gpu-pool": primary ? "primary" : "fallback" });
+        // The autoscaler's GPU label (cluster-autoscaler aws_cloud_provider.go GPULabel): without it a
+        // new node counts as GPU-less until the device plugin reports, and the autoscaler adds more.
+        expect(inputs.labels).toEqual({
+          "nvidia.com/gpu.present": "true",
+          "platform.io/gpu-pool": primary ? "primary" : "fallback",
+          "k8s.amazonaws.com/accelerator": "nvidia-l4",
+        });
         expect(inputs.taints).toEqual([{ key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" }]);
         expect(inputs.nodeGroupName).toBeUndefined();
         expect(inputs.nodeGroupNamePrefix.length + 26).toBeLessThanOrEqual(63);
@@ -213,11 +221,12 @@ describe.each(stackTierMatrix())("inference of $stack at $tier", ({ stack, tier 
           [`k8s.io/cluster-autoscaler/${clusterName}`]: "owned",
           "k8s.io/cluster-autoscaler/node-template/label/nvidia.com/gpu.present": "true",
           "k8s.io/cluster-autoscaler/node-template/label/platform.io/gpu-pool": pool,
+          "k8s.io/cluster-autoscaler/node-template/label/k8s.amazonaws.com/accelerator": "nvidia-l4",
           "k8s.io/cluster-autoscaler/node-template/taint/nvidia.com/gpu": "true:NoSchedule",
           "k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu": "1",
         });
       }
-      expect(tags).toHaveLength(gpuGroups(g).length * 6);
+      expect(tags).toHaveLength(gpuGroups(g).length * 7);
     });
   });
 
@@ -468,6 +477,7 @@ describe.each(stackTierMatrix())("inference of $stack at $tier", ({ stack, tier 
     for (const group of gpuGroups(a10g)) {
       expect((group.inputs as Obj).instanceTypes).toEqual(a10g.config.sizing.gpu.instanceTypes.a10g);
       expect((group.inputs as Obj).instanceTypes.every((t: string) => t.startsWith("g5."))).toBe(true);
+      expect((group.inputs as Obj).labels["k8s.amazonaws.com/accelerator"]).toBe("nvidia-a10g");
       expect(group.urn).toBe(named(l4, group.name).urn);
     }
     expectSameCluster(l4, a10g);
@@ -508,6 +518,13 @@ describe("refusals", () => {
     expect(gpusPerNode(["g6.xlarge", "g6.2xlarge"])).toBe(1);
     expect(gpusPerNode(["g5.12xlarge"])).toBe(4);
     expect(() => gpusPerNode(["g6.xlarge", "g6.12xlarge"])).toThrowError("have different GPU counts");
-    expect(autoscalerTagsFor("c", "primary", 4)["k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu"]).toBe("4");
+    expect(autoscalerTagsFor("c", "primary", 4, "nvidia-a10g")["k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu"]).toBe("4");
+  });
+  it("labels each GPU family with the autoscaler's accelerator name and refuses a group mixing families", () => {
+    expect(acceleratorOf(["g6.xlarge", "g6.2xlarge"])).toBe("nvidia-l4");
+    expect(acceleratorOf(["g5.xlarge"])).toBe("nvidia-a10g");
+    expect(autoscalerTagsFor("c", "primary", 1, "nvidia-a10g")["k8s.io/cluster-autoscaler/node-template/label/k8s.amazonaws.com/accelerator"]).toBe("nvidia-a10g");
+    expect(() => acceleratorOf(["g5.xlarge", "g6.xlarge"])).toThrowError("mix GPU models (nvidia-a10g, nvidia-l4)");
+    expect(() => gpusPerNode(["p9.mega"])).toThrowError("p9.mega is not in the instance catalogue");
   });
 });
