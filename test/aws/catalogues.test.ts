@@ -1,0 +1,79 @@
+/**
+ * Every AWS call each workload makes (test/aws/catalogue.ts, from the workloads' upstream sources)
+ * is simulated against the rendered identity policies and the resource policies AWS would evaluate
+ * (KMS key policy, bucket policies), on every shipped stack × tier: all must be Allowed. The
+ * requests come from the workloads' configuration in the graph (workloads.ts), not from the policies.
+ */
+import { describe, expect, it } from "vitest";
+import { ofType, rendered, stackTierMatrix } from "../support/graph";
+import { decide, decideByStatements, SIMULATOR_GAPS } from "../support/iam";
+import { catalogues, flowLogsCatalogue, type WorkloadCatalogue } from "./catalogue";
+import { workloadFacts } from "./workloads";
+
+describe.each(stackTierMatrix())("workload call catalogues on $stack at $tier", ({ stack, tier }) => {
+  it("every role in the graph has a catalogue, and every catalogue a role", async () => {
+    const g = await rendered(stack, tier);
+    const roles = ofType(g, "aws:iam/role:Role").map((r) => r.name).sort();
+    const f = workloadFacts(g);
+    const all = [...catalogues(), ...(f.flowLogGroupArn ? [flowLogsCatalogue] : [])];
+    const listed = all.map((c) => c.role);
+    const stale = all.filter((c) => !c.onlyWhere && !roles.includes(c.role)).map((c) => c.role);
+    expect({ missing: roles.filter((r) => !listed.includes(r)), stale }).toEqual({ missing: [], stale: [] });
+  });
+
+  it("AWS allows every catalogued call of every workload", async () => {
+    const g = await rendered(stack, tier);
+    const f = workloadFacts(g);
+    const all: WorkloadCatalogue[] = [...catalogues(), ...(f.flowLogGroupArn ? [flowLogsCatalogue] : [])];
+    const refused: string[] = [];
+    let simulated = 0;
+    for (const c of all) {
+      const role = ofType(g, "aws:iam/role:Role").find((r) => r.name === c.role);
+      if (!role && c.onlyWhere) continue;
+      if (!role) throw new Error(`no role ${c.role}`);
+      for (const call of c.calls) {
+        const resource = call.resource(f);
+        expect(resource, `${c.role}: ${call.api} has no resource`).not.toBe("");
+        const context = call.context?.(f) ?? {};
+        const decision = SIMULATOR_GAPS.has(call.action) && !/:loadbalancer\//.test(resource)
+          ? decideByStatements(g, role, call.action, resource, context)
+          : await decide(g, role, call.action, resource, context).catch((e: Error) => `error: ${e.message.slice(0, 120)}`);
+        simulated++;
+        if (decision !== "Allowed") refused.push(`${c.role} (${c.workload}): ${call.api} as ${call.action} on ${resource} → ${decision} [${call.source}]`);
+      }
+    }
+    expect(refused).toEqual([]);
+    expect(simulated).toBeGreaterThan(200);
+  });
+});
+
+describe("the catalogues themselves", () => {
+  it("name an upstream source and a moment for every call", () => {
+    for (const c of [...catalogues(), flowLogsCatalogue]) {
+      for (const call of [...c.calls, ...(c.todo ?? [])]) {
+        expect(call.source, `${c.role}: ${call.api}`).toMatch(/^(https:\/\/docs\.aws\.amazon\.com\/|[\w.-]+\/[\w.-]+ |README\.md )/);
+        expect(call.when.length, `${c.role}: ${call.api}`).toBeGreaterThan(3);
+      }
+    }
+  });
+
+  it("build requests from the workloads' configuration (Triton's repository, the workers' predefined queues, ECS secrets)", async () => {
+    const f = workloadFacts(await rendered("prod", "100k"));
+    expect(f.triton.prefix).toBe("triton");
+    expect(f.ecs["workers-free"].secrets.length).toBeGreaterThanOrEqual(1);
+    expect(f.queues.sprint.arn).toMatch(/:inference-platform-prod-jobs-sprint$/);
+    expect(f.gpuAsg.tags[`k8s.io/cluster-autoscaler/${f.clusterName}`]).toBe("owned");
+  });
+
+  it("a refused call fails the simulation (Triton's HeadBucket without the no-prefix ListBucket)", async () => {
+    const g = await rendered("prod", "10k");
+    const f = workloadFacts(g);
+    const triton = ofType(g, "aws:iam/role:Role").find((r) => r.name === "inference-triton-role")!;
+    const policy = ofType(g, "aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "inference-triton-policy")!;
+    const doc = JSON.parse(String(policy.inputs.policy)) as { Statement: { Sid?: string }[] };
+    const withoutHead = { ...policy, inputs: { ...policy.inputs, policy: JSON.stringify({ ...doc, Statement: doc.Statement.filter((s) => !/HeadBucket$/.test(s.Sid ?? "")) }) } };
+    const broken = { ...g, resources: g.resources.map((r) => (r === policy ? withoutHead : r)) };
+    expect(await decide(g, triton, "s3:ListBucket", f.triton.bucketArn)).toBe("Allowed");
+    expect(await decide(broken, triton, "s3:ListBucket", f.triton.bucketArn)).toBe("ImplicitlyDenied");
+  });
+});
