@@ -53,7 +53,7 @@ const SRC = {
   ecsExec: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html (ECR pull, awslogs, secrets)",
   ecsSecrets: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html (execution role: secretsmanager:GetSecretValue, kms:Decrypt for a customer managed key)",
   smKms: "https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html (Decrypt via secretsmanager.<region>.amazonaws.com, encryption context SecretARN)",
-  logsArns: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/iam-access-control-overview-cwl.html (log-stream ARN arn:aws:logs:<r>:<a>:log-group:<g>:log-stream:<s>)",
+  logsArns: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/iam-access-control-overview-cwl.html (log-stream ARN arn:aws:logs:<r>:<a>:log-group:<g>:log-stream:<s>; DescribeLogStreams is refused on `...:log-group:<g>:log-stream:`, fluent/fluent-bit-docs#913)",
   kedaSqs: "kedacore/keda v2.18 pkg/scalers/aws_sqs_queue_scaler.go (GetQueueAttributes ApproximateNumberOfMessages[NotVisible])",
   kedaCw: "kedacore/keda v2.18 pkg/scalers/aws_cloudwatch_scaler.go (GetMetricData; expression form)",
   cas: "kubernetes/autoscaler cluster-autoscaler/cloudprovider/aws/README.md (IAM Policy: autoscaling/ec2 Describe*, eks:DescribeNodegroup, SetDesiredCapacity/TerminateInstanceInAutoScalingGroup limited by the cluster's ASG tag)",
@@ -90,6 +90,9 @@ const stream = (group: string, name: string) => `${group}:log-stream:${name}`;
 /** The ECS agent (Fargate platform 1.4) with the execution role: pull, log, inject secrets. */
 function executionCalls(w: (f: WorkloadFacts) => EcsWorkload): CatalogueCall[] {
   return [
+    // No KMS call by this role for the KMS-encrypted repository: ECR decrypts layers through the grant
+    // it created on the key at repository creation
+    // (https://docs.aws.amazon.com/AmazonECR/latest/userguide/encryption-at-rest.html).
     { api: "ECR GetAuthorizationToken", action: "ecr:GetAuthorizationToken", resource: () => "*", when: "task start", source: SRC.ecsExec },
     { api: "ECR BatchGetImage", action: "ecr:BatchGetImage", resource: (f) => w(f).repositoryArn, when: "task start (manifest)", source: SRC.ecsExec },
     { api: "ECR GetDownloadUrlForLayer", action: "ecr:GetDownloadUrlForLayer", resource: (f) => w(f).repositoryArn, when: "task start (layers)", source: SRC.ecsExec },
@@ -379,6 +382,10 @@ export const flowLogsCatalogue: WorkloadCatalogue = {
   calls: [
     { api: "CloudWatch Logs CreateLogStream", action: "logs:CreateLogStream", resource: (f) => stream(f.flowLogGroupArn!, "eni-0123456789abcdef0-all"), when: "one stream per ENI", source: SRC.flowLogs },
     { api: "CloudWatch Logs PutLogEvents", action: "logs:PutLogEvents", resource: (f) => stream(f.flowLogGroupArn!, "eni-0123456789abcdef0-all"), when: "every aggregation interval", source: SRC.flowLogs },
-    { api: "CloudWatch Logs DescribeLogStreams", action: "logs:DescribeLogStreams", resource: (f) => stream(f.flowLogGroupArn!, ""), when: "before writing a stream", source: SRC.flowLogs },
+    { api: "CloudWatch Logs DescribeLogStreams", action: "logs:DescribeLogStreams", resource: (f) => stream(f.flowLogGroupArn!, ""), when: "before writing a stream", source: `${SRC.flowLogs}; ${SRC.logsArns}` },
+    // AWS lists these two as required of the delivery role; the service's exact call sequence is not
+    // published, so both are catalogued as documented (DescribeLogGroups is evaluated account-wide).
+    { api: "CloudWatch Logs DescribeLogGroups", action: "logs:DescribeLogGroups", resource: () => "*", when: "delivery set-up (documented requirement)", source: SRC.flowLogs },
+    { api: "CloudWatch Logs CreateLogGroup", action: "logs:CreateLogGroup", resource: (f) => f.flowLogGroupArn!, when: "delivery set-up when the group is missing (documented requirement)", source: SRC.flowLogs },
   ],
 };
