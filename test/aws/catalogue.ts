@@ -163,14 +163,26 @@ function gatewayCalls(): CatalogueCall[] {
   ];
 }
 
-/** IAM database authentication for the application roles (aws-data's change); see `todo`. */
-const rdsConnect = (rolePrefix: string): CatalogueCall & { enableWhen: string } => ({
-  api: "RDS IAM auth token (rds-db:connect)",
+/**
+ * TODO(merge with aws-data): IAM database authentication for the application roles. The task roles
+ * do not carry Database.grantConnect on this branch, so these entries are listed, not simulated;
+ * catalogues.test.ts simulates them as soon as a task role's policy mentions `rds-db:connect`. The
+ * database user is the task's `DATABASE_USERNAME`/`DATABASE_USER` environment value when it is a
+ * plain variable, else `DB_IAM_USER_FALLBACK`: adjust if aws-data names it differently.
+ */
+export const DB_IAM_USER_FALLBACK = "app";
+const rdsConnect = (rolePrefix: string, which: "writer" | "reader"): CatalogueCall & { enableWhen: string } => ({
+  api: `RDS IAM auth token for the ${which} (rds-db:connect)`,
   action: "rds-db:connect",
-  resource: (f) => `arn:aws:rds-db:${f.region}:${f.account}:dbuser:db-ABCDEFGHIJKLMNOPQRSTUVWXYZ/app`,
-  when: `${rolePrefix}: every new database connection (token valid 15 min)`,
+  resource: (f) => {
+    const env = f.ecs[rolePrefix].env;
+    const user = env.DATABASE_USERNAME ?? env.DATABASE_USER ?? DB_IAM_USER_FALLBACK;
+    const id = which === "writer" ? f.dbResourceIds[0] : f.dbResourceIds[f.dbResourceIds.length - 1];
+    return `arn:aws:rds-db:${f.region}:${f.account}:dbuser:${id}/${user}`;
+  },
+  when: `every new database connection to the ${which} (a token is valid 15 min)`,
   source: "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.IAMDBAuth.IAMPolicy.html",
-  enableWhen: "the task roles carry Database.grantConnect (aws-data branch): replace the dbuser resource id with the rendered instances' resourceId",
+  enableWhen: "a task role's policy grants rds-db:connect (Database.grantConnect, aws-data branch)",
 });
 
 const ELB = (f: WorkloadFacts, resource: string) => `arn:aws:elasticloadbalancing:${f.region}:${f.account}:${resource}`;
@@ -243,7 +255,7 @@ export function catalogues(): WorkloadCatalogue[] {
       role: "gateway-api-task-role",
       workload: "gateway application (FastAPI)",
       calls: gatewayCalls(),
-      todo: [rdsConnect("gateway")],
+      todo: [rdsConnect("gateway-api", "writer"), rdsConnect("gateway-api", "reader")],
     },
     {
       role: "inference-triton-role",
@@ -368,7 +380,7 @@ export function catalogues(): WorkloadCatalogue[] {
   for (const p of PRIORITIES) {
     list.push(
       { role: `workers-${p}-execution-role`, workload: `ECS agent for the ${p} workers`, calls: executionCalls((f) => f.ecs[`workers-${p}`]) },
-      { role: `workers-${p}-task-role`, workload: `Celery worker on the ${p} queue`, calls: workerCalls(p), todo: [rdsConnect(`workers-${p}`)] },
+      { role: `workers-${p}-task-role`, workload: `Celery worker on the ${p} queue`, calls: workerCalls(p), todo: [rdsConnect(`workers-${p}`, "writer"), rdsConnect(`workers-${p}`, "reader")] },
     );
   }
   return list;

@@ -48,6 +48,8 @@ export interface WorkloadFacts {
   nodegroupArn: string;
   /** The stack's data key (EBS volumes, log groups). */
   keyArn: string;
+  /** RDS instances' resource ids (writer first), as `rds-db:connect` ARNs name them. */
+  dbResourceIds: string[];
 }
 
 const queueArnFromUrl = (url: string): string => {
@@ -177,6 +179,9 @@ export function workloadFacts(g: RenderedGraph): WorkloadFacts {
         ...Object.fromEntries(asgTags.map((t) => [(t.inputs.tag as { key: string }).key, (t.inputs.tag as { value: string }).value])),
       },
     },
+    dbResourceIds: ofType(g, "aws:rds/instance:Instance")
+      .sort((a, b) => Number(Boolean(a.inputs.replicateSourceDb)) - Number(Boolean(b.inputs.replicateSourceDb)))
+      .map((i) => String(outputsOf(i).resourceId)),
     nodegroupArn: `arn:aws:eks:${region}:${account}:nodegroup/${clusterName}/${gpuNodegroupName}/0ec6b1a2-0000-0000-0000-000000000000`,
   };
 }
