@@ -33,6 +33,11 @@ export interface WorkloadCatalogue {
   role: string;
   /** What runs as that role. */
   workload: string;
+  /**
+   * Who assumes the role: an AWS service principal (sts:AssumeRole, with the aws:SourceAccount the
+   * service sends), or `irsa` (sts:AssumeRoleWithWebIdentity from the service account annotated with it).
+   */
+  assumedBy: string;
   calls: CatalogueCall[];
   /** Calls the upstream policy allows that this workload does not make, with why (so nobody "fixes" them back in). */
   notMade?: { api: string; why: string }[];
@@ -248,17 +253,20 @@ export function catalogues(): WorkloadCatalogue[] {
   const list: WorkloadCatalogue[] = [
     {
       role: "gateway-api-execution-role",
+      assumedBy: "ecs-tasks.amazonaws.com",
       workload: "ECS agent for the gateway tasks",
       calls: executionCalls((f) => f.ecs["gateway-api"]),
     },
     {
       role: "gateway-api-task-role",
+      assumedBy: "ecs-tasks.amazonaws.com",
       workload: "gateway application (FastAPI)",
       calls: gatewayCalls(),
       todo: [rdsConnect("gateway-api", "writer"), rdsConnect("gateway-api", "reader")],
     },
     {
       role: "inference-triton-role",
+      assumedBy: "irsa",
       workload: "Triton Inference Server, S3 model repository (--model-repository, poll mode)",
       calls: [
         { api: "S3 HeadBucket", action: "s3:ListBucket", resource: (f) => f.triton.bucketArn, when: "start-up (CheckClient) and every IsDirectory", source: `${SRC.tritonS3}; ${SRC.headBucket}` },
@@ -272,6 +280,7 @@ export function catalogues(): WorkloadCatalogue[] {
     },
     {
       role: "inference-keda-role",
+      assumedBy: "irsa",
       workload: "KEDA operator (TriggerAuthentication identityOwner: keda)",
       calls: [
         { api: "CloudWatch GetMetricData", action: "cloudwatch:GetMetricData", resource: () => "*", when: "every polling interval (aws-cloudwatch triggers)", source: SRC.kedaCw },
@@ -288,6 +297,7 @@ export function catalogues(): WorkloadCatalogue[] {
     },
     {
       role: "inference-cluster-autoscaler-role",
+      assumedBy: "irsa",
       workload: "cluster-autoscaler (auto-discovery by ASG tags)",
       calls: [
         ...[
@@ -322,6 +332,7 @@ export function catalogues(): WorkloadCatalogue[] {
     },
     {
       role: "inference-lb-controller-role",
+      assumedBy: "irsa",
       workload: "AWS Load Balancer Controller v2.14.1 (chart 1.14.1) for Triton's NLB Service",
       calls: loadBalancerControllerCalls(),
       notMade: [
@@ -334,6 +345,7 @@ export function catalogues(): WorkloadCatalogue[] {
     },
     {
       role: "inference-otel-collector-role",
+      assumedBy: "irsa",
       workload: "OpenTelemetry Collector, awsemf exporter",
       calls: [
         { api: "CloudWatch Logs PutLogEvents", action: "logs:PutLogEvents", resource: (f) => stream(f.collector.logGroupArn, f.collector.logStream), when: "every batch", source: SRC.emf },
@@ -342,6 +354,7 @@ export function catalogues(): WorkloadCatalogue[] {
     },
     {
       role: "inference-cluster-role",
+      assumedBy: "eks.amazonaws.com",
       workload: "EKS control plane",
       calls: [
         { api: "EC2 CreateNetworkInterface", action: "ec2:CreateNetworkInterface", resource: () => "*", when: "cluster creation/upgrade (cross-account ENIs)", source: SRC.eksCluster },
@@ -352,6 +365,7 @@ export function catalogues(): WorkloadCatalogue[] {
     ...(["system", "gpu"] as const).map(
       (pool): WorkloadCatalogue => ({
         role: `inference-${pool}-node-role`,
+        assumedBy: "ec2.amazonaws.com",
         workload: `kubelet, containerd and the VPC CNI (aws-node) on ${pool} nodes`,
         calls: [
           { api: "ECR GetAuthorizationToken", action: "ecr:GetAuthorizationToken", resource: () => "*", when: "add-on image pulls", source: SRC.nodeEcr },
@@ -367,6 +381,7 @@ export function catalogues(): WorkloadCatalogue[] {
     ),
     {
       role: "database-monitoring-role",
+      assumedBy: "monitoring.rds.amazonaws.com",
       workload: "RDS enhanced monitoring (monitoring.rds.amazonaws.com)",
       onlyWhere: "enhanced monitoring is on (monitoringInterval > 0)",
       calls: [
@@ -379,8 +394,8 @@ export function catalogues(): WorkloadCatalogue[] {
 
   for (const p of PRIORITIES) {
     list.push(
-      { role: `workers-${p}-execution-role`, workload: `ECS agent for the ${p} workers`, calls: executionCalls((f) => f.ecs[`workers-${p}`]) },
-      { role: `workers-${p}-task-role`, workload: `Celery worker on the ${p} queue`, calls: workerCalls(p), todo: [rdsConnect(`workers-${p}`, "writer"), rdsConnect(`workers-${p}`, "reader")] },
+      { role: `workers-${p}-execution-role`, assumedBy: "ecs-tasks.amazonaws.com", workload: `ECS agent for the ${p} workers`, calls: executionCalls((f) => f.ecs[`workers-${p}`]) },
+      { role: `workers-${p}-task-role`, assumedBy: "ecs-tasks.amazonaws.com", workload: `Celery worker on the ${p} queue`, calls: workerCalls(p), todo: [rdsConnect(`workers-${p}`, "writer"), rdsConnect(`workers-${p}`, "reader")] },
     );
   }
   return list;
@@ -389,6 +404,7 @@ export function catalogues(): WorkloadCatalogue[] {
 /** Flow logs exist only where `safety.flowLogs` is on; their catalogue applies only then. */
 export const flowLogsCatalogue: WorkloadCatalogue = {
   role: "network-flow-logs-role",
+      assumedBy: "vpc-flow-logs.amazonaws.com",
   workload: "VPC Flow Logs delivery (vpc-flow-logs.amazonaws.com)",
   onlyWhere: "safety.flowLogs",
   calls: [

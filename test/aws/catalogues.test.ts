@@ -4,9 +4,10 @@
  * (KMS key policy, bucket policies), on every shipped stack × tier: all must be Allowed. The
  * requests come from the workloads' configuration in the graph (workloads.ts), not from the policies.
  */
+import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { describe, expect, it } from "vitest";
 import { ofType, rendered, stackTierMatrix } from "../support/graph";
-import { decide, decideByStatements, policiesOf, SIMULATOR_GAPS } from "../support/iam";
+import { arnOf, decide, decideByStatements, policiesOf, SIMULATOR_GAPS } from "../support/iam";
 import { catalogues, DB_IAM_USER_FALLBACK, flowLogsCatalogue, type WorkloadCatalogue } from "./catalogue";
 import { workloadFacts } from "./workloads";
 
@@ -44,6 +45,78 @@ describe.each(stackTierMatrix())("workload call catalogues on $stack at $tier", 
     }
     expect(refused).toEqual([]);
     expect(simulated).toBeGreaterThan(200);
+  });
+});
+
+/** Whether an IRSA trust policy admits `system:serviceaccount:<ns>:<sa>` of this cluster's issuer (StringEquals/StringLike on sub and aud). */
+function irsaTrustAdmits(trust: string, f: ReturnType<typeof workloadFacts>, namespace: string, serviceAccount: string): boolean {
+  type S = { Effect: string; Action: string | string[]; Principal?: { Federated?: string }; Condition?: Record<string, Record<string, string | string[]>> };
+  const request: Record<string, string> = { [`${f.irsa.issuerHost}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`, [`${f.irsa.issuerHost}:aud`]: "sts.amazonaws.com" };
+  return (JSON.parse(trust) as { Statement: S[] }).Statement.some(
+    (s) =>
+      s.Effect === "Allow" &&
+      ([] as string[]).concat(s.Action).includes("sts:AssumeRoleWithWebIdentity") &&
+      s.Principal?.Federated === f.irsa.providerArn &&
+      Object.entries(s.Condition ?? {}).every(([op, keys]) =>
+        Object.entries(keys).every(([k, v]) => {
+          if (op !== "StringEquals" && op !== "StringLike") throw new Error(`IRSA trust uses ${op}; extend this check`);
+          const want = ([] as string[]).concat(v);
+          return request[k] !== undefined && want.some((w) => (op === "StringEquals" ? w === request[k] : new RegExp(`^${w.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`).test(request[k])));
+        }),
+      ),
+  );
+}
+
+describe.each(stackTierMatrix())("who assumes each role on $stack at $tier", ({ stack, tier }) => {
+  it("each service role trusts the service that runs it (with the aws:SourceAccount it sends), and no other account", async () => {
+    const g = await rendered(stack, tier);
+    const f = workloadFacts(g);
+    const refused: string[] = [];
+    for (const c of [...catalogues(), flowLogsCatalogue].filter((x) => x.assumedBy !== "irsa")) {
+      const role = ofType(g, "aws:iam/role:Role").find((r) => r.name === c.role);
+      if (!role) continue;
+      const trust = JSON.parse(String(role.inputs.assumeRolePolicy)) as unknown;
+      const ask = async (account: string) => {
+        const r = await runSimulation(
+          {
+            request: { principal: c.assumedBy, action: "sts:AssumeRole", resource: { resource: arnOf(role), accountId: f.account }, contextVariables: { "aws:SourceAccount": account } },
+            identityPolicies: [],
+            resourcePolicy: trust as never,
+            serviceControlPolicies: [],
+            resourceControlPolicies: [],
+          },
+          {},
+        );
+        return r.resultType === "error" ? `error ${JSON.stringify(r.errors).slice(0, 200)}` : r.overallResult;
+      };
+      const own = await ask(f.account);
+      if (own !== "Allowed") refused.push(`${c.role}: ${c.assumedBy} → ${own}`);
+      // EC2 and EKS do not send aws:SourceAccount for node and cluster roles; the others must pin it.
+      if (!["ec2.amazonaws.com", "eks.amazonaws.com"].includes(c.assumedBy) && (await ask("999999999999")) === "Allowed") refused.push(`${c.role}: another account's ${c.assumedBy} is trusted`);
+    }
+    expect(refused).toEqual([]);
+  });
+
+  it("each IRSA role is annotated on exactly one service account, and its trust admits exactly that one", async () => {
+    const g = await rendered(stack, tier);
+    const f = workloadFacts(g);
+    const problems: string[] = [];
+    for (const c of catalogues().filter((x) => x.assumedBy === "irsa")) {
+      const role = ofType(g, "aws:iam/role:Role").find((r) => r.name === c.role)!;
+      const bound = f.irsa.bindings.filter((b) => b.roleArn === arnOf(role));
+      if (bound.length !== 1) {
+        problems.push(`${c.role}: annotated on ${bound.length} service accounts`);
+        continue;
+      }
+      const trust = String(role.inputs.assumeRolePolicy);
+      if (!irsaTrustAdmits(trust, f, bound[0].namespace, bound[0].serviceAccount)) problems.push(`${c.role}: trust refuses ${bound[0].namespace}/${bound[0].serviceAccount}`);
+      if (irsaTrustAdmits(trust, f, bound[0].namespace, "default")) problems.push(`${c.role}: trust admits ${bound[0].namespace}/default`);
+    }
+    expect(problems).toEqual([]);
+    expect(f.irsa.bindings.length).toBe(catalogues().filter((x) => x.assumedBy === "irsa").length);
+    // IAM names the provider after its URL, so the trust's Federated principal and its `<issuer>:sub`
+    // keys agree in AWS exactly when the provider is registered for the cluster's own issuer.
+    expect(ofType(g, "aws:iam/openIdConnectProvider:OpenIdConnectProvider")[0].inputs.url).toBe(`https://${f.irsa.issuerHost}`);
   });
 });
 

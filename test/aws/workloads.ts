@@ -50,6 +50,12 @@ export interface WorkloadFacts {
   keyArn: string;
   /** RDS instances' resource ids (writer first), as `rds-db:connect` ARNs name them. */
   dbResourceIds: string[];
+  /**
+   * IRSA: the cluster's issuer, the OIDC provider IAM knows it by, and which Kubernetes service
+   * account carries which role (the `eks.amazonaws.com/role-arn` annotations the pods really get:
+   * ServiceAccount objects, and chart values that create the service accounts).
+   */
+  irsa: { issuerHost: string; /** As the mock cloud names it; the test checks the provider's URL is the issuer. */ providerArn: string; bindings: { roleArn: string; namespace: string; serviceAccount: string }[] };
 }
 
 const queueArnFromUrl = (url: string): string => {
@@ -157,7 +163,28 @@ export function workloadFacts(g: RenderedGraph): WorkloadFacts {
   const gpuNodegroup = ofType(g, "aws:eks/nodeGroup:NodeGroup").find((n) => /gpu/.test(n.name))!;
   const gpuNodegroupName = String(outputsOf(gpuNodegroup).nodeGroupName ?? gpuNodegroup.name);
 
+  const cluster = ofType(g, "aws:eks/cluster:Cluster")[0];
+  const issuer = String((outputsOf(cluster).identities as { oidcs: { issuer: string }[] }[])[0].oidcs[0].issuer);
+  const roleAnnotation = "eks.amazonaws.com/role-arn";
+  const bindings: WorkloadFacts["irsa"]["bindings"] = [];
+  for (const sa of ofType(g, "kubernetes:core/v1:ServiceAccount")) {
+    const meta = sa.inputs.metadata as { name: string; namespace: string; annotations?: Record<string, string> };
+    if (meta.annotations?.[roleAnnotation]) bindings.push({ roleArn: meta.annotations[roleAnnotation], namespace: meta.namespace, serviceAccount: meta.name });
+  }
+  for (const chart of ofType(g, "kubernetes:helm.sh/v4:Chart")) {
+    type Sa = { name?: string; annotations?: Record<string, string> };
+    const values = chart.inputs.values as { serviceAccount?: Sa & { operator?: Sa }; rbac?: { serviceAccount?: Sa }; podIdentity?: { aws?: { irsa?: { enabled?: boolean; roleArn?: string } } } };
+    const namespace = String(chart.inputs.namespace);
+    for (const sa of [values.serviceAccount, values.rbac?.serviceAccount]) {
+      if (sa?.name && sa.annotations?.[roleAnnotation]) bindings.push({ roleArn: sa.annotations[roleAnnotation], namespace, serviceAccount: sa.name });
+    }
+    // KEDA's chart annotates its operator's service account from podIdentity.aws.irsa.roleArn.
+    const keda = values.podIdentity?.aws?.irsa;
+    if (keda?.enabled && keda.roleArn && values.serviceAccount?.operator?.name) bindings.push({ roleArn: keda.roleArn, namespace, serviceAccount: values.serviceAccount.operator.name });
+  }
+
   return {
+    irsa: { issuerHost: issuer.replace(/^https:\/\//, ""), providerArn: arnOf(ofType(g, "aws:iam/openIdConnectProvider:OpenIdConnectProvider")[0]), bindings },
     region,
     account,
     clusterName,
