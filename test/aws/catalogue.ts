@@ -18,10 +18,13 @@ export interface CatalogueCall {
   api: string;
   /** IAM action AWS authorises the call as. */
   action: string;
-  /** The resource ARN AWS evaluates the request against (`*` when the action has no resource type). */
-  resource: (f: WorkloadFacts) => string;
-  /** Request context AWS adds (condition keys); `aws:SecureTransport` is always true. */
-  context?: (f: WorkloadFacts) => Record<string, string>;
+  /**
+   * The resource ARN AWS evaluates the request against (`*` when the action has no resource type);
+   * a list when the workload makes the call once per resource (e.g. each `secrets` entry).
+   */
+  resource: (f: WorkloadFacts) => string | string[];
+  /** Request context AWS adds (condition keys), per resource; `aws:SecureTransport` is always true. */
+  context?: (f: WorkloadFacts, resource: string) => Record<string, string>;
   /** When the workload makes it. */
   when: string;
   /** Where this comes from: repository + path, or documentation URL. */
@@ -103,27 +106,26 @@ function executionCalls(w: (f: WorkloadFacts) => EcsWorkload): CatalogueCall[] {
     { api: "ECR GetDownloadUrlForLayer", action: "ecr:GetDownloadUrlForLayer", resource: (f) => w(f).repositoryArn, when: "task start (layers)", source: SRC.ecsExec },
     { api: "CloudWatch Logs CreateLogStream", action: "logs:CreateLogStream", resource: (f) => stream(w(f).logGroupArn, w(f).logStream), when: "container start (awslogs)", source: SRC.logsArns },
     { api: "CloudWatch Logs PutLogEvents", action: "logs:PutLogEvents", resource: (f) => stream(w(f).logGroupArn, w(f).logStream), when: "while the container logs (awslogs)", source: SRC.logsArns },
-    ...[0, 1].flatMap((i): CatalogueCall[] => [
-      {
-        api: `Secrets Manager GetSecretValue (secret ${i + 1})`,
-        action: "secretsmanager:GetSecretValue",
-        resource: (f) => w(f).secrets[i]?.arn ?? "",
-        when: "task start (container `secrets`)",
-        source: SRC.ecsSecrets,
-      },
-      {
-        api: `KMS Decrypt (by Secrets Manager, secret ${i + 1})`,
-        action: "kms:Decrypt",
-        resource: (f) => w(f).secrets[i]?.keyArn ?? "",
-        context: (f) => ({
-          "kms:ViaService": `secretsmanager.${f.region}.amazonaws.com`,
-          "kms:EncryptionContext:SecretARN": w(f).secrets[i]?.arn ?? "",
-          "kms:CallerAccount": f.account,
-        }),
-        when: "task start (container `secrets`)",
-        source: SRC.smKms,
-      },
-    ]),
+    {
+      api: "Secrets Manager GetSecretValue (each `secrets` entry)",
+      action: "secretsmanager:GetSecretValue",
+      resource: (f) => w(f).secrets.map((x) => x.arn),
+      when: "task start (container `secrets`)",
+      source: SRC.ecsSecrets,
+    },
+    {
+      api: "KMS Decrypt (by Secrets Manager, each `secrets` entry)",
+      action: "kms:Decrypt",
+      // One request per secret: the key is the secret's own, the context names the secret.
+      resource: (f) => w(f).secrets.map((x) => `${x.keyArn}#${x.arn}`),
+      context: (f, keyAndSecret) => ({
+        "kms:ViaService": `secretsmanager.${f.region}.amazonaws.com`,
+        "kms:EncryptionContext:SecretARN": keyAndSecret.split("#")[1],
+        "kms:CallerAccount": f.account,
+      }),
+      when: "task start (container `secrets`)",
+      source: SRC.smKms,
+    },
   ];
 }
 
