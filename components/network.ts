@@ -315,9 +315,18 @@ export class Network extends PlatformComponent {
             Version: "2012-10-17",
             Statement: [
               {
+                // The delivery role's documented permissions
+                // (https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html), CreateLogGroup
+                // limited to this group; test/aws/catalogue.ts lists the calls.
                 Effect: "Allow",
-                Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
                 Resource: [logGroup.arn, pulumi.interpolate`${logGroup.arn}:*`],
+              },
+              {
+                // Also documented as required; AWS offers no resource-level permission for it.
+                Effect: "Allow",
+                Action: ["logs:DescribeLogGroups"],
+                Resource: "*",
               },
             ],
           }),

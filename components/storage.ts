@@ -409,7 +409,7 @@ export class Storage extends PlatformComponent {
 
   /**
    * Least-privilege statements for one bucket, optionally one key prefix of it: list (limited to
-   * the prefix), get (and put/delete/abort for `readWrite`) objects, and the KMS permissions SSE-KMS
+   * the prefix, plus requests that carry no prefix, i.e. HeadBucket), get (and put/delete/abort for `readWrite`) objects, and the KMS permissions SSE-KMS
    * needs, usable only through S3 in this region.
    * @example `storage.grant("read", "models", "triton")` for Triton; `storage.grant("readWrite", "artifacts")` for workers
    */
@@ -431,6 +431,15 @@ export class Storage extends PlatformComponent {
         Resource: arn,
         ...(normalized ? { Condition: { StringLike: { "s3:prefix": [normalized, `${normalized}/*`] } } } : {}),
       },
+      // HeadBucket is authorised as s3:ListBucket and carries no s3:prefix, so the prefix condition
+      // above refuses it; Triton's S3 file system calls it before anything else and refuses to start
+      // (triton-inference-server/core src/filesystem/implementations/s3.h, CheckClient/IsDirectory;
+      // https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadBucket.html). S3 also needs ListBucket
+      // to answer 404 rather than 403 to a HeadObject of a missing key, which Triton treats as fatal.
+      // Allowing only requests WITHOUT a prefix keeps listing under any other prefix refused.
+      ...(normalized
+        ? [{ Sid: `${sid}HeadBucket`, Action: "s3:ListBucket", Resource: arn, Condition: { Null: { "s3:prefix": "true" } } }]
+        : []),
       {
         Sid: `${sid}Objects`,
         Action: objectActions,

@@ -134,6 +134,12 @@ export function createAddons(
       // aws-load-balancer-webhook-service" until the controller pods are up
       // (kubernetes-sigs/aws-load-balancer-controller#4140).
       enableServiceMutatorWebhook: false,
+      // The Shield/WAF add-ons act only on ALB Ingresses (none here), yet with Shield on the controller
+      // calls shield:GetSubscriptionState on every reconcile (v2.14.1 pkg/deploy/stack_deployer.go),
+      // which this role does not grant: off, so the controller makes no call it is refused.
+      enableShield: false,
+      enableWaf: false,
+      enableWafv2: false,
       // The chart runs two replicas but ships no PDB: keep one (and its webhooks) up through node drains.
       podDisruptionBudget: { maxUnavailable: 1 },
       resources: { requests: ADDON_REQUESTS.loadBalancerController },
@@ -341,7 +347,9 @@ export function collectorStatements(logGroup: aws.cloudwatch.LogGroup): pulumi.O
 }
 
 /**
- * The AWS Load Balancer Controller's documented policy (v2 `iam_policy.json`), scoped: load
+ * The AWS Load Balancer Controller's documented policy (`docs/install/iam_policy.json` of v2.14.1,
+ * the controller of chart 1.14.1; test/aws/lb-controller-policy.test.ts compares statement by
+ * statement), scoped: load
  * balancer and target group ARNs to this account and region, and every tag condition to THIS
  * cluster's `elbv2.k8s.aws/cluster` value rather than "any cluster". Describe/Get calls and the
  * listener/rule calls keep `*`: AWS offers no resource-level permissions for them (or the ARNs are
@@ -358,6 +366,9 @@ export function loadBalancerControllerStatements(args: {
     const lbResources = [elb("targetgroup/*/*"), elb("loadbalancer/net/*/*"), elb("loadbalancer/app/*/*")];
     const ownedByThisCluster = { StringEquals: { [`aws:ResourceTag/${clusterTag}`]: args.clusterName } };
     const requestedForThisCluster = { StringEquals: { [`aws:RequestTag/${clusterTag}`]: args.clusterName } };
+    // Upstream's retag statements also require that the request does not set the cluster tag itself
+    // (`Null aws:RequestTag/elbv2.k8s.aws/cluster: true`): a resource cannot be moved to another cluster.
+    const ownedNotRetagged = { ...ownedByThisCluster, Null: { [`aws:RequestTag/${clusterTag}`]: "true" } };
     const statements: PolicyStatement[] = [
       {
         Sid: "ElbServiceLinkedRole",
@@ -423,7 +434,7 @@ export function loadBalancerControllerStatements(args: {
         Sid: "RetagOwnSecurityGroups",
         Action: ["ec2:CreateTags", "ec2:DeleteTags"],
         Resource: `arn:aws:ec2:${args.region}:${account}:security-group/*`,
-        Condition: ownedByThisCluster,
+        Condition: ownedNotRetagged,
       },
       {
         Sid: "CreateLoadBalancersForThisCluster",
@@ -446,7 +457,7 @@ export function loadBalancerControllerStatements(args: {
         Sid: "RetagOwnLoadBalancers",
         Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
         Resource: lbResources,
-        Condition: ownedByThisCluster,
+        Condition: ownedNotRetagged,
       },
       {
         Sid: "ListenersAndRules",
@@ -486,11 +497,20 @@ export function loadBalancerControllerStatements(args: {
           "elasticloadbalancing:ModifyTargetGroup",
           "elasticloadbalancing:ModifyTargetGroupAttributes",
           "elasticloadbalancing:DeleteTargetGroup",
-          "elasticloadbalancing:ModifyListenerAttributes",
           "elasticloadbalancing:ModifyCapacityReservation",
           "elasticloadbalancing:ModifyIpPools",
         ],
         Resource: lbResources,
+        Condition: ownedByThisCluster,
+      },
+      {
+        // Called on the LISTENER right after CreateListener for HTTP/HTTPS/TCP listeners
+        // (v2.14.1 pkg/deploy/elbv2/listener_attributes_reconciler.go); AWS authorises it on the
+        // listener resource types only, and the controller tags listeners with the cluster tag
+        // (pkg/deploy/tracking/provider.go, feature gate ListenerRulesTagging on by default).
+        Sid: "ModifyOwnListenerAttributes",
+        Action: ["elasticloadbalancing:ModifyListenerAttributes"],
+        Resource: [elb("listener/net/*/*/*"), elb("listener/app/*/*/*")],
         Condition: ownedByThisCluster,
       },
       {

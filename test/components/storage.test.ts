@@ -260,6 +260,10 @@ describe("grant helpers", () => {
     expect(await decide(statements, "models", "s3:PutObject", `${arn}/triton/bert/1/model.onnx`)).toBe("ImplicitlyDenied");
     expect(await decide(statements, "models", "s3:ListBucket", arn, { "s3:prefix": "triton/bert/" })).toBe("Allowed");
     expect(await decide(statements, "models", "s3:ListBucket", arn, { "s3:prefix": "other/" })).toBe("ImplicitlyDenied");
+    // Triton's S3FileSystem::CheckClient and IsDirectory call HeadBucket first, authorised as
+    // s3:ListBucket with no s3:prefix in the request (triton-inference-server/core,
+    // src/filesystem/implementations/s3.h; https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadBucket.html).
+    expect(await decide(statements, "models", "s3:ListBucket", arn)).toBe("Allowed");
     // The bucket policy refuses plain HTTP even to a granted principal.
     expect(await decide(statements, "models", "s3:GetObject", `${arn}/triton/bert/1/model.onnx`, { "aws:SecureTransport": "false" })).toBe(
       "ExplicitlyDenied",

@@ -4,121 +4,13 @@
  * with @cloud-copilot/iam-simulate against the exact ARNs of the rendered stack: what a role needs is
  * Allowed, dangerous requests are denied. Runs on every shipped stack x tier.
  */
-import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { describe, expect, it } from "vitest";
-import { refersTo, statementsOf } from "../../policy/index";
-import { MOCK_ACCOUNT_ID, mockResource } from "../../src/plan/mocks";
+import { statementsOf } from "../../policy/index";
+import { MOCK_ACCOUNT_ID } from "../../src/plan/mocks";
 import { PRIORITIES } from "../../src/tiers";
-import { type RenderedGraph, type RenderedResource, ofType, rendered, stackTierMatrix } from "../support/graph";
+import { type RenderedGraph, ofType, rendered, stackTierMatrix } from "../support/graph";
+import { type Arns, AWS_MANAGED, arns, decide, policiesOf } from "../support/iam";
 
-type Decision = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied";
-interface Doc {
-  name: string;
-  policy: unknown;
-}
-
-/** What the mock cloud answers for a resource: its ARN, name, url... exactly what policies reference. */
-function outputsOf(r: RenderedResource): Record<string, unknown> {
-  return mockResource({ type: r.type, name: r.name, inputs: r.inputs, custom: true } as never).state as Record<string, unknown>;
-}
-const arnOf = (r: RenderedResource) => String(outputsOf(r).arn);
-
-/**
- * AWS managed policies the platform attaches, abbreviated to the statements that matter here (the
- * simulator cannot fetch them). None of them grants S3, SQS, Secrets Manager or iam:PassRole, which is
- * what the denials below rely on; an attachment not listed here fails the test.
- */
-const AWS_MANAGED: Record<string, { Effect: "Allow"; Action: string[]; Resource: string }[]> = {
-  AmazonEKSWorkerNodePolicy: [{ Effect: "Allow", Action: ["ec2:DescribeInstances", "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVolumes", "ec2:DescribeVpcs", "eks:DescribeCluster", "eks-auth:AssumeRoleForPodIdentity"], Resource: "*" }],
-  AmazonEC2ContainerRegistryPullOnly: [{ Effect: "Allow", Action: ["ecr:GetAuthorizationToken", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchImportUpstreamImage"], Resource: "*" }],
-  AmazonEC2ContainerRegistryReadOnly: [{ Effect: "Allow", Action: ["ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage", "ecr:DescribeRepositories", "ecr:ListImages"], Resource: "*" }],
-  AmazonEKS_CNI_Policy: [{ Effect: "Allow", Action: ["ec2:AssignPrivateIpAddresses", "ec2:AttachNetworkInterface", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeInstances", "ec2:DescribeNetworkInterfaces", "ec2:DetachNetworkInterface", "ec2:ModifyNetworkInterfaceAttribute", "ec2:UnassignPrivateIpAddresses"], Resource: "*" }],
-  AmazonEKSClusterPolicy: [{ Effect: "Allow", Action: ["autoscaling:DescribeAutoScalingGroups", "ec2:CreateNetworkInterface", "ec2:DescribeSubnets", "ec2:DescribeVpcs", "elasticloadbalancing:DescribeLoadBalancers", "kms:DescribeKey"], Resource: "*" }],
-  AmazonRDSEnhancedMonitoringRole: [{ Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams", "logs:GetLogEvents"], Resource: "arn:aws:logs:*:*:log-group:RDS*" }],
-};
-
-/** Every identity policy that applies to a role. */
-function policiesOf(g: RenderedGraph, role: RenderedResource): Doc[] {
-  const docs: Doc[] = [];
-  for (const rp of ofType(g, "aws:iam/rolePolicy:RolePolicy").filter((p) => refersTo(p.inputs.role, role))) docs.push({ name: rp.name, policy: JSON.parse(String(rp.inputs.policy)) });
-  for (const att of ofType(g, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => refersTo(a.inputs.role, role))) {
-    const arn = String(att.inputs.policyArn);
-    const managed = /^arn:aws:iam::aws:policy\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1];
-    if (managed) {
-      if (!AWS_MANAGED[managed]) throw new Error(`${role.name} attaches ${arn}: add its statements to AWS_MANAGED`);
-      docs.push({ name: managed, policy: { Version: "2012-10-17", Statement: AWS_MANAGED[managed] } });
-    } else {
-      const customer = ofType(g, "aws:iam/policy:Policy").find((p) => arnOf(p) === arn);
-      if (!customer) throw new Error(`${role.name} attaches unknown policy ${arn}`);
-      docs.push({ name: customer.name, policy: JSON.parse(String(customer.inputs.policy)) });
-    }
-  }
-  for (const inline of (role.inputs.inlinePolicies as { name: string; policy: string }[] | undefined) ?? []) docs.push({ name: inline.name, policy: JSON.parse(inline.policy) });
-  return docs;
-}
-
-/**
- * The resource policy AWS would also evaluate: the key policy for a KMS key (KMS honours identity
- * policies only when the key policy delegates to IAM), the bucket policy for an S3 bucket or object.
- */
-function resourcePolicyFor(g: RenderedGraph, resource: string): unknown {
-  const key = ofType(g, "aws:kms/key:Key").find((k) => arnOf(k) === resource);
-  if (key) return JSON.parse(String(key.inputs.policy));
-  const bucket = ofType(g, "aws:s3/bucket:Bucket").find((b) => resource === arnOf(b) || resource.startsWith(`${arnOf(b)}/`));
-  const policy = bucket && ofType(g, "aws:s3/bucketPolicy:BucketPolicy").find((p) => refersTo(p.inputs.bucket, bucket));
-  return policy ? JSON.parse(String(policy.inputs.policy)) : undefined;
-}
-
-async function decide(g: RenderedGraph, role: RenderedResource, action: string, resource: string, context: Record<string, string> = {}): Promise<Decision> {
-  const result = await runSimulation(
-    {
-      request: {
-        principal: arnOf(role),
-        action,
-        resource: { resource, accountId: MOCK_ACCOUNT_ID },
-        // Every SDK call is TLS; bucket policies deny anything else.
-        contextVariables: { "aws:SecureTransport": "true", ...context },
-      },
-      identityPolicies: policiesOf(g, role),
-      resourcePolicy: resourcePolicyFor(g, resource),
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-    },
-    {},
-  );
-  if (result.resultType === "error") throw new Error(`${role.name} ${action} ${resource}: ${result.errors.message} ${JSON.stringify(result.errors).slice(0, 400)}`);
-  return result.overallResult;
-}
-
-/** The ARNs of the stack, from the graph and the mock cloud (what the policies were built from). */
-function arns(g: RenderedGraph) {
-  const bucket = (role: string) => {
-    const b = ofType(g, "aws:s3/bucket:Bucket").find((x) => x.name === `storage-${role}`);
-    if (!b) throw new Error(`no ${role} bucket`);
-    return arnOf(b);
-  };
-  const queue = (name: string) => {
-    const q = ofType(g, "aws:sqs/queue:Queue").find((x) => x.name === name);
-    if (!q) throw new Error(`no queue ${name}`);
-    return arnOf(q);
-  };
-  const eks = ofType(g, "aws:eks/cluster:Cluster")[0];
-  return {
-    models: bucket("models"),
-    artifacts: bucket("artifacts"),
-    datasets: bucket("datasets"),
-    modelPrefix: g.config.modelRepositoryPrefix,
-    jobs: Object.fromEntries(PRIORITIES.map((p) => [p, queue(`queues-${p}-jobs`)])) as Record<(typeof PRIORITIES)[number], string>,
-    dlq: (p: string) => queue(`queues-${p}-dlq`),
-    key: arnOf(ofType(g, "aws:kms/key:Key")[0]),
-    clusterName: String(outputsOf(eks).name),
-    cacheSecret: arnOf(ofType(g, "aws:secretsmanager/secret:Secret")[0]),
-    asg: `arn:aws:autoscaling:us-east-1:${MOCK_ACCOUNT_ID}:autoScalingGroup:11111111-2222-3333-4444-555555555555:autoScalingGroupName/eks-gpu-nodes`,
-    otherRole: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/some-admin-role`,
-  };
-}
-
-type Arns = ReturnType<typeof arns>;
 interface Case {
   action: string;
   resource: (a: Arns) => string;
@@ -154,6 +46,9 @@ const ROLE_CASES: Record<string, Case[]> = {
     allow("s3:GetObject", (a) => obj(a.models, `${a.modelPrefix}/resnet/1/model.onnx`), "load the model repository"),
     allow("s3:ListBucket", (a) => a.models, "list the model repository", (a) => ({ "s3:prefix": `${a.modelPrefix}/` })),
     deny("s3:ListBucket", (a) => a.models, "list only its prefix", () => ({ "s3:prefix": "users/" })),
+    // triton-inference-server/core src/filesystem/implementations/s3.h: CheckClient() and IsDirectory()
+    // call HeadBucket, which S3 authorises as s3:ListBucket with no s3:prefix in the request.
+    allow("s3:ListBucket", (a) => a.models, "HeadBucket when Triton opens the model repository (no s3:prefix)"),
     deny("s3:PutObject", (a) => obj(a.models, "triton/x"), "Triton never writes"),
     deny("s3:PutObject", (a) => obj(a.artifacts, "x"), "Triton never writes"),
     deny("s3:PutObject", (a) => obj(a.datasets, "x"), "Triton never writes"),

@@ -1,0 +1,198 @@
+/**
+ * Every AWS call each workload makes (test/aws/catalogue.ts, from the workloads' upstream sources)
+ * is simulated against the rendered identity policies and the resource policies AWS would evaluate
+ * (KMS key policy, bucket policies), on every shipped stack × tier: all must be Allowed. The
+ * requests come from the workloads' configuration in the graph (workloads.ts), not from the policies.
+ */
+import { runSimulation } from "@cloud-copilot/iam-simulate";
+import { describe, expect, it } from "vitest";
+import { ofType, rendered, stackTierMatrix } from "../support/graph";
+import { arnOf, decide, decideByStatements, policiesOf, SIMULATOR_GAPS } from "../support/iam";
+import { catalogues, DB_IAM_USER_FALLBACK, flowLogsCatalogue, type WorkloadCatalogue } from "./catalogue";
+import { workloadFacts } from "./workloads";
+
+describe.each(stackTierMatrix())("workload call catalogues on $stack at $tier", ({ stack, tier }) => {
+  it("every role in the graph has a catalogue, and every catalogue a role", async () => {
+    const g = await rendered(stack, tier);
+    const roles = ofType(g, "aws:iam/role:Role").map((r) => r.name).sort();
+    const f = workloadFacts(g);
+    const all = [...catalogues(), ...(f.flowLogGroupArn ? [flowLogsCatalogue] : [])];
+    const listed = all.map((c) => c.role);
+    const stale = all.filter((c) => !c.onlyWhere && !roles.includes(c.role)).map((c) => c.role);
+    expect({ missing: roles.filter((r) => !listed.includes(r)), stale }).toEqual({ missing: [], stale: [] });
+  });
+
+  it("AWS allows every catalogued call of every workload", async () => {
+    const g = await rendered(stack, tier);
+    const f = workloadFacts(g);
+    const all: WorkloadCatalogue[] = [...catalogues(), ...(f.flowLogGroupArn ? [flowLogsCatalogue] : [])];
+    const refused: string[] = [];
+    let simulated = 0;
+    for (const c of all) {
+      const role = ofType(g, "aws:iam/role:Role").find((r) => r.name === c.role);
+      if (!role && c.onlyWhere) continue;
+      if (!role) throw new Error(`no role ${c.role}`);
+      for (const call of c.calls) {
+        for (const requested of ([] as string[]).concat(call.resource(f))) {
+          expect(requested, `${c.role}: ${call.api} has no resource`).not.toBe("");
+          // `key#secret`: a KMS request on the key whose context names the secret.
+          const resource = requested.split("#")[0];
+          const context = call.context?.(f, requested) ?? {};
+          const decision =
+            SIMULATOR_GAPS.has(call.action) && !/:loadbalancer\//.test(resource)
+              ? decideByStatements(g, role, call.action, resource, context)
+              : await decide(g, role, call.action, resource, context).catch((e: Error) => `error: ${e.message.slice(0, 120)}`);
+          simulated++;
+          if (decision !== "Allowed") refused.push(`${c.role} (${c.workload}): ${call.api} as ${call.action} on ${resource} → ${decision} [${call.source}]`);
+        }
+      }
+    }
+    expect(refused).toEqual([]);
+    expect(simulated).toBeGreaterThan(200);
+  });
+});
+
+/** Whether an IRSA trust policy admits `system:serviceaccount:<ns>:<sa>` of this cluster's issuer (StringEquals/StringLike on sub and aud). */
+function irsaTrustAdmits(trust: string, f: ReturnType<typeof workloadFacts>, namespace: string, serviceAccount: string): boolean {
+  type S = { Effect: string; Action: string | string[]; Principal?: { Federated?: string }; Condition?: Record<string, Record<string, string | string[]>> };
+  const request: Record<string, string> = { [`${f.irsa.issuerHost}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`, [`${f.irsa.issuerHost}:aud`]: "sts.amazonaws.com" };
+  return (JSON.parse(trust) as { Statement: S[] }).Statement.some(
+    (s) =>
+      s.Effect === "Allow" &&
+      ([] as string[]).concat(s.Action).includes("sts:AssumeRoleWithWebIdentity") &&
+      s.Principal?.Federated === f.irsa.providerArn &&
+      Object.entries(s.Condition ?? {}).every(([op, keys]) =>
+        Object.entries(keys).every(([k, v]) => {
+          if (op !== "StringEquals" && op !== "StringLike") throw new Error(`IRSA trust uses ${op}; extend this check`);
+          const want = ([] as string[]).concat(v);
+          return request[k] !== undefined && want.some((w) => (op === "StringEquals" ? w === request[k] : new RegExp(`^${w.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`).test(request[k])));
+        }),
+      ),
+  );
+}
+
+describe.each(stackTierMatrix())("who assumes each role on $stack at $tier", ({ stack, tier }) => {
+  it("each service role trusts the service that runs it (with the aws:SourceAccount it sends), and no other account", async () => {
+    const g = await rendered(stack, tier);
+    const f = workloadFacts(g);
+    const refused: string[] = [];
+    for (const c of [...catalogues(), flowLogsCatalogue].filter((x) => x.assumedBy !== "irsa")) {
+      const role = ofType(g, "aws:iam/role:Role").find((r) => r.name === c.role);
+      if (!role) continue;
+      const trust = JSON.parse(String(role.inputs.assumeRolePolicy)) as unknown;
+      const ask = async (account: string) => {
+        const r = await runSimulation(
+          {
+            request: { principal: c.assumedBy, action: "sts:AssumeRole", resource: { resource: arnOf(role), accountId: f.account }, contextVariables: { "aws:SourceAccount": account } },
+            identityPolicies: [],
+            resourcePolicy: trust as never,
+            serviceControlPolicies: [],
+            resourceControlPolicies: [],
+          },
+          {},
+        );
+        return r.resultType === "error" ? `error ${JSON.stringify(r.errors).slice(0, 200)}` : r.overallResult;
+      };
+      const own = await ask(f.account);
+      if (own !== "Allowed") refused.push(`${c.role}: ${c.assumedBy} → ${own}`);
+      // EC2 and EKS do not send aws:SourceAccount for node and cluster roles; the others must pin it.
+      if (!["ec2.amazonaws.com", "eks.amazonaws.com"].includes(c.assumedBy) && (await ask("999999999999")) === "Allowed") refused.push(`${c.role}: another account's ${c.assumedBy} is trusted`);
+    }
+    expect(refused).toEqual([]);
+  });
+
+  it("each IRSA role is annotated on exactly one service account, and its trust admits exactly that one", async () => {
+    const g = await rendered(stack, tier);
+    const f = workloadFacts(g);
+    const problems: string[] = [];
+    for (const c of catalogues().filter((x) => x.assumedBy === "irsa")) {
+      const role = ofType(g, "aws:iam/role:Role").find((r) => r.name === c.role)!;
+      const bound = f.irsa.bindings.filter((b) => b.roleArn === arnOf(role));
+      if (bound.length !== 1) {
+        problems.push(`${c.role}: annotated on ${bound.length} service accounts`);
+        continue;
+      }
+      const trust = String(role.inputs.assumeRolePolicy);
+      if (!irsaTrustAdmits(trust, f, bound[0].namespace, bound[0].serviceAccount)) problems.push(`${c.role}: trust refuses ${bound[0].namespace}/${bound[0].serviceAccount}`);
+      if (irsaTrustAdmits(trust, f, bound[0].namespace, "default")) problems.push(`${c.role}: trust admits ${bound[0].namespace}/default`);
+    }
+    expect(problems).toEqual([]);
+    expect(f.irsa.bindings.length).toBe(catalogues().filter((x) => x.assumedBy === "irsa").length);
+    // IAM names the provider after its URL, so the trust's Federated principal and its `<issuer>:sub`
+    // keys agree in AWS exactly when the provider is registered for the cluster's own issuer.
+    expect(ofType(g, "aws:iam/openIdConnectProvider:OpenIdConnectProvider")[0].inputs.url).toBe(`https://${f.irsa.issuerHost}`);
+  });
+});
+
+describe.each(stackTierMatrix())("pending catalogue entries on $stack at $tier", ({ stack, tier }) => {
+  it("are simulated as soon as their grant is rendered (rds-db:connect after the IAM database authentication change)", async () => {
+    const g = await rendered(stack, tier);
+    const f = workloadFacts(g);
+    const refused: string[] = [];
+    let pending = 0;
+    for (const c of catalogues()) {
+      const role = ofType(g, "aws:iam/role:Role").find((r) => r.name === c.role);
+      if (!role) continue;
+      const granted = JSON.stringify(policiesOf(g, role).map((d) => d.policy));
+      for (const call of c.todo ?? []) {
+        if (!granted.includes(`"${call.action}"`)) {
+          pending++;
+          continue;
+        }
+        for (const resource of ([] as string[]).concat(call.resource(f))) {
+          const decision = await decide(g, role, call.action, resource, call.context?.(f, resource) ?? {});
+          if (decision !== "Allowed") refused.push(`${c.role}: ${call.api} on ${resource} → ${decision}`);
+        }
+      }
+    }
+    expect(refused).toEqual([]);
+    // On this branch nothing grants rds-db:connect yet: every application role has its two entries pending.
+    expect(pending % 2).toBe(0);
+  });
+});
+
+describe("the catalogues themselves", () => {
+  it("name an upstream source and a moment for every call", () => {
+    for (const c of [...catalogues(), flowLogsCatalogue]) {
+      for (const call of [...c.calls, ...(c.todo ?? [])]) {
+        expect(call.source, `${c.role}: ${call.api}`).toMatch(/^(https:\/\/docs\.aws\.amazon\.com\/|[\w.-]+\/[\w.-]+ |README\.md )/);
+        expect(call.when.length, `${c.role}: ${call.api}`).toBeGreaterThan(3);
+      }
+    }
+  });
+
+  it("build requests from the workloads' configuration (Triton's repository, the workers' predefined queues, ECS secrets)", async () => {
+    const f = workloadFacts(await rendered("prod", "100k"));
+    expect(f.triton.prefix).toBe("triton");
+    expect(f.ecs["workers-free"].secrets.length).toBeGreaterThanOrEqual(1);
+    expect(f.queues.sprint.arn).toMatch(/:inference-platform-prod-jobs-sprint$/);
+    expect(f.gpuAsg.tags[`k8s.io/cluster-autoscaler/${f.clusterName}`]).toBe("owned");
+  });
+
+  it("the pending rds-db:connect entries match what Database.grantConnect renders (ready for the merge)", async () => {
+    const g = await rendered("prod", "100k");
+    const f = workloadFacts(g);
+    const role = ofType(g, "aws:iam/role:Role").find((r) => r.name === "gateway-api-task-role")!;
+    const user = f.ecs["gateway-api"].env.DATABASE_USERNAME ?? f.ecs["gateway-api"].env.DATABASE_USER ?? DB_IAM_USER_FALLBACK;
+    // The statement components/database.ts grantConnect(user) produces.
+    const statement = { Sid: "ConnectWithIamAuth", Effect: "Allow", Action: "rds-db:connect", Resource: f.dbResourceIds.map((id) => `arn:aws:rds-db:${f.region}:${f.account}:dbuser:${id}/${user}`) };
+    const extra = { ...role, urn: `${role.urn}-db`, type: "aws:iam/rolePolicy:RolePolicy", name: "gateway-api-db-connect", inputs: { role: role.id, policy: JSON.stringify({ Version: "2012-10-17", Statement: [statement] }) } };
+    const withGrant = { ...g, resources: [...g.resources, extra] };
+    const entries = catalogues().find((c) => c.role === "gateway-api-task-role")!.todo!;
+    expect(entries.length).toBe(2);
+    for (const call of entries) expect(await decide(withGrant, role, call.action, String(call.resource(f)))).toBe("Allowed");
+    for (const call of entries) expect(await decide(g, role, call.action, String(call.resource(f)))).toBe("ImplicitlyDenied");
+  });
+
+  it("a refused call fails the simulation (Triton's HeadBucket without the no-prefix ListBucket)", async () => {
+    const g = await rendered("prod", "10k");
+    const f = workloadFacts(g);
+    const triton = ofType(g, "aws:iam/role:Role").find((r) => r.name === "inference-triton-role")!;
+    const policy = ofType(g, "aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "inference-triton-policy")!;
+    const doc = JSON.parse(String(policy.inputs.policy)) as { Statement: { Sid?: string }[] };
+    const withoutHead = { ...policy, inputs: { ...policy.inputs, policy: JSON.stringify({ ...doc, Statement: doc.Statement.filter((s) => !/HeadBucket$/.test(s.Sid ?? "")) }) } };
+    const broken = { ...g, resources: g.resources.map((r) => (r === policy ? withoutHead : r)) };
+    expect(await decide(g, triton, "s3:ListBucket", f.triton.bucketArn)).toBe("Allowed");
+    expect(await decide(broken, triton, "s3:ListBucket", f.triton.bucketArn)).toBe("ImplicitlyDenied");
+  });
+});
