@@ -54,7 +54,7 @@ describe.each(stackTierMatrix())("cache of $stack at $tier", ({ stack, tier }) =
     const rg = group(g);
     expect(rg).toMatchObject({ transitEncryptionEnabled: true, atRestEncryptionEnabled: true, kmsKeyId: g.outputs.kmsKeyArn });
     expect(isSecretEnvelope(rg.authToken)).toBe(true);
-    const token = single(g, "random:index/randomPassword:RandomPassword").inputs;
+    const token = named(g, "cache-auth-token").inputs;
     expect(token.length as number).toBeGreaterThanOrEqual(16);
     expect(token.length as number).toBeLessThanOrEqual(128);
     expect(token.special).toBe(false);
