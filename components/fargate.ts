@@ -7,7 +7,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULTS, DEPLOYMENT, SERVICES } from "../src/constants";
+import { DATABASE, DEFAULTS, DEPLOYMENT, SERVICES } from "../src/constants";
 import { PlatformComponent, physicalName, type StackIdentity, applyTransform, type Transform } from "./component";
 import { policyDocument, type PolicyStatement, serviceTrustPolicy } from "./iam";
 
@@ -201,13 +201,22 @@ export interface InjectedSecret {
 /** What the gateway and the workers both connect to; becomes environment variables and secrets. */
 export interface ServiceDependencies {
   region: string;
+  /**
+   * PostgreSQL, reached with IAM database authentication: no password is injected. The contract the
+   * application honours (README, "Database authentication"): for each new connection it uses a token
+   * from boto3 `rds.generate_db_auth_token(DBHostname=DATABASE_HOST, Port=DATABASE_PORT,
+   * DBUsername=DATABASE_USER, Region=AWS_REGION)` as the password (tokens live 15 minutes; a cached
+   * token may be reused within ~10 minutes, and AWS does not throttle connections that reuse a token),
+   * with `sslmode=verify-full` and `sslrootcert=DATABASE_SSLROOTCERT`. Established sessions outlive
+   * their token, so pools need no short recycle.
+   */
   database: {
     host: pulumi.Input<string>;
     readerHost: pulumi.Input<string>;
     port: pulumi.Input<number>;
     name: pulumi.Input<string>;
-    /** RDS-managed master secret (JSON with `username` and `password`). */
-    credentialsSecretArn: pulumi.Input<string>;
+    /** The PostgreSQL user with `rds_iam` the task role may `rds-db:connect` as. */
+    user: pulumi.Input<string>;
   };
   cache: {
     host: pulumi.Input<string>;
@@ -233,7 +242,12 @@ export function dependencyEnvironment(deps: ServiceDependencies): {
     DATABASE_READER_HOST: deps.database.readerHost,
     DATABASE_PORT: pulumi.output(deps.database.port).apply(String),
     DATABASE_NAME: deps.database.name,
-    DATABASE_SSLMODE: "require",
+    DATABASE_USER: deps.database.user,
+    // IAM database authentication: the password of each connection is a token the app generates.
+    DATABASE_IAM_AUTH: "true",
+    // A token is a bearer credential for 15 minutes: verify the server before sending it.
+    DATABASE_SSLMODE: "verify-full",
+    DATABASE_SSLROOTCERT: DATABASE.caBundlePath,
     REDIS_HOST: deps.cache.host,
     REDIS_PORT: pulumi.output(deps.cache.port).apply(String),
     REDIS_TLS: "true",
@@ -241,9 +255,9 @@ export function dependencyEnvironment(deps: ServiceDependencies): {
     TRITON_GRPC_URL: deps.triton.grpcUrl,
   };
   for (const [role, bucket] of Object.entries(deps.buckets)) environment[`${role.toUpperCase()}_BUCKET`] = bucket;
+  // No database secret: ECS resolves secrets once at task start, and a rotated password would break
+  // every running task's next connection.
   const secrets: InjectedSecret[] = [
-    { name: "DATABASE_USERNAME", secretArn: deps.database.credentialsSecretArn, jsonKey: "username" },
-    { name: "DATABASE_PASSWORD", secretArn: deps.database.credentialsSecretArn, jsonKey: "password" },
     { name: "REDIS_AUTH_TOKEN", secretArn: deps.cache.authTokenSecretArn, jsonKey: deps.cache.authTokenJsonKey },
   ];
   return { environment, secrets };

@@ -163,7 +163,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
       readerHost: database.readerEndpoint,
       port: database.port,
       name: database.databaseName,
-      credentialsSecretArn: database.masterSecretArn,
+      user: database.applicationUser,
     },
     cache: {
       host: cache.primaryEndpoint,
@@ -189,6 +189,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
       queues,
       dependencies: serviceDependencies,
       taskPermissions: [
+        database.grantConnect(database.applicationUser),
         storage.grant("readWrite", "artifacts"),
         storage.grant("read", "models"),
         storage.grant("read", "datasets"),
@@ -220,7 +221,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
       accessLogsPrefix: storage.albLogPrefix,
       dependencies: serviceDependencies,
       queueUrls: Object.fromEntries(Object.values(queues.byPriority).map((q) => [q.priority, q.url])),
-      taskPermissions: [queues.grantSend(), storage.grant("readWrite", "artifacts")],
+      taskPermissions: [queues.grantSend(), storage.grant("readWrite", "artifacts"), database.grantConnect(database.applicationUser)],
     },
     opts,
   );
@@ -297,6 +298,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
     databaseReaderEndpoint: database.readerEndpoint,
     databasePort: database.port,
     databaseName: database.databaseName,
+    databaseApplicationUser: database.applicationUser,
     databaseMasterSecretArn: database.masterSecretArn,
     databaseInstanceIdentifiers: database.instanceIdentifiers,
     cachePrimaryEndpoint: cache.primaryEndpoint,
