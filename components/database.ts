@@ -34,8 +34,9 @@ export interface DatabaseArgs {
   securityGroupId: pulumi.Input<string>;
   /**
    * Apply modifications (a tier switch's instance class, storage) now instead of in the next
-   * maintenance window. Prod sets `false`: a resize of a Multi-AZ instance fails over, which is best
-   * done in the window.
+   * maintenance window. With `false` the provider reads back the old class until the window, so every
+   * `pulumi up` before it shows the same `instanceClass` change again; the platform passes `true`
+   * (a Multi-AZ resize then fails over at once, ~1–2 min).
    * @default `false`
    */
   applyImmediately?: boolean;

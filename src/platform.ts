@@ -57,8 +57,13 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
     opts,
   );
 
-  // Data layer. Prod defers modifications (a tier switch's resize) to the maintenance window.
-  const applyDataChangesImmediately = config.environment !== "prod";
+  // Data layer. Modifications (a tier switch's instance class or node type) apply at once in every
+  // environment. Deferred to the maintenance window, the provider reads back the old class until then
+  // and every later `pulumi up` shows the same change again (hashicorp/terraform#1341); and a switch
+  // is a deliberate operator action, run when its cost is acceptable: a Multi-AZ RDS class change
+  // fails over (~1–2 min of reconnects), an ElastiCache node-type change is online scaling
+  // (docs/runbooks.md, "Switching tier").
+  const applyDataChangesImmediately = true;
   const storage = new Storage(
     "storage",
     {
