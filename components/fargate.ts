@@ -42,6 +42,14 @@ export interface FargateClusterArgs {
    */
   imageTag?: string;
   /**
+   * The stack's own images are not pushed yet (first deploy): services running them are created with
+   * no tasks and autoscaling pinned to 0, so nothing tries to pull an image that does not exist. The
+   * next `pulumi up` without it restores each service's minimum, and Application Auto Scaling raises
+   * the running count into the new range (RegisterScalableTarget). External images are not held.
+   * @default `false`
+   */
+  awaitImages?: boolean;
+  /**
    * Let `pulumi destroy` delete repositories that still hold images (dev).
    * @default `false`
    */
@@ -58,6 +66,8 @@ export interface FargateClusterArgs {
 export interface ImageSource {
   image: pulumi.Output<string>;
   repositoryArn?: pulumi.Output<string>;
+  /** The image is not pushed yet: services that run it start no task (`FargateClusterArgs.awaitImages`). */
+  awaitingPush?: boolean;
 }
 
 /**
@@ -110,7 +120,11 @@ export class FargateCluster extends PlatformComponent {
       const repository = createRepository(image);
       this.repositories[image] = repository;
       this.repositoryUrls[image] = repository.repositoryUrl;
-      this.images[image] = { image: pulumi.interpolate`${repository.repositoryUrl}:${imageTag}`, repositoryArn: repository.arn };
+      this.images[image] = {
+        image: pulumi.interpolate`${repository.repositoryUrl}:${imageTag}`,
+        repositoryArn: repository.arn,
+        awaitingPush: args.awaitImages ?? false,
+      };
     }
 
     this.registerOutputs({
@@ -492,7 +506,8 @@ export function createFargateService(prefix: string, args: FargateServiceArgs, p
       name: args.role,
       cluster: args.cluster.clusterArn,
       taskDefinition: taskDefinition.arn,
-      desiredCount: args.desiredCount,
+      // No task may try to pull an image that is not pushed yet (first deploy).
+      desiredCount: args.image.awaitingPush ? 0 : args.desiredCount,
       capacityProviderStrategies: [{ capacityProvider: args.spot ? "FARGATE_SPOT" : "FARGATE", weight: 1 }],
       // The tier table flips `spot` (paid/sprint workers go from FARGATE_SPOT at 1k to FARGATE at 10k).
       // The AWS provider only updates a capacity provider strategy in place together with a forced
@@ -522,6 +537,7 @@ export function createFargateService(prefix: string, args: FargateServiceArgs, p
     },
   );
 
+  if (args.image.awaitingPush) SERVICES_AWAITING_IMAGES.add(service);
   return { logGroup, executionRole, taskRole, taskDefinition, service };
 
   function executionStatements(): pulumi.Input<PolicyStatement[]> {
@@ -550,7 +566,13 @@ export function createFargateService(prefix: string, args: FargateServiceArgs, p
   }
 }
 
-/** Application Auto Scaling target for a service's task count. */
+/** Services built by {@link createFargateService} whose image is not pushed yet. */
+const SERVICES_AWAITING_IMAGES = new WeakSet<aws.ecs.Service>();
+
+/**
+ * Application Auto Scaling target for a service's task count. A service whose image is not pushed
+ * yet gets 0–0, so no scaling policy starts a task that cannot pull.
+ */
 export function createServiceScalableTarget(
   name: string,
   args: { cluster: FargateCluster; service: aws.ecs.Service; minTasks: number; maxTasks: number },
@@ -562,8 +584,8 @@ export function createServiceScalableTarget(
       serviceNamespace: "ecs",
       scalableDimension: "ecs:service:DesiredCount",
       resourceId: pulumi.interpolate`service/${args.cluster.clusterName}/${args.service.name}`,
-      minCapacity: args.minTasks,
-      maxCapacity: args.maxTasks,
+      minCapacity: SERVICES_AWAITING_IMAGES.has(args.service) ? 0 : args.minTasks,
+      maxCapacity: SERVICES_AWAITING_IMAGES.has(args.service) ? 0 : args.maxTasks,
     },
     { parent },
   );

@@ -157,6 +157,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
       kmsKeyArn: keys.keyArn,
       externalImages: { gateway: config.images.gateway, worker: config.images.worker },
       imageTag: config.images.appTag,
+      awaitImages: config.images.awaitPush,
       forceDeleteRepositories: sizing.safety.forceDestroyBuckets,
     },
     opts,
