@@ -17,10 +17,10 @@ const anchors = new Set(
 
 describe("docs/runbooks.md", () => {
   it.each([
-    ["first-deploy", ["pulumi login", "pulumi stack init", "aws s3 sync", "docker push"]],
-    ["switching-tier", ["pulumi config set tier"]],
+    ["first-deploy", ["pulumi login", "pulumi stack init", "aws s3 sync", "docker push", "awaitImages", "CREATE USER app;", "GRANT rds_iam TO app;"]],
+    ["switching-tier", ["pulumi config set tier", "applyImmediately: true", "second `pulumi up` after a switch shows no changes"]],
     ["rollback", ["pulumi stack history", "circuit breaker"]],
-    ["rotating-secrets", ["aws secretsmanager rotate-secret", "--replace", "--auth-token-update-strategy"]],
+    ["rotating-secrets", ["RandomPassword::database-master-password", "--replace", "--auth-token-update-strategy", "rds-db:connect"]],
     ["restoring-the-database-to-a-point-in-time", ["aws rds restore-db-instance-to-point-in-time", "RTO 4 h", "RPO 1 h"]],
     ["draining-a-queue-and-redriving-a-dlq", ["aws sqs start-message-move-task"]],
     ["adding-a-stack", ["cp Pulumi.dev.yaml"]],
