@@ -21,6 +21,8 @@ type Inputs = Record<string, unknown>;
 export interface RefusalContext {
   /** RDS instances already registered, by `identifier` (and by their `db:` ARN suffix). */
   rdsInstances: Map<string, Inputs>;
+  /** Characters of inline policy already attached to each role (IAM's aggregate quota per role). */
+  inlinePolicyChars: Map<string, number>;
   /** Default tags of the AWS provider: the provider merges them into every resource's tags. */
   defaultTags: Record<string, string>;
 }
@@ -58,7 +60,7 @@ export class AwsRefusalError extends Error {
 }
 
 export function newRefusalContext(): RefusalContext {
-  return { rdsInstances: new Map(), defaultTags: {} };
+  return { rdsInstances: new Map(), inlinePolicyChars: new Map(), defaultTags: {} };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -103,6 +105,15 @@ function elbNameProblem(s: string): string | undefined {
   if (s.startsWith("-") || s.endsWith("-")) return "cannot begin or end with a hyphen";
   return undefined;
 }
+
+/** Characters IAM counts in a policy document: whitespace does not count (IAM quotas page). */
+function policyChars(doc: unknown): number | undefined {
+  const text = typeof doc === "string" ? doc : doc !== undefined && doc !== null ? JSON.stringify(doc) : undefined;
+  return text === undefined ? undefined : text.replace(/\s/g, "").length;
+}
+
+/** IAM's default size quotas (IAM user guide, "IAM and AWS STS quotas"). */
+const IAM_QUOTAS = { trustPolicyChars: 2048, managedPolicyChars: 6144, inlinePolicyCharsPerRole: 10240 } as const;
 
 /** The RDS instance a replica's `replicateSourceDb` names (identifier or `db:` ARN). */
 function replicaSource(inputs: Inputs, ctx: RefusalContext): Inputs | undefined {
@@ -404,6 +415,46 @@ export const AWS_REFUSALS: readonly AwsRefusalRule[] = [
     },
   },
   {
+    id: "iam-trust-policy-size",
+    types: [IAM_ROLE],
+    doc: DOCS.iamQuotas,
+    observed: true,
+    check: (inputs) => {
+      const chars = policyChars(inputs.assumeRolePolicy);
+      return chars !== undefined && chars > IAM_QUOTAS.trustPolicyChars
+        ? `LimitExceeded: Cannot exceed quota for ACLSizePerRole: ${IAM_QUOTAS.trustPolicyChars} (trust policy has ${chars} characters without whitespace).`
+        : undefined;
+    },
+  },
+  {
+    id: "iam-managed-policy-size",
+    types: ["aws:iam/policy:Policy"],
+    doc: DOCS.iamQuotas,
+    observed: true,
+    check: (inputs) => {
+      const chars = policyChars(inputs.policy);
+      return chars !== undefined && chars > IAM_QUOTAS.managedPolicyChars
+        ? `LimitExceeded: Cannot exceed quota for PolicySize: ${IAM_QUOTAS.managedPolicyChars} (policy has ${chars} characters without whitespace).`
+        : undefined;
+    },
+  },
+  {
+    id: "iam-inline-policy-size",
+    types: ["aws:iam/rolePolicy:RolePolicy"],
+    doc: DOCS.iamQuotas,
+    observed: true,
+    check: (inputs, ctx) => {
+      const chars = policyChars(inputs.policy);
+      const role = str(inputs.role);
+      if (chars === undefined || role === undefined) return undefined;
+      const total = (ctx.inlinePolicyChars.get(role) ?? 0) + chars;
+      ctx.inlinePolicyChars.set(role, total);
+      return total > IAM_QUOTAS.inlinePolicyCharsPerRole
+        ? `LimitExceeded: Maximum policy size of ${IAM_QUOTAS.inlinePolicyCharsPerRole} bytes exceeded for role ${role} (${total} characters of inline policy without whitespace).`
+        : undefined;
+    },
+  },
+  {
     id: "iam-policy-name",
     types: ["aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy"],
     doc: DOCS.iamQuotas,
@@ -558,6 +609,19 @@ export const AWS_REFUSALS: readonly AwsRefusalRule[] = [
       if (name === undefined) return undefined;
       return name.length < 1 || name.length > 255 || !/^[A-Za-z0-9_-]+$/.test(name)
         ? `InvalidParameterException: "${name}": up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed.`
+        : undefined;
+    },
+  },
+  {
+    id: "ecs-health-check-grace-without-load-balancer",
+    types: ["aws:ecs/service:Service"],
+    doc: DOCS.ecsCreateService,
+    observed: true,
+    check: (inputs) => {
+      const lbs = inputs.loadBalancers;
+      const hasLb = Array.isArray(lbs) && lbs.length > 0;
+      return num(inputs.healthCheckGracePeriodSeconds) !== undefined && !hasLb
+        ? "InvalidParameterException: Health check grace period is only valid for services configured to use load balancers"
         : undefined;
     },
   },
