@@ -272,6 +272,27 @@ export const AWS_REFUSALS: readonly AwsRefusalRule[] = [
     },
   },
   {
+    id: "rds-secret-kms-key-without-managed-password",
+    types: [RDS_INSTANCE],
+    // Quoted in hashicorp/terraform-provider-aws internal/service/rds/instance.go (update path).
+    doc: DOCS.rdsCreateDbInstance,
+    observed: true,
+    check: (inputs) =>
+      inputs.masterUserSecretKmsKeyId !== undefined && inputs.manageMasterUserPassword !== true
+        ? "InvalidParameterValue: A ManageMasterUserPassword value is required when MasterUserSecretKmsKeyId is specified."
+        : undefined,
+  },
+  {
+    id: "rds-multi-az-with-availability-zone",
+    types: [RDS_INSTANCE],
+    doc: DOCS.rdsCreateDbInstance,
+    observed: true,
+    check: (inputs) =>
+      inputs.multiAz === true && str(inputs.availabilityZone) !== undefined
+        ? "InvalidParameterCombination: Requesting a specific availability zone is not valid for Multi-AZ instances."
+        : undefined,
+  },
+  {
     id: "rds-monitoring-role-required",
     types: [RDS_INSTANCE],
     doc: DOCS.rdsMonitoring,

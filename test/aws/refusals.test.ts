@@ -78,6 +78,14 @@ const FIXTURES: Record<string, { refused: Fixture; accepted: Fixture }> = {
     refused: { type: RDS, inputs: { ...WRITER_INPUTS, password: "has@sign-but-long-enough" } },
     accepted: { type: RDS, inputs: { ...WRITER_INPUTS, password: "no-at-sign-and-long-enough" } },
   },
+  "rds-secret-kms-key-without-managed-password": {
+    refused: { type: RDS, inputs: { ...WRITER_INPUTS, masterUserSecretKmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/k" } },
+    accepted: { type: RDS, inputs: { ...WRITER_INPUTS, password: undefined, manageMasterUserPassword: true, masterUserSecretKmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/k" } },
+  },
+  "rds-multi-az-with-availability-zone": {
+    refused: { type: RDS, inputs: { ...WRITER_INPUTS, multiAz: true, availabilityZone: "us-east-1a" } },
+    accepted: { type: RDS, inputs: { ...WRITER_INPUTS, multiAz: false, availabilityZone: "us-east-1a" } },
+  },
   "rds-monitoring-role-required": {
     refused: { type: RDS, inputs: { ...WRITER_INPUTS, monitoringInterval: 60 } },
     accepted: { type: RDS, inputs: { ...WRITER_INPUTS, monitoringInterval: 60, monitoringRoleArn: "arn:aws:iam::123456789012:role/monitoring" } },
