@@ -684,6 +684,9 @@ export function parsePlatformConfig(raw: Record<string, string>, ctx: ConfigCont
     warnings.push("the Kubernetes API endpoint is reachable from any address (eksPublicAccessCidrs includes 0.0.0.0/0)");
   }
   if (!c.alertEmail) warnings.push("no alertEmail: alarms publish to the SNS topic but nobody is subscribed");
+  if (c.awaitImages === "true") {
+    warnings.push("awaitImages is set: services that run the stack's own images start no task; push the images, then `pulumi config rm awaitImages && pulumi up`");
+  }
   if (region !== DEFAULTS.pricedRegion) {
     warnings.push(`cost estimates use ${DEFAULTS.pricedRegion} prices; ${region} prices differ`);
   }

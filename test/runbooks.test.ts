@@ -76,6 +76,7 @@ describe("first deploy reaches running services (issue 12, defect 8)", () => {
     expect(releaseIndex).toBeGreaterThan(push);
 
     const held = await renderStack({ stack: "dev", tier: "1k", config: { awaitImages: "true" } });
+    expect(held.config.warnings.join("\n")).toContain("pulumi config rm awaitImages");
     const released = await rendered("dev", "1k");
     const heldCounts = serviceCounts(held);
     // While held, nothing pulls a missing image: every service at 0 tasks, autoscaling pinned to 0.
