@@ -23,6 +23,8 @@ export interface RefusalContext {
   rdsInstances: Map<string, Inputs>;
   /** Characters of inline policy already attached to each role (IAM's aggregate quota per role). */
   inlinePolicyChars: Map<string, number>;
+  /** Resources already created, by the ARN the cloud answered with (for references by ARN). */
+  byArn: Map<string, { type: string; inputs: Inputs }>;
   /** Default tags of the AWS provider: the provider merges them into every resource's tags. */
   defaultTags: Record<string, string>;
 }
@@ -60,7 +62,7 @@ export class AwsRefusalError extends Error {
 }
 
 export function newRefusalContext(): RefusalContext {
-  return { rdsInstances: new Map(), inlinePolicyChars: new Map(), defaultTags: {} };
+  return { rdsInstances: new Map(), inlinePolicyChars: new Map(), byArn: new Map(), defaultTags: {} };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -552,6 +554,21 @@ export const AWS_REFUSALS: readonly AwsRefusalRule[] = [
     },
   },
   {
+    id: "sqs-dead-letter-queue-type",
+    types: [SQS_QUEUE, "aws:sqs/redrivePolicy:RedrivePolicy"],
+    doc: DOCS.sqsDlq,
+    observed: false,
+    check: (inputs, ctx) => {
+      const target = str(obj(inputs.redrivePolicy)?.deadLetterTargetArn);
+      const dlq = target === undefined ? undefined : ctx.byArn.get(target);
+      if (!dlq || inputs.fifoQueue === undefined) return undefined;
+      const sourceFifo = inputs.fifoQueue === true;
+      return sourceFifo !== (dlq.inputs.fifoQueue === true)
+        ? `InvalidParameterValue: Value for parameter RedrivePolicy is invalid. Reason: the dead-letter queue of a ${sourceFifo ? "FIFO" : "standard"} queue must also be a ${sourceFifo ? "FIFO" : "standard"} queue.`
+        : undefined;
+    },
+  },
+  {
     id: "sqs-redrive-max-receive-count",
     types: [SQS_QUEUE, "aws:sqs/redrivePolicy:RedrivePolicy"],
     doc: DOCS.sqsDlq,
@@ -644,6 +661,25 @@ export const AWS_REFUSALS: readonly AwsRefusalRule[] = [
       return num(inputs.healthCheckGracePeriodSeconds) !== undefined && !hasLb
         ? "InvalidParameterException: Health check grace period is only valid for services configured to use load balancers"
         : undefined;
+    },
+  },
+  {
+    id: "ecs-awsvpc-target-type",
+    types: ["aws:ecs/service:Service"],
+    doc: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/alb.html",
+    observed: true,
+    check: (inputs, ctx) => {
+      const task = ctx.byArn.get(str(inputs.taskDefinition) ?? "");
+      if (task?.inputs.networkMode !== "awsvpc" || !Array.isArray(inputs.loadBalancers)) return undefined;
+      for (const lb of inputs.loadBalancers as Inputs[]) {
+        const arn = str(lb.targetGroupArn) ?? "";
+        const tg = ctx.byArn.get(arn);
+        const targetType = str(tg?.inputs.targetType) ?? "instance";
+        if (tg && targetType !== "ip") {
+          return `InvalidParameterException: The provided target group ${arn} has target type ${targetType}, which is incompatible with the awsvpc network mode specified in the task definition.`;
+        }
+      }
+      return undefined;
     },
   },
   {
@@ -818,8 +854,24 @@ export function refusalsOf(type: string, name: string, rawInputs: Inputs, ctx: R
   return refusals;
 }
 
-/** Every refusal of a graph's resources, checked in registration order. */
-export function refusalsOfGraph(resources: readonly { type: string; name: string; inputs: Inputs }[]): AwsRefusal[] {
+/** Records what the cloud answered for a created resource, so later resources can refer to it by ARN. */
+export function recordCreated(ctx: RefusalContext, type: string, inputs: Inputs, state: Record<string, unknown>): void {
+  const arn = str(state.arn);
+  if (arn) ctx.byArn.set(arn, { type, inputs: unwrapSecrets(inputs) as Inputs });
+}
+
+/**
+ * Every refusal of a graph's resources, checked in registration order; `answer` gives each resource's
+ * outputs (the mock cloud's), for references by ARN.
+ */
+export function refusalsOfGraph(
+  resources: readonly { type: string; name: string; inputs: Inputs }[],
+  answer?: (r: { type: string; name: string; inputs: Inputs }) => Record<string, unknown>,
+): AwsRefusal[] {
   const ctx = newRefusalContext();
-  return resources.flatMap((r) => refusalsOf(r.type, r.name, r.inputs, ctx));
+  return resources.flatMap((r) => {
+    const refusals = refusalsOf(r.type, r.name, r.inputs, ctx);
+    if (answer) recordCreated(ctx, r.type, r.inputs, answer(r));
+    return refusals;
+  });
 }

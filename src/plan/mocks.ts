@@ -4,7 +4,7 @@
  * that everything downstream of them renders as it would in a real preview.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { type AwsRefusal, newRefusalContext, refusalsOf } from "./aws-refusals";
+import { type AwsRefusal, newRefusalContext, recordCreated, refusalsOf } from "./aws-refusals";
 
 export const MOCK_ACCOUNT_ID = "123456789012";
 export const MOCK_REGION = "us-east-1";
@@ -212,7 +212,9 @@ export function createMockCloud(answer = mockResource, call = mockCall): MockClo
   return {
     newResource: (args) => {
       refused.push(...refusalsOf(args.type, args.name, args.inputs as Inputs, ctx));
-      return answer(args);
+      const result = answer(args);
+      recordCreated(ctx, args.type, args.inputs as Inputs, result.state as State);
+      return result;
     },
     call,
     refusals: () => [...refused],

@@ -9,9 +9,11 @@ import {
   AWS_REFUSALS,
   AwsRefusalError,
   newRefusalContext,
+  recordCreated,
   refusalsOf,
   refusalsOfGraph,
 } from "../../src/plan/aws-refusals";
+import { mockResource } from "../../src/plan/mocks";
 import { rendered, renderStack, stackTierMatrix } from "../support/graph";
 
 type Inputs = Record<string, unknown>;
@@ -20,7 +22,7 @@ type Inputs = Record<string, unknown>;
 interface Fixture {
   type: string;
   inputs: Inputs;
-  before?: { type: string; name: string; inputs: Inputs }[];
+  before?: { type: string; name: string; inputs: Inputs; state?: Record<string, unknown> }[];
 }
 
 const RDS = "aws:rds/instance:Instance";
@@ -46,6 +48,9 @@ const CACHE_OK: Inputs = {
   snapshotRetentionLimit: 7,
 };
 const TASK_OK: Inputs = { family: "platform-prod-gateway", requiresCompatibilities: ["FARGATE"], cpu: "512", memory: "1024" };
+const TASK_ARN = "arn:aws:ecs:us-east-1:123456789012:task-definition/platform-prod-gateway:1";
+const TG_ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/gw/0123456789abcdef";
+const DLQ_ARN = "arn:aws:sqs:us-east-1:123456789012:dlq";
 const policyOfChars = (n: number) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::${"b".repeat(n)}/*` }] });
 
 /** For each rule: a resource AWS refuses for that reason, and a corrected twin it accepts. */
@@ -184,6 +189,36 @@ const FIXTURES: Record<string, { refused: Fixture; accepted: Fixture }> = {
     refused: { type: "aws:ecs/service:Service", inputs: { name: "worker-free", healthCheckGracePeriodSeconds: 60 } },
     accepted: { type: "aws:ecs/service:Service", inputs: { name: "gateway", healthCheckGracePeriodSeconds: 60, loadBalancers: [{ containerName: "gateway", containerPort: 8080 }] } },
   },
+  "ecs-awsvpc-target-type": {
+    refused: {
+      type: "aws:ecs/service:Service",
+      inputs: { name: "gateway", taskDefinition: TASK_ARN, loadBalancers: [{ targetGroupArn: TG_ARN, containerName: "gateway", containerPort: 8080 }] },
+      before: [
+        { type: "aws:ecs/taskDefinition:TaskDefinition", name: "task", inputs: { ...TASK_OK, networkMode: "awsvpc" }, state: { arn: TASK_ARN } },
+        { type: "aws:lb/targetGroup:TargetGroup", name: "tg", inputs: { port: 8080, protocol: "HTTP" }, state: { arn: TG_ARN } },
+      ],
+    },
+    accepted: {
+      type: "aws:ecs/service:Service",
+      inputs: { name: "gateway", taskDefinition: TASK_ARN, loadBalancers: [{ targetGroupArn: TG_ARN, containerName: "gateway", containerPort: 8080 }] },
+      before: [
+        { type: "aws:ecs/taskDefinition:TaskDefinition", name: "task", inputs: { ...TASK_OK, networkMode: "awsvpc" }, state: { arn: TASK_ARN } },
+        { type: "aws:lb/targetGroup:TargetGroup", name: "tg", inputs: { port: 8080, protocol: "HTTP", targetType: "ip" }, state: { arn: TG_ARN } },
+      ],
+    },
+  },
+  "sqs-dead-letter-queue-type": {
+    refused: {
+      type: "aws:sqs/queue:Queue",
+      inputs: { name: "jobs.fifo", fifoQueue: true, redrivePolicy: JSON.stringify({ deadLetterTargetArn: DLQ_ARN, maxReceiveCount: 3 }) },
+      before: [{ type: "aws:sqs/queue:Queue", name: "dlq", inputs: { name: "dlq", fifoQueue: false }, state: { arn: DLQ_ARN } }],
+    },
+    accepted: {
+      type: "aws:sqs/queue:Queue",
+      inputs: { name: "jobs", fifoQueue: false, redrivePolicy: JSON.stringify({ deadLetterTargetArn: DLQ_ARN, maxReceiveCount: 3 }) },
+      before: [{ type: "aws:sqs/queue:Queue", name: "dlq", inputs: { name: "dlq", fifoQueue: false }, state: { arn: DLQ_ARN } }],
+    },
+  },
   "ecs-fargate-task-size": {
     refused: { type: "aws:ecs/taskDefinition:TaskDefinition", inputs: { ...TASK_OK, cpu: "256", memory: "4096" } },
     accepted: { type: "aws:ecs/taskDefinition:TaskDefinition", inputs: { ...TASK_OK, cpu: "256", memory: "2048" } },
@@ -220,7 +255,10 @@ const FIXTURES: Record<string, { refused: Fixture; accepted: Fixture }> = {
 
 function refusalsOfFixture(f: Fixture): string[] {
   const ctx = newRefusalContext();
-  for (const b of f.before ?? []) refusalsOf(b.type, b.name, b.inputs, ctx);
+  for (const b of f.before ?? []) {
+    refusalsOf(b.type, b.name, b.inputs, ctx);
+    if (b.state) recordCreated(ctx, b.type, b.inputs, b.state);
+  }
   return refusalsOf(f.type, "fixture", f.inputs, ctx).map((r) => r.rule);
 }
 
@@ -264,10 +302,24 @@ describe("the refusal table", () => {
   });
 });
 
+/** The mock cloud's outputs of a rendered resource (references by ARN resolve through them). */
+const answer = (r: { type: string; name: string; inputs: Inputs }) =>
+  mockResource({ type: r.type, name: r.name, inputs: r.inputs, custom: true } as never).state as Record<string, unknown>;
+
+describe("cross-resource rules on a real graph", () => {
+  it("follow references by ARN: the gateway's target group switched to instance targets is refused", async () => {
+    const g = await rendered("prod", "10k");
+    const mutated = g.resources.map((r) =>
+      r.type === "aws:lb/targetGroup:TargetGroup" && r.name.startsWith("gateway-") ? { ...r, inputs: { ...r.inputs, targetType: "instance" } } : r,
+    );
+    expect(refusalsOfGraph(mutated, answer).map((x) => `${x.rule} ${x.name}`)).toEqual(["ecs-awsvpc-target-type gateway-api-service"]);
+  });
+});
+
 describe.each(stackTierMatrix())("AWS accepts $stack at $tier", ({ stack, tier }) => {
   it("trips no refusal", async () => {
     const g = await rendered(stack, tier);
-    expect(refusalsOfGraph(g.resources)).toEqual([]);
+    expect(refusalsOfGraph(g.resources, answer)).toEqual([]);
     // The table is exercised, not vacuous: the graph holds the types it judges most.
     const judged = new Set(AWS_REFUSALS.flatMap((r) => r.types));
     expect(g.resources.filter((r) => judged.has(r.type)).length).toBeGreaterThan(50);
