@@ -253,6 +253,51 @@ const FIXTURES: Record<string, { refused: Fixture; accepted: Fixture }> = {
   },
 };
 
+/** More ways to break the rules that check several things: each must be refused by that rule. */
+const MORE_REFUSED: [string, Fixture][] = [
+  ["rds-identifier", { type: RDS, inputs: { ...WRITER_INPUTS, identifier: `p${"x".repeat(63)}` } }],
+  ["rds-identifier", { type: RDS, inputs: { ...WRITER_INPUTS, identifier: "1platform" } }],
+  ["rds-identifier", { type: RDS, inputs: { ...WRITER_INPUTS, identifier: "platform-" } }],
+  ["rds-identifier", { type: RDS, inputs: { ...WRITER_INPUTS, identifier: "platform_db" } }],
+  ["rds-backup-retention-range", { type: RDS, inputs: { ...WRITER_INPUTS, backupRetentionPeriod: -1 } }],
+  ["rds-master-password-characters", { type: RDS, inputs: { ...WRITER_INPUTS, password: "short" } }],
+  ["rds-master-password-characters", { type: RDS, inputs: { ...WRITER_INPUTS, password: "has a space in it" } }],
+  ["rds-monitoring-role-required", { type: RDS, inputs: { ...WRITER_INPUTS, monitoringInterval: 45, monitoringRoleArn: "arn:aws:iam::1:role/m" } }],
+  ["elasticache-replication-group-id", { type: "aws:elasticache/replicationGroup:ReplicationGroup", inputs: { ...CACHE_OK, replicationGroupId: "cache--prod" } }],
+  ["elasticache-auth-token", { type: "aws:elasticache/replicationGroup:ReplicationGroup", inputs: { ...CACHE_OK, transitEncryptionEnabled: false } }],
+  ["elasticache-failover-needs-replica", { type: "aws:elasticache/replicationGroup:ReplicationGroup", inputs: { ...CACHE_OK, automaticFailoverEnabled: false } }],
+  ["elb-load-balancer-name", { type: "aws:lb/loadBalancer:LoadBalancer", inputs: { name: "internal-api" } }],
+  ["elb-load-balancer-name", { type: "aws:lb/loadBalancer:LoadBalancer", inputs: { namePrefix: "toolong" } }],
+  ["elb-target-group-name", { type: "aws:lb/targetGroup:TargetGroup", inputs: { name: "t".repeat(33) } }],
+  ["iam-role-name", { type: "aws:iam/role:Role", inputs: { namePrefix: "r".repeat(39) } }],
+  ["iam-role-name", { type: "aws:iam/role:Role", inputs: { name: "role with spaces" } }],
+  ["s3-bucket-name", { type: "aws:s3/bucket:Bucket", inputs: { bucket: "ab" } }],
+  ["s3-bucket-name", { type: "aws:s3/bucket:Bucket", inputs: { bucket: `b${"x".repeat(63)}` } }],
+  ["s3-bucket-name", { type: "aws:s3/bucket:Bucket", inputs: { bucketPrefix: `p${"x".repeat(37)}` } }],
+  ["s3-bucket-name", { type: "aws:s3/bucket:Bucket", inputs: { bucket: "192.168.1.1" } }],
+  ["sqs-queue-name", { type: "aws:sqs/queue:Queue", inputs: { name: "q".repeat(81) } }],
+  ["sqs-queue-name", { type: "aws:sqs/queue:Queue", inputs: { name: "jobs.fifo", fifoQueue: false } }],
+  ["sqs-attribute-ranges", { type: "aws:sqs/queue:Queue", inputs: { name: "q", messageRetentionSeconds: 59 } }],
+  ["sqs-attribute-ranges", { type: "aws:sqs/queue:Queue", inputs: { name: "q", messageRetentionSeconds: 1209601 } }],
+  ["sqs-redrive-max-receive-count", { type: "aws:sqs/queue:Queue", inputs: { name: "q", redrivePolicy: { deadLetterTargetArn: "arn:aws:sqs:us-east-1:1:d", maxReceiveCount: 1001 } } }],
+  ["kms-alias-name", { type: "aws:kms/alias:Alias", inputs: { name: "platform" } }],
+  ["kms-alias-name", { type: "aws:kms/alias:Alias", inputs: { name: "alias/has space" } }],
+  ["logs-log-group-name", { type: "aws:cloudwatch/logGroup:LogGroup", inputs: { name: `/${"x".repeat(512)}` } }],
+  ["ecs-names", { type: "aws:ecs/service:Service", inputs: { name: "s".repeat(256) } }],
+  ["ecs-names", { type: "aws:ecs/taskDefinition:TaskDefinition", inputs: { family: "family:1" } }],
+  ["ecs-fargate-task-size", { type: "aws:ecs/taskDefinition:TaskDefinition", inputs: { ...TASK_OK, cpu: "1024", memory: "1024" } }],
+  ["ecs-fargate-task-size", { type: "aws:ecs/taskDefinition:TaskDefinition", inputs: { ...TASK_OK, cpu: "8192", memory: "17408" } }],
+  ["vpc-cidr-size", { type: "aws:ec2/vpc:Vpc", inputs: { cidrBlock: "10.0.0.0/29" } }],
+  ["tags", { type: "aws:sqs/queue:Queue", inputs: { name: "q", tags: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, "v"])) } }],
+  ["tags", { type: "aws:sqs/queue:Queue", inputs: { name: "q", tags: { ["k".repeat(129)]: "v" } } }],
+  ["tags", { type: "aws:sqs/queue:Queue", inputs: { name: "q", tags: { owner: "v".repeat(257) } } }],
+  ["secrets-recovery-window", { type: "aws:secretsmanager/secret:Secret", inputs: { recoveryWindowInDays: 31 } }],
+  ["ecr-repository-name", { type: "aws:ecr/repository:Repository", inputs: { name: "a" } }],
+  ["eks-cluster-name", { type: "aws:eks/cluster:Cluster", inputs: { name: "c".repeat(101) } }],
+  ["eks-node-group-scaling", { type: "aws:eks/nodeGroup:NodeGroup", inputs: { scalingConfig: { minSize: 2, maxSize: 1, desiredSize: 1 } } }],
+  ["eks-node-group-scaling", { type: "aws:eks/nodeGroup:NodeGroup", inputs: { scalingConfig: { minSize: 1, maxSize: 3, desiredSize: 4 } } }],
+];
+
 function refusalsOfFixture(f: Fixture): string[] {
   const ctx = newRefusalContext();
   for (const b of f.before ?? []) {
@@ -275,6 +320,10 @@ describe("the refusal table", () => {
   it.each(Object.entries(FIXTURES))("%s: refuses its fixture, for that reason only, and accepts the corrected twin", (id, { refused, accepted }) => {
     expect(refusalsOfFixture(refused)).toEqual([id]);
     expect(refusalsOfFixture(accepted)).toEqual([]);
+  });
+
+  it.each(MORE_REFUSED.map(([id, f], i) => [id, i, f] as const))("%s also refuses case %i", (id, _i, fixture) => {
+    expect(refusalsOfFixture(fixture)).toEqual([id]);
   });
 
   it("answers with AWS's error code and text", () => {
