@@ -127,7 +127,11 @@ function replicaSource(inputs: Inputs, ctx: RefusalContext): Inputs | undefined 
 /** CloudWatch Logs' accepted retention values (PutRetentionPolicy). */
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
-/** Fargate task sizes: memory (MiB) accepted per CPU units (ECS developer guide, "Task CPU and memory"). */
+/**
+ * Fargate task sizes: memory (MiB) accepted per CPU units (ECS developer guide, "Task CPU and memory").
+ * Written out again rather than imported from src/constants.ts on purpose: the judge must not inherit a
+ * mistake of the program it judges.
+ */
 const FARGATE_SIZES: Record<number, { min: number; max: number; step: number; extra?: number[] }> = {
   256: { min: 512, max: 512, step: 512, extra: [1024, 2048] },
   512: { min: 1024, max: 4096, step: 1024 },
