@@ -44,6 +44,8 @@ export interface CacheArgs {
   securityGroupId: pulumi.Input<string>;
   /**
    * Apply modifications (a tier switch's node type) now instead of in the next maintenance window.
+   * With `false` the provider reads back the old node type until the window, so every `pulumi up`
+   * before it shows the change again; the platform passes `true`.
    * @default `false`
    */
   applyImmediately?: boolean;

@@ -1,11 +1,13 @@
 /**
  * The platform's relational store: one RDS PostgreSQL writer on gp3 in the private subnets, TLS-only,
- * encrypted with the stack key, its master password owned by RDS in Secrets Manager, IAM database
- * authentication on, and read replicas where the tier asks for them.
+ * encrypted with the stack key, a generated master password kept in a KMS-encrypted Secrets Manager
+ * secret for operators, IAM database authentication for the applications, and read replicas where
+ * the tier asks for them.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULTS, PORTS } from "../src/constants";
+import * as random from "@pulumi/random";
+import { DATABASE, DEFAULTS, PORTS } from "../src/constants";
 import type { DatabaseSizing, SafetySizing } from "../src/tiers";
 import { physicalName, PlatformComponent, type StackIdentity, applyTransform, type Transform } from "./component";
 import { type PolicyStatement, serviceTrustPolicy } from "./iam";
@@ -32,8 +34,9 @@ export interface DatabaseArgs {
   securityGroupId: pulumi.Input<string>;
   /**
    * Apply modifications (a tier switch's instance class, storage) now instead of in the next
-   * maintenance window. Prod sets `false`: a resize of a Multi-AZ instance fails over, which is best
-   * done in the window.
+   * maintenance window. With `false` the provider reads back the old class until the window, so every
+   * `pulumi up` before it shows the same `instanceClass` change again; the platform passes `true`
+   * (a Multi-AZ resize then fails over at once, ~1–2 min).
    * @default `false`
    */
   applyImmediately?: boolean;
@@ -47,6 +50,12 @@ export interface DatabaseArgs {
    * @default `"platform_admin"`
    */
   masterUsername?: string;
+  /**
+   * The PostgreSQL user the applications connect as with IAM database authentication
+   * ({@link Database.grantConnect}); created once by the bootstrap runbook (`CREATE USER … ; GRANT rds_iam …`).
+   * @default `DATABASE.applicationUser` (`"app"`)
+   */
+  applicationUser?: string;
   /**
    * PostgreSQL major version; auto minor upgrades pick the minor.
    * @default `DEFAULTS.postgresVersion` (`"17"`)
@@ -94,8 +103,16 @@ export class Database extends PlatformComponent {
   public readonly port: pulumi.Output<number>;
   public readonly databaseName: pulumi.Output<string>;
   public readonly masterUsername: pulumi.Output<string>;
-  /** ARN of the RDS-managed Secrets Manager secret holding the master credentials. */
+  /**
+   * ARN of the Secrets Manager secret holding the master credentials (RDS's secret JSON shape:
+   * `engine`, `host`, `port`, `username`, `password`, `dbname`). For operators and bootstrap only:
+   * the applications use IAM authentication as {@link applicationUser}.
+   */
   public readonly masterSecretArn: pulumi.Output<string>;
+  /** The secret itself. */
+  public readonly masterSecret: aws.secretsmanager.Secret;
+  /** The PostgreSQL user of the applications (IAM authentication, no password). */
+  public readonly applicationUser: string;
   /** Writer instance identifier (CloudWatch `DBInstanceIdentifier` dimension). */
   public readonly writerIdentifier: pulumi.Output<string>;
   /** Identifiers of the writer then every replica, for alarms. */
@@ -112,6 +129,7 @@ export class Database extends PlatformComponent {
     const applyImmediately = args.applyImmediately ?? false;
     const databaseName = args.databaseName ?? "platform";
     const masterUsername = args.masterUsername ?? "platform_admin";
+    const applicationUser = args.applicationUser ?? DATABASE.applicationUser;
     const engineVersion = args.engineVersion ?? DEFAULTS.postgresVersion;
     const parameterFamily = args.parameterFamily ?? DEFAULTS.postgresParameterFamily;
     const { sizing, safety } = args;
@@ -124,7 +142,12 @@ export class Database extends PlatformComponent {
     if (masterUsername === "postgres") {
       throw new Error('Database: `masterUsername` must not be "postgres" (FSBP RDS.25); choose an application-specific name.');
     }
+    if (applicationUser === masterUsername) {
+      throw new Error(`Database: \`applicationUser\` "${applicationUser}" must differ from \`masterUsername\` (the master keeps password authentication for operators).`);
+    }
+    this.applicationUser = applicationUser;
 
+    const masterPassword = createMasterPassword();
     const subnetGroup = createSubnetGroup();
     const parameterGroup = createParameterGroup();
     const monitoring = sizing.monitoringIntervalSeconds > 0 ? createMonitoringRole() : undefined;
@@ -137,7 +160,8 @@ export class Database extends PlatformComponent {
     this.port = this.instance.port;
     this.databaseName = pulumi.output(databaseName);
     this.masterUsername = pulumi.output(masterUsername);
-    this.masterSecretArn = this.instance.masterUserSecrets.apply((secrets) => secrets?.[0]?.secretArn ?? "");
+    this.masterSecret = createMasterSecret();
+    this.masterSecretArn = this.masterSecret.arn;
     this.writerIdentifier = this.instance.identifier;
     this.replicaIdentifiers = pulumi.all(this.replicas.map((r) => r.identifier));
     this.instanceIdentifiers = pulumi
@@ -154,6 +178,44 @@ export class Database extends PlatformComponent {
       writerIdentifier: this.writerIdentifier,
       instanceIdentifiers: this.instanceIdentifiers,
     });
+
+    /**
+     * Why not `manageMasterUserPassword`: RDS refuses to create a read replica of a source whose
+     * master password it manages ("Creating read replicas for source instance with engine postgres
+     * where ManageMasterUserPassword is enabled is not supported": RDS user guide, "Limitations for
+     * Secrets Manager integration"; terraform-aws-modules/terraform-aws-rds#532), so the 100k tier's
+     * replica could never be created. The price: the password is in Pulumi state, encrypted as a secret.
+     * Letters and digits only (RDS refuses '/', '"', '@' and spaces).
+     */
+    function createMasterPassword(): random.RandomPassword {
+      return new random.RandomPassword(
+        parent.childName("master-password"),
+        { length: DATABASE.masterPasswordLength, special: false },
+        { parent },
+      );
+    }
+
+    /** The operators' copy of the master credentials, in the JSON shape RDS's own secrets use. */
+    function createMasterSecret(): aws.secretsmanager.Secret {
+      const secret = new aws.secretsmanager.Secret(
+        parent.childName("master-secret"),
+        { description: "RDS master credentials (operators and bootstrap only; applications use IAM auth)", kmsKeyId: args.kmsKeyArn, tags },
+        { parent },
+      );
+      new aws.secretsmanager.SecretVersion(
+        parent.childName("master-secret-value"),
+        {
+          secretId: secret.id,
+          secretString: pulumi
+            .all([masterPassword.result, parent.instance.address, parent.instance.port])
+            .apply(([password, host, port]) =>
+              JSON.stringify({ engine: "postgres", host, port, username: masterUsername, password, dbname: databaseName }),
+            ),
+        },
+        { parent },
+      );
+      return secret;
+    }
 
     function createSubnetGroup(): aws.rds.SubnetGroup {
       return new aws.rds.SubnetGroup(
@@ -244,10 +306,8 @@ export class Database extends PlatformComponent {
         allocatedStorage: sizing.allocatedStorageGiB,
         dbName: databaseName,
         username: masterUsername,
-        // RDS generates the password, stores it in Secrets Manager under the stack key and can
-        // rotate it; it never passes through Pulumi state.
-        manageMasterUserPassword: true,
-        masterUserSecretKmsKeyId: args.kmsKeyArn,
+        // Not manageMasterUserPassword: RDS cannot replicate such a source (see createMasterPassword).
+        password: masterPassword.result,
         dbSubnetGroupName: subnetGroup.name,
         multiAz: sizing.multiAz,
         backupRetentionPeriod: sizing.backupRetentionDays,

@@ -7,7 +7,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULTS, DEPLOYMENT, SERVICES } from "../src/constants";
+import { DATABASE, DEFAULTS, DEPLOYMENT, SERVICES } from "../src/constants";
 import { PlatformComponent, physicalName, type StackIdentity, applyTransform, type Transform } from "./component";
 import { policyDocument, type PolicyStatement, serviceTrustPolicy } from "./iam";
 
@@ -42,6 +42,14 @@ export interface FargateClusterArgs {
    */
   imageTag?: string;
   /**
+   * The stack's own images are not pushed yet (first deploy): services running them are created with
+   * no tasks and autoscaling pinned to 0, so nothing tries to pull an image that does not exist. The
+   * next `pulumi up` without it restores each service's minimum, and Application Auto Scaling raises
+   * the running count into the new range (RegisterScalableTarget). External images are not held.
+   * @default `false`
+   */
+  awaitImages?: boolean;
+  /**
    * Let `pulumi destroy` delete repositories that still hold images (dev).
    * @default `false`
    */
@@ -58,6 +66,8 @@ export interface FargateClusterArgs {
 export interface ImageSource {
   image: pulumi.Output<string>;
   repositoryArn?: pulumi.Output<string>;
+  /** The image is not pushed yet: services that run it start no task (`FargateClusterArgs.awaitImages`). */
+  awaitingPush?: boolean;
 }
 
 /**
@@ -110,7 +120,11 @@ export class FargateCluster extends PlatformComponent {
       const repository = createRepository(image);
       this.repositories[image] = repository;
       this.repositoryUrls[image] = repository.repositoryUrl;
-      this.images[image] = { image: pulumi.interpolate`${repository.repositoryUrl}:${imageTag}`, repositoryArn: repository.arn };
+      this.images[image] = {
+        image: pulumi.interpolate`${repository.repositoryUrl}:${imageTag}`,
+        repositoryArn: repository.arn,
+        awaitingPush: args.awaitImages ?? false,
+      };
     }
 
     this.registerOutputs({
@@ -201,13 +215,22 @@ export interface InjectedSecret {
 /** What the gateway and the workers both connect to; becomes environment variables and secrets. */
 export interface ServiceDependencies {
   region: string;
+  /**
+   * PostgreSQL, reached with IAM database authentication: no password is injected. The contract the
+   * application honours (README, "Database authentication"): for each new connection it uses a token
+   * from boto3 `rds.generate_db_auth_token(DBHostname=DATABASE_HOST, Port=DATABASE_PORT,
+   * DBUsername=DATABASE_USER, Region=AWS_REGION)` as the password (tokens live 15 minutes; a cached
+   * token may be reused within ~10 minutes, and AWS does not throttle connections that reuse a token),
+   * with `sslmode=verify-full` and `sslrootcert=DATABASE_SSLROOTCERT`. Established sessions outlive
+   * their token, so pools need no short recycle.
+   */
   database: {
     host: pulumi.Input<string>;
     readerHost: pulumi.Input<string>;
     port: pulumi.Input<number>;
     name: pulumi.Input<string>;
-    /** RDS-managed master secret (JSON with `username` and `password`). */
-    credentialsSecretArn: pulumi.Input<string>;
+    /** The PostgreSQL user with `rds_iam` the task role may `rds-db:connect` as. */
+    user: pulumi.Input<string>;
   };
   cache: {
     host: pulumi.Input<string>;
@@ -233,7 +256,12 @@ export function dependencyEnvironment(deps: ServiceDependencies): {
     DATABASE_READER_HOST: deps.database.readerHost,
     DATABASE_PORT: pulumi.output(deps.database.port).apply(String),
     DATABASE_NAME: deps.database.name,
-    DATABASE_SSLMODE: "require",
+    DATABASE_USER: deps.database.user,
+    // IAM database authentication: the password of each connection is a token the app generates.
+    DATABASE_IAM_AUTH: "true",
+    // A token is a bearer credential for 15 minutes: verify the server before sending it.
+    DATABASE_SSLMODE: "verify-full",
+    DATABASE_SSLROOTCERT: DATABASE.caBundlePath,
     REDIS_HOST: deps.cache.host,
     REDIS_PORT: pulumi.output(deps.cache.port).apply(String),
     REDIS_TLS: "true",
@@ -241,9 +269,9 @@ export function dependencyEnvironment(deps: ServiceDependencies): {
     TRITON_GRPC_URL: deps.triton.grpcUrl,
   };
   for (const [role, bucket] of Object.entries(deps.buckets)) environment[`${role.toUpperCase()}_BUCKET`] = bucket;
+  // No database secret: ECS resolves secrets once at task start, and a rotated password would break
+  // every running task's next connection.
   const secrets: InjectedSecret[] = [
-    { name: "DATABASE_USERNAME", secretArn: deps.database.credentialsSecretArn, jsonKey: "username" },
-    { name: "DATABASE_PASSWORD", secretArn: deps.database.credentialsSecretArn, jsonKey: "password" },
     { name: "REDIS_AUTH_TOKEN", secretArn: deps.cache.authTokenSecretArn, jsonKey: deps.cache.authTokenJsonKey },
   ];
   return { environment, secrets };
@@ -478,7 +506,8 @@ export function createFargateService(prefix: string, args: FargateServiceArgs, p
       name: args.role,
       cluster: args.cluster.clusterArn,
       taskDefinition: taskDefinition.arn,
-      desiredCount: args.desiredCount,
+      // No task may try to pull an image that is not pushed yet (first deploy).
+      desiredCount: args.image.awaitingPush ? 0 : args.desiredCount,
       capacityProviderStrategies: [{ capacityProvider: args.spot ? "FARGATE_SPOT" : "FARGATE", weight: 1 }],
       // The tier table flips `spot` (paid/sprint workers go from FARGATE_SPOT at 1k to FARGATE at 10k).
       // The AWS provider only updates a capacity provider strategy in place together with a forced
@@ -508,6 +537,7 @@ export function createFargateService(prefix: string, args: FargateServiceArgs, p
     },
   );
 
+  if (args.image.awaitingPush) SERVICES_AWAITING_IMAGES.add(service);
   return { logGroup, executionRole, taskRole, taskDefinition, service };
 
   function executionStatements(): pulumi.Input<PolicyStatement[]> {
@@ -536,7 +566,13 @@ export function createFargateService(prefix: string, args: FargateServiceArgs, p
   }
 }
 
-/** Application Auto Scaling target for a service's task count. */
+/** Services built by {@link createFargateService} whose image is not pushed yet. */
+const SERVICES_AWAITING_IMAGES = new WeakSet<aws.ecs.Service>();
+
+/**
+ * Application Auto Scaling target for a service's task count. A service whose image is not pushed
+ * yet gets 0–0, so no scaling policy starts a task that cannot pull.
+ */
 export function createServiceScalableTarget(
   name: string,
   args: { cluster: FargateCluster; service: aws.ecs.Service; minTasks: number; maxTasks: number },
@@ -548,8 +584,8 @@ export function createServiceScalableTarget(
       serviceNamespace: "ecs",
       scalableDimension: "ecs:service:DesiredCount",
       resourceId: pulumi.interpolate`service/${args.cluster.clusterName}/${args.service.name}`,
-      minCapacity: args.minTasks,
-      maxCapacity: args.maxTasks,
+      minCapacity: SERVICES_AWAITING_IMAGES.has(args.service) ? 0 : args.minTasks,
+      maxCapacity: SERVICES_AWAITING_IMAGES.has(args.service) ? 0 : args.maxTasks,
     },
     { parent },
   );

@@ -82,6 +82,11 @@ export interface PlatformConfig {
     worker?: string;
     /** Tag pushed to the stack's ECR repositories when `gateway`/`worker` are unset. */
     appTag: string;
+    /**
+     * The stack's own images are not pushed yet (`awaitImages: true`, the first deploy): services
+     * that run them are created with no tasks until the key is removed.
+     */
+    awaitPush: boolean;
     triton: string;
   };
   eks: {
@@ -330,6 +335,7 @@ const topLevelSchema = z.strictObject({
     .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "a Docker tag")
     .refine((t) => t !== "latest", "a pinned tag, not latest")
     .optional(),
+  awaitImages: z.enum(["true", "false"], { error: "true or false" }).optional(),
   tritonImage: pinnedImage().optional(),
   eksAdminRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "an IAM role ARN").optional(),
   eksPublicAccessCidrs: z.array(cidr).optional(),
@@ -678,6 +684,9 @@ export function parsePlatformConfig(raw: Record<string, string>, ctx: ConfigCont
     warnings.push("the Kubernetes API endpoint is reachable from any address (eksPublicAccessCidrs includes 0.0.0.0/0)");
   }
   if (!c.alertEmail) warnings.push("no alertEmail: alarms publish to the SNS topic but nobody is subscribed");
+  if (c.awaitImages === "true") {
+    warnings.push("awaitImages is set: services that run the stack's own images start no task; push the images, then `pulumi config rm awaitImages && pulumi up`");
+  }
   if (region !== DEFAULTS.pricedRegion) {
     warnings.push(`cost estimates use ${DEFAULTS.pricedRegion} prices; ${region} prices differ`);
   }
@@ -698,6 +707,7 @@ export function parsePlatformConfig(raw: Record<string, string>, ctx: ConfigCont
       gateway: c.gatewayImage,
       worker: c.workerImage,
       appTag: c.imageTag ?? DEFAULTS.imageTag,
+      awaitPush: c.awaitImages === "true",
       triton: c.tritonImage ?? `${DEFAULTS.tritonRepository}:${DEFAULTS.tritonTag}`,
     },
     eks: { adminRoleArn: c.eksAdminRoleArn, publicAccessCidrs: eksPublicAccessCidrs ?? [] },

@@ -43,6 +43,26 @@ export const DEFAULTS = {
   cacheParameterFamily: "valkey8",
 } as const;
 
+/** Database facts that are not tier sizes. */
+export const DATABASE = {
+  /**
+   * Length of the generated master password: RDS for PostgreSQL accepts 8–128 printable ASCII
+   * characters other than '/', '"', '@' and space (CreateDBInstance, MasterUserPassword); letters and
+   * digits only, so no driver or shell quoting can mangle it.
+   */
+  masterPasswordLength: 40,
+  /**
+   * The PostgreSQL user the gateway and the workers connect as, with IAM database authentication
+   * (`GRANT rds_iam`): no password exists for it, so nothing rotates under running tasks.
+   */
+  applicationUser: "app",
+  /**
+   * Where the service images keep the RDS CA bundle (https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem)
+   * for `sslmode=verify-full`: IAM tokens are bearer credentials, so the client must verify the server.
+   */
+  caBundlePath: "/etc/ssl/certs/rds-global-bundle.pem",
+} as const;
+
 /** Fargate task sizes: valid memory (MiB) per CPU unit count (AWS ECS docs, "Task size"). */
 export const FARGATE_MEMORY_BY_CPU: Record<number, number[]> = {
   256: [512, 1024, 2048],

@@ -57,8 +57,13 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
     opts,
   );
 
-  // Data layer. Prod defers modifications (a tier switch's resize) to the maintenance window.
-  const applyDataChangesImmediately = config.environment !== "prod";
+  // Data layer. Modifications (a tier switch's instance class or node type) apply at once in every
+  // environment. Deferred to the maintenance window, the provider reads back the old class until then
+  // and every later `pulumi up` shows the same change again (hashicorp/terraform#1341); and a switch
+  // is a deliberate operator action, run when its cost is acceptable: a Multi-AZ RDS class change
+  // fails over (~1–2 min of reconnects), an ElastiCache node-type change is online scaling
+  // (docs/runbooks.md, "Switching tier").
+  const applyDataChangesImmediately = true;
   const storage = new Storage(
     "storage",
     {
@@ -152,6 +157,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
       kmsKeyArn: keys.keyArn,
       externalImages: { gateway: config.images.gateway, worker: config.images.worker },
       imageTag: config.images.appTag,
+      awaitImages: config.images.awaitPush,
       forceDeleteRepositories: sizing.safety.forceDestroyBuckets,
     },
     opts,
@@ -163,7 +169,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
       readerHost: database.readerEndpoint,
       port: database.port,
       name: database.databaseName,
-      credentialsSecretArn: database.masterSecretArn,
+      user: database.applicationUser,
     },
     cache: {
       host: cache.primaryEndpoint,
@@ -189,6 +195,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
       queues,
       dependencies: serviceDependencies,
       taskPermissions: [
+        database.grantConnect(database.applicationUser),
         storage.grant("readWrite", "artifacts"),
         storage.grant("read", "models"),
         storage.grant("read", "datasets"),
@@ -220,7 +227,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
       accessLogsPrefix: storage.albLogPrefix,
       dependencies: serviceDependencies,
       queueUrls: Object.fromEntries(Object.values(queues.byPriority).map((q) => [q.priority, q.url])),
-      taskPermissions: [queues.grantSend(), storage.grant("readWrite", "artifacts")],
+      taskPermissions: [queues.grantSend(), storage.grant("readWrite", "artifacts"), database.grantConnect(database.applicationUser)],
     },
     opts,
   );
@@ -297,6 +304,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
     databaseReaderEndpoint: database.readerEndpoint,
     databasePort: database.port,
     databaseName: database.databaseName,
+    databaseApplicationUser: database.applicationUser,
     databaseMasterSecretArn: database.masterSecretArn,
     databaseInstanceIdentifiers: database.instanceIdentifiers,
     cachePrimaryEndpoint: cache.primaryEndpoint,

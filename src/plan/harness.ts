@@ -9,7 +9,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import type { PlatformConfig } from "../config";
 import type { Tier } from "../tiers";
-import { mockCall, mockResource } from "./mocks";
+import { AwsRefusalError } from "./aws-refusals";
+import { createMockCloud, mockCall, mockResource } from "./mocks";
 
 /** One resource of the rendered graph. */
 export interface RenderedResource {
@@ -115,17 +116,18 @@ async function renderOnce(options: RenderOptions): Promise<RenderedGraph> {
   for (const [k, v] of Object.entries(options.config ?? {})) values[k.includes(":") ? k : `${project}:${k}`] = v;
 
   const inputsByKey = new Map<string, { inputs: Record<string, unknown>; custom: boolean; id: string }>();
+  const cloud = createMockCloud(mockResource, mockCall);
   const calls: RenderedGraph["calls"] = [];
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => {
-        const result = mockResource(args);
+        const result = cloud.newResource(args);
         inputsByKey.set(`${args.type}::${args.name}`, { inputs: args.inputs, custom: args.custom ?? true, id: result.id ?? "" });
         return result;
       },
       call: (args) => {
         calls.push({ token: args.token, inputs: args.inputs });
-        return mockCall(args);
+        return cloud.call(args);
       },
     },
     project,
@@ -148,6 +150,10 @@ async function renderOnce(options: RenderOptions): Promise<RenderedGraph> {
     return buildPlatform(config);
   })) as Record<string, unknown>;
   await settle(() => inputsByKey.size);
+
+  // What AWS would refuse fails the render the way it would fail `pulumi up` (src/plan/aws-refusals.ts).
+  const refusals = cloud.refusals();
+  if (refusals.length > 0) throw new AwsRefusalError(refusals);
 
   const urnOf = (r: pulumi.Resource) => new Promise<string>((resolve) => r.urn.apply(resolve));
   const stackUrn = `urn:pulumi:${options.stack}::${project}::pulumi:pulumi:Stack::${project}-${options.stack}`;

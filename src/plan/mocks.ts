@@ -4,6 +4,7 @@
  * that everything downstream of them renders as it would in a real preview.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { type AwsRefusal, newRefusalContext, recordCreated, refusalsOf } from "./aws-refusals";
 
 export const MOCK_ACCOUNT_ID = "123456789012";
 export const MOCK_REGION = "us-east-1";
@@ -190,6 +191,34 @@ export function mockResource(args: pulumi.runtime.MockResourceArgs): pulumi.runt
   const state = { ...inputs, ...extra };
   const id = (extra.id as string | undefined) ?? (type.startsWith("kubernetes:") ? `${name}` : `${name}-${hex(name, 8)}`);
   return { id, state };
+}
+
+/**
+ * A mock cloud for one deployment: answers like {@link mockResource}, and judges each resource against
+ * what AWS refuses (src/plan/aws-refusals.ts) with what was registered before it, as AWS would at
+ * create time. The harness fails the render when {@link MockCloud.refusals} is not empty.
+ */
+export interface MockCloud {
+  newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult;
+  call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult;
+  /** What AWS would have refused so far, in registration order. */
+  refusals(): AwsRefusal[];
+}
+
+/** `answer`/`call`: how resources and data sources are answered (tests may wrap them). */
+export function createMockCloud(answer = mockResource, call = mockCall): MockCloud {
+  const ctx = newRefusalContext();
+  const refused: AwsRefusal[] = [];
+  return {
+    newResource: (args) => {
+      refused.push(...refusalsOf(args.type, args.name, args.inputs as Inputs, ctx));
+      const result = answer(args);
+      recordCreated(ctx, args.type, args.inputs as Inputs, result.state as State);
+      return result;
+    },
+    call,
+    refusals: () => [...refused],
+  };
 }
 
 /** The mock's answer to data sources (`aws.getX`, invokes). */

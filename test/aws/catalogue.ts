@@ -46,8 +46,6 @@ export interface WorkloadCatalogue {
   notMade?: { api: string; why: string }[];
   /** Set when the role exists only with some setting; otherwise the role must exist on every stack × tier. */
   onlyWhere?: string;
-  /** Calls a pending change will add; listed, not simulated, until enabled. */
-  todo?: (CatalogueCall & { enableWhen: string })[];
 }
 
 const SRC = {
@@ -171,25 +169,22 @@ function gatewayCalls(): CatalogueCall[] {
 }
 
 /**
- * TODO(merge with aws-data): IAM database authentication for the application roles. The task roles
- * do not carry Database.grantConnect on this branch, so these entries are listed, not simulated;
- * catalogues.test.ts simulates them as soon as a task role's policy mentions `rds-db:connect`. The
- * database user is the task's `DATABASE_USERNAME`/`DATABASE_USER` environment value when it is a
- * plain variable, else `DB_IAM_USER_FALLBACK`: adjust if aws-data names it differently.
+ * IAM database authentication (README "Database authentication"): each new connection presents a token
+ * generated for the task's `DATABASE_USER`, authorised as rds-db:connect on the instance's resource id.
+ * The reader endpoint resolves to a replica, so the last resource id is the reader's.
  */
-export const DB_IAM_USER_FALLBACK = "app";
-const rdsConnect = (rolePrefix: string, which: "writer" | "reader"): CatalogueCall & { enableWhen: string } => ({
+const rdsConnect = (rolePrefix: string, which: "writer" | "reader"): CatalogueCall => ({
   api: `RDS IAM auth token for the ${which} (rds-db:connect)`,
   action: "rds-db:connect",
   resource: (f) => {
     const env = f.ecs[rolePrefix].env;
-    const user = env.DATABASE_USERNAME ?? env.DATABASE_USER ?? DB_IAM_USER_FALLBACK;
+    const user = env.DATABASE_USER;
+    if (!user) throw new Error(`${rolePrefix}: the task defines no DATABASE_USER, so its IAM auth token names no user`);
     const id = which === "writer" ? f.dbResourceIds[0] : f.dbResourceIds[f.dbResourceIds.length - 1];
     return `arn:aws:rds-db:${f.region}:${f.account}:dbuser:${id}/${user}`;
   },
   when: `every new database connection to the ${which} (a token is valid 15 min)`,
   source: "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.IAMDBAuth.IAMPolicy.html",
-  enableWhen: "a task role's policy grants rds-db:connect (Database.grantConnect, aws-data branch)",
 });
 
 const ELB = (f: WorkloadFacts, resource: string) => `arn:aws:elasticloadbalancing:${f.region}:${f.account}:${resource}`;
@@ -263,8 +258,7 @@ export function catalogues(): WorkloadCatalogue[] {
       role: "gateway-api-task-role",
       assumedBy: "ecs-tasks.amazonaws.com",
       workload: "gateway application (FastAPI)",
-      calls: gatewayCalls(),
-      todo: [rdsConnect("gateway-api", "writer"), rdsConnect("gateway-api", "reader")],
+      calls: [...gatewayCalls(), rdsConnect("gateway-api", "writer"), rdsConnect("gateway-api", "reader")],
     },
     {
       role: "inference-triton-role",
@@ -397,7 +391,7 @@ export function catalogues(): WorkloadCatalogue[] {
   for (const p of PRIORITIES) {
     list.push(
       { role: `workers-${p}-execution-role`, assumedBy: "ecs-tasks.amazonaws.com", workload: `ECS agent for the ${p} workers`, calls: executionCalls((f) => f.ecs[`workers-${p}`]) },
-      { role: `workers-${p}-task-role`, assumedBy: "ecs-tasks.amazonaws.com", workload: `Celery worker on the ${p} queue`, calls: workerCalls(p), todo: [rdsConnect(`workers-${p}`, "writer"), rdsConnect(`workers-${p}`, "reader")] },
+      { role: `workers-${p}-task-role`, assumedBy: "ecs-tasks.amazonaws.com", workload: `Celery worker on the ${p} queue`, calls: [...workerCalls(p), rdsConnect(`workers-${p}`, "writer"), rdsConnect(`workers-${p}`, "reader")] },
     );
   }
   return list;

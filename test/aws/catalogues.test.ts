@@ -7,8 +7,8 @@
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { describe, expect, it } from "vitest";
 import { ofType, rendered, stackTierMatrix } from "../support/graph";
-import { arnOf, decide, decideByStatements, policiesOf, SIMULATOR_GAPS } from "../support/iam";
-import { catalogues, DB_IAM_USER_FALLBACK, flowLogsCatalogue, type WorkloadCatalogue } from "./catalogue";
+import { arnOf, decide, decideByStatements, SIMULATOR_GAPS } from "../support/iam";
+import { catalogues, flowLogsCatalogue, type WorkloadCatalogue } from "./catalogue";
 import { workloadFacts } from "./workloads";
 
 describe.each(stackTierMatrix())("workload call catalogues on $stack at $tier", ({ stack, tier }) => {
@@ -124,37 +124,10 @@ describe.each(stackTierMatrix())("who assumes each role on $stack at $tier", ({ 
   });
 });
 
-describe.each(stackTierMatrix())("pending catalogue entries on $stack at $tier", ({ stack, tier }) => {
-  it("are simulated as soon as their grant is rendered (rds-db:connect after the IAM database authentication change)", async () => {
-    const g = await rendered(stack, tier);
-    const f = workloadFacts(g);
-    const refused: string[] = [];
-    let pending = 0;
-    for (const c of catalogues()) {
-      const role = ofType(g, "aws:iam/role:Role").find((r) => r.name === c.role);
-      if (!role) continue;
-      const granted = JSON.stringify(policiesOf(g, role).map((d) => d.policy));
-      for (const call of c.todo ?? []) {
-        if (!granted.includes(`"${call.action}"`)) {
-          pending++;
-          continue;
-        }
-        for (const resource of ([] as string[]).concat(call.resource(f))) {
-          const decision = await decide(g, role, call.action, resource, call.context?.(f, resource) ?? {});
-          if (decision !== "Allowed") refused.push(`${c.role}: ${call.api} on ${resource} → ${decision}`);
-        }
-      }
-    }
-    expect(refused).toEqual([]);
-    // On this branch nothing grants rds-db:connect yet: every application role has its two entries pending.
-    expect(pending % 2).toBe(0);
-  });
-});
-
 describe("the catalogues themselves", () => {
   it("name an upstream source and a moment for every call", () => {
     for (const c of [...catalogues(), flowLogsCatalogue]) {
-      for (const call of [...c.calls, ...(c.todo ?? [])]) {
+      for (const call of c.calls) {
         expect(call.source, `${c.role}: ${call.api}`).toMatch(/^(https:\/\/docs\.aws\.amazon\.com\/|[\w.-]+\/[\w.-]+ |README\.md )/);
         expect(call.when.length, `${c.role}: ${call.api}`).toBeGreaterThan(3);
       }
@@ -169,19 +142,22 @@ describe("the catalogues themselves", () => {
     expect(f.gpuAsg.tags[`k8s.io/cluster-autoscaler/${f.clusterName}`]).toBe("owned");
   });
 
-  it("the pending rds-db:connect entries match what Database.grantConnect renders (ready for the merge)", async () => {
+  it("a refused call fails the simulation (the gateway's rds-db:connect without Database.grantConnect)", async () => {
     const g = await rendered("prod", "100k");
     const f = workloadFacts(g);
     const role = ofType(g, "aws:iam/role:Role").find((r) => r.name === "gateway-api-task-role")!;
-    const user = f.ecs["gateway-api"].env.DATABASE_USERNAME ?? f.ecs["gateway-api"].env.DATABASE_USER ?? DB_IAM_USER_FALLBACK;
-    // The statement components/database.ts grantConnect(user) produces.
-    const statement = { Sid: "ConnectWithIamAuth", Effect: "Allow", Action: "rds-db:connect", Resource: f.dbResourceIds.map((id) => `arn:aws:rds-db:${f.region}:${f.account}:dbuser:${id}/${user}`) };
-    const extra = { ...role, urn: `${role.urn}-db`, type: "aws:iam/rolePolicy:RolePolicy", name: "gateway-api-db-connect", inputs: { role: role.id, policy: JSON.stringify({ Version: "2012-10-17", Statement: [statement] }) } };
-    const withGrant = { ...g, resources: [...g.resources, extra] };
-    const entries = catalogues().find((c) => c.role === "gateway-api-task-role")!.todo!;
+    const entries = catalogues().find((c) => c.role === role.name)!.calls.filter((c) => c.action === "rds-db:connect");
     expect(entries.length).toBe(2);
-    for (const call of entries) expect(await decide(withGrant, role, call.action, String(call.resource(f)))).toBe("Allowed");
-    for (const call of entries) expect(await decide(g, role, call.action, String(call.resource(f)))).toBe("ImplicitlyDenied");
+    const withoutConnect = (r: (typeof g.resources)[number]) => {
+      if (r.type !== "aws:iam/rolePolicy:RolePolicy" || !String(r.inputs.policy).includes("rds-db:connect")) return r;
+      const doc = JSON.parse(String(r.inputs.policy)) as { Statement: { Action: unknown }[] };
+      return { ...r, inputs: { ...r.inputs, policy: JSON.stringify({ ...doc, Statement: doc.Statement.filter((st) => !JSON.stringify(st.Action).includes("rds-db:connect")) }) } };
+    };
+    const broken = { ...g, resources: g.resources.map(withoutConnect) };
+    for (const call of entries) {
+      expect(await decide(g, role, call.action, String(call.resource(f)))).toBe("Allowed");
+      expect(await decide(broken, role, call.action, String(call.resource(f)))).toBe("ImplicitlyDenied");
+    }
   });
 
   it("a refused call fails the simulation (Triton's HeadBucket without the no-prefix ListBucket)", async () => {

@@ -1,12 +1,12 @@
 /**
  * The database for every shipped stack × tier: PostgreSQL on gp3 in the private subnets behind the
- * database security group, TLS forced, encrypted with the stack key, RDS-managed master secret, IAM
- * auth, backups and safety per the tier table, Multi-AZ in prod only, a read replica at 100k prod only.
+ * database security group, TLS forced, encrypted with the stack key, a generated master password kept
+ * in a KMS-encrypted secret, IAM auth, backups and safety per the tier table, Multi-AZ in prod only, a read replica at 100k prod only.
  */
 import { describe, expect, it } from "vitest";
 import { DEFAULTS, PORTS } from "../../src/constants";
+import { isSecretEnvelope, secretLeaks } from "../support/secrets";
 import { json, named, ofType, type RenderedGraph, type RenderedResource, rendered, single, stackTierMatrix } from "../support/graph";
-import { secretLeaks } from "../support/secrets";
 
 function instances(g: RenderedGraph): { writer: RenderedResource; replicas: RenderedResource[] } {
   const all = ofType(g, "aws:rds/instance:Instance");
@@ -59,20 +59,33 @@ describe.each(stackTierMatrix())("database of $stack at $tier", ({ stack, tier }
     expect(writer.inputs.enabledCloudwatchLogsExports).toEqual(["postgresql", "upgrade"]);
   });
 
-  it("encrypts storage and the RDS-managed master secret with the stack key; IAM auth on; no password input", async () => {
+  it("encrypts storage with the stack key; IAM auth on; the master password is generated, not RDS-managed", async () => {
     const g = await rendered(stack, tier);
     const { writer } = instances(g);
     const keyArn = g.outputs.kmsKeyArn;
-    expect(writer.inputs).toMatchObject({
-      storageEncrypted: true,
-      kmsKeyId: keyArn,
-      manageMasterUserPassword: true,
-      masterUserSecretKmsKeyId: keyArn,
-      iamDatabaseAuthenticationEnabled: true,
-    });
-    expect(writer.inputs.password).toBeUndefined();
+    expect(writer.inputs).toMatchObject({ storageEncrypted: true, kmsKeyId: keyArn, iamDatabaseAuthenticationEnabled: true });
+    // RDS refuses a read replica of a source whose master password it manages (RDS user guide,
+    // "Limitations for Secrets Manager integration"; terraform-aws-modules/terraform-aws-rds#532), so the
+    // writer never uses manageMasterUserPassword, at any tier: a switch to 100k must not have to
+    // change it first. Turning it off on an existing writer is an in-place ModifyDBInstance
+    // (ManageMasterUserPassword=false with MasterUserPassword; neither is ForceNew in the provider).
+    expect(writer.inputs.manageMasterUserPassword).toBeUndefined();
+    expect(writer.inputs.masterUserSecretKmsKeyId).toBeUndefined();
+    const password = named(g, "database-master-password");
+    expect(password.type).toBe("random:index/randomPassword:RandomPassword");
+    expect(password.inputs.special).toBe(false);
+    expect(isSecretEnvelope(writer.inputs.password)).toBe(true);
     expect(writer.inputs.username).not.toBe("postgres");
-    expect(g.outputs.databaseMasterSecretArn).toMatch(/^arn:aws:secretsmanager:us-east-1:\d{12}:secret:rds!db-/);
+    // The operator's copy: a Secrets Manager secret under the stack key, in RDS's secret JSON shape.
+    const secret = named(g, "database-master-secret");
+    expect(secret.inputs.kmsKeyId).toBe(keyArn);
+    const version = named(g, "database-master-secret-value");
+    expect(isSecretEnvelope(version.inputs.secretString)).toBe(true);
+    const value = JSON.parse((version.inputs.secretString as { value: string }).value) as Record<string, unknown>;
+    expect(value).toMatchObject({ engine: "postgres", username: writer.inputs.username, dbname: writer.inputs.dbName, port: PORTS.postgres });
+    expect(value.password).toBe((writer.inputs.password as { value: string }).value);
+    expect(value.host).toBe(g.outputs.databaseAddress);
+    expect(g.outputs.databaseMasterSecretArn).toMatch(/^arn:aws:secretsmanager:us-east-1:\d{12}:secret:database-master-secret-/);
     const dbResources = g.resources.filter((r) => r.name.startsWith("database"));
     expect(secretLeaks({ ...g, resources: dbResources })).toEqual([]);
   });
@@ -91,8 +104,11 @@ describe.each(stackTierMatrix())("database of $stack at $tier", ({ stack, tier }
     else expect(writer.inputs.finalSnapshotIdentifier).toBeUndefined();
     expect(writer.inputs.copyTagsToSnapshot).toBe(true);
     expect(writer.inputs.autoMinorVersionUpgrade).toBe(true);
-    // Prod resizes in the maintenance window; dev applies at once.
-    expect(writer.inputs.applyImmediately).toBe(!prod);
+    // A tier switch applies at once in every environment, replicas included. Deferred to the
+    // maintenance window, the provider reads back the old class (DescribeDBInstances' DBInstanceClass;
+    // the new one waits in PendingModifiedValues), so every later `pulumi up` showed
+    // `~ instanceClass` until the window (hashicorp/terraform#1341, terraform-provider-aws#9756).
+    for (const instance of ofType(g, "aws:rds/instance:Instance")) expect(instance.inputs.applyImmediately, instance.name).toBe(true);
   });
 
   it("turns Performance Insights (with the stack key) and enhanced monitoring on per sizing", async () => {
@@ -136,7 +152,7 @@ describe.each(stackTierMatrix())("database of $stack at $tier", ({ stack, tier }
         deletionProtection: false,
       });
       // A replica inherits these from its source; setting them is an API error.
-      for (const inherited of ["engine", "username", "dbName", "manageMasterUserPassword", "dbSubnetGroupName"]) {
+      for (const inherited of ["engine", "username", "password", "dbName", "manageMasterUserPassword", "dbSubnetGroupName"]) {
         expect(replica.inputs[inherited]).toBeUndefined();
       }
     }

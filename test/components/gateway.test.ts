@@ -172,9 +172,9 @@ describe.each(stackTierMatrix())("gateway of $stack at $tier", ({ stack, tier })
     expect(env.TRITON_HTTP_URL).toBe(g.outputs.tritonHttpUrl);
     for (const p of PRIORITIES) expect(env[`${p.toUpperCase()}_QUEUE_URL`]).toBe((g.outputs.jobQueueUrls as Record<string, string>)[p]);
     const secrets = c.secrets as { name: string; valueFrom: string }[];
-    expect(secrets.map((s) => s.name).sort()).toEqual(["DATABASE_PASSWORD", "DATABASE_USERNAME", "REDIS_AUTH_TOKEN"]);
+    // The database is reached with IAM authentication (test/components/database-auth.test.ts): no password.
+    expect(secrets.map((s) => s.name).sort()).toEqual(["REDIS_AUTH_TOKEN"]);
     for (const s of secrets) expect(s.valueFrom).toMatch(/^arn:aws:secretsmanager:us-east-1:123456789012:secret:/);
-    expect(secrets.find((s) => s.name === "DATABASE_PASSWORD")!.valueFrom).toBe(`${String(g.outputs.databaseMasterSecretArn)}:password::`);
     expect(secrets.find((s) => s.name === "REDIS_AUTH_TOKEN")!.valueFrom).toBe(`${String(g.outputs.cacheAuthSecretArn)}:authToken::`);
   });
 
@@ -210,7 +210,7 @@ describe.each(stackTierMatrix())("gateway of $stack at $tier", ({ stack, tier })
       if ([s.Resource].flat().includes("*")) expect(s.Action).toBe("ecr:GetAuthorizationToken");
     }
     const secretRead = exec.find((s) => s.Sid === "ReadInjectedSecrets")!;
-    expect([secretRead.Resource].flat().sort()).toEqual([g.outputs.databaseMasterSecretArn, g.outputs.cacheAuthSecretArn].sort());
+    expect([secretRead.Resource].flat()).toEqual([g.outputs.cacheAuthSecretArn]);
     expect(named(g, "gateway-api-task-role").inputs.assumeRolePolicy).toContain("ecs-tasks.amazonaws.com");
   });
 });

@@ -50,7 +50,7 @@ describe.each(stackTierMatrix())("workers of $stack at $tier", ({ stack, tier })
     expect(transport.predefined_queues).toEqual({ [queueName]: { url: (g.outputs.jobQueueUrls as Record<string, string>)[priority] } });
     expect(transport.visibility_timeout).toBe(p.visibilityTimeoutSeconds);
     expect(Object.keys(env).filter((k) => SECRET_LOOKING.test(k))).toEqual([]);
-    expect((c.secrets as { name: string; valueFrom: string }[]).map((s) => s.name).sort()).toEqual(["DATABASE_PASSWORD", "DATABASE_USERNAME", "REDIS_AUTH_TOKEN"]);
+    expect((c.secrets as { name: string; valueFrom: string }[]).map((s) => s.name).sort()).toEqual(["REDIS_AUTH_TOKEN"]);
     for (const s of c.secrets as { valueFrom: string }[]) expect(s.valueFrom).toMatch(/^arn:aws:secretsmanager:/);
     expect(c).toMatchObject({ readonlyRootFilesystem: true, user: SERVICES.containerUser, stopTimeout: SERVICES.stopTimeoutSeconds });
     expect(c.portMappings).toEqual([]);

@@ -115,7 +115,7 @@ export function arns(g: RenderedGraph) {
     dlq: (p: string) => queue(`queues-${p}-dlq`),
     key: arnOf(ofType(g, "aws:kms/key:Key")[0]),
     clusterName: String(outputsOf(eks).name),
-    cacheSecret: arnOf(ofType(g, "aws:secretsmanager/secret:Secret")[0]),
+    cacheSecret: arnOf(ofType(g, "aws:secretsmanager/secret:Secret").find((s) => s.name === "cache-auth-secret")!),
     asg: `arn:aws:autoscaling:us-east-1:${MOCK_ACCOUNT_ID}:autoScalingGroup:11111111-2222-3333-4444-555555555555:autoScalingGroupName/eks-gpu-nodes`,
     otherRole: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/some-admin-role`,
   };
