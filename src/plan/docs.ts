@@ -6,6 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { alarmTableMarkdown } from "../../components/observability/alarms";
+import { DEV_POLICY_CONFIG_FILE, devPolicyPackConfigText } from "../../policy/pack-config";
 import { SECURITY_BLOCKS } from "../../policy/readme";
 import { REPO_ROOT } from "./harness";
 import { TIER_NAMES } from "../tiers";
@@ -57,6 +58,13 @@ export async function costMarkdown(): Promise<string> {
 }
 
 if (require.main === module) {
+  // The dev policy-pack config is generated too (test/policy/pack-config.test.ts compares it).
+  const configFile = path.join(REPO_ROOT, DEV_POLICY_CONFIG_FILE);
+  const config = devPolicyPackConfigText();
+  if (!fs.existsSync(configFile) || fs.readFileSync(configFile, "utf8") !== config) {
+    fs.writeFileSync(configFile, config);
+    process.stderr.write(`${DEV_POLICY_CONFIG_FILE} regenerated\n`);
+  }
   const before = fs.readFileSync(README, "utf8");
   regenerate(before).then(
     (after) => {

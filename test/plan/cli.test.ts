@@ -1,12 +1,18 @@
 /**
- * `npm run plan` as a user runs it: the JSON document's schema (one child process), and the errors
- * for a bad stack name or tier.
+ * `npm run plan` as a user runs it: the JSON document's schema (child processes), the strict command
+ * line (issue 13: no non-stack names, no empty or unknown values, one-line errors), --help and
+ * --version, and the refusal of stack files that import Pulumi ESC environments.
  */
 import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parseArgs } from "../../src/plan/cli";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import { errorText, main, OutputError, parseArgs, UsageError } from "../../src/plan/cli";
+import { FAIL_ON_REASONS } from "../../src/plan/gate";
+import { readStackConfig, StackFileError } from "../../src/plan/harness";
+import { PLAN_SCHEMA_VERSION } from "../../src/plan/report";
 
 const run = promisify(execFile);
 const ROOT = path.join(__dirname, "..", "..");
@@ -32,8 +38,9 @@ describe("plan --format json", () => {
     doc = JSON.parse(out.stdout); // throws if anything else is on stdout
   });
 
-  it("has the documented top-level fields", () => {
-    expect(doc).toMatchObject({ stack: "prod", environment: "prod", tier: "10k", region: "us-east-1" });
+  it("has the documented top-level fields, starting with the schema version", () => {
+    expect(Object.keys(doc).slice(0, 2)).toEqual(["schemaVersion", "kind"]);
+    expect(doc).toMatchObject({ schemaVersion: PLAN_SCHEMA_VERSION, kind: "plan", stack: "prod", environment: "prod", tier: "10k", region: "us-east-1" });
     expect(Array.isArray(doc.warnings)).toBe(true);
     expect(doc.sizing.gateway.maxTasks).toBeGreaterThan(0);
     expect(stderr).toMatch(/rendering prod/);
@@ -75,25 +82,97 @@ describe("plan errors", () => {
     expect(out.stderr).toMatch(/No stack file Pulumi\.nope\.yaml; shipped stacks: dev, prod/);
   });
 
-  it("refuses a bad tier with the config validation message naming the key", async () => {
-    const out = await plan("--stack", "dev", "--tier", "5k", "--format", "json");
+  it("reports an unwritable --out path in one line, before rendering (Node's recursive mkdir never returns under /proc)", async () => {
+    const out = await plan("--stack", "prod", "--out", "/proc/plan-output");
     expect(out.code).toBe(1);
     expect(out.stdout).toBe("");
-    expect(out.stderr).toMatch(/Invalid configuration for stack "dev"/);
-    expect(out.stderr).toMatch(/tier = "5k": .*one of 1k, 10k, 100k/);
+    expect(out.stderr).toMatch(/^cannot write --out \/proc\/plan-output: ENOENT[^\n]*\n$/);
   });
+});
 
+describe("parseArgs (util.parseArgs, strict)", () => {
   it("parses exactly the documented options", () => {
-    expect(parseArgs(["--stack", "prod", "--tier=1k", "--format", "markdown", "--out", "x", "--compare"])).toEqual({
-      stack: "prod",
+    expect(parseArgs(["--stack", "prod", "--tier=1k", "--format", "markdown", "--out", "x", "--sarif", "f.sarif", "--fail-on", "budget,capacity"])).toEqual({
+      stacks: ["prod"],
       tier: "1k",
       format: "markdown",
       out: "x",
-      compare: true,
+      sarif: "f.sarif",
+      compare: false,
+      compareTo: undefined,
+      failOn: ["budget", "capacity"],
       help: false,
+      version: false,
     });
-    expect(() => parseArgs(["--stack", "prod", "--format", "yaml"])).toThrow(/--format must be table, markdown or json/);
-    expect(() => parseArgs(["--tier", "1k"])).toThrow(/--stack is required/);
-    expect(() => parseArgs(["--stack", "prod", "--verbose"])).toThrow(/unknown option --verbose/);
+    expect(parseArgs(["-s", "dev", "-s", "prod", "--compare", "--compare-to", "base.json"])).toMatchObject({ stacks: ["dev", "prod"], compare: true, compareTo: "base.json" });
+    expect(parseArgs(["--help"]).help).toBe(true);
+    expect(parseArgs(["-v"]).version).toBe(true);
+  });
+
+  it.each([
+    [["--stack", "prod", "--verbose"], /Unknown option '--verbose'/],
+    [["--stack", "prod", "extra"], /Unexpected argument 'extra'/],
+    [["--stack"], /argument missing/],
+    [["--stack", "--tier", "1k"], /'--stack' argument is ambiguous/],
+    [["--tier", "1k"], /--stack is required/],
+    [["--stack="], /--stack needs a non-empty value/],
+    [["--stack", " "], /--stack needs a non-empty value/],
+    [["--stack", "prod", "--out="], /--out needs a non-empty value/],
+    [["--stack", "prod", "--compare-to", ""], /--compare-to needs a non-empty value/],
+    [["--stack", "../prod"], /--stack "..\/prod" is not a stack name/],
+    [["--stack", "org/project/prod"], /is not a stack name/],
+    [["--stack", "prod;rm -rf"], /is not a stack name/],
+    [["--stack", "pröd"], /is not a stack name/],
+    [["--stack", "prod", "--format", "yaml"], /--format must be one of table, markdown, json, sarif, not "yaml"/],
+    [["--stack", "prod", "--tier", "5k"], /--tier must be one of 1k, 10k, 100k, not "5k"/],
+    [["--stack", "prod", "--fail-on", "budget,cost"], /--fail-on "cost" is not a reason; reasons: budget, capacity, mandatory/],
+    [["--stack", "prod", "--fail-on", "budget,"], /--fail-on "" is not a reason/],
+    [["--stack", "prod", "--compare", "--tier", "1k"], /--compare plans every tier/],
+    [["--stack", "dev", "--stack", "prod", "--format", "json"], /need --compare or --compare-to/],
+  ])("refuses %j", (argv, message) => {
+    expect(() => parseArgs(argv)).toThrow(UsageError);
+    expect(() => parseArgs(argv)).toThrow(message);
+  });
+
+  it("prints a command-line error as one line (exit 2), a user-facing error as its message (exit 1), no stack trace", () => {
+    const usage = errorText(new UsageError("--tier must be one of 1k, 10k, 100k"));
+    expect(usage.code).toBe(2);
+    expect(usage.text.trimEnd().split("\n")).toHaveLength(1);
+    for (const e of [new OutputError("cannot write --out /x: EACCES"), new StackFileError("No stack file Pulumi.x.yaml")]) {
+      expect(errorText(e)).toEqual({ text: `${e.message}\n`, code: 1 });
+    }
+    class ConfigError extends Error {}
+    expect(errorText(new ConfigError("Invalid configuration")).text).toBe("Invalid configuration\n");
+  });
+});
+
+describe("--help and --version", () => {
+  it("--help lists every option with an example", async () => {
+    let out = "";
+    expect(await main(["--help"], { stdout: (s) => (out += s) })).toBe(0);
+    for (const option of ["--stack", "--tier", "--format", "--out", "--sarif", "--compare", "--compare-to", "--fail-on", "--help", "--version"]) {
+      expect(out, option).toContain(option);
+    }
+    for (const reason of Object.keys(FAIL_ON_REASONS)) expect(out).toContain(reason);
+    const examples = out.slice(out.indexOf("Examples:"));
+    for (const option of ["--stack", "--tier", "--format", "--out", "--sarif", "--compare", "--compare-to", "--fail-on"]) expect(examples, option).toContain(option);
+  });
+
+  it("--version prints the package version and the JSON schema version", async () => {
+    let out = "";
+    expect(await main(["--version"], { stdout: (s) => (out += s) })).toBe(0);
+    expect(out).toBe(`inference-platform plan 0.1.0 (JSON schemaVersion ${PLAN_SCHEMA_VERSION})\n`);
+  });
+});
+
+describe("stack files importing Pulumi ESC environments", () => {
+  it("are refused with one line naming the environment, never rendered without its values", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "esc-"));
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), "environment:\n  - platform/staging\nconfig:\n  inference-platform:tier: 1k\n");
+    expect(() => readStackConfig("staging", dir)).toThrow(StackFileError);
+    expect(() => readStackConfig("staging", dir)).toThrow(/^Pulumi\.staging\.yaml imports Pulumi ESC environment platform\/staging \(environment:\); the offline plan cannot resolve ESC values/);
+    fs.writeFileSync(path.join(dir, "Pulumi.single.yaml"), "environment: platform/one\n");
+    expect(() => readStackConfig("single", dir)).toThrow(/ESC environment platform\/one/);
   });
 });
