@@ -15,6 +15,7 @@ import { renderSvg, toDot } from "./diagram";
 import { FAIL_ON_REASONS, type FailOnReason, gateFailures, isFailOnReason } from "./gate";
 import { type RenderedGraph, type RenderOptions, REPO_ROOT, renderStack } from "./harness";
 import { buildPlan, type CompareRow, compareRow, formatCompare, formatPlan, PLAN_SCHEMA_VERSION, type Plan } from "./report";
+import { staleBuildWarning } from "./freshness";
 import { toSarif } from "./sarif";
 import { TIER_NAMES, type Tier } from "../tiers";
 
@@ -260,6 +261,8 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<num
     stdout(`inference-platform plan ${packageVersion()} (JSON schemaVersion ${PLAN_SCHEMA_VERSION})\n`);
     return 0;
   }
+  const stale = staleBuildWarning(REPO_ROOT, __filename);
+  if (stale) stderr(`${stale}\n`);
   // Fail on unusable paths before the seconds of rendering.
   if (args.out) ensureWritable(args.out, "--out", true);
   if (args.sarif) ensureWritable(args.sarif, "--sarif", false);

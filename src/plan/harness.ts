@@ -47,7 +47,18 @@ export interface RenderOptions {
   projectDir?: string;
 }
 
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+/**
+ * The directory holding Pulumi.yaml: two levels up from this file when run from TypeScript
+ * (src/plan), three from the compiled JavaScript (build/src/plan); found by walking up, not counted.
+ */
+export const REPO_ROOT = findProjectRoot(__dirname);
+
+export function findProjectRoot(from: string): string {
+  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "Pulumi.yaml")) && fs.existsSync(path.join(dir, "package.json"))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no Pulumi.yaml above ${from}`);
+  }
+}
 
 /** The stacks shipped with the project (one `Pulumi.<stack>.yaml` each). */
 export function listStacks(projectDir = REPO_ROOT): string[] {

@@ -10,17 +10,24 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import { errorText, main, OutputError, parseArgs, UsageError } from "../../src/plan/cli";
+import { staleBuildWarning } from "../../src/plan/freshness";
 import { FAIL_ON_REASONS } from "../../src/plan/gate";
 import { readStackConfig, StackFileError } from "../../src/plan/harness";
 import { PLAN_SCHEMA_VERSION } from "../../src/plan/report";
 
 const run = promisify(execFile);
 const ROOT = path.join(__dirname, "..", "..");
-const TS_NODE = path.join(ROOT, "node_modules", ".bin", "ts-node");
+/** What `npm run plan` runs: the compiled CLI (built by `npm ci`'s prepare script). */
+const CLI = path.join(ROOT, "build", "src", "plan", "cli.js");
+
+beforeAll(async () => {
+  // A stale or missing build (sources edited since) is rebuilt once, so the tests run the current code.
+  if (!fs.existsSync(CLI) || staleBuildWarning(ROOT, CLI)) await run(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], { cwd: ROOT });
+});
 
 async function plan(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(TS_NODE, ["--transpile-only", "src/plan/cli.ts", ...args], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -162,6 +169,33 @@ describe("--help and --version", () => {
     let out = "";
     expect(await main(["--version"], { stdout: (s) => (out += s) })).toBe(0);
     expect(out).toBe(`inference-platform plan 0.1.0 (JSON schemaVersion ${PLAN_SCHEMA_VERSION})\n`);
+  });
+});
+
+describe("compiled JavaScript", () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
+  const tsconfig = fs.readFileSync(path.join(ROOT, "tsconfig.build.json"), "utf8");
+
+  it("the user-facing scripts run the compiled build, never ts-node; npm ci builds it (prepare)", () => {
+    expect(pkg.scripts.plan).toBe("node build/src/plan/cli.js");
+    expect(pkg.scripts.bench).toBe("node build/bench/bench.js");
+    expect(pkg.scripts.docs).toBe("node build/src/plan/docs.js");
+    expect(Object.values(pkg.scripts).join("\n")).not.toMatch(/ts-node/);
+    expect(pkg.scripts.prepare).toBe("npm run build");
+    expect(pkg.scripts.build).toBe("tsc -p tsconfig.build.json");
+    expect(tsconfig).toMatch(/"outDir": "build"/);
+    expect(fs.readFileSync(path.join(ROOT, ".gitignore"), "utf8").split("\n")).toContain("build/");
+  });
+
+  it("the compiled CLI finds the project from build/ and answers --version", async () => {
+    const out = await plan("--version");
+    expect(out).toEqual({ code: 0, stdout: `inference-platform plan 0.1.0 (JSON schemaVersion ${PLAN_SCHEMA_VERSION})\n`, stderr: "" });
+  });
+
+  it("the Pulumi program itself stays a TypeScript program for the Pulumi CLI", () => {
+    const project = fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8");
+    expect(project).toMatch(/^main: src\/index\.ts$/m);
+    expect(project).toMatch(/typescript: true/);
   });
 });
 
