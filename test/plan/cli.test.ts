@@ -89,6 +89,13 @@ describe("plan errors", () => {
     expect(out.stderr).toMatch(/No stack file Pulumi\.nope\.yaml; shipped stacks: dev, prod/);
   });
 
+  it("exits 3 with one line per reason when --fail-on is met (prod has advisory findings)", async () => {
+    const out = await plan("--stack", "prod", "--fail-on", "advisory", "--format", "json");
+    expect(out.code).toBe(3);
+    expect(JSON.parse(out.stdout).kind).toBe("plan");
+    expect(out.stderr.split("\n").filter((l) => l.startsWith("fail-on "))).toEqual([expect.stringMatching(/^fail-on advisory: prod at 10k has \d+ advisory policy violations \(/)]);
+  });
+
   it("reports an unwritable --out path in one line, before rendering (Node's recursive mkdir never returns under /proc)", async () => {
     const out = await plan("--stack", "prod", "--out", "/proc/plan-output");
     expect(out.code).toBe(1);
