@@ -216,7 +216,10 @@ export function formatPlan(plan: Plan, markdown: boolean): string {
   const p = plan.policy;
   if (!p.available) out.push(p.note ?? "not evaluated");
   else {
-    out.push(`${p.rulesPassing} of ${p.rules} rules pass; ${p.mandatoryFailures} mandatory and ${p.advisoryFailures} advisory violations`);
+    out.push(
+      `${p.rulesPassing} of ${p.rules} rules pass; ${p.mandatoryFailures} mandatory and ${p.advisoryFailures} advisory violations` +
+        (p.config ? ` (levels as CrossGuard enforces them with ${p.config})` : ""),
+    );
     for (const f of p.failures) out.push(`- [${f.mandatory ? "mandatory" : "advisory"}/${f.severity}] ${f.rule} on ${f.resource}: ${f.message}`);
   }
   return out.join("\n") + "\n";
