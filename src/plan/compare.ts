@@ -96,7 +96,12 @@ export interface DiffDocument {
   rows: RowDiff[];
 }
 
-const lineKey = (l: CompareLine) => `${l.component}\u0000${l.item}`;
+/**
+ * Lines are matched by component and item with the numbers taken out: an item names its quantity
+ * ("nodes: min 1 + 0.1 × 24 h/day"), and a change of quantity is one changed line, not a removed and
+ * an added one. Lines of one plan that share a key are summed.
+ */
+const lineKey = (l: CompareLine) => `${l.component}\u0000${l.item.replace(/\d+(?:[.,]\d+)*/g, "#")}`;
 
 /** The cost lines that differ by at least {@link LINE_CHANGE_USD}, largest change first. */
 export function diffLines(before: CompareLine[], after: CompareLine[]): LineChange[] {

@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { RULES } from "../../policy/index";
 import { REMEDIATION } from "../../policy/remediation";
 import { main } from "../../src/plan/cli";
-import { COMMENT_MARKER, compareDocument, diffRows, formatDiff, rowsOfDocument } from "../../src/plan/compare";
+import { COMMENT_MARKER, compareDocument, diffLines, diffRows, formatDiff, rowsOfDocument } from "../../src/plan/compare";
 import { FAIL_ON_REASONS, type FailOnReason, gateFailures } from "../../src/plan/gate";
 import { buildPlan, compareRow, type CompareRow, PLAN_SCHEMA_VERSION, type Plan } from "../../src/plan/report";
 import { toSarif } from "../../src/plan/sarif";
@@ -72,6 +72,14 @@ describe("--compare-to: base vs head", () => {
     expect(md).toMatch(/\| gateway \| new thing \| \$0\.00 \| \$10 \| \+\$10 \|/);
     expect(md.match(/<details>/g)).toHaveLength(1);
     expect(md.match(/<\/details>/g)).toHaveLength(1);
+  });
+
+  it("a changed quantity in an item's name is one changed line, not a removed and an added one", () => {
+    const before = [{ component: "inference", item: "g6.xlarge spot nodes: min 1 + 0.1 × 24 h/day (gpu)", monthlyUsd: 291 }];
+    const after = [{ component: "inference", item: "g6.xlarge spot nodes: min 2 + 0.1 × 24 h/day (gpu)", monthlyUsd: 555 }];
+    expect(diffLines(before, after)).toEqual([{ component: "inference", item: after[0].item, beforeUsd: 291, afterUsd: 555, deltaUsd: 264 }]);
+    const other = [{ component: "gateway", item: "g6.xlarge spot nodes: min 2 + 0.1 × 24 h/day (gpu)", monthlyUsd: 555 }];
+    expect(diffLines(before, other)).toHaveLength(2);
   });
 
   it("says so when nothing changes", () => {
