@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "bin/", "plan-output/", "coverage/"] },
+  { ignores: ["node_modules/", "bin/", "build/", "plan-output/", "coverage/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -3,13 +3,22 @@
  * (c) rendering every shipped stack × tier in one process, each in a fresh child process, and
  * prints the ratios (b)/(a), (c)/(a) and each child's peak RSS. Targets: (b) ≤ 2× (a), (c) ≤ 6× (a),
  * one plan under 1 GB RSS. Each measurement is the median of a few runs (the machine has 2 cores).
+ * (b) and (c) run the compiled JavaScript in build/, as `npm run plan` does.
  */
 import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 
-const ROOT = path.resolve(__dirname, "..");
+/** The repository root (this file runs compiled, from build/bench). */
+const ROOT = (() => {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "Pulumi.yaml"))) return dir;
+    if (path.dirname(dir) === dir) throw new Error("no Pulumi.yaml above the bench");
+  }
+})();
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const TS_NODE = require.resolve("ts-node/dist/bin.js");
+/** The compiled JavaScript the user-facing scripts run (`npm run build`; `npm ci` builds it). */
+const BUILD = path.join(ROOT, "build");
 
 /** Printed by each child: its peak RSS, read from the kernel's own accounting. */
 const REPORT_RSS = `process.on("exit", () => process.stderr.write("BENCH_MAX_RSS_KB=" + process.resourceUsage().maxRSS + "\\n"));`;
@@ -43,9 +52,7 @@ const sdkImport = measure("(a) import @pulumi/pulumi, aws, awsx, kubernetes, ran
 const onePlan = measure("(b) npm run plan -- --stack prod --format json", [
   "-r",
   path.join(ROOT, "bench", "rss.js"),
-  TS_NODE,
-  "--transpile-only",
-  "src/plan/cli.ts",
+  path.join(BUILD, "src", "plan", "cli.js"),
   "--stack",
   "prod",
   "--format",
@@ -54,9 +61,7 @@ const onePlan = measure("(b) npm run plan -- --stack prod --format json", [
 const allGraphs = measure("(c) render every stack × tier in one process", [
   "-r",
   path.join(ROOT, "bench", "rss.js"),
-  TS_NODE,
-  "--transpile-only",
-  "bench/render-all.ts",
+  path.join(BUILD, "bench", "render-all.js"),
 ]);
 
 const rows = [sdkImport, onePlan, allGraphs];

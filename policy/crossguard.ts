@@ -1,10 +1,12 @@
 /**
  * The rule table as CrossGuard policies: one ResourceValidationPolicy per resource rule, one
- * StackValidationPolicy per graph rule, each with the rule's enforcement level and severity. Kept apart
+ * StackValidationPolicy per graph rule, each with the rule's default enforcement level, severity and
+ * remediation steps (policy/remediation.ts). Kept apart
  * from `pack.ts` (which starts the policy server) so tests can inspect the policies.
  */
 import type { Policies, PolicyResource as CrossGuardResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { RULES } from "./index";
+import { remediationOf } from "./remediation";
 import { isGraphRule, type PolicyGraph, type PolicyResource, type Rule } from "./types";
 
 export const PACK_NAME = "inference-platform-guardrails";
@@ -14,7 +16,14 @@ function fromCrossGuard(r: { urn: string; type: string; name: string; props: Rec
 }
 
 export function toCrossGuardPolicy(rule: Rule): ResourceValidationPolicy | StackValidationPolicy {
-  const base = { name: rule.id, description: rule.description, enforcementLevel: rule.enforcement, severity: rule.severity } as const;
+  // enforcementLevel is the default; a policy-pack config file overrides it per policy (policy/pack-config.ts).
+  const base = {
+    name: rule.id,
+    description: rule.description,
+    enforcementLevel: rule.enforcement,
+    severity: rule.severity,
+    remediationSteps: remediationOf(rule.id),
+  } as const;
   if (isGraphRule(rule)) {
     return {
       ...base,

@@ -91,6 +91,8 @@ export interface PlatformConfig {
   };
   eks: {
     adminRoleArn?: string;
+    /** Roles with an EKS access entry (eksClusterAccess): CI deploy role, CI preview role, people. */
+    access: { principalArn: string; access: "admin" | "view" }[];
     /** CIDRs allowed to reach the public Kubernetes API endpoint. */
     publicAccessCidrs: string[];
   };
@@ -339,6 +341,22 @@ const topLevelSchema = z.strictObject({
   tritonImage: pinnedImage().optional(),
   eksAdminRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "an IAM role ARN").optional(),
   eksPublicAccessCidrs: z.array(cidr).optional(),
+  // Roles with cluster access (CI deploy: admin, CI preview: view, people). A role ARN only: no
+  // wildcard (access entries take one principal; IAM matches ARNs literally there), no duplicates.
+  eksClusterAccess: z
+    .array(
+      z.object(
+        {
+          principalArn: z
+            .string()
+            .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, "an IAM role ARN without wildcards (arn:aws:iam::123456789012:role/name)"),
+          access: z.enum(["admin", "view"], { error: "admin or view" }),
+        },
+        { error: "{ principalArn: <role ARN>, access: admin | view }" },
+      ),
+    )
+    .refine((l) => new Set(l.map((a) => a.principalArn)).size === l.length, "each role once")
+    .optional(),
   corsAllowedOrigins: z.array(z.string().regex(/^https?:\/\/[^\s/]+$/, "an origin such as https://app.example.com")).optional(),
   modelRepositoryPrefix: z
     .string()
@@ -350,7 +368,7 @@ const topLevelSchema = z.strictObject({
 });
 
 /** Keys whose stack-file value is structured (JSON-encoded by the CLI); every other key is a plain string. */
-const STRUCTURED_KEYS = new Set(["eksPublicAccessCidrs", "corsAllowedOrigins", "overrides", "acknowledge", "tags"]);
+const STRUCTURED_KEYS = new Set(["eksPublicAccessCidrs", "eksClusterAccess", "corsAllowedOrigins", "overrides", "acknowledge", "tags"]);
 
 // ---------------------------------------------------------------------------------------------
 // Parsing.
@@ -710,7 +728,12 @@ export function parsePlatformConfig(raw: Record<string, string>, ctx: ConfigCont
       awaitPush: c.awaitImages === "true",
       triton: c.tritonImage ?? `${DEFAULTS.tritonRepository}:${DEFAULTS.tritonTag}`,
     },
-    eks: { adminRoleArn: c.eksAdminRoleArn, publicAccessCidrs: eksPublicAccessCidrs ?? [] },
+    eks: {
+      adminRoleArn: c.eksAdminRoleArn,
+      // eksAdminRoleArn keeps its own (older) access entry; it is not repeated from the list.
+      access: (c.eksClusterAccess ?? []).filter((a) => a.principalArn !== c.eksAdminRoleArn),
+      publicAccessCidrs: eksPublicAccessCidrs ?? [],
+    },
     corsAllowedOrigins: c.corsAllowedOrigins ?? [],
     modelRepositoryPrefix: c.modelRepositoryPrefix ?? DEFAULTS.modelRepositoryPrefix,
     sizing,

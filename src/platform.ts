@@ -133,6 +133,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
       },
       publicAccessCidrs: config.eks.publicAccessCidrs,
       adminRoleArn: config.eks.adminRoleArn,
+      clusterAccess: config.eks.access,
       tritonImage: config.images.triton,
       modelBucketName: storage.bucketNames.models,
       modelRepositoryPrefix: config.modelRepositoryPrefix,

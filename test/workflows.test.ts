@@ -9,16 +9,22 @@ import * as path from "node:path";
 import { validateWorkflow } from "@action-validator/core";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
+import { DEV_POLICY_CONFIG_FILE } from "../policy/pack-config";
+import { COMMENT_MARKER } from "../src/plan/compare";
 import { listStacks, REPO_ROOT } from "../src/plan/harness";
 
 interface Step {
+  name?: string;
   uses?: string;
   run?: string;
+  if?: string;
+  "working-directory"?: string;
   with?: Record<string, unknown>;
   env?: Record<string, string>;
 }
 interface Job {
   "runs-on": string;
+  "timeout-minutes"?: number;
   needs?: string | string[];
   environment?: string | { name: string };
   permissions?: Record<string, string> | string;
@@ -42,7 +48,7 @@ const usesOf = (job: Job, action: string) => job.steps.filter((s) => s.uses?.sta
 /** Permissions a job may hold, per workflow: anything else is more than the job needs. */
 const ALLOWED_PERMISSIONS: Record<(typeof WORKFLOWS)[number], Record<string, string>> = {
   "ci.yml": { contents: "read" },
-  "preview.yml": { "id-token": "write", contents: "read", "pull-requests": "write" },
+  "preview.yml": { "id-token": "write", contents: "read", "pull-requests": "write", "security-events": "write" },
   "deploy.yml": { "id-token": "write", contents: "read" },
 };
 
@@ -89,27 +95,119 @@ describe("ci.yml", () => {
   });
 });
 
-describe("preview.yml", () => {
-  const wf = load("preview.yml");
-  const [job] = Object.values(wf.jobs);
+/** Every job that runs `pulumi preview|up` with the policy pack: its stack and its policy-pack configs. */
+function packRuns(file: string) {
+  return Object.entries(load(file).jobs).flatMap(([name, job]) =>
+    usesOf(job, "pulumi/actions")
+      .filter((s) => s.with?.policyPacks === "policy")
+      .map((s) => ({ name, job, stack: String(s.with?.["stack-name"]), configs: String(s.with?.policyPackConfigs ?? "").split(/[\n;]/).filter(Boolean) })),
+  );
+}
 
-  it("previews every shipped stack on pull requests", () => {
-    expect(Object.keys(wf.on)).toEqual(["pull_request"]);
-    expect([...(job.strategy?.matrix?.stack ?? [])].sort()).toEqual(listStacks());
+/** A CodeBuild-hosted runner label (https://docs.aws.amazon.com/codebuild/latest/userguide/sample-github-action-runners-update-labels.html). */
+const CODEBUILD_RUNNER = /^codebuild-\$\{\{ vars\.CODEBUILD_RUNNER_PROJECT \}\}-\$\{\{ github\.run_id \}\}-\$\{\{ github\.run_attempt \}\}$/;
+
+describe("per-environment policy in every workflow that runs the pack", () => {
+  it("the pack runs on every shipped stack in preview and deploy", () => {
+    for (const file of ["preview.yml", "deploy.yml"]) expect(packRuns(file).map((r) => r.stack).sort(), file).toEqual(listStacks());
   });
 
-  it("assumes the AWS role through OIDC", () => {
-    expect(job.permissions).toMatchObject({ "id-token": "write", contents: "read", "pull-requests": "write" });
-    const [aws] = usesOf(job, "aws-actions/configure-aws-credentials");
-    expect(aws.with?.["role-to-assume"]).toBe("${{ vars.AWS_ROLE_ARN }}");
+  it("every run on dev passes the generated dev policy-pack config; prod passes none (levels in code)", () => {
+    expect(fs.existsSync(path.join(REPO_ROOT, DEV_POLICY_CONFIG_FILE))).toBe(true);
+    for (const file of WORKFLOWS) {
+      for (const run of packRuns(file)) {
+        expect(run.configs, `${file} ${run.name}`).toEqual(run.stack === "prod" ? [] : [DEV_POLICY_CONFIG_FILE]);
+      }
+    }
+  });
+});
+
+describe("reaching the cluster and sessions", () => {
+  it("prod's preview and deploy run on a CodeBuild-hosted runner inside the VPC; dev on GitHub-hosted runners", () => {
+    for (const file of ["preview.yml", "deploy.yml"]) {
+      for (const run of packRuns(file)) expect(run.job["runs-on"], `${file} ${run.name}`).toMatch(run.stack === "prod" ? CODEBUILD_RUNNER : /^ubuntu-latest$/);
+    }
+  });
+
+  it("every AWS session outlasts its job (role-duration-seconds > timeout) within IAM's 12 h maximum", () => {
+    for (const file of WORKFLOWS) {
+      for (const [name, job] of Object.entries(load(file).jobs)) {
+        for (const aws of usesOf(job, "aws-actions/configure-aws-credentials")) {
+          const seconds = Number(aws.with?.["role-duration-seconds"]);
+          expect(seconds, `${file} ${name}`).toBeGreaterThan((job["timeout-minutes"] ?? 360) * 60);
+          expect(seconds).toBeLessThanOrEqual(43_200);
+        }
+      }
+    }
+  });
+
+  it("previews assume the read-only preview role, deploys the deploy role", () => {
+    for (const { job, name } of packRuns("preview.yml")) {
+      expect(usesOf(job, "aws-actions/configure-aws-credentials")[0].with?.["role-to-assume"], name).toBe("${{ vars.AWS_PREVIEW_ROLE_ARN }}");
+    }
+    for (const { job, name } of packRuns("deploy.yml")) {
+      expect(usesOf(job, "aws-actions/configure-aws-credentials")[0].with?.["role-to-assume"], name).toBe("${{ vars.AWS_DEPLOY_ROLE_ARN }}");
+    }
+  });
+
+  it("a cancelled deploy releases its stack lock with `pulumi cancel` for that stack", () => {
+    for (const { job, name, stack } of packRuns("deploy.yml")) {
+      const cancel = job.steps.find((s) => s.if === "cancelled()");
+      expect(cancel?.run, name).toBe(`pulumi cancel --yes --stack ${stack}`);
+      expect(cancel?.env?.PULUMI_ACCESS_TOKEN).toBe("${{ secrets.PULUMI_ACCESS_TOKEN }}");
+      expect(job.steps.indexOf(cancel!)).toBeGreaterThan(job.steps.indexOf(usesOf(job, "pulumi/actions")[0]));
+    }
+  });
+});
+
+describe("preview.yml", () => {
+  const wf = load("preview.yml");
+  const plan = wf.jobs.plan;
+  const runs = plan.steps.flatMap((s) => (s.run ? [s.run] : []));
+
+  it("runs on pull requests", () => {
+    expect(Object.keys(wf.on)).toEqual(["pull_request"]);
+  });
+
+  it("plans the base branch and the head of every stack, and compares them", () => {
+    const [base, head] = usesOf(plan, "actions/checkout");
+    expect(base.with).toMatchObject({ ref: "${{ github.event.pull_request.base.sha }}", path: "base" });
+    expect(head.with).toMatchObject({ path: "head" });
+    const stacks = listStacks().map((s) => `--stack ${s}`).join(" ");
+    expect(plan.steps.find((s) => s["working-directory"] === "base")?.run).toContain(`npm run -s plan -- ${stacks} --compare --format json > "$RUNNER_TEMP/base.json"`);
+    expect(runs.join("\n")).toContain(`npm run -s plan -- ${stacks} --compare --compare-to "$RUNNER_TEMP/base.json" --format markdown > "$RUNNER_TEMP/comment.md"`);
+  });
+
+  it("posts ONE comment and updates it in place, found by the tool's marker", () => {
+    const [script] = usesOf(plan, "actions/github-script");
+    const code = String(script.with?.script);
+    expect(code).toContain(JSON.stringify(COMMENT_MARKER));
+    expect(code).toMatch(/updateComment\(/);
+    expect(code).toMatch(/if \(previous\) await github\.rest\.issues\.updateComment[\s\S]*else await github\.rest\.issues\.createComment/);
+    expect(script.env?.COMMENT_FILE).toBe("${{ runner.temp }}/comment.md");
+  });
+
+  it("uploads the SARIF policy findings to code scanning", () => {
+    expect(runs.join("\n")).toMatch(/--sarif "\$RUNNER_TEMP\/findings\.sarif"/);
+    const [upload] = usesOf(plan, "github/codeql-action/upload-sarif");
+    expect(upload.with).toMatchObject({ sarif_file: "${{ runner.temp }}/findings.sarif" });
+    expect(plan.permissions).toMatchObject({ "security-events": "write" });
+  });
+
+  it("gates prod with --fail-on budget, capacity and mandatory, after the comment is posted", () => {
+    const gate = plan.steps.findIndex((s) => /--stack prod .*--fail-on /.test(s.run ?? ""));
+    expect(plan.steps[gate].run).toMatch(/--fail-on budget,capacity,mandatory/);
+    expect(gate).toBeGreaterThan(plan.steps.findIndex((s) => s.uses?.startsWith("actions/github-script@")));
   });
 
   it("runs `pulumi preview` with the policy pack through the official action and comments on the PR", () => {
-    const [pulumi] = usesOf(job, "pulumi/actions");
-    expect(pulumi.with).toMatchObject({ command: "preview", "stack-name": "${{ matrix.stack }}", policyPacks: "policy", "comment-on-pr": true });
-    expect(pulumi.env?.PULUMI_ACCESS_TOKEN).toBe("${{ secrets.PULUMI_ACCESS_TOKEN }}");
-    const order = job.steps.map((s) => s.uses?.split("@")[0] ?? s.run);
-    expect(order.indexOf("aws-actions/configure-aws-credentials")).toBeLessThan(order.indexOf("pulumi/actions"));
+    for (const { job, name, stack } of packRuns("preview.yml")) {
+      const [pulumi] = usesOf(job, "pulumi/actions");
+      expect(pulumi.with, name).toMatchObject({ command: "preview", "stack-name": stack, policyPacks: "policy", "comment-on-pr": true });
+      expect(pulumi.env?.PULUMI_ACCESS_TOKEN).toBe("${{ secrets.PULUMI_ACCESS_TOKEN }}");
+      const order = job.steps.map((s) => s.uses?.split("@")[0] ?? s.run);
+      expect(order.indexOf("aws-actions/configure-aws-credentials")).toBeLessThan(order.indexOf("pulumi/actions"));
+    }
   });
 });
 
@@ -126,11 +224,9 @@ describe("deploy.yml", () => {
     for (const { name, job, pulumi } of upJobs) {
       expect(pulumi.with, name).toMatchObject({ command: "up", policyPacks: "policy" });
       expect(pulumi.env?.PULUMI_ACCESS_TOKEN, name).toBe("${{ secrets.PULUMI_ACCESS_TOKEN }}");
-      expect(usesOf(job, "aws-actions/configure-aws-credentials")[0].with?.["role-to-assume"], name).toBe("${{ vars.AWS_ROLE_ARN }}");
       expect(job.permissions, name).toEqual({ "id-token": "write", contents: "read" });
     }
   });
-
   it("never runs two deploys of one stack at once, and never cancels one halfway", () => {
     for (const { name, job, pulumi } of upJobs) {
       expect(job.concurrency, name).toEqual({ group: `deploy-${String(pulumi.with?.["stack-name"])}`, "cancel-in-progress": false });

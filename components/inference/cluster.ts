@@ -8,6 +8,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { serviceTrustPolicy } from "../iam";
 import {
+  CLUSTER_ACCESS_POLICIES,
   CLUSTER_ADMIN_ACCESS_POLICY,
   CLUSTER_ROLE_POLICY,
   CONTROL_PLANE_LOG_TYPES,
@@ -25,7 +26,16 @@ export interface ClusterArgs {
   kmsKeyArn: pulumi.Input<string>;
   logRetentionDays: number;
   adminRoleArn?: string;
+  /** Further principals with their access level (one access entry + policy association each). */
+  access: ClusterAccess[];
   tags: Record<string, string>;
+}
+
+/** One principal given access to the cluster through an EKS access entry. */
+export interface ClusterAccess {
+  /** IAM role ARN, no wildcard. */
+  principalArn: string;
+  access: keyof typeof CLUSTER_ACCESS_POLICIES;
 }
 
 export interface ClusterResources {
@@ -121,6 +131,19 @@ export function createCluster(name: string, args: ClusterArgs, parent: pulumi.Re
         policyArn: CLUSTER_ADMIN_ACCESS_POLICY,
         accessScope: { type: "cluster" },
       },
+      { parent, dependsOn: [entry] },
+    );
+  }
+
+  // Named by account and role name (not list position), so reordering the list replaces nothing.
+  for (const a of args.access) {
+    const [, , , , account, resource] = a.principalArn.split(":");
+    const role = resource.split("/").pop()!;
+    const id = `${name}-access-${account}-${role}`;
+    const entry = new aws.eks.AccessEntry(id, { clusterName: cluster.name, principalArn: a.principalArn, type: "STANDARD", tags: args.tags }, { parent });
+    new aws.eks.AccessPolicyAssociation(
+      `${id}-${a.access}`,
+      { clusterName: cluster.name, principalArn: a.principalArn, policyArn: CLUSTER_ACCESS_POLICIES[a.access], accessScope: { type: "cluster" } },
       { parent, dependsOn: [entry] },
     );
   }

@@ -100,6 +100,22 @@ export const NODE_MANAGED_POLICIES = {
 export const CLUSTER_ROLE_POLICY = "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy";
 export const CLUSTER_ADMIN_ACCESS_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
 
+/**
+ * EKS access policies by the access level `eksClusterAccess` grants
+ * (https://docs.aws.amazon.com/eks/latest/userguide/access-policy-permissions.html):
+ * `admin` is cluster-admin (the CI deploy role: Helm charts create CRDs, ClusterRoles and namespaces);
+ * `view` reads most objects, not Secrets (the CI preview role and readers). A server-side-apply
+ * preview issues dry-run patches, which Kubernetes authorizes exactly like writes
+ * (https://kubernetes.io/docs/reference/using-api/api-concepts/#dry-run-authorization;
+ * pulumi/pulumi-kubernetes#2213); the preview role stays read-only because a pull request's preview
+ * runs the pull request's code with its credentials, and the provider falls back to a client-side
+ * preview when the dry run is forbidden (pulumi/pulumi-kubernetes#2419).
+ */
+export const CLUSTER_ACCESS_POLICIES = {
+  admin: CLUSTER_ADMIN_ACCESS_POLICY,
+  view: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
+} as const;
+
 /** Subnets (one per AZ) the control plane's ENIs use: EKS requires two AZs, and every tier has at least two. */
 export const CONTROL_PLANE_SUBNETS = 2;
 

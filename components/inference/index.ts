@@ -12,6 +12,7 @@ import type { PolicyStatement } from "../iam";
 import { type Addons, createAddons } from "./addons";
 import {
   addonVersionsFor,
+  type ClusterAccess,
   createCluster,
   createCoreDnsAddon,
   createKubernetesProvider,
@@ -68,6 +69,12 @@ export interface InferenceArgs {
    * @default - No extra admin; only the identity that created the cluster.
    */
   adminRoleArn?: string;
+  /**
+   * Roles given cluster access through EKS access entries: the CI deploy role (`admin`), the CI
+   * preview role (`view`), people.
+   * @default []
+   */
+  clusterAccess?: ClusterAccess[];
   /** Triton image reference (tag or digest). @example `"nvcr.io/nvidia/tritonserver:25.10-py3"` */
   tritonImage: string;
   /** Bucket holding the model repository. */
@@ -152,6 +159,7 @@ export class Inference extends PlatformComponent {
         kmsKeyArn: args.kmsKeyArn,
         logRetentionDays: args.logRetentionDays,
         adminRoleArn: args.adminRoleArn,
+        access: args.clusterAccess ?? [],
         tags,
       },
       parent,

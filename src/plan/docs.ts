@@ -6,12 +6,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { alarmTableMarkdown } from "../../components/observability/alarms";
+import { DEV_POLICY_CONFIG_FILE, devPolicyPackConfigText } from "../../policy/pack-config";
 import { SECURITY_BLOCKS } from "../../policy/readme";
 import { REPO_ROOT } from "./harness";
 import { TIER_NAMES } from "../tiers";
 import { BUDGET_EXCEPTIONS } from "./budget";
-import { planStack } from "./cli";
-import { compareRow, formatCompare } from "./report";
+import { planStack, renderForCli } from "./cli";
+import { diffRows, formatDiff } from "./compare";
+import { buildPlan, compareRow, formatCompare } from "./report";
 import { sizingTableMarkdown } from "./sizing-table";
 
 /** Every generated block of the README, by name. */
@@ -20,7 +22,27 @@ export const GENERATED_BLOCKS: Record<string, () => string | Promise<string>> = 
   cost: costMarkdown,
   alarms: () => alarmTableMarkdown(),
   ...SECURITY_BLOCKS,
+  "pr-comment": prCommentMarkdown,
 };
+
+/** The change the README's sample pull-request comment shows: prod keeps two GPU nodes warm at 10k. */
+export const SAMPLE_PR_CHANGE = { stack: "prod", tier: "10k", overrides: { gpu: { minNodes: 2 } } } as const;
+
+/**
+ * The sample pull-request comment: exactly what `--compare-to` prints for {@link SAMPLE_PR_CHANGE}
+ * (base: the shipped stack; head: the stack with the override), quoted so it renders as a comment.
+ */
+export async function prCommentMarkdown(): Promise<string> {
+  const { stack, tier, overrides } = SAMPLE_PR_CHANGE;
+  const base = await planStack(stack, tier);
+  const head = buildPlan(await renderForCli({ stack, tier, config: { overrides: JSON.stringify(overrides) } }));
+  const comment = formatDiff(diffRows([compareRow(base)], [compareRow(head)]), true);
+  return comment
+    .trimEnd()
+    .split("\n")
+    .map((l) => (l ? `> ${l}` : ">"))
+    .join("\n");
+}
 
 const README = path.join(REPO_ROOT, "README.md");
 
@@ -57,6 +79,13 @@ export async function costMarkdown(): Promise<string> {
 }
 
 if (require.main === module) {
+  // The dev policy-pack config is generated too (test/policy/pack-config.test.ts compares it).
+  const configFile = path.join(REPO_ROOT, DEV_POLICY_CONFIG_FILE);
+  const config = devPolicyPackConfigText();
+  if (!fs.existsSync(configFile) || fs.readFileSync(configFile, "utf8") !== config) {
+    fs.writeFileSync(configFile, config);
+    process.stderr.write(`${DEV_POLICY_CONFIG_FILE} regenerated\n`);
+  }
   const before = fs.readFileSync(README, "utf8");
   regenerate(before).then(
     (after) => {

@@ -48,7 +48,18 @@ export interface RenderOptions {
   projectDir?: string;
 }
 
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+/**
+ * The directory holding Pulumi.yaml: two levels up from this file when run from TypeScript
+ * (src/plan), three from the compiled JavaScript (build/src/plan); found by walking up, not counted.
+ */
+export const REPO_ROOT = findProjectRoot(__dirname);
+
+export function findProjectRoot(from: string): string {
+  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "Pulumi.yaml")) && fs.existsSync(path.join(dir, "package.json"))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no Pulumi.yaml above ${from}`);
+  }
+}
 
 /** The stacks shipped with the project (one `Pulumi.<stack>.yaml` each). */
 export function listStacks(projectDir = REPO_ROOT): string[] {
@@ -62,6 +73,14 @@ export function listStacks(projectDir = REPO_ROOT): string[] {
 export function readProjectName(projectDir = REPO_ROOT): string {
   const project = parseYaml(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as { name: string };
   return project.name;
+}
+
+/**
+ * A stack file the offline plan cannot read as the CLI would: missing, or importing a Pulumi ESC
+ * environment. The message is one line for the user; no stack trace.
+ */
+export class StackFileError extends Error {
+  override name = "StackFileError";
 }
 
 /** A stack file's config as the CLI hands it to the program: `ns:key` → string (JSON for structures). */
@@ -80,9 +99,18 @@ export function readStackConfig(stack: string, projectDir = REPO_ROOT): StackFil
   const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
   if (!fs.existsSync(file)) {
     const known = listStacks(projectDir);
-    throw new Error(`No stack file Pulumi.${stack}.yaml; shipped stacks: ${known.join(", ") || "none"}`);
+    throw new StackFileError(`No stack file Pulumi.${stack}.yaml; shipped stacks: ${known.join(", ") || "none"}`);
   }
-  const doc = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  const doc = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown>; environment?: unknown };
+  // `environment:` imports Pulumi ESC environments whose values the CLI merges into the config
+  // (https://www.pulumi.com/docs/esc/integrations/infrastructure/pulumi-iac/). Resolving them needs
+  // Pulumi Cloud; rendering without them would plan a different stack than `pulumi up` deploys.
+  if (doc.environment !== undefined && doc.environment !== null) {
+    const names = [doc.environment].flat().map((e) => (typeof e === "string" ? e : JSON.stringify(e)));
+    throw new StackFileError(
+      `Pulumi.${stack}.yaml imports Pulumi ESC environment ${names.join(", ")} (environment:); the offline plan cannot resolve ESC values, so it refuses rather than plan without them. To plan it, copy those values into the stack file's config: block, or run \`pulumi preview\`.`,
+    );
+  }
   const values: Record<string, string> = {};
   const secretKeys: string[] = [];
   for (const [rawKey, value] of Object.entries(doc.config ?? {})) {

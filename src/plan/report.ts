@@ -3,19 +3,31 @@
  * effective sizing, warnings, the cost estimate, the capacity check and the policy summary, plus
  * its renderings as a terminal table and as Markdown. `src/plan/cli.ts` is the command around it.
  */
+import { BUDGET_EXCEPTIONS } from "./budget";
 import { type CapacityCheck, checkCapacity } from "./capacity";
 import { type CostEstimate, estimateCost } from "./cost";
 import type { RenderedGraph } from "./harness";
 import { GraphIndex } from "./model";
 import { type Tier, TIER_DAU, TIER_NAMES } from "../tiers";
 import type { Sizing } from "../tiers";
+import { evaluatePolicies, RULES } from "../../policy/index";
+import { DEV_POLICY_CONFIG_FILE, devPolicyPackConfig, effectiveLevels } from "../../policy/pack-config";
+
+/**
+ * Version of the JSON documents `npm run plan` writes (plan, compare, diff). Raised when a field is
+ * removed or changes meaning; adding a field keeps it. The README's "JSON document" section is the schema.
+ */
+export const PLAN_SCHEMA_VERSION = 1;
 
 /** One finding of the policy pack, normalised (policy/index.ts `evaluatePolicies`). */
 export interface PolicyFinding {
   rule: string;
   severity: string;
+  /** Under the stack's policy-pack config (dev: policy/config/dev.json), as CrossGuard would enforce it. */
   mandatory: boolean;
+  /** Logical name (last URN segment). */
   resource: string;
+  urn: string;
   message: string;
 }
 
@@ -27,41 +39,28 @@ export interface PolicySummary {
   failures: PolicyFinding[];
   mandatoryFailures: number;
   advisoryFailures: number;
+  /** The policy-pack config file CI passes for this stack's environment (null: the levels in code). */
+  config: string | null;
   note?: string;
 }
 
-/** What policy/index.ts exports, as far as the plan relies on it. */
-interface PolicyModule {
-  evaluatePolicies?: (g: RenderedGraph) => Record<string, unknown>[];
-  RULES?: readonly unknown[];
-}
-
 /**
- * The policy hook: if `policy/index.ts` exports `evaluatePolicies(graph)`, its findings are
- * summarised in the plan (either `{ ruleId, enforcement, resourceUrn }` or `{ rule, mandatory,
- * resource }` findings); until then (or if the pack fails to load) the plan says so.
+ * The policy pack's findings over the graph, summarised for the plan, at the levels CrossGuard
+ * enforces for the stack's environment (dev: with policy/config/dev.json).
  */
 export function evaluatePolicySummary(graph: RenderedGraph): PolicySummary {
-  const none = (note: string): PolicySummary => ({ available: false, rules: 0, rulesPassing: 0, failures: [], mandatoryFailures: 0, advisoryFailures: 0, note });
-  let mod: PolicyModule;
-  try {
-    // policy/package.json's main is the CrossGuard pack, which waits for a policy engine: load the
-    // rule evaluator by its file, not the folder.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    mod = require("../../policy/index") as PolicyModule;
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    return none(code === "MODULE_NOT_FOUND" ? "no policy pack (policy/index.ts) yet" : `policy pack failed to load: ${(e as Error).message}`);
-  }
-  if (typeof mod.evaluatePolicies !== "function") return none("policy/index.ts does not export evaluatePolicies(graph)");
-  const failures: PolicyFinding[] = mod.evaluatePolicies(graph).map((v) => ({
-    rule: String(v.ruleId ?? v.rule),
-    severity: String(v.severity),
-    mandatory: v.enforcement !== undefined ? v.enforcement === "mandatory" : v.mandatory === true,
-    resource: String(v.resourceUrn ?? v.resource).split("::").pop() ?? "",
-    message: String(v.message),
+  // Dev runs the pack with its exceptions advisory (policy/pack-config.ts); prod with the levels in code.
+  const dev = graph.config.environment !== "prod";
+  const levels = effectiveLevels(RULES, dev ? devPolicyPackConfig() : {});
+  const failures: PolicyFinding[] = evaluatePolicies(graph).map((v) => ({
+    rule: v.ruleId,
+    severity: v.severity,
+    mandatory: (levels[v.ruleId] ?? v.enforcement) === "mandatory",
+    resource: v.resourceUrn.split("::").pop() ?? "",
+    urn: v.resourceUrn,
+    message: v.message,
   }));
-  const rules = mod.RULES?.length ?? new Set(failures.map((f) => f.rule)).size;
+  const rules = RULES.length;
   return {
     available: true,
     rules,
@@ -69,10 +68,14 @@ export function evaluatePolicySummary(graph: RenderedGraph): PolicySummary {
     failures,
     mandatoryFailures: failures.filter((f) => f.mandatory).length,
     advisoryFailures: failures.filter((f) => !f.mandatory).length,
+    config: dev ? DEV_POLICY_CONFIG_FILE : null,
   };
 }
 
 export interface Plan {
+  /** {@link PLAN_SCHEMA_VERSION}. */
+  schemaVersion: number;
+  kind: "plan";
   project: string;
   stack: string;
   environment: string;
@@ -103,6 +106,8 @@ export function buildPlan(graph: RenderedGraph): Plan {
     return { component, type, count };
   });
   return {
+    schemaVersion: PLAN_SCHEMA_VERSION,
+    kind: "plan",
     project: graph.project,
     stack: graph.stack,
     environment: config.environment,
@@ -211,44 +216,88 @@ export function formatPlan(plan: Plan, markdown: boolean): string {
   const p = plan.policy;
   if (!p.available) out.push(p.note ?? "not evaluated");
   else {
-    out.push(`${p.rulesPassing} of ${p.rules} rules pass; ${p.mandatoryFailures} mandatory and ${p.advisoryFailures} advisory violations`);
+    out.push(
+      `${p.rulesPassing} of ${p.rules} rules pass; ${p.mandatoryFailures} mandatory and ${p.advisoryFailures} advisory violations` +
+        (p.config ? ` (levels as CrossGuard enforces them with ${p.config})` : ""),
+    );
     for (const f of p.failures) out.push(`- [${f.mandatory ? "mandatory" : "advisory"}/${f.severity}] ${f.rule} on ${f.resource}: ${f.message}`);
   }
   return out.join("\n") + "\n";
 }
 
+/** Whether a plan fits its tier's budget, or exceeds it within a documented exception (src/plan/budget.ts). */
+export interface BudgetVerdict {
+  status: "fits" | "exception" | "over";
+  /** Estimate minus budget (negative: under). */
+  overUsd: number;
+  /** What the documented exception allows over budget (prod stacks only), else 0. */
+  allowedOverUsd: number;
+}
+
+export function budgetVerdict(plan: Pick<Plan, "tier" | "cost" | "environment">): BudgetVerdict {
+  const overUsd = Math.round((plan.cost.monthlyUsd - plan.cost.budgetUsd) * 100) / 100;
+  // The exceptions are pinned to the dollar: within rounding of the pin is the documented exception.
+  const allowedOverUsd = plan.environment === "prod" ? (BUDGET_EXCEPTIONS[plan.tier]?.overUsd ?? 0) : 0;
+  const status = overUsd <= 0 ? "fits" : Math.round(overUsd) <= allowedOverUsd ? "exception" : "over";
+  return { status, overUsd, allowedOverUsd };
+}
+
+/** One cost line as the comparison keys it (component + item). */
+export interface CompareLine {
+  component: string;
+  item: string;
+  monthlyUsd: number;
+}
+
+/** One stack at one tier, summarised: a row of `--compare` and the unit of `--compare-to`. */
 export interface CompareRow {
+  stack: string;
+  environment: string;
   tier: Tier;
   dau: number;
   monthlyUsd: number;
   usdPerDau: number;
   budgetUsd: number;
   fitsBudget: boolean;
+  budget: BudgetVerdict;
   apiHeadroom: number;
   inferenceHeadroom: number;
   jobsHeadroom: number;
+  requiredHeadroom: number;
+  capacityOk: boolean;
+  mandatoryFailures: number;
+  advisoryFailures: number;
   unpriced: string[];
+  lines: CompareLine[];
 }
 
-export function compareRow(plan: Pick<Plan, "tier" | "cost" | "capacity">): CompareRow {
+export function compareRow(plan: Pick<Plan, "stack" | "environment" | "tier" | "cost" | "capacity" | "policy">): CompareRow {
   const dau = TIER_DAU[plan.tier];
   return {
+    stack: plan.stack,
+    environment: plan.environment,
     tier: plan.tier,
     dau,
     monthlyUsd: plan.cost.monthlyUsd,
     usdPerDau: Math.round((plan.cost.monthlyUsd / dau) * 10_000) / 10_000,
     budgetUsd: plan.cost.budgetUsd,
     fitsBudget: plan.cost.fitsBudget,
+    budget: budgetVerdict(plan),
     apiHeadroom: plan.capacity.apiHeadroom,
     inferenceHeadroom: plan.capacity.inferenceHeadroom,
     jobsHeadroom: plan.capacity.jobsHeadroom,
+    requiredHeadroom: plan.capacity.requiredHeadroom,
+    capacityOk: plan.capacity.ok,
+    mandatoryFailures: plan.policy.mandatoryFailures,
+    advisoryFailures: plan.policy.advisoryFailures,
     unpriced: plan.cost.unpriced,
+    lines: plan.cost.lines.map((l) => ({ component: l.component, item: l.item, monthlyUsd: l.monthlyUsd })),
   };
 }
 
 /** The tiers side by side (this exact Markdown is the README's cost table). */
-export function formatCompare(stack: string, rows: CompareRow[], markdown: boolean): string {
-  const ordered = TIER_NAMES.map((t) => rows.find((r) => r.tier === t)).filter((r): r is CompareRow => r !== undefined);
+export function formatCompare(stack: string, rows: Omit<CompareRow, "stack" | "environment" | "budget" | "lines" | "requiredHeadroom" | "capacityOk" | "mandatoryFailures" | "advisoryFailures">[], markdown: boolean): string {
+  const ordered = TIER_NAMES.map((t) => rows.find((r) => r.tier === t)).filter((r) => r !== undefined);
   const body = table(
     ["tier", "DAU", "monthly", "$/DAU", "budget", "fits", "API headroom", "inference headroom", "jobs headroom"],
     ordered.map((r) => [
