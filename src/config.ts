@@ -107,18 +107,27 @@ export interface ConfigProblem {
   key: string;
   value: unknown;
   message: string;
+  /** The key was set with `--secret`: its value is never printed. */
+  secret?: boolean;
 }
 
-export class ConfigError extends Error {
-  constructor(
-    public readonly stack: string,
-    public readonly problems: ConfigProblem[],
-  ) {
+/**
+ * A refused configuration. A `pulumi.RunError`, because the Pulumi CLI's nodejs language host prints a
+ * RunError's message and nothing else (node_modules/@pulumi/pulumi/cmd/run/run.js: "Always hide the
+ * stack for RunErrors"); any other error goes through `util.inspect`, which dumps the object. The stack
+ * name is `stackName`, not `stack`: a `stack` field would shadow `Error.prototype.stack`.
+ */
+export class ConfigError extends pulumi.RunError {
+  public readonly stackName: string;
+  public readonly problems: ConfigProblem[];
+  constructor(stackName: string, problems: ConfigProblem[]) {
     super(
-      `Invalid configuration for stack "${stack}" (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
-        problems.map((p) => `  - ${p.key} = ${show(p.value)}: ${p.message}`).join("\n"),
+      `Invalid configuration for stack "${stackName}" (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+        problems.map((p) => `  - ${p.key} = ${p.secret ? "[secret]" : show(p.value)}: ${p.message}`).join("\n"),
     );
     this.name = "ConfigError";
+    this.stackName = stackName;
+    this.problems = problems;
   }
 }
 
@@ -584,12 +593,19 @@ export function parsePlatformConfig(raw: Record<string, string>, ctx: ConfigCont
     problems.push({ key: "aws:region", value: region, message: "expected an AWS region such as us-east-1 (set it with `pulumi config set aws:region us-east-1`)" });
   }
 
+  // Every problem is listed at once: a key that fails its schema is reported and left out, and the
+  // rest (overrides, acknowledgements, prod rules) are still checked against what did parse.
   const top = topLevelSchema.safeParse(decoded);
-  if (!top.success) {
+  let c: Partial<z.infer<typeof topLevelSchema>>;
+  if (top.success) {
+    c = top.data;
+  } else {
     problems.push(...zodProblems(top.error.issues, "", decoded));
-    throw new ConfigError(ctx.stack, problems);
+    const failed = new Set(top.error.issues.flatMap((i) => (i.code === "unrecognized_keys" ? i.keys : [String(i.path[0])])));
+    const salvaged = Object.fromEntries(Object.entries(decoded).filter(([k]) => !failed.has(k)));
+    const partial = topLevelSchema.partial().safeParse(salvaged);
+    c = partial.success ? partial.data : {};
   }
-  const c = top.data;
   const environment = c.environment ?? environmentFromStackName(ctx.stack);
   const gpuType = c.gpuType ?? DEFAULTS.gpuType;
 
@@ -599,22 +615,24 @@ export function parsePlatformConfig(raw: Record<string, string>, ctx: ConfigCont
   for (const path of reserved) {
     problems.push({ key: `overrides.${path}`, value: valueAt(decoded.overrides, path.split(".")), message: "unknown key (reserved JavaScript property name)" });
   }
-  if (reserved.length > 0) throw new ConfigError(ctx.stack, problems);
 
   // Overrides: merge over the table, then validate the merged result against the full schema so
-  // every path is reported relative to `overrides`.
+  // every path is reported relative to `overrides`. With an invalid tier the overrides are still
+  // checked for shape over the smallest tier, but not for tier-dependent capacity.
   let sizing: Sizing | undefined;
-  try {
-    const merged = resolveSizing(c.tier, environment, (c.overrides ?? {}) as never);
-    const checked = sizingSchema.safeParse(merged);
-    if (!checked.success) {
-      problems.push(...zodProblems(checked.error.issues, "overrides", merged));
-    } else {
-      sizing = merged;
-      problems.push(...crossFieldProblems(sizing, c.tier, gpuType));
+  if (reserved.length === 0) {
+    try {
+      const merged = resolveSizing(c.tier ?? TIER_NAMES[0], environment, (c.overrides ?? {}) as never);
+      const checked = sizingSchema.safeParse(merged);
+      if (!checked.success) {
+        problems.push(...zodProblems(checked.error.issues, "overrides", merged));
+      } else if (c.tier) {
+        sizing = merged;
+        problems.push(...crossFieldProblems(sizing, c.tier, gpuType));
+      }
+    } catch (e) {
+      problems.push({ key: "overrides", value: c.overrides, message: `could not be merged: ${(e as Error).message}` });
     }
-  } catch (e) {
-    problems.push({ key: "overrides", value: c.overrides, message: `could not be merged: ${(e as Error).message}` });
   }
 
   const eksPublicAccessCidrs = c.eksPublicAccessCidrs ?? (environment === "dev" ? ["0.0.0.0/0"] : undefined);
@@ -686,7 +704,7 @@ export function parsePlatformConfig(raw: Record<string, string>, ctx: ConfigCont
     project: ctx.project,
     stack: ctx.stack,
     environment,
-    tier: c.tier,
+    tier: c.tier as Tier,
     region: region as string,
     gpuType,
     kubernetesVersion: c.kubernetesVersion ?? DEFAULTS.kubernetesVersion,

@@ -21,6 +21,7 @@ vi.mock("../src/plan/mocks", async (importOriginal) => {
 
 import { ConfigError, WEAKENING_ACKNOWLEDGEMENTS } from "../src/config";
 import { renderStack } from "../src/plan/harness";
+import { cliPrints } from "./support/cli-format";
 
 interface HostileCase {
   name: string;
@@ -106,7 +107,9 @@ describe("hostile configuration is refused before any resource exists", () => {
       (e: unknown) => e,
     );
     expect(error, "the configuration was accepted").toBeInstanceOf(ConfigError);
-    const message = (error as ConfigError).message;
+    // What `pulumi up` prints for it (the CLI's own formatting path), not just `e.message`.
+    const message = cliPrints(error);
+    expect(message.split("\n")[0]).toMatch(/^Invalid configuration for stack "(dev|prod)" \(\d+ problems?\):$/);
     expect(message).toContain(names);
     expect(message).toMatch(allowed);
     expect(registered.count, "a resource was registered before the refusal").toBe(0);
