@@ -24,6 +24,8 @@ import {
   tierLoad,
 } from "./tiers";
 import { DEFAULTS, FARGATE_MEMORY_BY_CPU, SUPPORTED_KUBERNETES_VERSIONS } from "./constants";
+import { cidrProblem, opensToInternet } from "../policy/cidr";
+import { availabilityZoneCidrMask } from "../components/network";
 
 // ---------------------------------------------------------------------------------------------
 // The typed result.
@@ -53,8 +55,8 @@ export const WEAKENING_ACKNOWLEDGEMENTS = {
   },
   "prod-public-eks-endpoint": {
     path: "eksPublicAccessCidrs",
-    weak: (_s: Sizing, c?: { eksPublicAccessCidrs: string[] }) =>
-      (c?.eksPublicAccessCidrs ?? []).some((cidr) => cidr === "0.0.0.0/0"),
+    // Coverage, not a string compare: 0.0.0.0/1 + 128.0.0.0/1 is as open as 0.0.0.0/0 (policy/cidr.ts).
+    weak: (_s: Sizing, c?: { eksPublicAccessCidrs: string[] }) => opensToInternet(c?.eksPublicAccessCidrs ?? []),
   },
 } as const;
 export type Acknowledgement = keyof typeof WEAKENING_ACKNOWLEDGEMENTS;
@@ -147,9 +149,28 @@ const percent = z.number().min(1).max(100);
 const quantity = z.string().regex(/^\d+(\.\d+)?(m|Mi|Gi|Ki|Ti)?$/, "a Kubernetes quantity such as 2, 500m, 8Gi");
 const capacityType = z.enum(["ON_DEMAND", "SPOT"]);
 const instanceType = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "an EC2 instance type such as g6.xlarge");
-const cidr = z
-  .string()
-  .regex(/^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\/(\d|[12]\d|3[0-2])$/, "an IPv4 CIDR such as 203.0.113.0/24");
+/** A CIDR judged by policy/cidr.ts, the parser the policy pack uses too (host bits, family, prefix bounds). */
+const cidr = (opts: Parameters<typeof cidrProblem>[1]) =>
+  z.string().superRefine((v, ctx) => {
+    const problem = cidrProblem(v, opts);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+/**
+ * A VPC's IPv4 block: AWS allows /16 to /28 ("The smallest VPC you can create uses a /28 netmask, and
+ * the largest uses a /16 netmask", EC2 API CreateVpc,
+ * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpc.html); the subnet layout then
+ * needs room for its per-AZ slices (checked in crossFieldProblems).
+ */
+const vpcCidr = cidr({ family: 4, prefixRange: [16, 28], why: "AWS VPC blocks are /16 to /28" });
+/**
+ * Blocks allowed to reach the public Kubernetes API. IPv4 only: "You can't add IPv6 CIDR blocks to
+ * IPv4 clusters" (EKS VpcConfigRequest.publicAccessCidrs). Never empty: with no block EKS applies its
+ * default, 0.0.0.0/0 ("The default value is 0.0.0.0/0",
+ * https://docs.aws.amazon.com/eks/latest/APIReference/API_VpcConfigRequest.html).
+ */
+const eksCidrs = z
+  .array(cidr({ family: 4, why: "the cluster is IPv4; EKS accepts IPv6 blocks only on IPv6 clusters" }))
+  .min(1, "at least one block: an empty list makes EKS apply its default, 0.0.0.0/0 (open to the internet)");
 
 const workerPrioritySchema = z.strictObject({
   minTasks: nonNegativeInt,
@@ -176,7 +197,7 @@ export const sizingSchema = z.strictObject({
     // The subnet layout gives each AZ a fixed quarter of the VPC (AZ_SLOT_BITS in components/network.ts).
     availabilityZones: z.number().int().min(2).max(4, "at most 4: the VPC is split into four fixed AZ slices"),
     natGateways: z.enum(["single", "perAz"]),
-    vpcCidr: cidr,
+    vpcCidr,
   }),
   safety: z.strictObject({
     deletionProtection: z.boolean(),
@@ -341,7 +362,7 @@ const topLevelSchema = z.strictObject({
     .optional(),
   tritonImage: pinnedImage().optional(),
   eksAdminRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "an IAM role ARN").optional(),
-  eksPublicAccessCidrs: z.array(cidr).optional(),
+  eksPublicAccessCidrs: eksCidrs.optional(),
   corsAllowedOrigins: z.array(z.string().regex(/^https?:\/\/[^\s/]+$/, "an origin such as https://app.example.com")).optional(),
   modelRepositoryPrefix: z
     .string()
@@ -518,6 +539,11 @@ function crossFieldProblems(s: Sizing, tier: Tier, gpuType: GpuType): ConfigProb
     s.database.backupRetentionDays,
     "read replicas need automated backups (at least 1 day)",
   );
+  try {
+    availabilityZoneCidrMask(s.network);
+  } catch (e) {
+    check(false, "network.vpcCidr", s.network.vpcCidr, (e as Error).message.replace(/^Network: /, ""));
+  }
   check(
     s.network.natGateways === "single" || s.network.availabilityZones >= 2,
     "network.natGateways",
@@ -692,8 +718,8 @@ export function parsePlatformConfig(raw: Record<string, string>, ctx: ConfigCont
   if (environment === "dev" && !c.certificateArn && !c.domain) {
     warnings.push("no certificateArn or domain: the dev load balancer serves plain HTTP");
   }
-  if ((eksPublicAccessCidrs ?? []).includes("0.0.0.0/0")) {
-    warnings.push("the Kubernetes API endpoint is reachable from any address (eksPublicAccessCidrs includes 0.0.0.0/0)");
+  if (opensToInternet(eksPublicAccessCidrs ?? [])) {
+    warnings.push("the Kubernetes API endpoint is reachable from the internet (eksPublicAccessCidrs covers a large part of the address space)");
   }
   if (!c.alertEmail) warnings.push("no alertEmail: alarms publish to the SNS topic but nobody is subscribed");
   if (region !== DEFAULTS.pricedRegion) {

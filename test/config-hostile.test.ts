@@ -76,8 +76,8 @@ const HOSTILE: HostileCase[] = [
   { name: "more Triton replicas than GPU nodes", config: { overrides: o({ triton: { maxReplicas: 9 } }) }, names: "overrides.triton.maxReplicas = 9", allowed: /at most gpu.maxNodes/ },
   { name: "on-demand fallback without spot", config: { overrides: o({ gpu: { capacityType: "ON_DEMAND", onDemandFallback: true } }) }, names: "overrides.gpu.onDemandFallback = true", allowed: /only makes sense when gpu.capacityType is SPOT/ },
   // network, images, identity
-  { name: "CIDR with an octet above 255", config: { eksPublicAccessCidrs: o(["300.1.1.1/24"]) }, names: 'eksPublicAccessCidrs.0 = "300.1.1.1/24"', allowed: /IPv4 CIDR such as 203\.0\.113\.0\/24/ },
-  { name: "VPC CIDR with a bad prefix", config: { overrides: o({ network: { vpcCidr: "10.0.0.0/33" } }) }, names: 'overrides.network.vpcCidr = "10.0.0.0/33"', allowed: /IPv4 CIDR/ },
+  { name: "CIDR with an octet above 255", config: { eksPublicAccessCidrs: o(["300.1.1.1/24"]) }, names: 'eksPublicAccessCidrs.0 = "300.1.1.1/24"', allowed: /expected an IPv4 address of four decimal octets 0-255/ },
+  { name: "VPC CIDR with a bad prefix", config: { overrides: o({ network: { vpcCidr: "10.0.0.0/33" } }) }, names: 'overrides.network.vpcCidr = "10.0.0.0/33"', allowed: /expected an IPv4 prefix length of 0-32/ },
   { name: "latest app image tag", config: { imageTag: "latest" }, names: 'imageTag = "latest"', allowed: /a pinned tag, not latest/ },
   { name: "latest Triton image", config: { tritonImage: "nvcr.io/nvidia/tritonserver:latest" }, names: 'tritonImage = "nvcr.io/nvidia/tritonserver:latest"', allowed: /a pinned tag, not latest/ },
   { name: "latest gateway image", config: { gatewayImage: "ghcr.io/acme/gateway:latest" }, names: 'gatewayImage = "ghcr.io/acme/gateway:latest"', allowed: /a pinned tag, not latest/ },

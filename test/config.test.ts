@@ -87,7 +87,7 @@ const INVALID: { name: string; raw: Record<string, string>; context?: typeof ctx
   {
     name: "bad CIDR",
     raw: { tier: "1k", eksPublicAccessCidrs: '["10.0.0.0/33"]' },
-    expect: [/eksPublicAccessCidrs\.0 = "10.0.0.0\/33"/, /IPv4 CIDR/],
+    expect: [/eksPublicAccessCidrs\.0 = "10.0.0.0\/33"/, /expected an IPv4 prefix length of 0-32/],
   },
   {
     name: "CIDR list given as a string",
