@@ -4,7 +4,8 @@
  * from `pack.ts` (which starts the policy server) so tests can inspect the policies.
  */
 import type { Policies, PolicyResource as CrossGuardResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { RULES } from "./index";
+import { ACKNOWLEDGED_RULE_ID, acknowledgementFor } from "./acknowledgements";
+import { evaluatePolicies, RULES } from "./index";
 import { isGraphRule, type PolicyGraph, type PolicyResource, type Rule } from "./types";
 
 export const PACK_NAME = "inference-platform-guardrails";
@@ -20,7 +21,11 @@ export function toCrossGuardPolicy(rule: Rule): ResourceValidationPolicy | Stack
       ...base,
       validateStack: (args, reportViolation) => {
         const graph: PolicyGraph = { resources: args.resources.map((r: CrossGuardResource) => fromCrossGuard(r)) };
-        for (const v of rule.checkGraph(graph)) reportViolation(v.message, v.resource.urn);
+        for (const v of rule.checkGraph(graph)) {
+          // Acknowledged in prod config: reported by the advisory `acknowledged-weakening` policy instead.
+          if (rule.enforcement === "mandatory" && acknowledgementFor(rule.id, v.resource, graph)) continue;
+          reportViolation(v.message, v.resource.urn);
+        }
       },
     };
   }
@@ -28,13 +33,35 @@ export function toCrossGuardPolicy(rule: Rule): ResourceValidationPolicy | Stack
     ...base,
     validateResource: (args, reportViolation) => {
       if (!rule.resourceTypes.includes(args.type)) return;
-      const message = rule.check(fromCrossGuard(args), { resources: [] });
-      if (message) reportViolation(message);
+      // The resource's provider is the only other resource a resource policy sees: its default tags
+      // carry the stack's acknowledgements (policy/acknowledgements.ts).
+      const provider = args.provider ? [{ urn: args.provider.urn, type: args.provider.type, name: args.provider.name, inputs: args.provider.props }] : [];
+      const resource = fromCrossGuard(args);
+      const graph: PolicyGraph = { resources: provider };
+      const message = rule.check(resource, graph);
+      if (message && !(rule.enforcement === "mandatory" && acknowledgementFor(rule.id, resource, graph))) reportViolation(message);
     },
   };
 }
 
-/** Every rule of {@link RULES}, as CrossGuard policies. */
+/**
+ * The advisory policy that reports every acknowledged prod weakening (the mandatory rules skip them):
+ * a CrossGuard preview shows what was weakened and by which acknowledgement.
+ */
+export function acknowledgedWeakeningPolicy(rules: readonly Rule[] = RULES): StackValidationPolicy {
+  return {
+    name: ACKNOWLEDGED_RULE_ID,
+    description: "Reports each prod weakening that stack config acknowledged (`acknowledge`), in place of the mandatory rule it trips.",
+    enforcementLevel: "advisory",
+    severity: "low",
+    validateStack: (args, reportViolation) => {
+      const graph: PolicyGraph = { resources: args.resources.map((r: CrossGuardResource) => fromCrossGuard(r)) };
+      for (const v of evaluatePolicies(graph, rules)) if (v.acknowledgedBy) reportViolation(`${v.ruleId}: ${v.message}`, v.resourceUrn);
+    },
+  };
+}
+
+/** Every rule of {@link RULES}, as CrossGuard policies, plus {@link acknowledgedWeakeningPolicy}. */
 export function crossGuardPolicies(rules: readonly Rule[] = RULES): Policies {
-  return rules.map(toCrossGuardPolicy);
+  return [...rules.map(toCrossGuardPolicy), acknowledgedWeakeningPolicy(rules)];
 }

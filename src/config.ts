@@ -26,39 +26,106 @@ import {
 import { DEFAULTS, FARGATE_MEMORY_BY_CPU, SUPPORTED_KUBERNETES_VERSIONS } from "./constants";
 import { cidrProblem, opensToInternet } from "../policy/cidr";
 import { availabilityZoneCidrMask } from "../components/network";
+import { ACKNOWLEDGEMENT_TAG_PREFIX, type AcknowledgementName } from "../policy/acknowledgements";
 
 // ---------------------------------------------------------------------------------------------
 // The typed result.
 // ---------------------------------------------------------------------------------------------
 
+/** What a weakening rule sees: the settled sizing, the tier's prod table, and the non-sizing keys. */
+export interface WeakeningContext {
+  sizing: Sizing;
+  /** The tier's prod sizing as the table writes it: "lower than the table" is a weakening. */
+  table: Sizing;
+  eksPublicAccessCidrs: string[];
+  corsAllowedOrigins: string[];
+  /** The stack name says prod but `environment` says dev. */
+  prodNamedAsDev: boolean;
+}
+
+const spotWhereTableIsNot = ({ sizing: s, table: t }: WeakeningContext): boolean =>
+  (s.gateway.spot && !t.gateway.spot) ||
+  (s.gpu.capacityType === "SPOT" && t.gpu.capacityType !== "SPOT") ||
+  (s.systemNodes.capacityType === "SPOT" && t.systemNodes.capacityType !== "SPOT") ||
+  (!s.gpu.onDemandFallback && t.gpu.onDemandFallback && s.gpu.capacityType === "SPOT") ||
+  PRIORITIES.some((p) => s.workers.priorities[p].spot && !t.workers.priorities[p].spot);
+
 /**
- * Safety settings that may be weakened in prod only with an explicit acknowledgement listed in the
- * `acknowledge` config key. Each maps to the sizing path it guards and the value that is "weak".
+ * Every knob that lowers a prod promise, by the acknowledgement that allows it. In prod (by
+ * `environment` or by stack name) a weak value without its acknowledgement in `acknowledge` is refused;
+ * with it, it is a warning, and the stack's provider stamps the tag `guardrails:acknowledged:<name>` on
+ * every resource so the policy pack downgrades exactly the matching rules (policy/acknowledgements.ts)
+ * to an advisory "acknowledged" finding instead of blocking what config accepted. "Weak" is measured
+ * against the tier's prod table where the table has a value (1k's prod table has one NAT gateway and
+ * one cache node by design; 10k's does not).
  */
 export const WEAKENING_ACKNOWLEDGEMENTS = {
-  "prod-without-deletion-protection": {
-    path: "safety.deletionProtection",
-    weak: (s: Sizing) => !s.safety.deletionProtection,
+  "prod-as-dev": { path: "environment", weak: (c: WeakeningContext) => c.prodNamedAsDev },
+  "prod-without-deletion-protection": { path: "safety.deletionProtection", weak: (c: WeakeningContext) => !c.sizing.safety.deletionProtection },
+  "prod-without-final-snapshot": { path: "safety.finalSnapshot", weak: (c: WeakeningContext) => !c.sizing.safety.finalSnapshot },
+  "prod-force-destroy-buckets": { path: "safety.forceDestroyBuckets", weak: (c: WeakeningContext) => c.sizing.safety.forceDestroyBuckets },
+  "prod-without-waf": { path: "safety.waf", weak: (c: WeakeningContext) => !c.sizing.safety.waf },
+  "prod-without-flow-logs": { path: "safety.flowLogs", weak: (c: WeakeningContext) => !c.sizing.safety.flowLogs },
+  "prod-without-access-logs": { path: "safety.accessLogs", weak: (c: WeakeningContext) => !c.sizing.safety.accessLogs },
+  "prod-without-container-insights": {
+    path: "safety.containerInsights",
+    weak: (c: WeakeningContext) => !c.sizing.safety.containerInsights && c.table.safety.containerInsights,
   },
-  "prod-without-final-snapshot": { path: "safety.finalSnapshot", weak: (s: Sizing) => !s.safety.finalSnapshot },
-  "prod-force-destroy-buckets": {
-    path: "safety.forceDestroyBuckets",
-    weak: (s: Sizing) => s.safety.forceDestroyBuckets,
-  },
-  "prod-without-waf": { path: "safety.waf", weak: (s: Sizing) => !s.safety.waf },
-  "prod-without-flow-logs": { path: "safety.flowLogs", weak: (s: Sizing) => !s.safety.flowLogs },
-  "prod-without-access-logs": { path: "safety.accessLogs", weak: (s: Sizing) => !s.safety.accessLogs },
-  "prod-single-az-database": { path: "database.multiAz", weak: (s: Sizing) => !s.database.multiAz },
+  "prod-single-az-database": { path: "database.multiAz", weak: (c: WeakeningContext) => !c.sizing.database.multiAz },
   "prod-short-backups": {
     path: "database.backupRetentionDays",
-    weak: (s: Sizing) => s.database.backupRetentionDays < DEFAULTS.prodMinimumBackupDays,
+    weak: (c: WeakeningContext) => c.sizing.database.backupRetentionDays < DEFAULTS.prodMinimumBackupDays,
+  },
+  "prod-fewer-read-replicas": {
+    path: "database.readReplicas",
+    weak: (c: WeakeningContext) => c.sizing.database.readReplicas < c.table.database.readReplicas,
+  },
+  "prod-reduced-database-monitoring": {
+    path: "database.performanceInsights",
+    weak: (c: WeakeningContext) =>
+      (!c.sizing.database.performanceInsights && c.table.database.performanceInsights) ||
+      (c.sizing.database.monitoringIntervalSeconds === 0 && c.table.database.monitoringIntervalSeconds > 0),
+  },
+  "prod-single-nat": {
+    path: "network.natGateways",
+    weak: (c: WeakeningContext) => c.sizing.network.natGateways === "single" && c.table.network.natGateways === "perAz",
+  },
+  "prod-fewer-availability-zones": {
+    path: "network.availabilityZones",
+    weak: (c: WeakeningContext) => c.sizing.network.availabilityZones < c.table.network.availabilityZones,
+  },
+  "prod-spot-capacity": { path: "gateway.spot", weak: spotWhereTableIsNot },
+  "prod-reduced-min-capacity": {
+    path: "gateway.minTasks",
+    weak: (c: WeakeningContext) =>
+      c.sizing.gateway.minTasks < c.table.gateway.minTasks ||
+      c.sizing.systemNodes.minNodes < c.table.systemNodes.minNodes ||
+      c.sizing.triton.minReplicas < c.table.triton.minReplicas,
+  },
+  "prod-short-log-retention": {
+    path: "observability.logRetentionDays",
+    weak: (c: WeakeningContext) => c.sizing.observability.logRetentionDays < c.table.observability.logRetentionDays,
+  },
+  "prod-single-cache-node": { path: "cache.nodes", weak: (c: WeakeningContext) => c.sizing.cache.nodes < c.table.cache.nodes },
+  "prod-short-cache-snapshots": {
+    path: "cache.snapshotRetentionDays",
+    weak: (c: WeakeningContext) => c.sizing.cache.snapshotRetentionDays < c.table.cache.snapshotRetentionDays,
+  },
+  "prod-raised-waf-rate-limit": {
+    path: "gateway.wafRateLimitPer5Min",
+    weak: (c: WeakeningContext) => c.sizing.gateway.wafRateLimitPer5Min > c.table.gateway.wafRateLimitPer5Min,
   },
   "prod-public-eks-endpoint": {
     path: "eksPublicAccessCidrs",
     // Coverage, not a string compare: 0.0.0.0/1 + 128.0.0.0/1 is as open as 0.0.0.0/0 (policy/cidr.ts).
-    weak: (_s: Sizing, c?: { eksPublicAccessCidrs: string[] }) => opensToInternet(c?.eksPublicAccessCidrs ?? []),
+    weak: (c: WeakeningContext) => opensToInternet(c.eksPublicAccessCidrs),
   },
-} as const;
+  "prod-wildcard-cors": {
+    path: "corsAllowedOrigins",
+    // S3 CORS accepts one `*` per origin (`*`, `https://*.example.com`); plain http origins are as weak.
+    weak: (c: WeakeningContext) => c.corsAllowedOrigins.some((o) => o.includes("*") || o.startsWith("http://")),
+  },
+} as const satisfies Record<AcknowledgementName, { path: string; weak: (c: WeakeningContext) => boolean }>;
 export type Acknowledgement = keyof typeof WEAKENING_ACKNOWLEDGEMENTS;
 const ACKNOWLEDGEMENT_NAMES = Object.keys(WEAKENING_ACKNOWLEDGEMENTS) as [Acknowledgement, ...Acknowledgement[]];
 
@@ -603,7 +670,17 @@ export const GPU_FAMILY_PREFIX: Record<GpuType, string[]> = { l4: ["g6."], a10g:
 
 /** The environment a stack name implies when `environment` is not set. */
 export function environmentFromStackName(stack: string): Environment {
-  return /^prod/.test(stack) ? "prod" : "dev";
+  return isProdStackName(stack) ? "prod" : "dev";
+}
+
+/**
+ * True for a stack named like prod in any case: a word of the name (split at `-`, `_`, `.`, `/`)
+ * that starts with "prod" (`prod`, `Prod-eu`, `PRODUCTION`, `eu-prod-2`, `team/prod`). Stricter is
+ * safer here: `product-demo` also counts (set `environment: dev` + acknowledge "prod-as-dev"), while
+ * `preprod` and `nonprod` do not.
+ */
+export function isProdStackName(stack: string): boolean {
+  return stack.split(/[-_./]/).some((word) => /^prod/i.test(word));
 }
 
 /**
@@ -690,23 +767,44 @@ export function parsePlatformConfig(raw: Record<string, string>, ctx: ConfigCont
     });
   }
 
-  // Weakening prod safety needs an explicit, named acknowledgement.
+  // Weakening prod safety needs an explicit, named acknowledgement. A prod-named stack set to
+  // `environment: dev` is itself a weakening (prod-as-dev); with that acknowledged it is a dev stack.
   const acknowledgements = c.acknowledge ?? [];
   const warnings: string[] = [];
-  if (sizing && environment === "prod") {
+  const prodNamedAsDev = isProdStackName(ctx.stack) && environment === "dev";
+  if (sizing && c.tier && (environment === "prod" || prodNamedAsDev)) {
+    const weakening: WeakeningContext = {
+      sizing,
+      table: resolveSizing(c.tier, "prod"),
+      eksPublicAccessCidrs: eksPublicAccessCidrs ?? [],
+      corsAllowedOrigins: c.corsAllowedOrigins ?? [],
+      prodNamedAsDev,
+    };
     for (const [name, rule] of Object.entries(WEAKENING_ACKNOWLEDGEMENTS) as [Acknowledgement, (typeof WEAKENING_ACKNOWLEDGEMENTS)[Acknowledgement]][]) {
-      if (!rule.weak(sizing, { eksPublicAccessCidrs: eksPublicAccessCidrs ?? [] })) continue;
+      if (prodNamedAsDev && name !== "prod-as-dev") continue;
+      if (!rule.weak(weakening)) continue;
       if (acknowledgements.includes(name)) {
         warnings.push(`prod safety weakened (${rule.path}), acknowledged by "${name}"`);
       } else {
+        const topLevel = ["eksPublicAccessCidrs", "corsAllowedOrigins", "environment"].includes(rule.path);
         problems.push({
-          key: rule.path === "eksPublicAccessCidrs" ? rule.path : `overrides.${rule.path}`,
-          value: rule.path === "eksPublicAccessCidrs" ? eksPublicAccessCidrs : valueAt(sizing, rule.path.split(".")),
-          message: `weakens prod safety; add "${name}" to the acknowledge list if this is intended`,
+          key: topLevel ? rule.path : `overrides.${rule.path}`,
+          value: topLevel ? ({ eksPublicAccessCidrs, corsAllowedOrigins: c.corsAllowedOrigins, environment } as Record<string, unknown>)[rule.path] : valueAt(sizing, rule.path.split(".")),
+          message:
+            name === "prod-as-dev"
+              ? `stack "${ctx.stack}" is named like prod; running it with the dev profile drops every prod safety: add "prod-as-dev" to the acknowledge list if this is intended, or rename the stack`
+              : `weakens prod safety; add "${name}" to the acknowledge list if this is intended`,
         });
       }
     }
   }
+  for (const k of Object.keys(c.tags ?? {}).filter((t) => t.toLowerCase().startsWith(ACKNOWLEDGEMENT_TAG_PREFIX.split(":")[0] + ":"))) {
+    problems.push({ key: `tags.${k}`, value: c.tags?.[k], message: `tag keys starting with ${ACKNOWLEDGEMENT_TAG_PREFIX.split(":")[0]}: are the program's own (acknowledgements); use the acknowledge key` });
+  }
+  /** The tags that tell the policy pack which weakenings were acknowledged (policy/acknowledgements.ts). */
+  const acknowledgementTags = Object.fromEntries(
+    acknowledgements.filter((a) => warnings.some((w) => w.endsWith(`"${a}"`))).map((a) => [`${ACKNOWLEDGEMENT_TAG_PREFIX}${a}`, WEAKENING_ACKNOWLEDGEMENTS[a].path]),
+  );
 
   if (problems.length > 0 || !sizing) throw new ConfigError(ctx.stack, problems);
 
@@ -750,7 +848,7 @@ export function parsePlatformConfig(raw: Record<string, string>, ctx: ConfigCont
     sizing,
     acknowledgements,
     warnings,
-    tags: c.tags ?? {},
+    tags: { ...(c.tags ?? {}), ...acknowledgementTags },
   });
 }
 

@@ -2,6 +2,7 @@
  * Network exposure. The architecture allows exactly one thing from the internet: the ALB on 443/80.
  * Data stores accept only the platform's own security groups; tasks and nodes sit in private subnets.
  */
+import { opensToInternet } from "../cidr";
 import { arr, get, graphRule, obj, ofTypes, type PolicyGraph, type PolicyResource, resourceRule, type Rule, str } from "../types";
 
 const SG = "aws:ec2/securityGroup:SecurityGroup";
@@ -9,7 +10,8 @@ const SG_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
 const SG_INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const INGRESS_TYPES = [SG, SG_RULE, SG_INGRESS];
 const LB = ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"];
-const WORLD = ["0.0.0.0/0", "::/0"];
+/** "From the internet" is coverage of the address space (policy/cidr.ts), not the string 0.0.0.0/0. */
+const fromWorld = (g: Ingress) => opensToInternet(g.cidrs);
 const ADMIN_PORTS = [22, 3389];
 /** The only ports the internet may reach, and only on the public ALB. */
 export const PUBLIC_PORTS = [80, 443];
@@ -111,10 +113,10 @@ const K8S_INTERNAL_ANNOTATIONS: Record<string, string> = {
 
 export const networkRules: Rule[] = [
   resourceRule(
-    { id: "sg-no-world-admin-ports", description: "No security group admits SSH (22) or RDP (3389) from 0.0.0.0/0 or ::/0.", severity: "critical", enforcement: "mandatory", controls: { checkov: ["CKV_AWS_24", "CKV_AWS_25"], fsbp: ["EC2.13", "EC2.14"] } },
+    { id: "sg-no-world-admin-ports", description: "No security group admits SSH (22) or RDP (3389) from the internet (blocks covering a large part of the IPv4 or IPv6 space, not only 0.0.0.0/0 or ::/0).", severity: "critical", enforcement: "mandatory", controls: { checkov: ["CKV_AWS_24", "CKV_AWS_25"], fsbp: ["EC2.13", "EC2.14"] } },
     INGRESS_TYPES,
     (_i, r) => {
-      const bad = ingressOf({ resources: [r] }).find((g) => g.cidrs.some((c) => WORLD.includes(c)) && ADMIN_PORTS.some((p) => covers(g, p)));
+      const bad = ingressOf({ resources: [r] }).find((g) => fromWorld(g) && ADMIN_PORTS.some((p) => covers(g, p)));
       return bad ? `admits ${bad.fromPort}-${bad.toPort} from the internet` : undefined;
     },
   ),
@@ -149,12 +151,12 @@ export const networkRules: Rule[] = [
     },
   ),
   graphRule(
-    { id: "world-ingress-only-on-alb", description: "Only the internet-facing ALB's security group admits 0.0.0.0/0 or ::/0, and only on 80 and 443.", severity: "critical", enforcement: "mandatory", controls: { checkov: ["CKV_AWS_260", "CKV_AWS_277"], fsbp: ["EC2.18", "EC2.19"] } },
+    { id: "world-ingress-only-on-alb", description: "Only the internet-facing ALB's security group admits the internet (any blocks covering a large part of the address space), and only on 80 and 443.", severity: "critical", enforcement: "mandatory", controls: { checkov: ["CKV_AWS_260", "CKV_AWS_277"], fsbp: ["EC2.18", "EC2.19"] } },
     INGRESS_TYPES,
     (graph) => {
       const albGroups = internetFacingGroups(graph);
       return ingressOf(graph)
-        .filter((g) => g.cidrs.some((c) => WORLD.includes(c)))
+        .filter(fromWorld)
         .flatMap((g) => {
           if (!onGroups(g, albGroups)) return [{ resource: g.resource, message: "admits the internet on a security group that is not the public ALB's" }];
           if (allPorts(g) || !(g.fromPort === g.toPort && PUBLIC_PORTS.includes(g.fromPort)))

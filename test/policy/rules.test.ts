@@ -332,7 +332,9 @@ describe("CrossGuard pack", () => {
     expect(captured).toHaveLength(1);
     const { name, args } = captured[0];
     expect(name).toBe("inference-platform-guardrails");
-    expect(args.policies.map((p) => p.name)).toEqual(RULES.map((r) => r.id));
+    // Every rule, then the advisory policy that reports acknowledged prod weakenings.
+    expect(args.policies.map((p) => p.name)).toEqual([...RULES.map((r) => r.id), "acknowledged-weakening"]);
+    expect(args.policies[RULES.length].enforcementLevel).toBe("advisory");
     for (const rule of RULES) {
       const p = args.policies.find((x) => x.name === rule.id)!;
       expect(p.enforcementLevel, rule.id).toBe(rule.enforcement);
@@ -356,5 +358,30 @@ describe("CrossGuard pack", () => {
     }
     expect(reported.map((r) => r.policy).sort()).toEqual(["alb-has-waf", "rds-multi-az"]);
     expect(reported.find((r) => r.policy === "alb-has-waf")?.urn).toBe(find(g, "gateway-alb").urn);
+  });
+
+  it("an acknowledgement on the resource's provider turns the mandatory policy into the advisory finding (resource and stack policies)", async () => {
+    const { crossGuardPolicies } = await import("../../policy/crossguard");
+    const g = goodGraph();
+    BREAK["rds-multi-az"](g);
+    BREAK["alb-has-waf"](g);
+    const provider = res("pulumi:providers:aws", "aws", { defaultTags: JSON.stringify({ tags: { "guardrails:acknowledged:prod-single-az-database": "database.multiAz", "guardrails:acknowledged:prod-without-waf": "safety.waf" } }) });
+    g.resources.push(provider);
+    const reported: { policy: string; message: string }[] = [];
+    const toCg = (r: PolicyResource) => ({ urn: r.urn, type: r.type, name: r.name, props: { ...r.inputs, id: r.id }, provider: { urn: provider.urn, type: provider.type, name: provider.name, props: provider.inputs } });
+    for (const p of crossGuardPolicies() as unknown as Record<string, (...a: unknown[]) => void>[]) {
+      const report = (message: string) => reported.push({ policy: String(p.name), message });
+      if (p.validateStack) p.validateStack({ resources: g.resources.map(toCg) }, report);
+      else for (const r of g.resources) p.validateResource(toCg(r), report);
+    }
+    expect(reported.map((r) => r.policy).sort()).toEqual(["acknowledged-weakening", "acknowledged-weakening"]);
+    expect(reported.map((r) => r.message).sort()[0]).toMatch(/^alb-has-waf: .*\(acknowledged by "prod-without-waf"\)$/);
+  });
+
+  it("an acknowledgement tag for another rule, or a user tag that only looks like one, downgrades nothing", () => {
+    const g = goodGraph();
+    BREAK["rds-multi-az"](g);
+    g.resources.push(res("pulumi:providers:aws", "aws", { defaultTags: JSON.stringify({ tags: { "guardrails:acknowledged:prod-without-waf": "x", "guardrails:acknowledged:yolo": "x" } }) }));
+    expect(evaluatePolicies(g).filter((v) => v.enforcement === "mandatory").map((v) => v.ruleId)).toEqual(["rds-multi-az"]);
   });
 });
