@@ -25,7 +25,9 @@ import {
 } from "./tiers";
 import { DEFAULTS, FARGATE_MEMORY_BY_CPU, SUPPORTED_KUBERNETES_VERSIONS } from "./constants";
 import { cidrProblem, opensToInternet } from "../policy/cidr";
+import { imagePinProblem } from "../policy/references";
 import { availabilityZoneCidrMask } from "../components/network";
+import { partitionOf, REGION_AVAILABILITY_ZONES } from "./regions";
 import { ACKNOWLEDGEMENT_TAG_PREFIX, type AcknowledgementName } from "../policy/acknowledgements";
 
 // ---------------------------------------------------------------------------------------------
@@ -165,6 +167,11 @@ export interface PlatformConfig {
   acknowledgements: Acknowledgement[];
   /** Things worth a human's attention that are not errors (printed by `npm run plan`). */
   warnings: string[];
+  /**
+   * Project keys the stack set with `--secret`. Their values are read through the runtime's secret
+   * accessors and never printed; a component handing one to a resource wraps it in `pulumi.secret`.
+   */
+  secretKeys: string[];
   tags: Record<string, string>;
 }
 
@@ -214,6 +221,18 @@ const positiveInt = z.number().int().min(1);
 const nonNegativeInt = z.number().int().min(0);
 const percent = z.number().min(1).max(100);
 const quantity = z.string().regex(/^\d+(\.\d+)?(m|Mi|Gi|Ki|Ti)?$/, "a Kubernetes quantity such as 2, 500m, 8Gi");
+/**
+ * A memory quantity: binary units only, at least 1 MiB. `m` is milli in Kubernetes quantities
+ * (https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/), so `100m` of
+ * memory is 0.1 byte, not 100 MiB: refused, as is a bare byte count below 1 MiB.
+ */
+const memoryQuantity = z
+  .string()
+  .regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti)?$/, "a memory quantity in binary units such as 512Mi or 8Gi (`m` is milli: 100m is 0.1 byte)")
+  .refine((q) => quantityValue(q) >= 2 ** 20, "at least 1Mi: a container cannot start with less memory");
+/** Amazon ECS allows at most 5,000 tasks per service (Amazon ECS service quotas, https://docs.aws.amazon.com/general/latest/gr/ecs-service.html). */
+const ECS_MAX_TASKS_PER_SERVICE = 5_000;
+const taskCount = z.number().int().min(0).max(ECS_MAX_TASKS_PER_SERVICE, `at most ${ECS_MAX_TASKS_PER_SERVICE}: Amazon ECS runs at most ${ECS_MAX_TASKS_PER_SERVICE} tasks per service`);
 const capacityType = z.enum(["ON_DEMAND", "SPOT"]);
 const instanceType = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "an EC2 instance type such as g6.xlarge");
 /** A CIDR judged by policy/cidr.ts, the parser the policy pack uses too (host bits, family, prefix bounds). */
@@ -240,8 +259,8 @@ const eksCidrs = z
   .min(1, "at least one block: an empty list makes EKS apply its default, 0.0.0.0/0 (open to the internet)");
 
 const workerPrioritySchema = z.strictObject({
-  minTasks: nonNegativeInt,
-  maxTasks: positiveInt,
+  minTasks: taskCount,
+  maxTasks: taskCount.min(1),
   spot: z.boolean(),
   taskTimeoutSeconds: positiveInt,
   visibilityTimeoutSeconds: z.number().int().min(0).max(43_200, "SQS allows at most 43200 s (12 h)"),
@@ -301,8 +320,8 @@ export const sizingSchema = z.strictObject({
       z.ZodLiteral<number>,
     ], { error: "Fargate CPU units: 256, 512, 1024, 2048, 4096, 8192 or 16384" }),
     memoryMiB: positiveInt,
-    minTasks: nonNegativeInt,
-    maxTasks: positiveInt,
+    minTasks: taskCount,
+    maxTasks: taskCount.min(1),
     cpuTargetPercent: percent,
     requestsPerTargetPerMinute: positiveInt,
     spot: z.boolean(),
@@ -338,9 +357,9 @@ export const sizingSchema = z.strictObject({
     maxReplicas: positiveInt,
     cpuRequest: quantity,
     cpuLimit: quantity,
-    memoryRequest: quantity,
-    memoryLimit: quantity,
-    shmSize: quantity,
+    memoryRequest: memoryQuantity,
+    memoryLimit: memoryQuantity,
+    shmSize: memoryQuantity,
     queueTimeTargetUs: positiveInt,
     gpuUtilisationTargetPercent: percent,
     cooldownSeconds: positiveInt,
@@ -386,16 +405,23 @@ export const sizingSchema = z.strictObject({
     gatewayRpsPerVcpu: z.number().positive(),
     inferencesPerSecPerGpu: z.strictObject({ l4: z.number().positive(), a10g: z.number().positive() }),
   }),
-  budgetUsd: z.number().positive(),
+  // AWS Budgets takes the limit as a decimal string; below a dollar every month alerts, and a
+  // billion is far beyond any tier (a typo guard, not an AWS limit).
+  budgetUsd: z.number().min(1, "at least 1 USD: a budget below a dollar alerts every month").max(1_000_000_000, "at most 1,000,000,000 USD (a typo guard)"),
 });
 
-/** A container image pinned to a tag (not `latest`) or a digest, so a deploy is reproducible. */
+/** A container image pinned to a tag (not `latest` in any case) or a digest, by the OCI grammar (policy/references.ts). */
 function pinnedImage() {
-  return z
-    .string()
-    .regex(/^[^\s:]+(:[A-Za-z0-9_.-]+|@sha256:[0-9a-f]{64})$/, "an image reference with a tag or digest")
-    .refine((i) => !i.endsWith(":latest"), "a pinned tag, not latest");
+  return z.string().superRefine((v, ctx) => {
+    const problem = imagePinProblem(v);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
 }
+
+/** An IAM role ARN with no wildcard (names: letters, digits and + = , . @ _ -; paths of the same between slashes). */
+const roleArn = z
+  .string()
+  .regex(/^arn:aws(-[a-z]+)*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/, "an IAM role ARN without wildcards, such as arn:aws:iam::123456789012:role/platform-admin");
 
 /**
  * Every key the project accepts, with its type. Keys not listed here are refused so a typo
@@ -425,10 +451,10 @@ const topLevelSchema = z.strictObject({
   imageTag: z
     .string()
     .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "a Docker tag")
-    .refine((t) => t !== "latest", "a pinned tag, not latest")
+    .refine((t) => t.toLowerCase() !== "latest", "a pinned tag, not latest")
     .optional(),
   tritonImage: pinnedImage().optional(),
-  eksAdminRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "an IAM role ARN").optional(),
+  eksAdminRoleArn: roleArn.optional(),
   eksPublicAccessCidrs: eksCidrs.optional(),
   corsAllowedOrigins: z.array(z.string().regex(/^https?:\/\/[^\s/]+$/, "an origin such as https://app.example.com")).optional(),
   modelRepositoryPrefix: z
@@ -437,7 +463,14 @@ const topLevelSchema = z.strictObject({
     .optional(),
   overrides: z.record(z.string(), z.unknown()).optional(),
   acknowledge: z.array(z.enum(ACKNOWLEDGEMENT_NAMES, { error: `one of ${ACKNOWLEDGEMENT_NAMES.join(", ")}` })).optional(),
-  tags: z.record(z.string().regex(/^[\w .:/=+@-]{1,128}$/), z.string().max(256)).optional(),
+  // AWS tag rules: key 1-128 and value 0-256 characters of letters, numbers, spaces and _ . : / = + - @
+  // (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html#tag-conventions).
+  tags: z
+    .record(
+      z.string().regex(/^[\p{L}\p{N}\p{Zs}_.:/=+\-@]{1,128}$/u, "a tag key of 1-128 letters, numbers, spaces and _ . : / = + - @"),
+      z.string().regex(/^[\p{L}\p{N}\p{Zs}_.:/=+\-@]{0,256}$/u, "a tag value of at most 256 letters, numbers, spaces and _ . : / = + - @"),
+    )
+    .optional(),
 });
 
 /** Keys whose stack-file value is structured (JSON-encoded by the CLI); every other key is a plain string. */
@@ -452,6 +485,8 @@ export interface ConfigContext {
   stack: string;
   /** `aws:region` of the stack. */
   region: string | undefined;
+  /** Project keys set with `pulumi config set --secret`: their values are never printed. */
+  secretKeys?: readonly string[];
 }
 
 function joinPath(prefix: string, path: PropertyKey[]): string {
@@ -648,6 +683,13 @@ function crossFieldProblems(s: Sizing, tier: Tier, gpuType: GpuType): ConfigProb
 
 const HEADROOM = LOAD_MODEL.requiredHeadroom;
 
+/** AWS: "Maximum tags per resource – 50" (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html). */
+export const AWS_MAX_TAGS_PER_RESOURCE = 50;
+/** Tags src/platform.ts `stackTags` adds to every resource (project, stack, environment, managed-by). */
+export const STACK_TAG_COUNT = 4;
+/** Most tags a component sets on one resource itself (subnet role tags, Name, ...); measured by a test. */
+export const PROGRAM_RESOURCE_TAGS_MAX = 4;
+
 const QUANTITY_UNITS: Record<string, number> = { "": 1, m: 1e-3, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
 
 /** A Kubernetes quantity (`500m`, `8Gi`, `2`) as a number, to compare requests with limits. */
@@ -759,6 +801,12 @@ export function parsePlatformConfig(raw: Record<string, string>, ctx: ConfigCont
   if (c.hostedZoneId && !c.domain) {
     problems.push({ key: "hostedZoneId", value: c.hostedZoneId, message: "only used with domain; set domain too" });
   }
+  // ARNs must be in the stack's partition (aws, aws-us-gov, aws-cn) and, for regional ones, its region.
+  for (const [key, arn] of [["certificateArn", c.certificateArn], ["eksAdminRoleArn", c.eksAdminRoleArn]] as const) {
+    if (arn && region && arn.split(":")[1] !== partitionOf(region)) {
+      problems.push({ key, value: arn, message: `the ARN's partition is ${arn.split(":")[1]}; ${region} is in the ${partitionOf(region)} partition` });
+    }
+  }
   if (c.certificateArn && region && !c.certificateArn.includes(`:acm:${region}:`)) {
     problems.push({
       key: "certificateArn",
@@ -805,12 +853,36 @@ export function parsePlatformConfig(raw: Record<string, string>, ctx: ConfigCont
   const acknowledgementTags = Object.fromEntries(
     acknowledgements.filter((a) => warnings.some((w) => w.endsWith(`"${a}"`))).map((a) => [`${ACKNOWLEDGEMENT_TAG_PREFIX}${a}`, WEAKENING_ACKNOWLEDGEMENTS[a].path]),
   );
+  // AWS allows 50 user tags per resource; the program adds its stack tags, the acknowledgement tags and
+  // up to PROGRAM_RESOURCE_TAGS_MAX of its own on a resource (test/config-limits.test.ts measures that).
+  const userTags = Object.keys(c.tags ?? {}).length;
+  const programTags = STACK_TAG_COUNT + Object.keys(acknowledgementTags).length + PROGRAM_RESOURCE_TAGS_MAX;
+  if (userTags + programTags > AWS_MAX_TAGS_PER_RESOURCE) {
+    problems.push({
+      key: "tags",
+      value: `${userTags} tags`,
+      message: `at most ${AWS_MAX_TAGS_PER_RESOURCE - programTags} tags: AWS allows ${AWS_MAX_TAGS_PER_RESOURCE} per resource and the program adds up to ${programTags} of its own`,
+    });
+  }
+  if (sizing && region && REGION_AVAILABILITY_ZONES[region] !== undefined && sizing.network.availabilityZones > REGION_AVAILABILITY_ZONES[region]) {
+    problems.push({
+      key: "overrides.network.availabilityZones",
+      value: sizing.network.availabilityZones,
+      message: `${region} offers ${REGION_AVAILABILITY_ZONES[region]} availability zones to new accounts; the ${c.tier} layout needs ${sizing.network.availabilityZones} (choose another region or fewer zones)`,
+    });
+  }
 
-  if (problems.length > 0 || !sizing) throw new ConfigError(ctx.stack, problems);
+  // A key set with `--secret` keeps its value out of every message (problems and warnings alike).
+  const secret = new Set(ctx.secretKeys ?? []);
+  const isSecret = (key: string) => secret.has(key.split(".")[0]);
+  if (problems.length > 0 || !sizing) throw new ConfigError(ctx.stack, problems.map((p) => (isSecret(p.key) ? { ...p, secret: true } : p)));
 
+  if (region && REGION_AVAILABILITY_ZONES[region] === undefined) {
+    warnings.push(`${region} is not in the offline availability-zone table (src/regions.ts): the zone count is checked only when the VPC is created`);
+  }
   if (c.domain && !c.hostedZoneId && !c.certificateArn) {
     warnings.push(
-      `domain ${c.domain} has no hostedZoneId: add the certificate's DNS validation records (stack output certificateValidationRecords, or the ACM console) at your DNS provider; the first \`pulumi up\` waits until the certificate is issued`,
+      `domain ${isSecret("domain") ? "[secret]" : c.domain} has no hostedZoneId: add the certificate's DNS validation records (stack output certificateValidationRecords, or the ACM console) at your DNS provider; the first \`pulumi up\` waits until the certificate is issued`,
     );
   }
   if (environment === "dev" && !c.certificateArn && !c.domain) {
@@ -848,6 +920,7 @@ export function parsePlatformConfig(raw: Record<string, string>, ctx: ConfigCont
     sizing,
     acknowledgements,
     warnings,
+    secretKeys: [...secret],
     tags: { ...(c.tags ?? {}), ...acknowledgementTags },
   });
 }
@@ -866,8 +939,15 @@ export function loadPlatformConfig(): PlatformConfig {
   const stack = pulumi.getStack();
   const prefix = `${project}:`;
   const raw: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  // `isConfigSecret` is the runtime's own (internal) test for keys set with `--secret`
+  // (node_modules/@pulumi/pulumi/runtime/config.js); the values must be read as plain strings to be
+  // validated here, synchronously, before any resource. No message prints them (ConfigProblem.secret).
+  const runtime = pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean };
   for (const [k, v] of Object.entries(pulumi.runtime.allConfig())) {
-    if (k.startsWith(prefix)) raw[k.slice(prefix.length)] = v;
+    if (!k.startsWith(prefix)) continue;
+    raw[k.slice(prefix.length)] = v;
+    if (runtime.isConfigSecret?.(k)) secretKeys.push(k.slice(prefix.length));
   }
-  return parsePlatformConfig(raw, { project, stack, region: pulumi.runtime.allConfig()["aws:region"] });
+  return parsePlatformConfig(raw, { project, stack, region: pulumi.runtime.allConfig()["aws:region"], secretKeys });
 }

@@ -60,7 +60,7 @@ const HOSTILE: HostileCase[] = [
   { name: "DLQ retention beyond SQS's 14 days", config: { overrides: o({ workers: { dlqRetentionDays: 30 } }) }, names: "overrides.workers.dlqRetentionDays = 30", allowed: /at most 14 days/ },
   { name: "GPU disk too small for the Triton image", config: { overrides: o({ gpu: { diskGiB: 20 } }) }, names: "overrides.gpu.diskGiB = 20", allowed: /at least 50 GiB/ },
   { name: "negative task count", config: { overrides: o({ gateway: { minTasks: -1 } }) }, names: "overrides.gateway.minTasks = -1", allowed: />=/ },
-  { name: "bad Kubernetes quantity", config: { overrides: o({ triton: { memoryLimit: "lots" } }) }, names: 'overrides.triton.memoryLimit = "lots"', allowed: /Kubernetes quantity such as 2, 500m, 8Gi/ },
+  { name: "bad Kubernetes quantity", config: { overrides: o({ triton: { memoryLimit: "lots" } }) }, names: 'overrides.triton.memoryLimit = "lots"', allowed: /a memory quantity in binary units such as 512Mi or 8Gi/ },
   // min > max and impossible combinations
   { name: "gateway min above max", config: { tier: "10k", overrides: o({ gateway: { minTasks: 12, maxTasks: 10 } }) }, names: "overrides.gateway.minTasks/maxTasks", allowed: /minimum \(12\) must not exceed maximum \(10\)/ },
   { name: "GPU min nodes above max", config: { overrides: o({ gpu: { minNodes: 5, maxNodes: 2 } }) }, names: "overrides.gpu.minNodes/maxNodes", allowed: /minimum \(5\) must not exceed maximum \(2\)/ },
