@@ -226,10 +226,10 @@ const quantity = z.string().regex(/^\d+(\.\d+)?(m|Mi|Gi|Ki|Ti)?$/, "a Kubernetes
  * (https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/), so `100m` of
  * memory is 0.1 byte, not 100 MiB: refused, as is a bare byte count below 1 MiB.
  */
-const memoryQuantity = z
-  .string()
-  .regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti)?$/, "a memory quantity in binary units such as 512Mi or 8Gi (`m` is milli: 100m is 0.1 byte)")
-  .refine((q) => quantityValue(q) >= 2 ** 20, "at least 1Mi: a container cannot start with less memory");
+const memoryQuantity = z.string().superRefine((q, ctx) => {
+  if (!/^\d+(\.\d+)?(Ki|Mi|Gi|Ti)?$/.test(q)) ctx.addIssue({ code: "custom", message: "a memory quantity in binary units such as 512Mi or 8Gi (`m` is milli: 100m is 0.1 byte)" });
+  else if (quantityValue(q) < 2 ** 20) ctx.addIssue({ code: "custom", message: "at least 1Mi: a container cannot start with less memory" });
+});
 /** Amazon ECS allows at most 5,000 tasks per service (Amazon ECS service quotas, https://docs.aws.amazon.com/general/latest/gr/ecs-service.html). */
 const ECS_MAX_TASKS_PER_SERVICE = 5_000;
 const taskCount = z.number().int().min(0).max(ECS_MAX_TASKS_PER_SERVICE, `at most ${ECS_MAX_TASKS_PER_SERVICE}: Amazon ECS runs at most ${ECS_MAX_TASKS_PER_SERVICE} tasks per service`);
@@ -467,7 +467,7 @@ const topLevelSchema = z.strictObject({
   // (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html#tag-conventions).
   tags: z
     .record(
-      z.string().regex(/^[\p{L}\p{N}\p{Zs}_.:/=+\-@]{1,128}$/u, "a tag key of 1-128 letters, numbers, spaces and _ . : / = + - @"),
+      z.string(), // keys are checked by name below (zod reports a bad record key without naming it)
       z.string().regex(/^[\p{L}\p{N}\p{Zs}_.:/=+\-@]{0,256}$/u, "a tag value of at most 256 letters, numbers, spaces and _ . : / = + - @"),
     )
     .optional(),
@@ -683,6 +683,9 @@ function crossFieldProblems(s: Sizing, tier: Tier, gpuType: GpuType): ConfigProb
 
 const HEADROOM = LOAD_MODEL.requiredHeadroom;
 
+/** AWS tag key characters and length (tag-editor user guide, tag naming conventions). */
+const TAG_KEY = /^[\p{L}\p{N}\p{Zs}_.:/=+\-@]{1,128}$/u;
+
 /** AWS: "Maximum tags per resource – 50" (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html). */
 export const AWS_MAX_TAGS_PER_RESOURCE = 50;
 /** Tags src/platform.ts `stackTags` adds to every resource (project, stack, environment, managed-by). */
@@ -781,7 +784,7 @@ export function parsePlatformConfig(raw: Record<string, string>, ctx: ConfigCont
   }
 
   const eksPublicAccessCidrs = c.eksPublicAccessCidrs ?? (environment === "dev" ? ["0.0.0.0/0"] : undefined);
-  if (eksPublicAccessCidrs === undefined) {
+  if (eksPublicAccessCidrs === undefined && decoded.eksPublicAccessCidrs === undefined) {
     problems.push({
       key: "eksPublicAccessCidrs",
       value: undefined,
@@ -794,6 +797,9 @@ export function parsePlatformConfig(raw: Record<string, string>, ctx: ConfigCont
       value: undefined,
       message: "prod serves HTTPS only: set certificateArn (an ACM certificate) or domain (+ hostedZoneId) so the stack requests one",
     });
+  }
+  for (const k of Object.keys(c.tags ?? {}).filter((t) => !TAG_KEY.test(t))) {
+    problems.push({ key: `tags.${k}`, value: c.tags?.[k], message: "expected a tag key of 1-128 letters, numbers, spaces and _ . : / = + - @" });
   }
   for (const k of Object.keys(c.tags ?? {}).filter((t) => /^aws:/i.test(t))) {
     problems.push({ key: `tags.${k}`, value: c.tags?.[k], message: "tag keys starting with aws: are reserved by AWS; use any other key" });
