@@ -77,6 +77,15 @@ export function ingressOf(graph: PolicyGraph): Ingress[] {
 const allPorts = (g: Ingress) => g.protocol === "-1" || g.protocol === "all";
 const covers = (g: Ingress, port: number) => allPorts(g) || (g.fromPort <= port && port <= g.toPort);
 
+/**
+ * The group an ingress permission belongs to is unknown: a first real preview shows no id for a
+ * security group that does not exist yet (and the rule's `securityGroupId` is computed from it).
+ */
+const groupUnknown = (g: Ingress) => (typeof g.group === "string" ? false : g.group === undefined || g.group.id === undefined);
+
+/** Ports of the data stores the platform runs (PostgreSQL, Redis). */
+const DATA_STORE_PORTS = [5432, 6379];
+
 /** True when an ingress permission belongs to one of these security groups (by id or inline). */
 function onGroups(g: Ingress, groupIds: Set<string>): boolean {
   const id = typeof g.group === "string" ? g.group : g.group?.id;
@@ -86,7 +95,7 @@ function onGroups(g: Ingress, groupIds: Set<string>): boolean {
 const isInternetFacing = (lb: PolicyResource) => lb.inputs.internal !== true;
 
 function internetFacingGroups(graph: PolicyGraph): Set<string> {
-  return new Set(ofTypes(graph, LB).filter(isInternetFacing).flatMap((lb) => arr(lb.inputs.securityGroups).map(String)));
+  return new Set(ofTypes(graph, LB).filter(isInternetFacing).flatMap((lb) => arr(lb.inputs.securityGroups).filter((x): x is string => typeof x === "string")));
 }
 
 /** Subnets the internet-facing load balancers use: by construction, the public subnets. */
@@ -101,8 +110,8 @@ function publicSubnets(graph: PolicyGraph): Set<string> {
 /** Data-store security groups: what RDS and ElastiCache attach. */
 function dataStoreGroups(graph: PolicyGraph): Set<string> {
   return new Set([
-    ...ofTypes(graph, ["aws:rds/instance:Instance"]).flatMap((r) => arr(r.inputs.vpcSecurityGroupIds).map(String)),
-    ...ofTypes(graph, ["aws:elasticache/replicationGroup:ReplicationGroup"]).flatMap((r) => arr(r.inputs.securityGroupIds).map(String)),
+    ...ofTypes(graph, ["aws:rds/instance:Instance", "aws:rds/cluster:Cluster", "aws:rds/clusterInstance:ClusterInstance"]).flatMap((r) => arr(r.inputs.vpcSecurityGroupIds).filter((x): x is string => typeof x === "string")),
+    ...ofTypes(graph, ["aws:elasticache/replicationGroup:ReplicationGroup"]).flatMap((r) => arr(r.inputs.securityGroupIds).filter((x): x is string => typeof x === "string")),
   ]);
 }
 
@@ -158,6 +167,13 @@ export const networkRules: Rule[] = [
       return ingressOf(graph)
         .filter(fromWorld)
         .flatMap((g) => {
+          // Preview before the groups exist: which group is unknown, but the ports are not. The internet
+          // may reach 80/443 only, whatever the group; anything else is judged now, not waved through.
+          if (groupUnknown(g)) {
+            if (allPorts(g) || !(g.fromPort === g.toPort && PUBLIC_PORTS.includes(g.fromPort)))
+              return [{ resource: g.resource, message: `admits the internet on ${allPorts(g) ? "all ports" : `${g.fromPort}-${g.toPort}`} (security group not known yet); only ${PUBLIC_PORTS.join(", ")} on the ALB` }];
+            return [];
+          }
           if (!onGroups(g, albGroups)) return [{ resource: g.resource, message: "admits the internet on a security group that is not the public ALB's" }];
           if (allPorts(g) || !(g.fromPort === g.toPort && PUBLIC_PORTS.includes(g.fromPort)))
             return [{ resource: g.resource, message: `the ALB admits the internet on ${allPorts(g) ? "all ports" : `${g.fromPort}-${g.toPort}`}; only ${PUBLIC_PORTS.join(", ")}` }];
@@ -171,8 +187,11 @@ export const networkRules: Rule[] = [
     (graph) => {
       const stores = dataStoreGroups(graph);
       const known = new Set(ofTypes(graph, [SG]).map((sg) => sg.id).filter((id): id is string => !!id));
+      // Preview before the groups exist: a CIDR admitted on a data-store port to a group nobody can
+      // name yet is judged as if it were the data store's (nothing else listens there).
+      const unknownOnStorePort = (g: Ingress) => groupUnknown(g) && g.cidrs.length > 0 && DATA_STORE_PORTS.some((p) => covers(g, p));
       return ingressOf(graph)
-        .filter((g) => onGroups(g, stores))
+        .filter((g) => onGroups(g, stores) || unknownOnStorePort(g))
         .flatMap((g) => {
           if (g.cidrs.length > 0) return [{ resource: g.resource, message: `data store admits CIDR ${g.cidrs.join(", ")}; only platform security groups may connect` }];
           const foreign = g.sourceGroups.filter((s) => known.size > 0 && !known.has(s));

@@ -134,3 +134,43 @@ describe("hostile edits of the real prod graph", () => {
     expect(keyed(g)).toEqual(fires);
   });
 });
+
+/**
+ * A first real preview: nothing exists yet, so every id and every input computed from one is unknown
+ * (the engine shows undefined/unknown). The pack must neither block the unmodified prod graph nor wave
+ * the hostile edits through because it cannot join by id.
+ */
+describe("a first real preview (ids unknown)", () => {
+  const firstPreview = (g: RenderedGraph): Graph => {
+    const ids = [...new Set(g.resources.map((r) => r.id).filter((x): x is string => !!x))];
+    const blank = (v: unknown): unknown => {
+      if (typeof v === "string") return ids.some((id) => v.includes(id)) ? undefined : v;
+      if (Array.isArray(v)) return v.map(blank);
+      if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, blank(x)]));
+      return v;
+    };
+    return { resources: g.resources.map((r) => ({ ...r, id: undefined, inputs: blank(structuredClone(r.inputs)) as Record<string, unknown> })) };
+  };
+  const keyed = (g: Graph) =>
+    evaluatePolicies(g)
+      .filter((v) => v.enforcement === "mandatory")
+      .map((v) => `${v.ruleId} @ ${g.resources.find((r) => r.urn === v.resourceUrn)?.name}`)
+      .sort();
+  const unknownGroupRule = (name: string, inputs: Record<string, unknown>) => (g: Graph) =>
+    g.resources.push(res("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", name, { securityGroupId: undefined, ipProtocol: "tcp", description: "x", ...inputs }, undefined as unknown as string));
+
+  it("the unmodified prod graph has no mandatory violation", async () => {
+    expect(keyed(firstPreview(await rendered("prod", "10k")))).toEqual([]);
+  });
+  it.each([
+    { name: "the internet on 8080 of a group not known yet", mutate: unknownGroupRule("w8080", { cidrIpv4: "0.0.0.0/0", fromPort: 8080, toPort: 8080 }), fires: ["world-ingress-only-on-alb @ w8080"] },
+    { name: "the internet on all ports (two /1) of a group not known yet", mutate: (g: Graph) => { unknownGroupRule("wa", { cidrIpv4: "0.0.0.0/1", ipProtocol: "-1" })(g); }, fires: ["datastore-ingress-from-platform-groups @ wa", "world-ingress-only-on-alb @ wa"] },
+    { name: "an office CIDR on PostgreSQL's port of a group not known yet", mutate: unknownGroupRule("pg", { cidrIpv4: "10.20.0.0/16", fromPort: 5432, toPort: 5432 }), fires: ["datastore-ingress-from-platform-groups @ pg"] },
+    { name: "the internet on Redis's port of a group not known yet", mutate: unknownGroupRule("redis", { cidrIpv6: "::/0", fromPort: 6379, toPort: 6379 }), fires: ["datastore-ingress-from-platform-groups @ redis", "world-ingress-only-on-alb @ redis"] },
+    { name: "an empty EKS CIDR list", mutate: (g: Graph) => { (find(g, "inference-cluster").inputs.vpcConfig as Record<string, unknown>).publicAccessCidrs = []; }, fires: ["eks-endpoint-restricted @ inference-cluster"] },
+  ])("$name", async ({ mutate, fires }) => {
+    const g = firstPreview(await rendered("prod", "10k"));
+    mutate(g);
+    expect(keyed(g)).toEqual(fires);
+  });
+});
