@@ -164,7 +164,7 @@ describe("a first real preview (ids unknown)", () => {
   });
   it.each([
     { name: "the internet on 8080 of a group not known yet", mutate: unknownGroupRule("w8080", { cidrIpv4: "0.0.0.0/0", fromPort: 8080, toPort: 8080 }), fires: ["world-ingress-only-on-alb @ w8080"] },
-    { name: "the internet on all ports (two /1) of a group not known yet", mutate: (g: Graph) => { unknownGroupRule("wa", { cidrIpv4: "0.0.0.0/1", ipProtocol: "-1" })(g); }, fires: ["datastore-ingress-from-platform-groups @ wa", "world-ingress-only-on-alb @ wa"] },
+    { name: "the internet on all ports (two /1) of a group not known yet", mutate: (g: Graph) => { unknownGroupRule("wa", { cidrIpv4: "0.0.0.0/1", ipProtocol: "-1" })(g); }, fires: ["datastore-ingress-from-platform-groups @ wa", "sg-no-world-admin-ports @ wa", "world-ingress-only-on-alb @ wa"] },
     { name: "an office CIDR on PostgreSQL's port of a group not known yet", mutate: unknownGroupRule("pg", { cidrIpv4: "10.20.0.0/16", fromPort: 5432, toPort: 5432 }), fires: ["datastore-ingress-from-platform-groups @ pg"] },
     { name: "the internet on Redis's port of a group not known yet", mutate: unknownGroupRule("redis", { cidrIpv6: "::/0", fromPort: 6379, toPort: 6379 }), fires: ["datastore-ingress-from-platform-groups @ redis", "world-ingress-only-on-alb @ redis"] },
     { name: "an empty EKS CIDR list", mutate: (g: Graph) => { (find(g, "inference-cluster").inputs.vpcConfig as Record<string, unknown>).publicAccessCidrs = []; }, fires: ["eks-endpoint-restricted @ inference-cluster"] },
