@@ -17,6 +17,7 @@ import { networkRules } from "./rules/network";
 import { observabilityRules } from "./rules/observability";
 import { s3Rules } from "./rules/s3";
 import { serviceRules } from "./rules/services";
+import { statefulRules } from "./rules/stateful";
 import { isGraphRule, type PolicyGraph, type Rule, type Violation } from "./types";
 
 export * from "./types";
@@ -27,6 +28,7 @@ export { STAR_RESOURCE_ACTIONS } from "./iam-star-resources";
 export const RULES: readonly Rule[] = [
   ...s3Rules,
   ...dataRules,
+  ...statefulRules,
   ...serviceRules,
   ...deliveryRules,
   ...computeRules,

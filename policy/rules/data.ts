@@ -49,8 +49,8 @@ export const dataRules: Rule[] = [
     (i) => (isReplica(i) || (i.storageEncrypted === true && i.kmsKeyId) ? undefined : "storageEncrypted must be true with kmsKeyId set"),
   ),
   resourceRule(
-    { id: "rds-not-public", description: "RDS instances are not publicly accessible.", severity: "critical", enforcement: "mandatory", controls: { checkov: ["CKV_AWS_17"], fsbp: ["RDS.2"] } },
-    RDS,
+    { id: "rds-not-public", description: "RDS and Aurora instances are not publicly accessible.", severity: "critical", enforcement: "mandatory", controls: { checkov: ["CKV_AWS_17"], fsbp: ["RDS.2"] } },
+    [...RDS, "aws:rds/clusterInstance:ClusterInstance"],
     (i) => (i.publiclyAccessible === true ? "publiclyAccessible is true" : undefined),
   ),
   resourceRule(

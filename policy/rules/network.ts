@@ -201,7 +201,7 @@ export const networkRules: Rule[] = [
   ),
   graphRule(
     { id: "only-alb-internet-facing", description: "Nothing but the ALB is internet-facing: no other public load balancer or Kubernetes LoadBalancer Service, no public IPs on tasks, no tasks, nodes or data stores in the ALB's (public) subnets.", severity: "critical", enforcement: "mandatory", controls: { checkov: ["CKV_AWS_333"], fsbp: ["ECS.2", "RDS.2"] } },
-    [...LB, "aws:ecs/service:Service", "aws:eks/nodeGroup:NodeGroup", "aws:rds/subnetGroup:SubnetGroup", "aws:elasticache/subnetGroup:SubnetGroup", "kubernetes:core/v1:Service"],
+    [...LB, "aws:ecs/service:Service", "aws:eks/nodeGroup:NodeGroup", "aws:rds/subnetGroup:SubnetGroup", "aws:elasticache/subnetGroup:SubnetGroup", "kubernetes:core/v1:Service", "kubernetes:networking.k8s.io/v1:Ingress"],
     (graph) => {
       const out: { resource: PolicyResource; message: string }[] = [];
       const publicLbs = ofTypes(graph, LB).filter(isInternetFacing);
@@ -231,6 +231,13 @@ export const networkRules: Rule[] = [
         const annotations = obj(get(svc.inputs, "metadata.annotations")) ?? {};
         const internal = Object.entries(K8S_INTERNAL_ANNOTATIONS).some(([k, v]) => String(annotations[k]) === v);
         if (!internal) out.push({ resource: svc, message: "Kubernetes LoadBalancer Service is not annotated internal" });
+      }
+      // An Ingress the AWS Load Balancer Controller turns into a second internet-facing ALB. Its
+      // default scheme is internal (annotation alb.ingress.kubernetes.io/scheme, LBC docs
+      // https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/).
+      for (const ing of ofTypes(graph, ["kubernetes:networking.k8s.io/v1:Ingress"])) {
+        const annotations = obj(get(ing.inputs, "metadata.annotations")) ?? {};
+        if (String(annotations["alb.ingress.kubernetes.io/scheme"]) === "internet-facing") out.push({ resource: ing, message: "Kubernetes Ingress creates an internet-facing load balancer" });
       }
       return out;
     },

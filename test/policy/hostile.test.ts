@@ -126,6 +126,14 @@ describe("hostile edits of the real prod graph", () => {
     { name: "SSH to the gateway tasks from four /2 blocks", mutate: (g) => { for (const [i, c] of ["0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/2", "192.0.0.0/2"].entries()) sgRule(g, "network-gateway-sg", `ssh-${i}`, { cidrIpv4: c, fromPort: 22, toPort: 22 }); }, fires: [0, 1, 2, 3].flatMap((i) => [`sg-no-world-admin-ports @ ssh-${i}`, `world-ingress-only-on-alb @ ssh-${i}`]).sort() },
     { name: "Kubernetes API opened with two /1 blocks", mutate: (g) => { (find(g, "inference-cluster").inputs.vpcConfig as Record<string, unknown>).publicAccessCidrs = ["0.0.0.0/1", "128.0.0.0/1"]; }, fires: ["eks-endpoint-restricted @ inference-cluster"] },
     { name: "Kubernetes API with an empty CIDR list", mutate: (g) => { (find(g, "inference-cluster").inputs.vpcConfig as Record<string, unknown>).publicAccessCidrs = []; }, fires: ["eks-endpoint-restricted @ inference-cluster"] },
+    // Stateful types an edit or a Transform can add.
+    { name: "an unencrypted EBS volume", mutate: (g) => g.resources.push(res("aws:ebs/volume:Volume", "scratch", { availabilityZone: "us-east-1a", size: 500 })), fires: ["ebs-volume-encrypted @ scratch"] },
+    { name: "an EFS file system on the AWS-managed key", mutate: (g) => g.resources.push(res("aws:efs/fileSystem:FileSystem", "shared", { encrypted: true })), fires: ["efs-encrypted @ shared"] },
+    { name: "an unencrypted EFS file system", mutate: (g) => g.resources.push(res("aws:efs/fileSystem:FileSystem", "shared", {})), fires: ["efs-encrypted @ shared"] },
+    { name: "an Aurora cluster with nothing set", mutate: (g) => g.resources.push(res("aws:rds/cluster:Cluster", "aurora", { engine: "aurora-postgresql" })), fires: ["rds-cluster-backups @ aurora", "rds-cluster-deletion-protection @ aurora", "rds-cluster-encrypted @ aurora"] },
+    { name: "a public Aurora instance", mutate: (g) => g.resources.push(res("aws:rds/clusterInstance:ClusterInstance", "aurora-1", { clusterIdentifier: "aurora", instanceClass: "db.r6g.large", publiclyAccessible: true })), fires: ["rds-not-public @ aurora-1"] },
+    { name: "an internet-facing Kubernetes Ingress", mutate: (g) => g.resources.push(res("kubernetes:networking.k8s.io/v1:Ingress", "side-door", { metadata: { annotations: { "alb.ingress.kubernetes.io/scheme": "internet-facing" } }, spec: { ingressClassName: "alb" } })), fires: ["only-alb-internet-facing @ side-door"] },
+    { name: "a launch-template device without encryption", mutate: (g) => { find(g, "inference-system-lt").inputs.blockDeviceMappings = [{ deviceName: "/dev/xvdb", ebs: { volumeSize: 500 } }]; }, fires: ["launch-template-ebs-encrypted @ inference-system-lt"] },
   ];
   it.each(CASES)("$name", async ({ mutate, fires }) => {
     const g = clone(await rendered("prod", "10k"));

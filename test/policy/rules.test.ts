@@ -162,6 +162,11 @@ const BREAK: Record<string, (g: Graph) => void> = {
   "k8s-image-pinned": set("dcgm", "spec.template.spec.containers", [{ name: "dcgm", image: "nvcr.io/nvidia/dcgm-exporter" }]),
   "k8s-pdb": set("triton-pdb", "spec.selector.matchLabels", { app: "other" }),
   "k8s-network-policy": set("triton-netpol", "metadata.namespace", "default"),
+  "ebs-volume-encrypted": add(res("aws:ebs/volume:Volume", "scratch", { availabilityZone: "us-east-1a", size: 100, encrypted: false })),
+  "efs-encrypted": add(res("aws:efs/fileSystem:FileSystem", "shared", { encrypted: true })),
+  "rds-cluster-encrypted": add(res("aws:rds/cluster:Cluster", "aurora", { storageEncrypted: false, deletionProtection: true, backupRetentionPeriod: 14 })),
+  "rds-cluster-deletion-protection": add(res("aws:rds/cluster:Cluster", "aurora", { storageEncrypted: true, deletionProtection: true, skipFinalSnapshot: true, backupRetentionPeriod: 14 })),
+  "rds-cluster-backups": add(res("aws:rds/cluster:Cluster", "aurora", { storageEncrypted: true, deletionProtection: true, backupRetentionPeriod: 1 })),
 };
 
 describe("rule table", () => {

@@ -18,6 +18,11 @@ const NOT_EXERCISED: Record<string, string> = {
   "sqs-policy-not-public": "no queue policy: producers get access through their IAM roles",
   "secret-rotation-interval": "no SecretRotation resources (generated credentials; see secret-rotation-enabled)",
   "subnet-no-auto-public-ip": "subnets live inside the awsx VPC component, opaque under mocks",
+  "ebs-volume-encrypted": "no standalone EBS volumes (node disks are launch-template devices)",
+  "efs-encrypted": "no EFS (models come from S3)",
+  "rds-cluster-encrypted": "PostgreSQL runs on RDS instances, not Aurora",
+  "rds-cluster-deletion-protection": "PostgreSQL runs on RDS instances, not Aurora",
+  "rds-cluster-backups": "PostgreSQL runs on RDS instances, not Aurora",
 };
 
 describe.each(stackTierMatrix())("policy on $stack at $tier", ({ stack, tier }) => {
