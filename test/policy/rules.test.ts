@@ -383,6 +383,22 @@ describe("CrossGuard pack", () => {
     expect(reported.map((r) => r.message).sort()[0]).toMatch(/^alb-has-waf: .*\(acknowledged by "prod-without-waf"\)$/);
   });
 
+  it("values unknown during preview reach the rules as undefined instead of throwing (which CrossGuard turns into an advisory skip)", async () => {
+    const { crossGuardPolicies } = await import("../../policy/crossguard");
+    const { unknownCheckingProxy } = await import("@pulumi/policy");
+    const internals = (await import("@pulumi/policy/proxy")) as unknown as Record<string, string>;
+    const unknown = internals.unknownStringValue;
+    // A world ingress on 8080 whose security group id is unknown (first preview), as the server hands it over.
+    const props = unknownCheckingProxy({ securityGroupId: unknown, cidrIpv4: "0.0.0.0/0", fromPort: 8080, toPort: 8080, ipProtocol: "tcp", description: "x" });
+    expect(() => (props as Record<string, unknown>).securityGroupId).toThrow(/can't be known during preview/);
+    const reported: string[] = [];
+    for (const p of crossGuardPolicies() as unknown as Record<string, (...a: unknown[]) => void>[]) {
+      if (p.name !== "world-ingress-only-on-alb") continue;
+      p.validateStack({ resources: [{ urn: "urn:x::w8080", type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", name: "w8080", props }] }, (m: string) => reported.push(m));
+    }
+    expect(reported).toEqual(["admits the internet on 8080-8080 (security group not known yet); only 80, 443 on the ALB"]);
+  });
+
   it("an acknowledgement tag for another rule, or a user tag that only looks like one, downgrades nothing", () => {
     const g = goodGraph();
     BREAK["rds-multi-az"](g);
