@@ -393,7 +393,7 @@ describe("CrossGuard pack", () => {
     expect(() => (props as Record<string, unknown>).securityGroupId).toThrow(/can't be known during preview/);
     const reported: string[] = [];
     for (const p of crossGuardPolicies() as unknown as Record<string, (...a: unknown[]) => void>[]) {
-      if (p.name !== "world-ingress-only-on-alb") continue;
+      if ((p as unknown as { name: string }).name !== "world-ingress-only-on-alb") continue;
       p.validateStack({ resources: [{ urn: "urn:x::w8080", type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", name: "w8080", props }] }, (m: string) => reported.push(m));
     }
     expect(reported).toEqual(["admits the internet on 8080-8080 (security group not known yet); only 80, 443 on the ALB"]);
