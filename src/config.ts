@@ -45,12 +45,17 @@ export interface WeakeningContext {
   prodNamedAsDev: boolean;
 }
 
-const spotWhereTableIsNot = ({ sizing: s, table: t }: WeakeningContext): boolean =>
-  (s.gateway.spot && !t.gateway.spot) ||
-  (s.gpu.capacityType === "SPOT" && t.gpu.capacityType !== "SPOT") ||
-  (s.systemNodes.capacityType === "SPOT" && t.systemNodes.capacityType !== "SPOT") ||
-  (!s.gpu.onDemandFallback && t.gpu.onDemandFallback && s.gpu.capacityType === "SPOT") ||
-  PRIORITIES.some((p) => s.workers.priorities[p].spot && !t.workers.priorities[p].spot);
+/** The first of several paths that is weak (named in the refusal), or false. */
+const firstWeak = (checks: [path: string, weak: boolean][]): string | false => checks.find(([, weak]) => weak)?.[0] ?? false;
+
+const spotWhereTableIsNot = ({ sizing: s, table: t }: WeakeningContext): string | false =>
+  firstWeak([
+    ["gateway.spot", s.gateway.spot && !t.gateway.spot],
+    ["gpu.capacityType", s.gpu.capacityType === "SPOT" && t.gpu.capacityType !== "SPOT"],
+    ["systemNodes.capacityType", s.systemNodes.capacityType === "SPOT" && t.systemNodes.capacityType !== "SPOT"],
+    ["gpu.onDemandFallback", !s.gpu.onDemandFallback && t.gpu.onDemandFallback && s.gpu.capacityType === "SPOT"],
+    ...PRIORITIES.map((p): [string, boolean] => [`workers.priorities.${p}.spot`, s.workers.priorities[p].spot && !t.workers.priorities[p].spot]),
+  ]);
 
 /**
  * Every knob that lowers a prod promise, by the acknowledgement that allows it. In prod (by
@@ -85,8 +90,10 @@ export const WEAKENING_ACKNOWLEDGEMENTS = {
   "prod-reduced-database-monitoring": {
     path: "database.performanceInsights",
     weak: (c: WeakeningContext) =>
-      (!c.sizing.database.performanceInsights && c.table.database.performanceInsights) ||
-      (c.sizing.database.monitoringIntervalSeconds === 0 && c.table.database.monitoringIntervalSeconds > 0),
+      firstWeak([
+        ["database.performanceInsights", !c.sizing.database.performanceInsights && c.table.database.performanceInsights],
+        ["database.monitoringIntervalSeconds", c.sizing.database.monitoringIntervalSeconds === 0 && c.table.database.monitoringIntervalSeconds > 0],
+      ]),
   },
   "prod-single-nat": {
     path: "network.natGateways",
@@ -100,9 +107,11 @@ export const WEAKENING_ACKNOWLEDGEMENTS = {
   "prod-reduced-min-capacity": {
     path: "gateway.minTasks",
     weak: (c: WeakeningContext) =>
-      c.sizing.gateway.minTasks < c.table.gateway.minTasks ||
-      c.sizing.systemNodes.minNodes < c.table.systemNodes.minNodes ||
-      c.sizing.triton.minReplicas < c.table.triton.minReplicas,
+      firstWeak([
+        ["gateway.minTasks", c.sizing.gateway.minTasks < c.table.gateway.minTasks],
+        ["systemNodes.minNodes", c.sizing.systemNodes.minNodes < c.table.systemNodes.minNodes],
+        ["triton.minReplicas", c.sizing.triton.minReplicas < c.table.triton.minReplicas],
+      ]),
   },
   "prod-short-log-retention": {
     path: "observability.logRetentionDays",
@@ -127,7 +136,7 @@ export const WEAKENING_ACKNOWLEDGEMENTS = {
     // S3 CORS accepts one `*` per origin (`*`, `https://*.example.com`); plain http origins are as weak.
     weak: (c: WeakeningContext) => c.corsAllowedOrigins.some((o) => o.includes("*") || o.startsWith("http://")),
   },
-} as const satisfies Record<AcknowledgementName, { path: string; weak: (c: WeakeningContext) => boolean }>;
+} as const satisfies Record<AcknowledgementName, { path: string; weak: (c: WeakeningContext) => boolean | string }>;
 export type Acknowledgement = keyof typeof WEAKENING_ACKNOWLEDGEMENTS;
 const ACKNOWLEDGEMENT_NAMES = Object.keys(WEAKENING_ACKNOWLEDGEMENTS) as [Acknowledgement, ...Acknowledgement[]];
 
@@ -836,14 +845,17 @@ export function parsePlatformConfig(raw: Record<string, string>, ctx: ConfigCont
     };
     for (const [name, rule] of Object.entries(WEAKENING_ACKNOWLEDGEMENTS) as [Acknowledgement, (typeof WEAKENING_ACKNOWLEDGEMENTS)[Acknowledgement]][]) {
       if (prodNamedAsDev && name !== "prod-as-dev") continue;
-      if (!rule.weak(weakening)) continue;
+      const hit = rule.weak(weakening);
+      if (!hit) continue;
+      // A rule over several settings names the one that is weak; the others name their own path.
+      const path = typeof hit === "string" ? hit : rule.path;
       if (acknowledgements.includes(name)) {
         warnings.push(`prod safety weakened (${rule.path}), acknowledged by "${name}"`);
       } else {
-        const topLevel = ["eksPublicAccessCidrs", "corsAllowedOrigins", "environment"].includes(rule.path);
+        const topLevel = ["eksPublicAccessCidrs", "corsAllowedOrigins", "environment"].includes(path);
         problems.push({
-          key: topLevel ? rule.path : `overrides.${rule.path}`,
-          value: topLevel ? ({ eksPublicAccessCidrs, corsAllowedOrigins: c.corsAllowedOrigins, environment } as Record<string, unknown>)[rule.path] : valueAt(sizing, rule.path.split(".")),
+          key: topLevel ? path : `overrides.${path}`,
+          value: topLevel ? ({ eksPublicAccessCidrs, corsAllowedOrigins: c.corsAllowedOrigins, environment } as Record<string, unknown>)[path] : valueAt(sizing, path.split(".")),
           message:
             name === "prod-as-dev"
               ? `stack "${ctx.stack}" is named like prod; running it with the dev profile drops every prod safety: add "prod-as-dev" to the acknowledge list if this is intended, or rename the stack`
