@@ -5,6 +5,7 @@
  * Import this file by its full path (`policy/index`): policy/package.json's `main` is the CrossGuard
  * entry `pack.ts`, which starts a policy server (a bare `policy` import does not type-check, by design).
  */
+import { acknowledgementFor } from "./acknowledgements";
 import { DEV_EXCEPTIONS } from "./exceptions";
 import { STAR_RESOURCE_ACTIONS } from "./iam-star-resources";
 import { computeRules } from "./rules/compute";
@@ -16,15 +17,18 @@ import { networkRules } from "./rules/network";
 import { observabilityRules } from "./rules/observability";
 import { s3Rules } from "./rules/s3";
 import { serviceRules } from "./rules/services";
+import { statefulRules } from "./rules/stateful";
 import { isGraphRule, type PolicyGraph, type Rule, type Violation } from "./types";
 
 export * from "./types";
+export { ACKNOWLEDGEMENT_RULES, ACKNOWLEDGEMENT_TAG_PREFIX, acknowledgementFor } from "./acknowledgements";
 export { STAR_RESOURCE_ACTIONS } from "./iam-star-resources";
 
 /** Every rule, in the order the README lists them. */
 export const RULES: readonly Rule[] = [
   ...s3Rules,
   ...dataRules,
+  ...statefulRules,
   ...serviceRules,
   ...deliveryRules,
   ...computeRules,
@@ -45,13 +49,16 @@ export function evaluatePolicies(graph: PolicyGraph, rules: readonly Rule[] = RU
           .map((r) => ({ resource: r, message: rule.check(r, graph) }))
           .filter((f): f is { resource: typeof f.resource; message: string } => f.message !== undefined);
     for (const f of found) {
+      // A weakening prod config acknowledged (policy/acknowledgements.ts) is reported, not blocking.
+      const ack = rule.enforcement === "mandatory" ? acknowledgementFor(rule.id, f.resource, graph) : undefined;
       out.push({
         ruleId: rule.id,
         severity: rule.severity,
-        enforcement: rule.enforcement,
+        enforcement: ack ? "advisory" : rule.enforcement,
         resourceUrn: f.resource.urn,
         resourceType: f.resource.type,
-        message: f.message,
+        message: ack ? `${f.message} (acknowledged by "${ack}")` : f.message,
+        ...(ack ? { acknowledgedBy: ack } : {}),
       });
     }
   }

@@ -4,13 +4,19 @@
  * current). Not imported by the CrossGuard pack.
  */
 import { WEAKENING_ACKNOWLEDGEMENTS } from "../src/config";
+import { ACKNOWLEDGEMENT_RULES, type AcknowledgementName } from "./acknowledgements";
 import { devExceptionsMarkdown, RULES, ruleTableMarkdown, starResourceMarkdown } from "./index";
+
+const TOP_LEVEL = ["eksPublicAccessCidrs", "corsAllowedOrigins", "environment"];
 
 function acknowledgementsMarkdown(): string {
   return [
-    "| acknowledgement | setting it allows weakening in prod |",
-    "|---|---|",
-    ...Object.entries(WEAKENING_ACKNOWLEDGEMENTS).map(([name, rule]) => `| \`${name}\` | \`${rule.path.startsWith("eks") ? rule.path : `overrides.${rule.path}`}\` |`),
+    "| acknowledgement | key it allows weakening in prod | mandatory rules it turns into an advisory finding |",
+    "|---|---|---|",
+    ...Object.entries(WEAKENING_ACKNOWLEDGEMENTS).map(([name, rule]) => {
+      const rules = ACKNOWLEDGEMENT_RULES[name as AcknowledgementName];
+      return `| \`${name}\` | \`${TOP_LEVEL.includes(rule.path) ? rule.path : `overrides.${rule.path}`}\` | ${rules.length ? rules.map((r) => `\`${r}\``).join(", ") : "– (config-only promise, or advisory rules)"} |`;
+    }),
   ].join("\n");
 }
 

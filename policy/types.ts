@@ -67,6 +67,8 @@ export interface Violation {
   resourceUrn: string;
   resourceType: string;
   message: string;
+  /** Set when prod config acknowledged this weakening: reported as advisory (policy/acknowledgements.ts). */
+  acknowledgedBy?: string;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -24,39 +24,119 @@ import {
   tierLoad,
 } from "./tiers";
 import { DEFAULTS, FARGATE_MEMORY_BY_CPU, SUPPORTED_KUBERNETES_VERSIONS, TRITON_ROLLOUT } from "./constants";
+import { cidrProblem, opensToInternet } from "../policy/cidr";
+import { imagePinProblem } from "../policy/references";
+import { availabilityZoneCidrMask } from "../components/network";
+import { partitionOf, REGION_AVAILABILITY_ZONES } from "./regions";
+import { ACKNOWLEDGEMENT_TAG_PREFIX, type AcknowledgementName } from "../policy/acknowledgements";
 
 // ---------------------------------------------------------------------------------------------
 // The typed result.
 // ---------------------------------------------------------------------------------------------
 
+/** What a weakening rule sees: the settled sizing, the tier's prod table, and the non-sizing keys. */
+export interface WeakeningContext {
+  sizing: Sizing;
+  /** The tier's prod sizing as the table writes it: "lower than the table" is a weakening. */
+  table: Sizing;
+  eksPublicAccessCidrs: string[];
+  corsAllowedOrigins: string[];
+  /** The stack name says prod but `environment` says dev. */
+  prodNamedAsDev: boolean;
+}
+
+/** The first of several paths that is weak (named in the refusal), or false. */
+const firstWeak = (checks: [path: string, weak: boolean][]): string | false => checks.find(([, weak]) => weak)?.[0] ?? false;
+
+const spotWhereTableIsNot = ({ sizing: s, table: t }: WeakeningContext): string | false =>
+  firstWeak([
+    ["gateway.spot", s.gateway.spot && !t.gateway.spot],
+    ["gpu.capacityType", s.gpu.capacityType === "SPOT" && t.gpu.capacityType !== "SPOT"],
+    ["systemNodes.capacityType", s.systemNodes.capacityType === "SPOT" && t.systemNodes.capacityType !== "SPOT"],
+    ["gpu.onDemandFallback", !s.gpu.onDemandFallback && t.gpu.onDemandFallback && s.gpu.capacityType === "SPOT"],
+    ...PRIORITIES.map((p): [string, boolean] => [`workers.priorities.${p}.spot`, s.workers.priorities[p].spot && !t.workers.priorities[p].spot]),
+  ]);
+
 /**
- * Safety settings that may be weakened in prod only with an explicit acknowledgement listed in the
- * `acknowledge` config key. Each maps to the sizing path it guards and the value that is "weak".
+ * Every knob that lowers a prod promise, by the acknowledgement that allows it. In prod (by
+ * `environment` or by stack name) a weak value without its acknowledgement in `acknowledge` is refused;
+ * with it, it is a warning, and the stack's provider stamps the tag `guardrails:acknowledged:<name>` on
+ * every resource so the policy pack downgrades exactly the matching rules (policy/acknowledgements.ts)
+ * to an advisory "acknowledged" finding instead of blocking what config accepted. "Weak" is measured
+ * against the tier's prod table where the table has a value (1k's prod table has one NAT gateway and
+ * one cache node by design; 10k's does not).
  */
 export const WEAKENING_ACKNOWLEDGEMENTS = {
-  "prod-without-deletion-protection": {
-    path: "safety.deletionProtection",
-    weak: (s: Sizing) => !s.safety.deletionProtection,
+  "prod-as-dev": { path: "environment", weak: (c: WeakeningContext) => c.prodNamedAsDev },
+  "prod-without-deletion-protection": { path: "safety.deletionProtection", weak: (c: WeakeningContext) => !c.sizing.safety.deletionProtection },
+  "prod-without-final-snapshot": { path: "safety.finalSnapshot", weak: (c: WeakeningContext) => !c.sizing.safety.finalSnapshot },
+  "prod-force-destroy-buckets": { path: "safety.forceDestroyBuckets", weak: (c: WeakeningContext) => c.sizing.safety.forceDestroyBuckets },
+  "prod-without-waf": { path: "safety.waf", weak: (c: WeakeningContext) => !c.sizing.safety.waf },
+  "prod-without-flow-logs": { path: "safety.flowLogs", weak: (c: WeakeningContext) => !c.sizing.safety.flowLogs },
+  "prod-without-access-logs": { path: "safety.accessLogs", weak: (c: WeakeningContext) => !c.sizing.safety.accessLogs },
+  "prod-without-container-insights": {
+    path: "safety.containerInsights",
+    weak: (c: WeakeningContext) => !c.sizing.safety.containerInsights && c.table.safety.containerInsights,
   },
-  "prod-without-final-snapshot": { path: "safety.finalSnapshot", weak: (s: Sizing) => !s.safety.finalSnapshot },
-  "prod-force-destroy-buckets": {
-    path: "safety.forceDestroyBuckets",
-    weak: (s: Sizing) => s.safety.forceDestroyBuckets,
-  },
-  "prod-without-waf": { path: "safety.waf", weak: (s: Sizing) => !s.safety.waf },
-  "prod-without-flow-logs": { path: "safety.flowLogs", weak: (s: Sizing) => !s.safety.flowLogs },
-  "prod-without-access-logs": { path: "safety.accessLogs", weak: (s: Sizing) => !s.safety.accessLogs },
-  "prod-single-az-database": { path: "database.multiAz", weak: (s: Sizing) => !s.database.multiAz },
+  "prod-single-az-database": { path: "database.multiAz", weak: (c: WeakeningContext) => !c.sizing.database.multiAz },
   "prod-short-backups": {
     path: "database.backupRetentionDays",
-    weak: (s: Sizing) => s.database.backupRetentionDays < DEFAULTS.prodMinimumBackupDays,
+    weak: (c: WeakeningContext) => c.sizing.database.backupRetentionDays < DEFAULTS.prodMinimumBackupDays,
+  },
+  "prod-fewer-read-replicas": {
+    path: "database.readReplicas",
+    weak: (c: WeakeningContext) => c.sizing.database.readReplicas < c.table.database.readReplicas,
+  },
+  "prod-reduced-database-monitoring": {
+    path: "database.performanceInsights",
+    weak: (c: WeakeningContext) =>
+      firstWeak([
+        ["database.performanceInsights", !c.sizing.database.performanceInsights && c.table.database.performanceInsights],
+        ["database.monitoringIntervalSeconds", c.sizing.database.monitoringIntervalSeconds === 0 && c.table.database.monitoringIntervalSeconds > 0],
+      ]),
+  },
+  "prod-single-nat": {
+    path: "network.natGateways",
+    weak: (c: WeakeningContext) => c.sizing.network.natGateways === "single" && c.table.network.natGateways === "perAz",
+  },
+  "prod-fewer-availability-zones": {
+    path: "network.availabilityZones",
+    weak: (c: WeakeningContext) => c.sizing.network.availabilityZones < c.table.network.availabilityZones,
+  },
+  "prod-spot-capacity": { path: "gateway.spot", weak: spotWhereTableIsNot },
+  "prod-reduced-min-capacity": {
+    path: "gateway.minTasks",
+    weak: (c: WeakeningContext) =>
+      firstWeak([
+        ["gateway.minTasks", c.sizing.gateway.minTasks < c.table.gateway.minTasks],
+        ["systemNodes.minNodes", c.sizing.systemNodes.minNodes < c.table.systemNodes.minNodes],
+        ["triton.minReplicas", c.sizing.triton.minReplicas < c.table.triton.minReplicas],
+      ]),
+  },
+  "prod-short-log-retention": {
+    path: "observability.logRetentionDays",
+    weak: (c: WeakeningContext) => c.sizing.observability.logRetentionDays < c.table.observability.logRetentionDays,
+  },
+  "prod-single-cache-node": { path: "cache.nodes", weak: (c: WeakeningContext) => c.sizing.cache.nodes < c.table.cache.nodes },
+  "prod-short-cache-snapshots": {
+    path: "cache.snapshotRetentionDays",
+    weak: (c: WeakeningContext) => c.sizing.cache.snapshotRetentionDays < c.table.cache.snapshotRetentionDays,
+  },
+  "prod-raised-waf-rate-limit": {
+    path: "gateway.wafRateLimitPer5Min",
+    weak: (c: WeakeningContext) => c.sizing.gateway.wafRateLimitPer5Min > c.table.gateway.wafRateLimitPer5Min,
   },
   "prod-public-eks-endpoint": {
     path: "eksPublicAccessCidrs",
-    weak: (_s: Sizing, c?: { eksPublicAccessCidrs: string[] }) =>
-      (c?.eksPublicAccessCidrs ?? []).some((cidr) => cidr === "0.0.0.0/0"),
+    // Coverage, not a string compare: 0.0.0.0/1 + 128.0.0.0/1 is as open as 0.0.0.0/0 (policy/cidr.ts).
+    weak: (c: WeakeningContext) => opensToInternet(c.eksPublicAccessCidrs),
   },
-} as const;
+  "prod-wildcard-cors": {
+    path: "corsAllowedOrigins",
+    // S3 CORS accepts one `*` per origin (`*`, `https://*.example.com`); plain http origins are as weak.
+    weak: (c: WeakeningContext) => c.corsAllowedOrigins.some((o) => o.includes("*") || o.startsWith("http://")),
+  },
+} as const satisfies Record<AcknowledgementName, { path: string; weak: (c: WeakeningContext) => boolean | string }>;
 export type Acknowledgement = keyof typeof WEAKENING_ACKNOWLEDGEMENTS;
 const ACKNOWLEDGEMENT_NAMES = Object.keys(WEAKENING_ACKNOWLEDGEMENTS) as [Acknowledgement, ...Acknowledgement[]];
 
@@ -103,6 +183,11 @@ export interface PlatformConfig {
   acknowledgements: Acknowledgement[];
   /** Things worth a human's attention that are not errors (printed by `npm run plan`). */
   warnings: string[];
+  /**
+   * Project keys the stack set with `--secret`. Their values are read through the runtime's secret
+   * accessors and never printed; a component handing one to a resource wraps it in `pulumi.secret`.
+   */
+  secretKeys: string[];
   tags: Record<string, string>;
 }
 
@@ -114,18 +199,27 @@ export interface ConfigProblem {
   key: string;
   value: unknown;
   message: string;
+  /** The key was set with `--secret`: its value is never printed. */
+  secret?: boolean;
 }
 
-export class ConfigError extends Error {
-  constructor(
-    public readonly stack: string,
-    public readonly problems: ConfigProblem[],
-  ) {
+/**
+ * A refused configuration. A `pulumi.RunError`, because the Pulumi CLI's nodejs language host prints a
+ * RunError's message and nothing else (node_modules/@pulumi/pulumi/cmd/run/run.js: "Always hide the
+ * stack for RunErrors"); any other error goes through `util.inspect`, which dumps the object. The stack
+ * name is `stackName`, not `stack`: a `stack` field would shadow `Error.prototype.stack`.
+ */
+export class ConfigError extends pulumi.RunError {
+  public readonly stackName: string;
+  public readonly problems: ConfigProblem[];
+  constructor(stackName: string, problems: ConfigProblem[]) {
     super(
-      `Invalid configuration for stack "${stack}" (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
-        problems.map((p) => `  - ${p.key} = ${show(p.value)}: ${p.message}`).join("\n"),
+      `Invalid configuration for stack "${stackName}" (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+        problems.map((p) => `  - ${p.key} = ${p.secret ? "[secret]" : show(p.value)}: ${p.message}`).join("\n"),
     );
     this.name = "ConfigError";
+    this.stackName = stackName;
+    this.problems = problems;
   }
 }
 
@@ -143,15 +237,46 @@ const positiveInt = z.number().int().min(1);
 const nonNegativeInt = z.number().int().min(0);
 const percent = z.number().min(1).max(100);
 const quantity = z.string().regex(/^\d+(\.\d+)?(m|Mi|Gi|Ki|Ti)?$/, "a Kubernetes quantity such as 2, 500m, 8Gi");
+/**
+ * A memory quantity: binary units only, at least 1 MiB. `m` is milli in Kubernetes quantities
+ * (https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/), so `100m` of
+ * memory is 0.1 byte, not 100 MiB: refused, as is a bare byte count below 1 MiB.
+ */
+const memoryQuantity = z.string().superRefine((q, ctx) => {
+  if (!/^\d+(\.\d+)?(Ki|Mi|Gi|Ti)?$/.test(q)) ctx.addIssue({ code: "custom", message: "a memory quantity in binary units such as 512Mi or 8Gi (`m` is milli: 100m is 0.1 byte)" });
+  else if (quantityValue(q) < 2 ** 20) ctx.addIssue({ code: "custom", message: "at least 1Mi: a container cannot start with less memory" });
+});
+/** Amazon ECS allows at most 5,000 tasks per service (Amazon ECS service quotas, https://docs.aws.amazon.com/general/latest/gr/ecs-service.html). */
+const ECS_MAX_TASKS_PER_SERVICE = 5_000;
+const taskCount = z.number().int().min(0).max(ECS_MAX_TASKS_PER_SERVICE, `at most ${ECS_MAX_TASKS_PER_SERVICE}: Amazon ECS runs at most ${ECS_MAX_TASKS_PER_SERVICE} tasks per service`);
 const capacityType = z.enum(["ON_DEMAND", "SPOT"]);
 const instanceType = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "an EC2 instance type such as g6.xlarge");
-const cidr = z
-  .string()
-  .regex(/^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\/(\d|[12]\d|3[0-2])$/, "an IPv4 CIDR such as 203.0.113.0/24");
+/** A CIDR judged by policy/cidr.ts, the parser the policy pack uses too (host bits, family, prefix bounds). */
+const cidr = (opts: Parameters<typeof cidrProblem>[1]) =>
+  z.string().superRefine((v, ctx) => {
+    const problem = cidrProblem(v, opts);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+/**
+ * A VPC's IPv4 block: AWS allows /16 to /28 ("The smallest VPC you can create uses a /28 netmask, and
+ * the largest uses a /16 netmask", EC2 API CreateVpc,
+ * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpc.html); the subnet layout then
+ * needs room for its per-AZ slices (checked in crossFieldProblems).
+ */
+const vpcCidr = cidr({ family: 4, prefixRange: [16, 28], why: "AWS VPC blocks are /16 to /28" });
+/**
+ * Blocks allowed to reach the public Kubernetes API. IPv4 only: "You can't add IPv6 CIDR blocks to
+ * IPv4 clusters" (EKS VpcConfigRequest.publicAccessCidrs). Never empty: with no block EKS applies its
+ * default, 0.0.0.0/0 ("The default value is 0.0.0.0/0",
+ * https://docs.aws.amazon.com/eks/latest/APIReference/API_VpcConfigRequest.html).
+ */
+const eksCidrs = z
+  .array(cidr({ family: 4, why: "the cluster is IPv4; EKS accepts IPv6 blocks only on IPv6 clusters" }))
+  .min(1, "at least one block: an empty list makes EKS apply its default, 0.0.0.0/0 (open to the internet)");
 
 const workerPrioritySchema = z.strictObject({
-  minTasks: nonNegativeInt,
-  maxTasks: positiveInt,
+  minTasks: taskCount,
+  maxTasks: taskCount.min(1),
   spot: z.boolean(),
   taskTimeoutSeconds: positiveInt,
   visibilityTimeoutSeconds: z.number().int().min(0).max(43_200, "SQS allows at most 43200 s (12 h)"),
@@ -174,7 +299,7 @@ export const sizingSchema = z.strictObject({
     // The subnet layout gives each AZ a fixed quarter of the VPC (AZ_SLOT_BITS in components/network.ts).
     availabilityZones: z.number().int().min(2).max(4, "at most 4: the VPC is split into four fixed AZ slices"),
     natGateways: z.enum(["single", "perAz"]),
-    vpcCidr: cidr,
+    vpcCidr,
   }),
   safety: z.strictObject({
     deletionProtection: z.boolean(),
@@ -211,8 +336,8 @@ export const sizingSchema = z.strictObject({
       z.ZodLiteral<number>,
     ], { error: "Fargate CPU units: 256, 512, 1024, 2048, 4096, 8192 or 16384" }),
     memoryMiB: positiveInt,
-    minTasks: nonNegativeInt,
-    maxTasks: positiveInt,
+    minTasks: taskCount,
+    maxTasks: taskCount.min(1),
     cpuTargetPercent: percent,
     requestsPerTargetPerMinute: positiveInt,
     spot: z.boolean(),
@@ -248,9 +373,9 @@ export const sizingSchema = z.strictObject({
     maxReplicas: positiveInt,
     cpuRequest: quantity,
     cpuLimit: quantity,
-    memoryRequest: quantity,
-    memoryLimit: quantity,
-    shmSize: quantity,
+    memoryRequest: memoryQuantity,
+    memoryLimit: memoryQuantity,
+    shmSize: memoryQuantity,
     queueTimeTargetUs: positiveInt,
     gpuUtilisationTargetPercent: percent,
     cooldownSeconds: positiveInt,
@@ -296,16 +421,23 @@ export const sizingSchema = z.strictObject({
     gatewayRpsPerVcpu: z.number().positive(),
     inferencesPerSecPerGpu: z.strictObject({ l4: z.number().positive(), a10g: z.number().positive() }),
   }),
-  budgetUsd: z.number().positive(),
+  // AWS Budgets takes the limit as a decimal string; below a dollar every month alerts, and a
+  // billion is far beyond any tier (a typo guard, not an AWS limit).
+  budgetUsd: z.number().min(1, "at least 1 USD: a budget below a dollar alerts every month").max(1_000_000_000, "at most 1,000,000,000 USD (a typo guard)"),
 });
 
-/** A container image pinned to a tag (not `latest`) or a digest, so a deploy is reproducible. */
+/** A container image pinned to a tag (not `latest` in any case) or a digest, by the OCI grammar (policy/references.ts). */
 function pinnedImage() {
-  return z
-    .string()
-    .regex(/^[^\s:]+(:[A-Za-z0-9_.-]+|@sha256:[0-9a-f]{64})$/, "an image reference with a tag or digest")
-    .refine((i) => !i.endsWith(":latest"), "a pinned tag, not latest");
+  return z.string().superRefine((v, ctx) => {
+    const problem = imagePinProblem(v);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
 }
+
+/** An IAM role ARN with no wildcard (names: letters, digits and + = , . @ _ -; paths of the same between slashes). */
+const roleArn = z
+  .string()
+  .regex(/^arn:aws(-[a-z]+)*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/, "an IAM role ARN without wildcards, such as arn:aws:iam::123456789012:role/platform-admin");
 
 /**
  * Every key the project accepts, with its type. Keys not listed here are refused so a typo
@@ -335,21 +467,19 @@ const topLevelSchema = z.strictObject({
   imageTag: z
     .string()
     .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "a Docker tag")
-    .refine((t) => t !== "latest", "a pinned tag, not latest")
+    .refine((t) => t.toLowerCase() !== "latest", "a pinned tag, not latest")
     .optional(),
   awaitImages: z.enum(["true", "false"], { error: "true or false" }).optional(),
   tritonImage: pinnedImage().optional(),
-  eksAdminRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "an IAM role ARN").optional(),
-  eksPublicAccessCidrs: z.array(cidr).optional(),
+  eksAdminRoleArn: roleArn.optional(),
+  eksPublicAccessCidrs: eksCidrs.optional(),
   // Roles with cluster access (CI deploy: admin, CI preview: view, people). A role ARN only: no
   // wildcard (access entries take one principal; IAM matches ARNs literally there), no duplicates.
   eksClusterAccess: z
     .array(
       z.object(
         {
-          principalArn: z
-            .string()
-            .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, "an IAM role ARN without wildcards (arn:aws:iam::123456789012:role/name)"),
+          principalArn: roleArn,
           access: z.enum(["admin", "view"], { error: "admin or view" }),
         },
         { error: "{ principalArn: <role ARN>, access: admin | view }" },
@@ -364,7 +494,14 @@ const topLevelSchema = z.strictObject({
     .optional(),
   overrides: z.record(z.string(), z.unknown()).optional(),
   acknowledge: z.array(z.enum(ACKNOWLEDGEMENT_NAMES, { error: `one of ${ACKNOWLEDGEMENT_NAMES.join(", ")}` })).optional(),
-  tags: z.record(z.string().regex(/^[\w .:/=+@-]{1,128}$/), z.string().max(256)).optional(),
+  // AWS tag rules: key 1-128 and value 0-256 characters of letters, numbers, spaces and _ . : / = + - @
+  // (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html#tag-conventions).
+  tags: z
+    .record(
+      z.string(), // keys are checked by name below (zod reports a bad record key without naming it)
+      z.string().regex(/^[\p{L}\p{N}\p{Zs}_.:/=+\-@]{0,256}$/u, "a tag value of at most 256 letters, numbers, spaces and _ . : / = + - @"),
+    )
+    .optional(),
 });
 
 /** Keys whose stack-file value is structured (JSON-encoded by the CLI); every other key is a plain string. */
@@ -379,6 +516,8 @@ export interface ConfigContext {
   stack: string;
   /** `aws:region` of the stack. */
   region: string | undefined;
+  /** Project keys set with `pulumi config set --secret`: their values are never printed. */
+  secretKeys?: readonly string[];
 }
 
 function joinPath(prefix: string, path: PropertyKey[]): string {
@@ -533,6 +672,11 @@ function crossFieldProblems(s: Sizing, tier: Tier, gpuType: GpuType): ConfigProb
     s.database.backupRetentionDays,
     "read replicas need automated backups (at least 1 day)",
   );
+  try {
+    availabilityZoneCidrMask(s.network);
+  } catch (e) {
+    check(false, "network.vpcCidr", s.network.vpcCidr, (e as Error).message.replace(/^Network: /, ""));
+  }
   check(
     s.network.natGateways === "single" || s.network.availabilityZones >= 2,
     "network.natGateways",
@@ -570,6 +714,16 @@ function crossFieldProblems(s: Sizing, tier: Tier, gpuType: GpuType): ConfigProb
 
 const HEADROOM = LOAD_MODEL.requiredHeadroom;
 
+/** AWS tag key characters and length (tag-editor user guide, tag naming conventions). */
+const TAG_KEY = /^[\p{L}\p{N}\p{Zs}_.:/=+\-@]{1,128}$/u;
+
+/** AWS: "Maximum tags per resource – 50" (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html). */
+export const AWS_MAX_TAGS_PER_RESOURCE = 50;
+/** Tags src/platform.ts `stackTags` adds to every resource (project, stack, environment, managed-by). */
+export const STACK_TAG_COUNT = 4;
+/** Most tags a component sets on one resource itself (subnet role tags, Name, ...); measured by a test. */
+export const PROGRAM_RESOURCE_TAGS_MAX = 4;
+
 const QUANTITY_UNITS: Record<string, number> = { "": 1, m: 1e-3, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
 
 /** A Kubernetes quantity (`500m`, `8Gi`, `2`) as a number, to compare requests with limits. */
@@ -592,7 +746,17 @@ export const GPU_FAMILY_PREFIX: Record<GpuType, string[]> = { l4: ["g6."], a10g:
 
 /** The environment a stack name implies when `environment` is not set. */
 export function environmentFromStackName(stack: string): Environment {
-  return /^prod/.test(stack) ? "prod" : "dev";
+  return isProdStackName(stack) ? "prod" : "dev";
+}
+
+/**
+ * True for a stack named like prod in any case: a word of the name (split at `-`, `_`, `.`, `/`)
+ * that starts with "prod" (`prod`, `Prod-eu`, `PRODUCTION`, `eu-prod-2`, `team/prod`). Stricter is
+ * safer here: `product-demo` also counts (set `environment: dev` + acknowledge "prod-as-dev"), while
+ * `preprod` and `nonprod` do not.
+ */
+export function isProdStackName(stack: string): boolean {
+  return stack.split(/[-_./]/).some((word) => /^prod/i.test(word));
 }
 
 /**
@@ -608,12 +772,19 @@ export function parsePlatformConfig(raw: Record<string, string>, ctx: ConfigCont
     problems.push({ key: "aws:region", value: region, message: "expected an AWS region such as us-east-1 (set it with `pulumi config set aws:region us-east-1`)" });
   }
 
+  // Every problem is listed at once: a key that fails its schema is reported and left out, and the
+  // rest (overrides, acknowledgements, prod rules) are still checked against what did parse.
   const top = topLevelSchema.safeParse(decoded);
-  if (!top.success) {
+  let c: Partial<z.infer<typeof topLevelSchema>>;
+  if (top.success) {
+    c = top.data;
+  } else {
     problems.push(...zodProblems(top.error.issues, "", decoded));
-    throw new ConfigError(ctx.stack, problems);
+    const failed = new Set(top.error.issues.flatMap((i) => (i.code === "unrecognized_keys" ? i.keys : [String(i.path[0])])));
+    const salvaged = Object.fromEntries(Object.entries(decoded).filter(([k]) => !failed.has(k)));
+    const partial = topLevelSchema.partial().safeParse(salvaged);
+    c = partial.success ? partial.data : {};
   }
-  const c = top.data;
   const environment = c.environment ?? environmentFromStackName(ctx.stack);
   const gpuType = c.gpuType ?? DEFAULTS.gpuType;
 
@@ -623,26 +794,28 @@ export function parsePlatformConfig(raw: Record<string, string>, ctx: ConfigCont
   for (const path of reserved) {
     problems.push({ key: `overrides.${path}`, value: valueAt(decoded.overrides, path.split(".")), message: "unknown key (reserved JavaScript property name)" });
   }
-  if (reserved.length > 0) throw new ConfigError(ctx.stack, problems);
 
   // Overrides: merge over the table, then validate the merged result against the full schema so
-  // every path is reported relative to `overrides`.
+  // every path is reported relative to `overrides`. With an invalid tier the overrides are still
+  // checked for shape over the smallest tier, but not for tier-dependent capacity.
   let sizing: Sizing | undefined;
-  try {
-    const merged = resolveSizing(c.tier, environment, (c.overrides ?? {}) as never);
-    const checked = sizingSchema.safeParse(merged);
-    if (!checked.success) {
-      problems.push(...zodProblems(checked.error.issues, "overrides", merged));
-    } else {
-      sizing = merged;
-      problems.push(...crossFieldProblems(sizing, c.tier, gpuType));
+  if (reserved.length === 0) {
+    try {
+      const merged = resolveSizing(c.tier ?? TIER_NAMES[0], environment, (c.overrides ?? {}) as never);
+      const checked = sizingSchema.safeParse(merged);
+      if (!checked.success) {
+        problems.push(...zodProblems(checked.error.issues, "overrides", merged));
+      } else if (c.tier) {
+        sizing = merged;
+        problems.push(...crossFieldProblems(sizing, c.tier, gpuType));
+      }
+    } catch (e) {
+      problems.push({ key: "overrides", value: c.overrides, message: `could not be merged: ${(e as Error).message}` });
     }
-  } catch (e) {
-    problems.push({ key: "overrides", value: c.overrides, message: `could not be merged: ${(e as Error).message}` });
   }
 
   const eksPublicAccessCidrs = c.eksPublicAccessCidrs ?? (environment === "dev" ? ["0.0.0.0/0"] : undefined);
-  if (eksPublicAccessCidrs === undefined) {
+  if (eksPublicAccessCidrs === undefined && decoded.eksPublicAccessCidrs === undefined) {
     problems.push({
       key: "eksPublicAccessCidrs",
       value: undefined,
@@ -656,11 +829,25 @@ export function parsePlatformConfig(raw: Record<string, string>, ctx: ConfigCont
       message: "prod serves HTTPS only: set certificateArn (an ACM certificate) or domain (+ hostedZoneId) so the stack requests one",
     });
   }
+  for (const k of Object.keys(c.tags ?? {}).filter((t) => !TAG_KEY.test(t))) {
+    problems.push({ key: `tags.${k}`, value: c.tags?.[k], message: "expected a tag key of 1-128 letters, numbers, spaces and _ . : / = + - @" });
+  }
   for (const k of Object.keys(c.tags ?? {}).filter((t) => /^aws:/i.test(t))) {
     problems.push({ key: `tags.${k}`, value: c.tags?.[k], message: "tag keys starting with aws: are reserved by AWS; use any other key" });
   }
   if (c.hostedZoneId && !c.domain) {
     problems.push({ key: "hostedZoneId", value: c.hostedZoneId, message: "only used with domain; set domain too" });
+  }
+  // ARNs must be in the stack's partition (aws, aws-us-gov, aws-cn) and, for regional ones, its region.
+  const arnKeys: [string, string | undefined][] = [
+    ["certificateArn", c.certificateArn],
+    ["eksAdminRoleArn", c.eksAdminRoleArn],
+    ...(c.eksClusterAccess ?? []).map((a, i): [string, string] => [`eksClusterAccess.${i}.principalArn`, a.principalArn]),
+  ];
+  for (const [key, arn] of arnKeys) {
+    if (arn && region && arn.split(":")[1] !== partitionOf(region)) {
+      problems.push({ key, value: arn, message: `the ARN's partition is ${arn.split(":")[1]}; ${region} is in the ${partitionOf(region)} partition` });
+    }
   }
   if (c.certificateArn && region && !c.certificateArn.includes(`:acm:${region}:`)) {
     problems.push({
@@ -670,36 +857,84 @@ export function parsePlatformConfig(raw: Record<string, string>, ctx: ConfigCont
     });
   }
 
-  // Weakening prod safety needs an explicit, named acknowledgement.
+  // Weakening prod safety needs an explicit, named acknowledgement. A prod-named stack set to
+  // `environment: dev` is itself a weakening (prod-as-dev); with that acknowledged it is a dev stack.
   const acknowledgements = c.acknowledge ?? [];
   const warnings: string[] = [];
-  if (sizing && environment === "prod") {
+  const prodNamedAsDev = isProdStackName(ctx.stack) && environment === "dev";
+  if (sizing && c.tier && (environment === "prod" || prodNamedAsDev)) {
+    const weakening: WeakeningContext = {
+      sizing,
+      table: resolveSizing(c.tier, "prod"),
+      eksPublicAccessCidrs: eksPublicAccessCidrs ?? [],
+      corsAllowedOrigins: c.corsAllowedOrigins ?? [],
+      prodNamedAsDev,
+    };
     for (const [name, rule] of Object.entries(WEAKENING_ACKNOWLEDGEMENTS) as [Acknowledgement, (typeof WEAKENING_ACKNOWLEDGEMENTS)[Acknowledgement]][]) {
-      if (!rule.weak(sizing, { eksPublicAccessCidrs: eksPublicAccessCidrs ?? [] })) continue;
+      if (prodNamedAsDev && name !== "prod-as-dev") continue;
+      const hit = rule.weak(weakening);
+      if (!hit) continue;
+      // A rule over several settings names the one that is weak; the others name their own path.
+      const path = typeof hit === "string" ? hit : rule.path;
       if (acknowledgements.includes(name)) {
         warnings.push(`prod safety weakened (${rule.path}), acknowledged by "${name}"`);
       } else {
+        const topLevel = ["eksPublicAccessCidrs", "corsAllowedOrigins", "environment"].includes(path);
         problems.push({
-          key: rule.path === "eksPublicAccessCidrs" ? rule.path : `overrides.${rule.path}`,
-          value: rule.path === "eksPublicAccessCidrs" ? eksPublicAccessCidrs : valueAt(sizing, rule.path.split(".")),
-          message: `weakens prod safety; add "${name}" to the acknowledge list if this is intended`,
+          key: topLevel ? path : `overrides.${path}`,
+          value: topLevel ? ({ eksPublicAccessCidrs, corsAllowedOrigins: c.corsAllowedOrigins, environment } as Record<string, unknown>)[path] : valueAt(sizing, path.split(".")),
+          message:
+            name === "prod-as-dev"
+              ? `stack "${ctx.stack}" is named like prod; running it with the dev profile drops every prod safety: add "prod-as-dev" to the acknowledge list if this is intended, or rename the stack`
+              : `weakens prod safety; add "${name}" to the acknowledge list if this is intended`,
         });
       }
     }
   }
+  for (const k of Object.keys(c.tags ?? {}).filter((t) => t.toLowerCase().startsWith(ACKNOWLEDGEMENT_TAG_PREFIX.split(":")[0] + ":"))) {
+    problems.push({ key: `tags.${k}`, value: c.tags?.[k], message: `tag keys starting with ${ACKNOWLEDGEMENT_TAG_PREFIX.split(":")[0]}: are the program's own (acknowledgements); use the acknowledge key` });
+  }
+  /** The tags that tell the policy pack which weakenings were acknowledged (policy/acknowledgements.ts). */
+  const acknowledgementTags = Object.fromEntries(
+    acknowledgements.filter((a) => warnings.some((w) => w.endsWith(`"${a}"`))).map((a) => [`${ACKNOWLEDGEMENT_TAG_PREFIX}${a}`, WEAKENING_ACKNOWLEDGEMENTS[a].path]),
+  );
+  // AWS allows 50 user tags per resource; the program adds its stack tags, the acknowledgement tags and
+  // up to PROGRAM_RESOURCE_TAGS_MAX of its own on a resource (test/config-limits.test.ts measures that).
+  const userTags = Object.keys(c.tags ?? {}).length;
+  const programTags = STACK_TAG_COUNT + Object.keys(acknowledgementTags).length + PROGRAM_RESOURCE_TAGS_MAX;
+  if (userTags + programTags > AWS_MAX_TAGS_PER_RESOURCE) {
+    problems.push({
+      key: "tags",
+      value: `${userTags} tags`,
+      message: `at most ${AWS_MAX_TAGS_PER_RESOURCE - programTags} tags: AWS allows ${AWS_MAX_TAGS_PER_RESOURCE} per resource and the program adds up to ${programTags} of its own`,
+    });
+  }
+  if (sizing && region && REGION_AVAILABILITY_ZONES[region] !== undefined && sizing.network.availabilityZones > REGION_AVAILABILITY_ZONES[region]) {
+    problems.push({
+      key: "overrides.network.availabilityZones",
+      value: sizing.network.availabilityZones,
+      message: `${region} offers ${REGION_AVAILABILITY_ZONES[region]} availability zones to new accounts; the ${c.tier} layout needs ${sizing.network.availabilityZones} (choose another region or fewer zones)`,
+    });
+  }
 
-  if (problems.length > 0 || !sizing) throw new ConfigError(ctx.stack, problems);
+  // A key set with `--secret` keeps its value out of every message (problems and warnings alike).
+  const secret = new Set(ctx.secretKeys ?? []);
+  const isSecret = (key: string) => secret.has(key.split(".")[0]);
+  if (problems.length > 0 || !sizing) throw new ConfigError(ctx.stack, problems.map((p) => (isSecret(p.key) ? { ...p, secret: true } : p)));
 
+  if (region && REGION_AVAILABILITY_ZONES[region] === undefined) {
+    warnings.push(`${region} is not in the offline availability-zone table (src/regions.ts): the zone count is checked only when the VPC is created`);
+  }
   if (c.domain && !c.hostedZoneId && !c.certificateArn) {
     warnings.push(
-      `domain ${c.domain} has no hostedZoneId: add the certificate's DNS validation records (stack output certificateValidationRecords, or the ACM console) at your DNS provider; the first \`pulumi up\` waits until the certificate is issued`,
+      `domain ${isSecret("domain") ? "[secret]" : c.domain} has no hostedZoneId: add the certificate's DNS validation records (stack output certificateValidationRecords, or the ACM console) at your DNS provider; the first \`pulumi up\` waits until the certificate is issued`,
     );
   }
   if (environment === "dev" && !c.certificateArn && !c.domain) {
     warnings.push("no certificateArn or domain: the dev load balancer serves plain HTTP");
   }
-  if ((eksPublicAccessCidrs ?? []).includes("0.0.0.0/0")) {
-    warnings.push("the Kubernetes API endpoint is reachable from any address (eksPublicAccessCidrs includes 0.0.0.0/0)");
+  if (opensToInternet(eksPublicAccessCidrs ?? [])) {
+    warnings.push("the Kubernetes API endpoint is reachable from the internet (eksPublicAccessCidrs covers a large part of the address space)");
   }
   if (!c.alertEmail) warnings.push("no alertEmail: alarms publish to the SNS topic but nobody is subscribed");
   if (c.awaitImages === "true") {
@@ -713,7 +948,7 @@ export function parsePlatformConfig(raw: Record<string, string>, ctx: ConfigCont
     project: ctx.project,
     stack: ctx.stack,
     environment,
-    tier: c.tier,
+    tier: c.tier as Tier,
     region: region as string,
     gpuType,
     kubernetesVersion: c.kubernetesVersion ?? DEFAULTS.kubernetesVersion,
@@ -739,7 +974,8 @@ export function parsePlatformConfig(raw: Record<string, string>, ctx: ConfigCont
     sizing,
     acknowledgements,
     warnings,
-    tags: c.tags ?? {},
+    secretKeys: [...secret],
+    tags: { ...(c.tags ?? {}), ...acknowledgementTags },
   });
 }
 
@@ -757,8 +993,15 @@ export function loadPlatformConfig(): PlatformConfig {
   const stack = pulumi.getStack();
   const prefix = `${project}:`;
   const raw: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  // `isConfigSecret` is the runtime's own (internal) test for keys set with `--secret`
+  // (node_modules/@pulumi/pulumi/runtime/config.js); the values must be read as plain strings to be
+  // validated here, synchronously, before any resource. No message prints them (ConfigProblem.secret).
+  const runtime = pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean };
   for (const [k, v] of Object.entries(pulumi.runtime.allConfig())) {
-    if (k.startsWith(prefix)) raw[k.slice(prefix.length)] = v;
+    if (!k.startsWith(prefix)) continue;
+    raw[k.slice(prefix.length)] = v;
+    if (runtime.isConfigSecret?.(k)) secretKeys.push(k.slice(prefix.length));
   }
-  return parsePlatformConfig(raw, { project, stack, region: pulumi.runtime.allConfig()["aws:region"] });
+  return parsePlatformConfig(raw, { project, stack, region: pulumi.runtime.allConfig()["aws:region"], secretKeys });
 }

@@ -21,6 +21,8 @@ vi.mock("../src/plan/mocks", async (importOriginal) => {
 
 import { ConfigError, WEAKENING_ACKNOWLEDGEMENTS } from "../src/config";
 import { renderStack } from "../src/plan/harness";
+import { cliPrints } from "./support/cli-format";
+import { WEAKENING } from "./support/weakenings";
 
 interface HostileCase {
   name: string;
@@ -47,7 +49,7 @@ const HOSTILE: HostileCase[] = [
   { name: "unknown override section", config: { overrides: o({ gatewy: { maxTasks: 5 } }) }, names: "overrides.gatewy", allowed: /unknown key \(allowed here: network, safety/ },
   { name: "prototype key in overrides", config: { overrides: '{"__proto__":{"polluted":true}}' }, names: 'overrides.__proto__ = {"polluted":true}', allowed: /reserved JavaScript property name/ },
   { name: "nested prototype key in overrides", config: { overrides: '{"gateway":{"constructor":{"x":1}}}' }, names: 'overrides.gateway.constructor = {"x":1}', allowed: /reserved JavaScript property name/ },
-  { name: "unknown acknowledgement", config: { acknowledge: o(["yolo"]) }, names: 'acknowledge.0 = "yolo"', allowed: /one of prod-without-deletion-protection/ },
+  { name: "unknown acknowledgement", config: { acknowledge: o(["yolo"]) }, names: 'acknowledge.0 = "yolo"', allowed: /one of prod-as-dev, prod-without-deletion-protection/ },
   // out-of-range sizes
   { name: "too many availability zones", config: { overrides: o({ network: { availabilityZones: 9 } }) }, names: "overrides.network.availabilityZones = 9", allowed: /at most 4: the VPC is split into four fixed AZ slices/ },
   { name: "invalid Fargate CPU", config: { overrides: o({ gateway: { cpu: 300 } }) }, names: "overrides.gateway.cpu = 300", allowed: /256, 512, 1024/ },
@@ -58,7 +60,7 @@ const HOSTILE: HostileCase[] = [
   { name: "DLQ retention beyond SQS's 14 days", config: { overrides: o({ workers: { dlqRetentionDays: 30 } }) }, names: "overrides.workers.dlqRetentionDays = 30", allowed: /at most 14 days/ },
   { name: "GPU disk too small for the Triton image", config: { overrides: o({ gpu: { diskGiB: 20 } }) }, names: "overrides.gpu.diskGiB = 20", allowed: /at least 50 GiB/ },
   { name: "negative task count", config: { overrides: o({ gateway: { minTasks: -1 } }) }, names: "overrides.gateway.minTasks = -1", allowed: />=/ },
-  { name: "bad Kubernetes quantity", config: { overrides: o({ triton: { memoryLimit: "lots" } }) }, names: 'overrides.triton.memoryLimit = "lots"', allowed: /Kubernetes quantity such as 2, 500m, 8Gi/ },
+  { name: "bad Kubernetes quantity", config: { overrides: o({ triton: { memoryLimit: "lots" } }) }, names: 'overrides.triton.memoryLimit = "lots"', allowed: /a memory quantity in binary units such as 512Mi or 8Gi/ },
   // min > max and impossible combinations
   { name: "gateway min above max", config: { tier: "10k", overrides: o({ gateway: { minTasks: 12, maxTasks: 10 } }) }, names: "overrides.gateway.minTasks/maxTasks", allowed: /minimum \(12\) must not exceed maximum \(10\)/ },
   { name: "GPU min nodes above max", config: { overrides: o({ gpu: { minNodes: 5, maxNodes: 2 } }) }, names: "overrides.gpu.minNodes/maxNodes", allowed: /minimum \(5\) must not exceed maximum \(2\)/ },
@@ -75,8 +77,8 @@ const HOSTILE: HostileCase[] = [
   { name: "more Triton replicas than GPU nodes", config: { overrides: o({ triton: { maxReplicas: 9 } }) }, names: "overrides.triton.maxReplicas = 9", allowed: /at most gpu.maxNodes/ },
   { name: "on-demand fallback without spot", config: { overrides: o({ gpu: { capacityType: "ON_DEMAND", onDemandFallback: true } }) }, names: "overrides.gpu.onDemandFallback = true", allowed: /only makes sense when gpu.capacityType is SPOT/ },
   // network, images, identity
-  { name: "CIDR with an octet above 255", config: { eksPublicAccessCidrs: o(["300.1.1.1/24"]) }, names: 'eksPublicAccessCidrs.0 = "300.1.1.1/24"', allowed: /IPv4 CIDR such as 203\.0\.113\.0\/24/ },
-  { name: "VPC CIDR with a bad prefix", config: { overrides: o({ network: { vpcCidr: "10.0.0.0/33" } }) }, names: 'overrides.network.vpcCidr = "10.0.0.0/33"', allowed: /IPv4 CIDR/ },
+  { name: "CIDR with an octet above 255", config: { eksPublicAccessCidrs: o(["300.1.1.1/24"]) }, names: 'eksPublicAccessCidrs.0 = "300.1.1.1/24"', allowed: /expected an IPv4 address of four decimal octets 0-255/ },
+  { name: "VPC CIDR with a bad prefix", config: { overrides: o({ network: { vpcCidr: "10.0.0.0/33" } }) }, names: 'overrides.network.vpcCidr = "10.0.0.0/33"', allowed: /expected an IPv4 prefix length of 0-32/ },
   { name: "latest app image tag", config: { imageTag: "latest" }, names: 'imageTag = "latest"', allowed: /a pinned tag, not latest/ },
   { name: "latest Triton image", config: { tritonImage: "nvcr.io/nvidia/tritonserver:latest" }, names: 'tritonImage = "nvcr.io/nvidia/tritonserver:latest"', allowed: /a pinned tag, not latest/ },
   { name: "latest gateway image", config: { gatewayImage: "ghcr.io/acme/gateway:latest" }, names: 'gatewayImage = "ghcr.io/acme/gateway:latest"', allowed: /a pinned tag, not latest/ },
@@ -106,7 +108,9 @@ describe("hostile configuration is refused before any resource exists", () => {
       (e: unknown) => e,
     );
     expect(error, "the configuration was accepted").toBeInstanceOf(ConfigError);
-    const message = (error as ConfigError).message;
+    // What `pulumi up` prints for it (the CLI's own formatting path), not just `e.message`.
+    const message = cliPrints(error);
+    expect(message.split("\n")[0]).toMatch(/^Invalid configuration for stack "(dev|prod)" \(\d+ problems?\):$/);
     expect(message).toContain(names);
     expect(message).toMatch(allowed);
     expect(registered.count, "a resource was registered before the refusal").toBe(0);
@@ -119,24 +123,12 @@ describe("hostile configuration is refused before any resource exists", () => {
   });
 });
 
-/** An override that weakens the guarded setting, per acknowledgement. */
-const WEAKENING: Record<keyof typeof WEAKENING_ACKNOWLEDGEMENTS, Record<string, string>> = {
-  "prod-without-deletion-protection": { overrides: o({ safety: { deletionProtection: false } }) },
-  "prod-without-final-snapshot": { overrides: o({ safety: { finalSnapshot: false } }) },
-  "prod-force-destroy-buckets": { overrides: o({ safety: { forceDestroyBuckets: true } }) },
-  "prod-without-waf": { overrides: o({ safety: { waf: false } }) },
-  "prod-without-flow-logs": { overrides: o({ safety: { flowLogs: false } }) },
-  "prod-without-access-logs": { overrides: o({ safety: { accessLogs: false } }) },
-  "prod-single-az-database": { overrides: o({ database: { multiAz: false } }) },
-  "prod-short-backups": { overrides: o({ database: { backupRetentionDays: 3 } }) },
-  "prod-public-eks-endpoint": { eksPublicAccessCidrs: o(["0.0.0.0/0"]) },
-};
-
 describe.each(Object.entries(WEAKENING))("weakening prod: %s", (ack, config) => {
   const rule = WEAKENING_ACKNOWLEDGEMENTS[ack as keyof typeof WEAKENING_ACKNOWLEDGEMENTS];
 
   it("is refused without the named acknowledgement, before any resource", async () => {
-    await expect(renderStack({ stack: "prod", config })).rejects.toThrow(new RegExp(`${rule.path.replace(".", "\\.")} = .*add "${ack}" to the acknowledge list`));
+    const e = await renderStack({ stack: "prod", config }).then(() => undefined, (x: unknown) => x);
+    expect(cliPrints(e)).toMatch(new RegExp(`^  - (overrides\\.)?${rule.path.replace(".", "\\.")} = .*add "${ack}" to the acknowledge list`, "m"));
     expect(registered.count).toBe(0);
   });
 

@@ -41,7 +41,12 @@ describe("valid config", () => {
     expect(environmentFromStackName("prod")).toBe("prod");
     expect(environmentFromStackName("prod-eu")).toBe("prod");
     expect(environmentFromStackName("staging")).toBe("dev");
-    expect(parsePlatformConfig({ ...prodBase, environment: "dev" }, prodCtx).environment).toBe("dev");
+    // Named like prod in any case, as any word of the name (issue 13).
+    for (const name of ["Prod-eu", "Production", "prod-us", "PROD", "eu-prod-2", "team_prod"]) expect(environmentFromStackName(name), name).toBe("prod");
+    for (const name of ["preprod", "nonprod", "staging", "dev-eu"]) expect(environmentFromStackName(name), name).toBe("dev");
+    // `environment: dev` on a prod-named stack needs its acknowledgement.
+    expect(problemsOf({ ...prodBase, environment: "dev" }, prodCtx)).toContain('  - environment = "dev": stack "prod" is named like prod');
+    expect(parsePlatformConfig({ ...prodBase, environment: "dev", acknowledge: '["prod-as-dev"]' }, prodCtx).environment).toBe("dev");
   });
 
   it("applies overrides over the tier table", () => {
@@ -87,7 +92,7 @@ const INVALID: { name: string; raw: Record<string, string>; context?: typeof ctx
   {
     name: "bad CIDR",
     raw: { tier: "1k", eksPublicAccessCidrs: '["10.0.0.0/33"]' },
-    expect: [/eksPublicAccessCidrs\.0 = "10.0.0.0\/33"/, /IPv4 CIDR/],
+    expect: [/eksPublicAccessCidrs\.0 = "10.0.0.0\/33"/, /expected an IPv4 prefix length of 0-32/],
   },
   {
     name: "CIDR list given as a string",

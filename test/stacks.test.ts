@@ -77,7 +77,8 @@ describe("adding a stack is adding a file", () => {
       path.join(dir, "Pulumi.qa.yaml"),
       "config:\n  aws:region: us-east-1\n  tier: 1k\n  inference-platform:alertEmail:\n    secure: AAABADHeCiphertext\n",
     );
-    // A secure value reaches the program as a placeholder; here it is not an e-mail, so validation says so.
-    await expect(renderStack({ stack: "qa", projectDir: dir })).rejects.toThrow(/alertEmail = "\[secret:inference-platform:alertEmail\]"/);
+    // A secure value reaches the program as a placeholder; here it is not an e-mail, so validation says
+    // so, naming the key but never printing a secret's value (issue 13).
+    await expect(renderStack({ stack: "qa", projectDir: dir })).rejects.toThrow("  - alertEmail = [secret]: expected an e-mail address");
   });
 });

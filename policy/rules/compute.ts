@@ -1,6 +1,7 @@
 /**
  * The inference cluster: EKS control plane, managed node groups and their launch templates.
  */
+import { opensToInternet } from "../cidr";
 import { arr, get, obj, resourceRule, type Rule } from "../types";
 
 const EKS = ["aws:eks/cluster:Cluster"];
@@ -28,13 +29,14 @@ const versionNumber = (v: string) => v.split(".").map(Number).reduce((a, n) => a
 
 export const computeRules: Rule[] = [
   resourceRule(
-    { id: "eks-endpoint-restricted", description: "The Kubernetes API endpoint is private, or public only to listed CIDRs (never 0.0.0.0/0).", severity: "high", enforcement: "mandatory", controls: { checkov: ["CKV_AWS_39", "CKV_AWS_38"], fsbp: ["EKS.1"] } },
+    { id: "eks-endpoint-restricted", description: "The Kubernetes API endpoint is private, or public only to listed CIDRs that do not cover a large part of the internet (0.0.0.0/0, 0.0.0.0/1 + 128.0.0.0/1, ...).", severity: "high", enforcement: "mandatory", controls: { checkov: ["CKV_AWS_39", "CKV_AWS_38"], fsbp: ["EKS.1"] } },
     EKS,
     (i) => {
       if (get(i, "vpcConfig.endpointPublicAccess") === false) return undefined;
-      const cidrs = arr(get(i, "vpcConfig.publicAccessCidrs"));
-      if (cidrs.length === 0) return "public endpoint open to any address (publicAccessCidrs unset)";
-      return cidrs.includes("0.0.0.0/0") ? "publicAccessCidrs includes 0.0.0.0/0" : undefined;
+      const cidrs = arr(get(i, "vpcConfig.publicAccessCidrs")).map(String);
+      // Empty or unset: EKS applies its default 0.0.0.0/0 (API VpcConfigRequest.publicAccessCidrs).
+      if (cidrs.length === 0) return "public endpoint open to any address (publicAccessCidrs unset: EKS defaults to 0.0.0.0/0)";
+      return opensToInternet(cidrs) ? `publicAccessCidrs ${cidrs.join(", ")} cover a large part of the internet` : undefined;
     },
   ),
   resourceRule(

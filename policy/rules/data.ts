@@ -1,9 +1,11 @@
 /**
  * Data stores and their keys: RDS PostgreSQL, ElastiCache, SQS, KMS, Secrets Manager.
  */
+import { isServiceWideAction, publicGrant } from "../iam-semantics";
 import {
   arr,
   get,
+  list,
   graphRule,
   obj,
   ofTypes,
@@ -47,8 +49,8 @@ export const dataRules: Rule[] = [
     (i) => (isReplica(i) || (i.storageEncrypted === true && i.kmsKeyId) ? undefined : "storageEncrypted must be true with kmsKeyId set"),
   ),
   resourceRule(
-    { id: "rds-not-public", description: "RDS instances are not publicly accessible.", severity: "critical", enforcement: "mandatory", controls: { checkov: ["CKV_AWS_17"], fsbp: ["RDS.2"] } },
-    RDS,
+    { id: "rds-not-public", description: "RDS and Aurora instances are not publicly accessible.", severity: "critical", enforcement: "mandatory", controls: { checkov: ["CKV_AWS_17"], fsbp: ["RDS.2"] } },
+    [...RDS, "aws:rds/clusterInstance:ClusterInstance"],
     (i) => (i.publiclyAccessible === true ? "publiclyAccessible is true" : undefined),
   ),
   resourceRule(
@@ -181,13 +183,16 @@ export const dataRules: Rule[] = [
     (i) => (i.kmsMasterKeyId && i.kmsMasterKeyId !== "alias/aws/sqs" ? undefined : "kmsMasterKeyId must be a customer-managed key"),
   ),
   resourceRule(
-    { id: "sqs-policy-not-public", description: "No queue policy allows Principal \"*\" or sqs:*.", severity: "critical", enforcement: "mandatory", controls: { checkov: ["CKV_AWS_168", "CKV_AWS_72", "CKV_AWS_387"], fsbp: ["SQS.3"] } },
+    { id: "sqs-policy-not-public", description: "No queue policy allows a public principal (`*`, `{AWS: \"*\"}`, `{AWS: [\"*\"]}`, NotPrincipal) without a scoping condition, or service-wide actions (`sqs:*`, `sqs:?*`).", severity: "critical", enforcement: "mandatory", controls: { checkov: ["CKV_AWS_168", "CKV_AWS_72", "CKV_AWS_387"], fsbp: ["SQS.3"] } },
     ["aws:sqs/queuePolicy:QueuePolicy"],
     (i) => {
-      const bad = statementsOf(i.policy).find(
-        (s) => s.Effect === "Allow" && (s.Principal === "*" || obj(s.Principal)?.AWS === "*" || arr(s.Action).includes("sqs:*") || arr(s.Action).includes("*")),
-      );
-      return bad ? `statement ${bad.Sid ?? "(no Sid)"} allows a public principal or sqs:*` : undefined;
+      for (const s of statementsOf(i.policy)) {
+        const open = publicGrant(s);
+        if (open) return `statement ${s.Sid ?? "(no Sid)"} allows ${open}`;
+        const wide = s.Effect === "Allow" ? list(s.Action).find(isServiceWideAction) : undefined;
+        if (wide) return `statement ${s.Sid ?? "(no Sid)"} allows ${wide}`;
+      }
+      return undefined;
     },
   ),
   graphRule(
@@ -234,11 +239,11 @@ export const dataRules: Rule[] = [
     (i) => (i.policy ? undefined : "policy is not set (the default key policy applies)"),
   ),
   resourceRule(
-    { id: "kms-key-policy-no-public-principal", description: "No key policy statement allows Principal \"*\" without a condition.", severity: "critical", enforcement: "mandatory", controls: { checkov: ["CKV_AWS_33"], fsbp: ["KMS.5"] } },
+    { id: "kms-key-policy-no-public-principal", description: "No key policy statement allows a public principal (any spelling, or NotPrincipal) without a scoping condition (aws:SourceArn, aws:SourceAccount, aws:PrincipalOrgID, kms:CallerAccount, ...).", severity: "critical", enforcement: "mandatory", controls: { checkov: ["CKV_AWS_33"], fsbp: ["KMS.5"] } },
     KMS,
     (i) => {
-      const bad = statementsOf(i.policy).find((s) => s.Effect === "Allow" && !s.Condition && (s.Principal === "*" || obj(s.Principal)?.AWS === "*"));
-      return bad ? `statement ${bad.Sid ?? "(no Sid)"} allows any principal` : undefined;
+      const bad = statementsOf(i.policy).find((s) => publicGrant(s));
+      return bad ? `statement ${bad.Sid ?? "(no Sid)"} allows ${publicGrant(bad)} without a scoping condition` : undefined;
     },
   ),
   resourceRule(

@@ -1,7 +1,8 @@
 /**
  * Image delivery and alerting: the stack's ECR repositories and the SNS alert topic.
  */
-import { arr, get, graphRule, obj, ofTypes, resourceRule, type Rule, statementsOf, str } from "../types";
+import { publicGrant } from "../iam-semantics";
+import { arr, get, graphRule, ofTypes, resourceRule, type Rule, statementsOf, str } from "../types";
 
 const ECR = ["aws:ecr/repository:Repository"];
 const ECR_LIFECYCLE = ["aws:ecr/lifecyclePolicy:LifecyclePolicy"];
@@ -38,11 +39,11 @@ export const deliveryRules: Rule[] = [
     (i) => (i.kmsMasterKeyId ? undefined : "kmsMasterKeyId is not set"),
   ),
   resourceRule(
-    { id: "sns-topic-policy-not-public", description: "No topic policy lets any principal publish or subscribe without a condition.", severity: "high", enforcement: "mandatory", controls: {} },
+    { id: "sns-topic-policy-not-public", description: "No topic policy lets any principal (any spelling, or NotPrincipal) publish or subscribe without a scoping condition.", severity: "high", enforcement: "mandatory", controls: {} },
     ["aws:sns/topicPolicy:TopicPolicy"],
     (i) => {
-      const bad = statementsOf(i.policy).find((s) => s.Effect === "Allow" && !s.Condition && (s.Principal === "*" || obj(s.Principal)?.AWS === "*"));
-      return bad ? `statement ${bad.Sid ?? "(no Sid)"} allows any principal` : undefined;
+      const bad = statementsOf(i.policy).find((s) => publicGrant(s));
+      return bad ? `statement ${bad.Sid ?? "(no Sid)"} allows ${publicGrant(bad)} without a scoping condition` : undefined;
     },
   ),
 ];

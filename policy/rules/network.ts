@@ -2,6 +2,7 @@
  * Network exposure. The architecture allows exactly one thing from the internet: the ALB on 443/80.
  * Data stores accept only the platform's own security groups; tasks and nodes sit in private subnets.
  */
+import { opensToInternet } from "../cidr";
 import { arr, get, graphRule, obj, ofTypes, type PolicyGraph, type PolicyResource, resourceRule, type Rule, str } from "../types";
 
 const SG = "aws:ec2/securityGroup:SecurityGroup";
@@ -9,7 +10,8 @@ const SG_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
 const SG_INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const INGRESS_TYPES = [SG, SG_RULE, SG_INGRESS];
 const LB = ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"];
-const WORLD = ["0.0.0.0/0", "::/0"];
+/** "From the internet" is coverage of the address space (policy/cidr.ts), not the string 0.0.0.0/0. */
+const fromWorld = (g: Ingress) => opensToInternet(g.cidrs);
 const ADMIN_PORTS = [22, 3389];
 /** The only ports the internet may reach, and only on the public ALB. */
 export const PUBLIC_PORTS = [80, 443];
@@ -75,6 +77,15 @@ export function ingressOf(graph: PolicyGraph): Ingress[] {
 const allPorts = (g: Ingress) => g.protocol === "-1" || g.protocol === "all";
 const covers = (g: Ingress, port: number) => allPorts(g) || (g.fromPort <= port && port <= g.toPort);
 
+/**
+ * The group an ingress permission belongs to is unknown: a first real preview shows no id for a
+ * security group that does not exist yet (and the rule's `securityGroupId` is computed from it).
+ */
+const groupUnknown = (g: Ingress) => (typeof g.group === "string" ? false : g.group === undefined || g.group.id === undefined);
+
+/** Ports of the data stores the platform runs (PostgreSQL, Redis). */
+const DATA_STORE_PORTS = [5432, 6379];
+
 /** True when an ingress permission belongs to one of these security groups (by id or inline). */
 function onGroups(g: Ingress, groupIds: Set<string>): boolean {
   const id = typeof g.group === "string" ? g.group : g.group?.id;
@@ -84,7 +95,7 @@ function onGroups(g: Ingress, groupIds: Set<string>): boolean {
 const isInternetFacing = (lb: PolicyResource) => lb.inputs.internal !== true;
 
 function internetFacingGroups(graph: PolicyGraph): Set<string> {
-  return new Set(ofTypes(graph, LB).filter(isInternetFacing).flatMap((lb) => arr(lb.inputs.securityGroups).map(String)));
+  return new Set(ofTypes(graph, LB).filter(isInternetFacing).flatMap((lb) => arr(lb.inputs.securityGroups).filter((x): x is string => typeof x === "string")));
 }
 
 /** Subnets the internet-facing load balancers use: by construction, the public subnets. */
@@ -99,8 +110,8 @@ function publicSubnets(graph: PolicyGraph): Set<string> {
 /** Data-store security groups: what RDS and ElastiCache attach. */
 function dataStoreGroups(graph: PolicyGraph): Set<string> {
   return new Set([
-    ...ofTypes(graph, ["aws:rds/instance:Instance"]).flatMap((r) => arr(r.inputs.vpcSecurityGroupIds).map(String)),
-    ...ofTypes(graph, ["aws:elasticache/replicationGroup:ReplicationGroup"]).flatMap((r) => arr(r.inputs.securityGroupIds).map(String)),
+    ...ofTypes(graph, ["aws:rds/instance:Instance", "aws:rds/cluster:Cluster", "aws:rds/clusterInstance:ClusterInstance"]).flatMap((r) => arr(r.inputs.vpcSecurityGroupIds).filter((x): x is string => typeof x === "string")),
+    ...ofTypes(graph, ["aws:elasticache/replicationGroup:ReplicationGroup"]).flatMap((r) => arr(r.inputs.securityGroupIds).filter((x): x is string => typeof x === "string")),
   ]);
 }
 
@@ -111,10 +122,10 @@ const K8S_INTERNAL_ANNOTATIONS: Record<string, string> = {
 
 export const networkRules: Rule[] = [
   resourceRule(
-    { id: "sg-no-world-admin-ports", description: "No security group admits SSH (22) or RDP (3389) from 0.0.0.0/0 or ::/0.", severity: "critical", enforcement: "mandatory", controls: { checkov: ["CKV_AWS_24", "CKV_AWS_25"], fsbp: ["EC2.13", "EC2.14"] } },
+    { id: "sg-no-world-admin-ports", description: "No security group admits SSH (22) or RDP (3389) from the internet (blocks covering a large part of the IPv4 or IPv6 space, not only 0.0.0.0/0 or ::/0).", severity: "critical", enforcement: "mandatory", controls: { checkov: ["CKV_AWS_24", "CKV_AWS_25"], fsbp: ["EC2.13", "EC2.14"] } },
     INGRESS_TYPES,
     (_i, r) => {
-      const bad = ingressOf({ resources: [r] }).find((g) => g.cidrs.some((c) => WORLD.includes(c)) && ADMIN_PORTS.some((p) => covers(g, p)));
+      const bad = ingressOf({ resources: [r] }).find((g) => fromWorld(g) && ADMIN_PORTS.some((p) => covers(g, p)));
       return bad ? `admits ${bad.fromPort}-${bad.toPort} from the internet` : undefined;
     },
   ),
@@ -149,13 +160,20 @@ export const networkRules: Rule[] = [
     },
   ),
   graphRule(
-    { id: "world-ingress-only-on-alb", description: "Only the internet-facing ALB's security group admits 0.0.0.0/0 or ::/0, and only on 80 and 443.", severity: "critical", enforcement: "mandatory", controls: { checkov: ["CKV_AWS_260", "CKV_AWS_277"], fsbp: ["EC2.18", "EC2.19"] } },
+    { id: "world-ingress-only-on-alb", description: "Only the internet-facing ALB's security group admits the internet (any blocks covering a large part of the address space), and only on 80 and 443.", severity: "critical", enforcement: "mandatory", controls: { checkov: ["CKV_AWS_260", "CKV_AWS_277"], fsbp: ["EC2.18", "EC2.19"] } },
     INGRESS_TYPES,
     (graph) => {
       const albGroups = internetFacingGroups(graph);
       return ingressOf(graph)
-        .filter((g) => g.cidrs.some((c) => WORLD.includes(c)))
+        .filter(fromWorld)
         .flatMap((g) => {
+          // Preview before the groups exist: which group is unknown, but the ports are not. The internet
+          // may reach 80/443 only, whatever the group; anything else is judged now, not waved through.
+          if (groupUnknown(g)) {
+            if (allPorts(g) || !(g.fromPort === g.toPort && PUBLIC_PORTS.includes(g.fromPort)))
+              return [{ resource: g.resource, message: `admits the internet on ${allPorts(g) ? "all ports" : `${g.fromPort}-${g.toPort}`} (security group not known yet); only ${PUBLIC_PORTS.join(", ")} on the ALB` }];
+            return [];
+          }
           if (!onGroups(g, albGroups)) return [{ resource: g.resource, message: "admits the internet on a security group that is not the public ALB's" }];
           if (allPorts(g) || !(g.fromPort === g.toPort && PUBLIC_PORTS.includes(g.fromPort)))
             return [{ resource: g.resource, message: `the ALB admits the internet on ${allPorts(g) ? "all ports" : `${g.fromPort}-${g.toPort}`}; only ${PUBLIC_PORTS.join(", ")}` }];
@@ -169,8 +187,11 @@ export const networkRules: Rule[] = [
     (graph) => {
       const stores = dataStoreGroups(graph);
       const known = new Set(ofTypes(graph, [SG]).map((sg) => sg.id).filter((id): id is string => !!id));
+      // Preview before the groups exist: a CIDR admitted on a data-store port to a group nobody can
+      // name yet is judged as if it were the data store's (nothing else listens there).
+      const unknownOnStorePort = (g: Ingress) => groupUnknown(g) && g.cidrs.length > 0 && DATA_STORE_PORTS.some((p) => covers(g, p));
       return ingressOf(graph)
-        .filter((g) => onGroups(g, stores))
+        .filter((g) => onGroups(g, stores) || unknownOnStorePort(g))
         .flatMap((g) => {
           if (g.cidrs.length > 0) return [{ resource: g.resource, message: `data store admits CIDR ${g.cidrs.join(", ")}; only platform security groups may connect` }];
           const foreign = g.sourceGroups.filter((s) => known.size > 0 && !known.has(s));
@@ -180,7 +201,7 @@ export const networkRules: Rule[] = [
   ),
   graphRule(
     { id: "only-alb-internet-facing", description: "Nothing but the ALB is internet-facing: no other public load balancer or Kubernetes LoadBalancer Service, no public IPs on tasks, no tasks, nodes or data stores in the ALB's (public) subnets.", severity: "critical", enforcement: "mandatory", controls: { checkov: ["CKV_AWS_333"], fsbp: ["ECS.2", "RDS.2"] } },
-    [...LB, "aws:ecs/service:Service", "aws:eks/nodeGroup:NodeGroup", "aws:rds/subnetGroup:SubnetGroup", "aws:elasticache/subnetGroup:SubnetGroup", "kubernetes:core/v1:Service"],
+    [...LB, "aws:ecs/service:Service", "aws:eks/nodeGroup:NodeGroup", "aws:rds/subnetGroup:SubnetGroup", "aws:elasticache/subnetGroup:SubnetGroup", "kubernetes:core/v1:Service", "kubernetes:networking.k8s.io/v1:Ingress"],
     (graph) => {
       const out: { resource: PolicyResource; message: string }[] = [];
       const publicLbs = ofTypes(graph, LB).filter(isInternetFacing);
@@ -210,6 +231,13 @@ export const networkRules: Rule[] = [
         const annotations = obj(get(svc.inputs, "metadata.annotations")) ?? {};
         const internal = Object.entries(K8S_INTERNAL_ANNOTATIONS).some(([k, v]) => String(annotations[k]) === v);
         if (!internal) out.push({ resource: svc, message: "Kubernetes LoadBalancer Service is not annotated internal" });
+      }
+      // An Ingress the AWS Load Balancer Controller turns into a second internet-facing ALB. Its
+      // default scheme is internal (annotation alb.ingress.kubernetes.io/scheme, LBC docs
+      // https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/).
+      for (const ing of ofTypes(graph, ["kubernetes:networking.k8s.io/v1:Ingress"])) {
+        const annotations = obj(get(ing.inputs, "metadata.annotations")) ?? {};
+        if (String(annotations["alb.ingress.kubernetes.io/scheme"]) === "internet-facing") out.push({ resource: ing, message: "Kubernetes Ingress creates an internet-facing load balancer" });
       }
       return out;
     },

@@ -2,6 +2,7 @@
  * S3: every bucket is private, KMS-encrypted, versioned, TLS-only and ACL-free (seed: storage
  * requirements). In aws v7 the bucket settings are side resources, so most rules join them to buckets.
  */
+import { publicGrant } from "../iam-semantics";
 import {
   arr,
   get,
@@ -187,17 +188,15 @@ export const s3Rules: Rule[] = [
   resourceRule(
     {
       id: "s3-policy-no-public-principal",
-      description: "No bucket policy allows Principal \"*\" (public read or write).",
+      description: "No bucket policy allows a public principal (`*`, `{AWS: \"*\"}`, `{AWS: [\"*\"]}`, NotPrincipal) without a scoping condition (public read or write).",
       severity: "critical",
       enforcement: "mandatory",
       controls: { checkov: ["CKV_AWS_70"] },
     },
     BUCKET_POLICY,
     (i) => {
-      const open = statementsOf(i.policy).find(
-        (s) => s.Effect === "Allow" && (s.Principal === "*" || obj(s.Principal)?.AWS === "*" || arr(obj(s.Principal)?.AWS).includes("*")),
-      );
-      return open ? `statement ${open.Sid ?? "(no Sid)"} allows Principal "*"` : undefined;
+      const open = statementsOf(i.policy).find((s) => publicGrant(s));
+      return open ? `statement ${open.Sid ?? "(no Sid)"} allows ${publicGrant(open)} without a scoping condition` : undefined;
     },
   ),
   resourceRule(

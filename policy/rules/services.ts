@@ -2,6 +2,7 @@
  * The request path: ECS Fargate services and task definitions, the Application Load Balancer and
  * its listeners, and the WAF web ACL in front of it.
  */
+import { imagePinProblem } from "../references";
 import {
   arr,
   get,
@@ -41,12 +42,12 @@ function perContainer(test: (c: Obj, task: Obj) => string | undefined) {
 
 const SECRET_NAME = /(pass(word)?|secret|token|api[_-]?key|private[_-]?key|credential)/i;
 
-/** True when an image reference is pinned: a digest, or a tag other than latest. */
+/**
+ * True when an image reference is valid and pinned: a digest, or a tag other than latest in any case,
+ * by the OCI grammar config uses too (policy/references.ts); `app:LATEST` and `app:*` are not pinned.
+ */
 export function imagePinned(image: string): boolean {
-  if (/@sha256:[0-9a-f]{64}$/.test(image)) return true;
-  const lastSegment = image.split("/").pop() ?? image;
-  const tag = lastSegment.includes(":") ? lastSegment.split(":").pop() : undefined;
-  return !!tag && tag !== "latest";
+  return imagePinProblem(image) === undefined;
 }
 
 const isPublicLb = (i: Obj) => i.internal !== true && (i.loadBalancerType ?? "application") === "application";

@@ -162,6 +162,11 @@ const BREAK: Record<string, (g: Graph) => void> = {
   "k8s-image-pinned": set("dcgm", "spec.template.spec.containers", [{ name: "dcgm", image: "nvcr.io/nvidia/dcgm-exporter" }]),
   "k8s-pdb": set("triton-pdb", "spec.selector.matchLabels", { app: "other" }),
   "k8s-network-policy": set("triton-netpol", "metadata.namespace", "default"),
+  "ebs-volume-encrypted": add(res("aws:ebs/volume:Volume", "scratch", { availabilityZone: "us-east-1a", size: 100, encrypted: false })),
+  "efs-encrypted": add(res("aws:efs/fileSystem:FileSystem", "shared", { encrypted: true })),
+  "rds-cluster-encrypted": add(res("aws:rds/cluster:Cluster", "aurora", { storageEncrypted: false, deletionProtection: true, backupRetentionPeriod: 14 })),
+  "rds-cluster-deletion-protection": add(res("aws:rds/cluster:Cluster", "aurora", { storageEncrypted: true, deletionProtection: true, skipFinalSnapshot: true, backupRetentionPeriod: 14 })),
+  "rds-cluster-backups": add(res("aws:rds/cluster:Cluster", "aurora", { storageEncrypted: true, deletionProtection: true, backupRetentionPeriod: 1 })),
 };
 
 describe("rule table", () => {
@@ -332,7 +337,9 @@ describe("CrossGuard pack", () => {
     expect(captured).toHaveLength(1);
     const { name, args } = captured[0];
     expect(name).toBe("inference-platform-guardrails");
-    expect(args.policies.map((p) => p.name)).toEqual(RULES.map((r) => r.id));
+    // Every rule, then the advisory policy that reports acknowledged prod weakenings.
+    expect(args.policies.map((p) => p.name)).toEqual([...RULES.map((r) => r.id), "acknowledged-weakening"]);
+    expect(args.policies[RULES.length].enforcementLevel).toBe("advisory");
     for (const rule of RULES) {
       const p = args.policies.find((x) => x.name === rule.id)!;
       expect(p.enforcementLevel, rule.id).toBe(rule.enforcement);
@@ -356,5 +363,46 @@ describe("CrossGuard pack", () => {
     }
     expect(reported.map((r) => r.policy).sort()).toEqual(["alb-has-waf", "rds-multi-az"]);
     expect(reported.find((r) => r.policy === "alb-has-waf")?.urn).toBe(find(g, "gateway-alb").urn);
+  });
+
+  it("an acknowledgement on the resource's provider turns the mandatory policy into the advisory finding (resource and stack policies)", async () => {
+    const { crossGuardPolicies } = await import("../../policy/crossguard");
+    const g = goodGraph();
+    BREAK["rds-multi-az"](g);
+    BREAK["alb-has-waf"](g);
+    const provider = res("pulumi:providers:aws", "aws", { defaultTags: JSON.stringify({ tags: { "guardrails:acknowledged:prod-single-az-database": "database.multiAz", "guardrails:acknowledged:prod-without-waf": "safety.waf" } }) });
+    g.resources.push(provider);
+    const reported: { policy: string; message: string }[] = [];
+    const toCg = (r: PolicyResource) => ({ urn: r.urn, type: r.type, name: r.name, props: { ...r.inputs, id: r.id }, provider: { urn: provider.urn, type: provider.type, name: provider.name, props: provider.inputs } });
+    for (const p of crossGuardPolicies() as unknown as Record<string, (...a: unknown[]) => void>[]) {
+      const report = (message: string) => reported.push({ policy: String(p.name), message });
+      if (p.validateStack) p.validateStack({ resources: g.resources.map(toCg) }, report);
+      else for (const r of g.resources) p.validateResource(toCg(r), report);
+    }
+    expect(reported.map((r) => r.policy).sort()).toEqual(["acknowledged-weakening", "acknowledged-weakening"]);
+    expect(reported.map((r) => r.message).sort()[0]).toMatch(/^alb-has-waf: .*\(acknowledged by "prod-without-waf"\)$/);
+  });
+
+  it("values unknown during preview reach the rules as undefined instead of throwing (which CrossGuard turns into an advisory skip)", async () => {
+    const { crossGuardPolicies } = await import("../../policy/crossguard");
+    const { unknownCheckingProxy } = await import("@pulumi/policy");
+    const internals = (await import("@pulumi/policy/proxy")) as unknown as Record<string, string>;
+    const unknown = internals.unknownStringValue;
+    // A world ingress on 8080 whose security group id is unknown (first preview), as the server hands it over.
+    const props = unknownCheckingProxy({ securityGroupId: unknown, cidrIpv4: "0.0.0.0/0", fromPort: 8080, toPort: 8080, ipProtocol: "tcp", description: "x" });
+    expect(() => (props as Record<string, unknown>).securityGroupId).toThrow(/can't be known during preview/);
+    const reported: string[] = [];
+    for (const p of crossGuardPolicies() as unknown as Record<string, (...a: unknown[]) => void>[]) {
+      if ((p as unknown as { name: string }).name !== "world-ingress-only-on-alb") continue;
+      p.validateStack({ resources: [{ urn: "urn:x::w8080", type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", name: "w8080", props }] }, (m: string) => reported.push(m));
+    }
+    expect(reported).toEqual(["admits the internet on 8080-8080 (security group not known yet); only 80, 443 on the ALB"]);
+  });
+
+  it("an acknowledgement tag for another rule, or a user tag that only looks like one, downgrades nothing", () => {
+    const g = goodGraph();
+    BREAK["rds-multi-az"](g);
+    g.resources.push(res("pulumi:providers:aws", "aws", { defaultTags: JSON.stringify({ tags: { "guardrails:acknowledged:prod-without-waf": "x", "guardrails:acknowledged:yolo": "x" } }) }));
+    expect(evaluatePolicies(g).filter((v) => v.enforcement === "mandatory").map((v) => v.ruleId)).toEqual(["rds-multi-az"]);
   });
 });

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { DEV_EXCEPTIONS } from "../../policy/exceptions";
-import { evaluatePolicies, type PolicyResource, RULES, type Violation } from "../../policy/index";
+import { ACKNOWLEDGEMENT_RULES, ACKNOWLEDGEMENT_TAG_PREFIX, evaluatePolicies, type PolicyResource, RULES, type Violation } from "../../policy/index";
+import { WEAKENING } from "../support/weakenings";
 import { type RenderedGraph, rendered, stackTierMatrix } from "../support/graph";
 
 const nameOf = (g: RenderedGraph, v: Violation) => g.resources.find((r) => r.urn === v.resourceUrn)?.name ?? v.resourceUrn;
@@ -17,6 +18,11 @@ const NOT_EXERCISED: Record<string, string> = {
   "sqs-policy-not-public": "no queue policy: producers get access through their IAM roles",
   "secret-rotation-interval": "no SecretRotation resources (generated credentials; see secret-rotation-enabled)",
   "subnet-no-auto-public-ip": "subnets live inside the awsx VPC component, opaque under mocks",
+  "ebs-volume-encrypted": "no standalone EBS volumes (node disks are launch-template devices)",
+  "efs-encrypted": "no EFS (models come from S3)",
+  "rds-cluster-encrypted": "PostgreSQL runs on RDS instances, not Aurora",
+  "rds-cluster-deletion-protection": "PostgreSQL runs on RDS instances, not Aurora",
+  "rds-cluster-backups": "PostgreSQL runs on RDS instances, not Aurora",
 };
 
 describe.each(stackTierMatrix())("policy on $stack at $tier", ({ stack, tier }) => {
@@ -47,12 +53,38 @@ describe("the rules run on real resources", () => {
     }
   });
 
-  it("weakening prod with an acknowledgement makes exactly the matching rule fire", async () => {
-    const g = await rendered("prod", "10k", {
-      overrides: JSON.stringify({ database: { multiAz: false } }),
-      acknowledge: JSON.stringify(["prod-single-az-database"]),
-    });
-    expect(keyed(g, mandatory(g))).toEqual(["rds-multi-az @ database-writer"]);
+});
+
+/**
+ * An acknowledged weakening passes the pack: config stamps `guardrails:acknowledged:<name>` through the
+ * provider's default tags, and exactly the rules policy/acknowledgements.ts lists for the name turn into
+ * advisory "acknowledged" findings; nothing stays mandatory (a CrossGuard preview no longer blocks what
+ * config accepted). Without the tag the same graph is blocked by those rules.
+ */
+it("every rule an acknowledgement may downgrade is a real mandatory rule", () => {
+  for (const ids of Object.values(ACKNOWLEDGEMENT_RULES)) for (const id of ids) expect(RULES.find((r) => r.id === id)?.enforcement, id).toBe("mandatory");
+});
+
+describe.each(Object.entries(WEAKENING))("acknowledged weakening %s passes the pack", (ack, config) => {
+  it("0 mandatory violations; the acknowledged findings are exactly the listed rules", async () => {
+    const { tier, ...rest } = config;
+    const g = await rendered("prod", (tier ?? "10k") as "10k", { ...rest, acknowledge: JSON.stringify([ack]) });
+    const all = evaluatePolicies(g);
+    expect(keyed(g, all.filter((v) => v.enforcement === "mandatory"))).toEqual([]);
+    const acknowledged = [...new Set(all.filter((v) => v.acknowledgedBy === ack).map((v) => v.ruleId))].sort();
+    const listed: string[] = ACKNOWLEDGEMENT_RULES[ack as keyof typeof ACKNOWLEDGEMENT_RULES];
+    for (const id of acknowledged) expect(listed, `${id} is downgraded but not listed for ${ack}`).toContain(id);
+    if (listed.length > 0) expect(acknowledged.length, "the weakening trips none of its listed rules").toBeGreaterThan(0);
+    // The side door stays shut: strip the acknowledgement tag and the listed rules block again.
+    const stripped = { resources: structuredClone(g.resources) as PolicyResource[] };
+    for (const r of stripped.resources) {
+      if (typeof r.inputs.defaultTags !== "string") continue;
+      const d = JSON.parse(r.inputs.defaultTags) as { tags: Record<string, string> };
+      for (const k of Object.keys(d.tags)) if (k.startsWith(ACKNOWLEDGEMENT_TAG_PREFIX)) delete d.tags[k];
+      r.inputs.defaultTags = JSON.stringify(d);
+    }
+    const blocked = [...new Set(evaluatePolicies(stripped).filter((v) => v.enforcement === "mandatory").map((v) => v.ruleId))].sort();
+    expect(blocked).toEqual(acknowledged);
   });
 });
 
