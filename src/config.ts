@@ -33,7 +33,25 @@ import { DEFAULTS, FARGATE_MEMORY_BY_CPU, SUPPORTED_KUBERNETES_VERSIONS } from "
  * Safety settings that may be weakened in prod only with an explicit acknowledgement listed in the
  * `acknowledge` config key. Each maps to the sizing path it guards and the value that is "weak".
  */
-export const WEAKENING_ACKNOWLEDGEMENTS = {
+/** What a weakening rule may read besides the sizing. */
+interface WeakeningContext {
+  eksPublicAccessCidrs?: string[];
+  tier?: Tier;
+}
+
+export const WEAKENING_ACKNOWLEDGEMENTS: Record<
+  | "prod-without-deletion-protection"
+  | "prod-without-final-snapshot"
+  | "prod-force-destroy-buckets"
+  | "prod-without-waf"
+  | "prod-without-flow-logs"
+  | "prod-without-access-logs"
+  | "prod-single-az-database"
+  | "prod-single-az-egress"
+  | "prod-short-backups"
+  | "prod-public-eks-endpoint",
+  { path: string; weak: (s: Sizing, c?: WeakeningContext) => boolean }
+> = {
   "prod-without-deletion-protection": {
     path: "safety.deletionProtection",
     weak: (s: Sizing) => !s.safety.deletionProtection,
@@ -46,17 +64,27 @@ export const WEAKENING_ACKNOWLEDGEMENTS = {
   "prod-without-waf": { path: "safety.waf", weak: (s: Sizing) => !s.safety.waf },
   "prod-without-flow-logs": { path: "safety.flowLogs", weak: (s: Sizing) => !s.safety.flowLogs },
   "prod-without-access-logs": { path: "safety.accessLogs", weak: (s: Sizing) => !s.safety.accessLogs },
-  "prod-single-az-database": { path: "database.multiAz", weak: (s: Sizing) => !s.database.multiAz },
+  // The promise is Multi-AZ data stores and per-AZ egress from 10k up. At 1k a single-AZ database
+  // keeps RPO 1 h / RTO 4 h through point-in-time restore (README "Backup and restore": 5-minute log
+  // uploads, a restore of a small database in well under an hour), so it is not a weakening there.
+  "prod-single-az-database": {
+    path: "database.multiAz",
+    weak: (s: Sizing, c?: WeakeningContext) => !s.database.multiAz && c?.tier !== "1k",
+  },
+  "prod-single-az-egress": {
+    path: "network.natGateways",
+    weak: (s: Sizing, c?: WeakeningContext) => s.network.natGateways === "single" && c?.tier !== "1k",
+  },
   "prod-short-backups": {
     path: "database.backupRetentionDays",
     weak: (s: Sizing) => s.database.backupRetentionDays < DEFAULTS.prodMinimumBackupDays,
   },
   "prod-public-eks-endpoint": {
     path: "eksPublicAccessCidrs",
-    weak: (_s: Sizing, c?: { eksPublicAccessCidrs: string[] }) =>
+    weak: (_s: Sizing, c?: WeakeningContext) =>
       (c?.eksPublicAccessCidrs ?? []).some((cidr) => cidr === "0.0.0.0/0"),
   },
-} as const;
+};
 export type Acknowledgement = keyof typeof WEAKENING_ACKNOWLEDGEMENTS;
 const ACKNOWLEDGEMENT_NAMES = Object.keys(WEAKENING_ACKNOWLEDGEMENTS) as [Acknowledgement, ...Acknowledgement[]];
 
@@ -167,6 +195,8 @@ export const sizingSchema = z.strictObject({
     // The subnet layout gives each AZ a fixed quarter of the VPC (AZ_SLOT_BITS in components/network.ts).
     availabilityZones: z.number().int().min(2).max(4, "at most 4: the VPC is split into four fixed AZ slices"),
     natGateways: z.enum(["single", "perAz"]),
+    natType: z.enum(["gateway", "instance"]),
+    natInstanceType: z.string().regex(/^t4g\.(nano|micro|small|medium|large)$/, "a Graviton burstable type (t4g.nano ... t4g.large)"),
     vpcCidr: cidr,
   }),
   safety: z.strictObject({
@@ -651,7 +681,7 @@ export function parsePlatformConfig(raw: Record<string, string>, ctx: ConfigCont
   const warnings: string[] = [];
   if (sizing && environment === "prod") {
     for (const [name, rule] of Object.entries(WEAKENING_ACKNOWLEDGEMENTS) as [Acknowledgement, (typeof WEAKENING_ACKNOWLEDGEMENTS)[Acknowledgement]][]) {
-      if (!rule.weak(sizing, { eksPublicAccessCidrs: eksPublicAccessCidrs ?? [] })) continue;
+      if (!rule.weak(sizing, { eksPublicAccessCidrs: eksPublicAccessCidrs ?? [], tier: c.tier })) continue;
       if (acknowledgements.includes(name)) {
         warnings.push(`prod safety weakened (${rule.path}), acknowledged by "${name}"`);
       } else {

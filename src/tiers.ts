@@ -83,8 +83,20 @@ export function tierLoad(tier: Tier): TierLoad {
 export interface NetworkSizing {
   /** Availability zones the VPC spans (2 is the minimum for RDS subnet groups and ALBs). */
   availabilityZones: number;
-  /** `single`: one NAT gateway for the VPC ($33/month each); `perAz`: one per AZ, survives an AZ loss. */
+  /**
+   * `single`: one NAT for the VPC; `perAz`: one per AZ, so losing an AZ (or its NAT) stops only that
+   * AZ's egress. Prod from 10k up must be `perAz` (no single-AZ egress).
+   */
   natGateways: "single" | "perAz";
+  /**
+   * `gateway`: managed NAT gateways ($0.045/hour + $0.045/GB each). `instance`: one Graviton NAT
+   * instance per NAT slot (Amazon Linux 2023 + iptables, the fck-nat pattern without a third-party
+   * AMI): ~$10/month with its public IPv4 and no per-GB charge; egress of the instance's AZs pauses
+   * while EC2 automatic recovery restarts it on new hardware (minutes).
+   */
+  natType: "gateway" | "instance";
+  /** Instance type of NAT instances (`natType: instance`); Graviton burstable (t4g). */
+  natInstanceType: string;
   /** VPC CIDR block. */
   vpcCidr: string;
 }
@@ -333,7 +345,10 @@ const PROD_SAFETY: SafetySizing = {
   waf: true,
   flowLogs: true,
   accessLogs: true,
-  containerInsights: true,
+  // Nothing reads Container Insights' metrics: the ECS alarms and dashboard widgets use the free
+  // AWS/ECS CPUUtilization and MemoryUtilization service metrics (components/observability). Turning
+  // it on costs ~$32/month of custom metrics for an unread copy.
+  containerInsights: false,
 };
 
 const STORAGE: StorageSizing = {
@@ -378,7 +393,7 @@ function observability(logRetentionDays: number): ObservabilitySizing {
 
 export const TIERS: Record<Tier, Sizing> = {
   "1k": {
-    network: { availabilityZones: 2, natGateways: "single", vpcCidr: "10.0.0.0/16" },
+    network: { availabilityZones: 2, natGateways: "single", natType: "instance", natInstanceType: "t4g.micro", vpcCidr: "10.0.0.0/16" },
     safety: PROD_SAFETY,
     observability: observability(30),
     gateway: {
@@ -462,7 +477,8 @@ export const TIERS: Record<Tier, Sizing> = {
   },
 
   "10k": {
-    network: { availabilityZones: 2, natGateways: "perAz", vpcCidr: "10.0.0.0/16" },
+    // One NAT instance per AZ: no single-AZ egress, ~$57/month less than two NAT gateways at 100 GB.
+    network: { availabilityZones: 2, natGateways: "perAz", natType: "instance", natInstanceType: "t4g.micro", vpcCidr: "10.0.0.0/16" },
     safety: PROD_SAFETY,
     observability: observability(90),
     // Two 0.25-vCPU tasks already serve the 18.5 req/s peak (12.5 req/s each); scaling out is cheaper
@@ -549,7 +565,8 @@ export const TIERS: Record<Tier, Sizing> = {
   },
 
   "100k": {
-    network: { availabilityZones: 3, natGateways: "perAz", vpcCidr: "10.0.0.0/16" },
+    // 1 TB a month through NAT and no egress pause on an instance failure: managed gateways.
+    network: { availabilityZones: 3, natGateways: "perAz", natType: "gateway", natInstanceType: "t4g.micro", vpcCidr: "10.0.0.0/16" },
     safety: PROD_SAFETY,
     observability: observability(365),
     gateway: {

@@ -128,6 +128,7 @@ const WEAKENING: Record<keyof typeof WEAKENING_ACKNOWLEDGEMENTS, Record<string, 
   "prod-without-flow-logs": { overrides: o({ safety: { flowLogs: false } }) },
   "prod-without-access-logs": { overrides: o({ safety: { accessLogs: false } }) },
   "prod-single-az-database": { overrides: o({ database: { multiAz: false } }) },
+  "prod-single-az-egress": { overrides: o({ network: { natGateways: "single" } }) },
   "prod-short-backups": { overrides: o({ database: { backupRetentionDays: 3 } }) },
   "prod-public-eks-endpoint": { eksPublicAccessCidrs: o(["0.0.0.0/0"]) },
 };

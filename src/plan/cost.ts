@@ -172,6 +172,7 @@ const PRICED_TYPES = new Set([
   "awsx:ec2:Vpc",
   "aws:ec2/natGateway:NatGateway",
   "aws:ec2/eip:Eip",
+  "aws:ec2/instance:Instance",
   "aws:ec2/vpcEndpoint:VpcEndpoint",
   "aws:eks/cluster:Cluster",
   "aws:eks/nodeGroup:NodeGroup",
@@ -266,6 +267,26 @@ export function estimateCost(graph: PlanGraph, sizing: CostSizing, tier: Tier = 
   }
   for (const nat of index.ofType("aws:ec2/natGateway:NatGateway")) {
     add(nat, `NAT gateway (${nat.name})`, HOURS_PER_MONTH, "hour", PRICES.natGateway.usd, PRICES.natGateway);
+  }
+  // Plain EC2 instances (the NAT instances): on-demand hours, root volume, auto-assigned public IPv4.
+  // No per-GB processing charge, unlike a NAT gateway.
+  for (const inst of index.ofType("aws:ec2/instance:Instance")) {
+    const type = String(inst.inputs.instanceType ?? "");
+    const price = EC2_HOURLY[type];
+    if (!price) {
+      unpriced.add(`${inst.type} (instance type ${type})`);
+      continue;
+    }
+    add(inst, `${type} on-demand instance (${inst.name})`, HOURS_PER_MONTH, "hour", price.usd, price);
+    const rootGb = num(obj(inst.inputs.rootBlockDevice).volumeSize, 8);
+    add(inst, `EBS gp3 root volume ${rootGb} GiB (${inst.name})`, rootGb, "GB-month", PRICES.ebsGp3GbMonth.usd, PRICES.ebsGp3GbMonth);
+    if (inst.inputs.associatePublicIpAddress === true) {
+      add(inst, `${inst.name} public IPv4 address`, HOURS_PER_MONTH, "hour", PRICES.publicIpv4Hour.usd, PRICES.publicIpv4Hour);
+    }
+  }
+  const natGateways = index.ofType("aws:ec2/natGateway:NatGateway");
+  if (natGateways.length > 0) {
+    add(natGateways[0], `NAT gateway data processed (usage.natGbPerMonth, ${natGateways.length} gateways)`, usage.natGbPerMonth, "GB", PRICES.natGatewayGb.usd, PRICES.natGatewayGb);
   }
   for (const eip of index.ofType("aws:ec2/eip:Eip")) {
     add(eip, `Elastic IP (${eip.name})`, HOURS_PER_MONTH, "hour", PRICES.publicIpv4Hour.usd, PRICES.publicIpv4Hour);
