@@ -26,6 +26,8 @@ export function stackTags(config: PlatformConfig): Record<string, string> {
     project: config.project,
     stack: config.stack,
     environment: config.environment,
+    // Cost allocation per tier, and the policy pack reads it (rds-multi-az: single-AZ only at 1k).
+    tier: config.tier,
     "managed-by": "pulumi",
   };
 }

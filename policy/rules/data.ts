@@ -9,6 +9,7 @@ import {
   ofTypes,
   ownersWithout,
   parseJson,
+  type PolicyGraph,
   type PolicyResource,
   refersTo,
   resourceRule,
@@ -25,6 +26,18 @@ const KMS = ["aws:kms/key:Key"];
 const SECRET = ["aws:secretsmanager/secret:Secret"];
 
 /** Read replicas inherit encryption, backups and Multi-AZ from their source; several checks skip them. */
+/** Days of automated backups a single-AZ primary needs for the point-in-time restore path. */
+const PITR_MIN_BACKUP_DAYS = 7;
+
+/** The stack's tier, from the `tier` default tag of the AWS provider (src/platform.ts stackTags). */
+function stackTier(graph: PolicyGraph): string | undefined {
+  for (const p of graph.resources.filter((r) => r.type === "pulumi:providers:aws")) {
+    const tags = obj(obj(parseJson(p.inputs.defaultTags))?.tags);
+    if (typeof tags?.tier === "string") return tags.tier;
+  }
+  return undefined;
+}
+
 const isReplica = (i: Record<string, unknown>) => i.replicateSourceDb !== undefined && i.replicateSourceDb !== null;
 
 /** Nodes of a replication group (cluster mode: shards x (replicas + 1)). */
@@ -52,9 +65,18 @@ export const dataRules: Rule[] = [
     (i) => (i.publiclyAccessible === true ? "publiclyAccessible is true" : undefined),
   ),
   resourceRule(
-    { id: "rds-multi-az", description: "The primary RDS instance is Multi-AZ.", severity: "high", enforcement: "mandatory", controls: { checkov: ["CKV_AWS_157"], fsbp: ["RDS.5"] } },
+    { id: "rds-multi-az", description: "The primary RDS instance is Multi-AZ; from 10k up always, at 1k unless point-in-time restore keeps RPO 1 h / RTO 4 h (backups ≥ 7 days, deletion protection, final snapshot).", severity: "high", enforcement: "mandatory", controls: { checkov: ["CKV_AWS_157"], fsbp: ["RDS.5"] } },
     RDS,
-    (i) => (isReplica(i) || i.multiAz === true ? undefined : "multiAz must be true"),
+    (i, _r, graph) => {
+      if (isReplica(i) || i.multiAz === true) return undefined;
+      // Multi-AZ is a feature; the promise is RPO 1 h / RTO 4 h. A single-AZ instance keeps it through
+      // point-in-time restore (logs uploaded every 5 min; restore of a small database well under an
+      // hour, README "Backup and restore"), which needs backups, deletion protection and a final
+      // snapshot. The promise asks Multi-AZ from 10k up, where a restore's hour of downtime matters.
+      const pitrKeepsThePromise =
+        stackTier(graph) === "1k" && Number(i.backupRetentionPeriod ?? 0) >= PITR_MIN_BACKUP_DAYS && i.deletionProtection === true && i.skipFinalSnapshot !== true;
+      return pitrKeepsThePromise ? undefined : `multiAz must be true (single-AZ only at the 1k tier with ≥ ${PITR_MIN_BACKUP_DAYS} days of backups, deletion protection and a final snapshot)`;
+    },
   ),
   resourceRule(
     { id: "rds-backup-retention", description: "Automated backups are kept 1–35 days (point-in-time recovery on).", severity: "high", enforcement: "mandatory", controls: { checkov: ["CKV_AWS_133"], fsbp: ["RDS.11"] } },
