@@ -117,6 +117,11 @@ export const ALLOWED_FLOWS: readonly FlowRule[] = [
   { to: "tritonLoadBalancer", from: "workers", port: PORTS.tritonGrpc, description: "Workers to Triton gRPC" },
   { to: "gpuNodes", from: "tritonLoadBalancer", port: PORTS.tritonHttp, description: "Triton NLB to Triton HTTP" },
   { to: "gpuNodes", from: "tritonLoadBalancer", port: PORTS.tritonGrpc, description: "Triton NLB to Triton gRPC" },
+  // triton.endpoint privateDns (no NLB): the clients reach the Triton pods' VPC addresses directly.
+  { to: "gpuNodes", from: "gateway", port: PORTS.tritonHttp, description: "API to Triton pods HTTP (private DNS, no NLB)" },
+  { to: "gpuNodes", from: "gateway", port: PORTS.tritonGrpc, description: "API to Triton pods gRPC (private DNS, no NLB)" },
+  { to: "gpuNodes", from: "workers", port: PORTS.tritonHttp, description: "Workers to Triton pods HTTP (private DNS, no NLB)" },
+  { to: "gpuNodes", from: "workers", port: PORTS.tritonGrpc, description: "Workers to Triton pods gRPC (private DNS, no NLB)" },
 ];
 
 /** Roles whose traffic leaves the VPC (AWS APIs, image registries, model hubs) through NAT. */

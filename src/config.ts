@@ -267,6 +267,7 @@ export const sizingSchema = z.strictObject({
     onDemandFallback: z.boolean(),
   }),
   triton: z.strictObject({
+    endpoint: z.enum(["loadBalancer", "privateDns"]),
     minReplicas: nonNegativeInt,
     maxReplicas: positiveInt,
     cpuRequest: quantity,

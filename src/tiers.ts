@@ -220,6 +220,13 @@ export interface GpuSizing {
 }
 
 export interface TritonSizing {
+  /**
+   * How the gateway and workers reach Triton. `loadBalancer`: an internal NLB (AWS Load Balancer
+   * Controller, ip targets; ~$18/month with NLCUs), connection-level balancing across replicas.
+   * `privateDns`: no load balancer; ExternalDNS publishes the ready pods' VPC addresses as
+   * `triton.<stack zone>` in a private Route 53 zone ($0.50/month): right where one replica serves.
+   */
+  endpoint: "loadBalancer" | "privateDns";
   minReplicas: number;
   maxReplicas: number;
   cpuRequest: string;
@@ -435,7 +442,9 @@ export const TIERS: Record<Tier, Sizing> = {
       diskGiB: 100,
       onDemandFallback: true,
     },
+    // One replica at most: a DNS name over the pod's address serves it without an NLB.
     triton: {
+      endpoint: "privateDns",
       minReplicas: 0,
       maxReplicas: 1,
       cpuRequest: "2",
@@ -526,6 +535,7 @@ export const TIERS: Record<Tier, Sizing> = {
       onDemandFallback: true,
     },
     triton: {
+      endpoint: "loadBalancer",
       minReplicas: 1,
       maxReplicas: 3,
       cpuRequest: "2",
@@ -613,6 +623,7 @@ export const TIERS: Record<Tier, Sizing> = {
       onDemandFallback: false,
     },
     triton: {
+      endpoint: "loadBalancer",
       minReplicas: 2,
       maxReplicas: 8,
       cpuRequest: "3",

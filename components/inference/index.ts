@@ -20,6 +20,7 @@ import {
 import { NAMESPACES } from "./constants";
 import { INFERENCE_METRICS, type InferenceMetricNames, METRICS_DIMENSION, metricsNamespaceFor } from "./metrics";
 import { createAutoscalerTags, createGpuNodeGroups, createSystemNodeGroup, type GpuNodeGroup } from "./node-groups";
+import { createPrivateDns, type PrivateDns } from "./private-dns";
 import { createTriton, type Triton, type WakeQueue } from "./triton";
 
 export { INFERENCE_METRICS, METRICS_DIMENSION } from "./metrics";
@@ -117,6 +118,8 @@ export class Inference extends PlatformComponent {
   public readonly addons: Addons;
   public readonly triton: Triton;
   /** `http://<internal NLB>:8000`, for the gateway and workers. */
+  /** The private zone and ExternalDNS when `triton.endpoint` is `privateDns`. */
+  public readonly privateDns?: PrivateDns;
   public readonly tritonHttpUrl: pulumi.Output<string>;
   /** `<internal NLB>:8001` for gRPC clients. */
   public readonly tritonGrpcUrl: pulumi.Output<string>;
@@ -218,6 +221,18 @@ export class Inference extends PlatformComponent {
       this.kubernetesProvider,
       [this.systemNodeGroup, coredns],
     );
+    // triton.endpoint privateDns: no NLB; ExternalDNS names the ready pods in a private zone.
+    const privateDns =
+      args.sizing.triton.endpoint === "privateDns"
+        ? createPrivateDns(
+            name,
+            { ...irsa, zoneName: `${args.identity.project}-${args.identity.stack}.internal`, vpcId: args.vpcId, region: args.region, clusterName },
+            parent,
+            this.kubernetesProvider,
+            [this.systemNodeGroup, coredns],
+          )
+        : undefined;
+    this.privateDns = privateDns;
     this.triton = createTriton(
       name,
       {
@@ -233,11 +248,12 @@ export class Inference extends PlatformComponent {
         clientCidrs: args.tritonClientCidrs,
         metricsNamespace,
         wakeQueues: jobQueues.map(({ url, backlogPerReplica }) => ({ url, backlogPerReplica })),
+        privateDnsHostname: privateDns?.tritonHostname,
       },
       parent,
       this.kubernetesProvider,
       // The Service needs the LB controller's webhook, the ScaledObject KEDA's CRDs.
-      [this.addons.loadBalancerController, this.addons.keda, this.addons.devicePlugin],
+      [this.addons.loadBalancerController, this.addons.keda, this.addons.devicePlugin, ...(privateDns ? [privateDns.chart] : [])],
     );
 
     this.clusterName = control.cluster.name;

@@ -12,6 +12,7 @@ import {
   EKS_ADDONS,
   HELM_CHARTS,
   NODE_MANAGED_POLICIES,
+  TRITON_PRIVATE_DNS,
   TRITON_TIMINGS,
   TRITON_USER_ID,
 } from "../../components/inference/constants";
@@ -225,6 +226,8 @@ describe.each(stackTierMatrix())("inference of $stack at $tier", ({ stack, tier 
     it("installs every chart at its pinned version, GPU DaemonSets tolerating the taint on GPU nodes only", async () => {
       const g = await rendered(stack, tier);
       for (const spec of Object.values(HELM_CHARTS)) {
+        // ExternalDNS only where Triton is reached through private DNS (checked on its own below).
+        if (spec === HELM_CHARTS.externalDns && g.config.sizing.triton.endpoint !== "privateDns") continue;
         const chart = named(g, `inference-${spec.chart}`).inputs as Obj;
         expect(chart).toMatchObject({ chart: spec.chart, version: spec.version, repositoryOpts: { repo: spec.repo } });
       }
@@ -242,8 +245,10 @@ describe.each(stackTierMatrix())("inference of $stack at $tier", ({ stack, tier 
       expect(values).toMatchObject({ clusterName: `inference-platform-${stack}-eks`, region: "us-east-1" });
       // Two replicas by default; the PDB keeps one (and its webhooks) through a node drain.
       expect(values.podDisruptionBudget).toEqual({ maxUnavailable: 1 });
-      // Without the webhook, Triton's Service must name the controller's class itself.
-      expect((named(g, "inference-triton-svc").inputs as Obj).spec.loadBalancerClass).toBe("service.k8s.aws/nlb");
+      // Without the webhook, Triton's Service must name the controller's class itself (when it has an NLB).
+      if (g.config.sizing.triton.endpoint === "loadBalancer") {
+        expect((named(g, "inference-triton-svc").inputs as Obj).spec.loadBalancerClass).toBe("service.k8s.aws/nlb");
+      }
     });
 
     it("runs the autoscaler on auto-discovery with the priority expander preferring the primary pool", async () => {
@@ -409,9 +414,48 @@ describe.each(stackTierMatrix())("inference of $stack at $tier", ({ stack, tier 
       expect(resources(read).every((arn) => arn.startsWith("arn:aws:sqs:us-east-1:"))).toBe(true);
     });
 
-    it("exposes 8000/8001 through an internal NLB on the network's Triton LB security group", async () => {
+    it("at 1k (triton.endpoint privateDns) names the ready pods in a private zone through ExternalDNS, with no NLB", async () => {
       const g = await rendered(stack, tier);
       const svc = named(g, "inference-triton-svc").inputs as Obj;
+      if (g.config.sizing.triton.endpoint !== "privateDns") {
+        expect(ofType(g, "aws:route53/zone:Zone").filter((z) => z.name === "inference-private-zone")).toHaveLength(0);
+        return;
+      }
+      expect(tier).toBe("1k");
+      expect(g.config.sizing.triton.maxReplicas).toBe(1);
+      const zone = named(g, "inference-private-zone").inputs as Obj;
+      expect(zone.name).toBe(`inference-platform-${stack}.internal`);
+      expect(zone.vpcs).toEqual([expect.objectContaining({ vpcId: expect.stringMatching(/^vpc-/) })]);
+      // Headless: no cluster IP (unreachable from Fargate anyway), ExternalDNS publishes the pod IPs.
+      expect(svc.spec).toMatchObject({ type: "ClusterIP", clusterIP: "None" });
+      expect(svc.spec.loadBalancerClass).toBeUndefined();
+      expect(svc.metadata.annotations["external-dns.alpha.kubernetes.io/hostname"]).toBe(`triton.${String(zone.name)}`);
+      expect(g.outputs.tritonHttpUrl).toBe(`http://triton.${String(zone.name)}:8000`);
+      expect(g.outputs.tritonGrpcUrl).toBe(`triton.${String(zone.name)}:8001`);
+      // Negative answers cached seconds, not Route 53's default 15 minutes: a woken Triton is found at once.
+      const soa = named(g, "inference-private-zone-soa").inputs as Obj;
+      expect(soa.type).toBe("SOA");
+      expect(String(soa.records[0]).split(" ").at(-1)).toBe(String(TRITON_PRIVATE_DNS.negativeTtlSeconds));
+      // ExternalDNS: only this zone, private zones only, its own IRSA role limited to the zone's records.
+      const chart = named(g, "inference-external-dns").inputs as Obj;
+      expect(chart.version).toBe(HELM_CHARTS.externalDns.version);
+      expect(chart.values).toMatchObject({ domainFilters: [zone.name], extraArgs: ["--aws-zone-type=private"], sources: ["service"] });
+      const policy = JSON.parse(named(g, "inference-external-dns-policy").inputs.policy as string);
+      const change = policy.Statement.find((st: Obj) => [st.Action].flat().includes("route53:ChangeResourceRecordSets"));
+      expect(change.Resource).toMatch(/^arn:aws:route53:::hostedzone\/.+/);
+      // The clients reach the pods on the GPU nodes' group directly.
+      const gpuSg = named(g, "network-gpuNodes-sg").id;
+      const toGpu = ofType(g, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.securityGroupId === gpuSg);
+      for (const role of ["gateway", "workers"]) {
+        const sg = named(g, `network-${role}-sg`).id;
+        expect(toGpu.filter((r) => r.inputs.referencedSecurityGroupId === sg).map((r) => r.inputs.fromPort).sort()).toEqual([PORTS.tritonHttp, PORTS.tritonGrpc]);
+      }
+    });
+
+    it("exposes 8000/8001 through an internal NLB on the network's Triton LB security group (10k and up)", async () => {
+      const g = await rendered(stack, tier);
+      const svc = named(g, "inference-triton-svc").inputs as Obj;
+      if (g.config.sizing.triton.endpoint === "privateDns") return;
       expect(svc.spec.type).toBe("LoadBalancer");
       expect(svc.spec.ports.map((p: Obj) => p.port)).toEqual([PORTS.tritonHttp, PORTS.tritonGrpc]);
       const a = svc.metadata.annotations;
@@ -433,6 +477,11 @@ describe.each(stackTierMatrix())("inference of $stack at $tier", ({ stack, tier 
       const container = pod.containers[0];
       expect(container.lifecycle.preStop.exec.command).toEqual(["sleep", String(TRITON_TIMINGS.preStopSleepSeconds)]);
       const annotations = (named(g, "inference-triton-svc").inputs as Obj).metadata.annotations;
+      if (g.config.sizing.triton.endpoint === "privateDns") {
+        // No NLB to drain from; the record goes when the pod stops being Ready, the sleep outlasts its TTL.
+        expect(TRITON_TIMINGS.preStopSleepSeconds).toBeGreaterThan(TRITON_PRIVATE_DNS.recordTtlSeconds);
+        return;
+      }
       expect(annotations["service.beta.kubernetes.io/aws-load-balancer-target-group-attributes"]).toBe(
         `deregistration_delay.timeout_seconds=${TRITON_TIMINGS.deregistrationDelaySeconds}`,
       );
