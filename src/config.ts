@@ -251,6 +251,7 @@ export const sizingSchema = z.strictObject({
     concurrency: positiveInt,
     dlqRetentionDays: z.number().int().min(1).max(14, "SQS keeps messages at most 14 days"),
     receiveWaitSeconds: z.number().int().min(0).max(20, "SQS long polling waits at most 20 s"),
+    shared: z.boolean(),
     priorities: z.strictObject({
       free: workerPrioritySchema,
       paid: workerPrioritySchema,

@@ -241,9 +241,9 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
       loadBalancer: { arnSuffix: gateway.loadBalancerArnSuffix, targetGroupArnSuffix: gateway.targetGroupArnSuffix },
       services: [
         { role: "gateway", serviceName: gateway.serviceName, clusterName: gateway.clusterName },
-        ...(Object.keys(workers.serviceNames) as (keyof typeof workers.serviceNames)[]).map((priority) => ({
-          role: `worker-${priority}` as const,
-          serviceName: workers.serviceNames[priority],
+        ...(Object.entries(workers.serviceNames) as [keyof typeof workers.serviceNames, pulumi.Output<string>][]).map(([key, serviceName]) => ({
+          role: `worker-${key}` as const,
+          serviceName,
           clusterName: workers.clusterName,
         })),
       ],

@@ -191,6 +191,13 @@ export interface WorkersSizing {
   dlqRetentionDays: number;
   /** Long-polling wait (seconds) for receive calls. */
   receiveWaitSeconds: number;
+  /**
+   * One worker service consumes every priority's queue instead of one service per priority. For a
+   * tier whose job load is a trickle (1k: ~1.4 jobs/min), where three services would each keep a
+   * task up for a third of it. Kombu's SQS transport polls the queues round-robin (no strict
+   * priority; SQS has none); the shared task role may consume all three queues.
+   */
+  shared: boolean;
   priorities: Record<Priority, WorkerPrioritySizing>;
 }
 
@@ -420,6 +427,8 @@ export const TIERS: Record<Tier, Sizing> = {
       concurrency: 4,
       dlqRetentionDays: 14,
       receiveWaitSeconds: 20,
+      // 2 000 jobs a day: one service keeps one task up instead of three.
+      shared: true,
       priorities: {
         free: workerPriority(HOUR, { minTasks: 0, maxTasks: 2, spot: true, backlogPerTask: 20 }),
         paid: workerPriority(HOUR, { minTasks: 0, maxTasks: 2, spot: true, backlogPerTask: 10 }),
@@ -512,6 +521,7 @@ export const TIERS: Record<Tier, Sizing> = {
       concurrency: 4,
       dlqRetentionDays: 14,
       receiveWaitSeconds: 20,
+      shared: false,
       priorities: {
         free: workerPriority(HOUR, { minTasks: 0, maxTasks: 5, spot: true, backlogPerTask: 20 }),
         paid: workerPriority(HOUR, { minTasks: 0, maxTasks: 5, spot: false, backlogPerTask: 10 }),
@@ -599,6 +609,7 @@ export const TIERS: Record<Tier, Sizing> = {
       concurrency: 8,
       dlqRetentionDays: 14,
       receiveWaitSeconds: 20,
+      shared: false,
       priorities: {
         // 3 × 24 tasks × 8 slots / 30 s = 19.2 jobs/s: twice the modeled 9.3 jobs/s peak.
         free: workerPriority(HOUR, { minTasks: 1, maxTasks: 24, spot: true, backlogPerTask: 20 }),

@@ -50,6 +50,9 @@ export function createPrivateDns(
       name: args.zoneName,
       comment: "Triton's address for the gateway and workers (ExternalDNS)",
       vpcs: [{ vpcId: args.vpcId, vpcRegion: args.region }],
+      // Its A/TXT records are ExternalDNS's, derived from the cluster: a tier switch to an NLB
+      // removes the zone, which Route 53 refuses while records remain (HostedZoneNotEmpty).
+      forceDestroy: true,
       tags: args.tags,
     },
     { parent },
