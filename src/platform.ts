@@ -222,7 +222,8 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
       accessLogsPrefix: storage.albLogPrefix,
       dependencies: serviceDependencies,
       queueUrls: Object.fromEntries(Object.values(queues.byPriority).map((q) => [q.priority, q.url])),
-      taskPermissions: [queues.grantSend(), storage.grant("readWrite", "artifacts")],
+      taskPermissions: [queues.grantSend(), storage.grant("readWrite", "artifacts"), inference.grantWake()],
+      tritonWakeQueueUrl: inference.wakeQueue?.url,
     },
     opts,
   );
@@ -289,6 +290,8 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
     clusterName: inference.clusterName,
     tritonHttpUrl: inference.tritonHttpUrl,
     tritonGrpcUrl: inference.tritonGrpcUrl,
+    // Where Triton scales to zero: the queue the gateway signals to wake it (undefined otherwise).
+    tritonWakeQueueUrl: inference.wakeQueue?.url,
     modelsBucket: storage.bucketNames.models,
     artifactsBucket: storage.bucketNames.artifacts,
     datasetsBucket: storage.bucketNames.datasets,

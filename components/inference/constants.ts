@@ -92,6 +92,22 @@ export const TRITON_PRIVATE_DNS = {
   syncInterval: "1m",
 } as const;
 
+/**
+ * The synchronous wake path (Triton at zero replicas). The gateway sends a message to the wake queue
+ * when Triton has no ready endpoint; KEDA's aws-sqs-queue trigger activates on any message.
+ * `messageRetentionSeconds`: SQS's minimum (60 s): nobody consumes the queue, messages expire, so once
+ * requests stop the queue is empty again and the ScaledObject's cooldown can return Triton to zero.
+ * `queueLengthPerReplica`: KEDA's target per replica; wake messages only activate (one replica); the
+ * queue-time and GPU triggers scale beyond.
+ * `retryAfterSeconds`: what the gateway answers meanwhile (`503`, `Retry-After`), the cold-start budget
+ * of docs/decisions/0002-cold-start.md.
+ */
+export const TRITON_WAKE = {
+  messageRetentionSeconds: 60,
+  queueLengthPerReplica: 1_000,
+  retryAfterSeconds: 120,
+} as const;
+
 /** KEDA polls its triggers this often (seconds); CloudWatch metrics arrive once a minute anyway. */
 export const KEDA_POLLING_INTERVAL_SECONDS = 30;
 

@@ -26,6 +26,9 @@ const KMS = ["aws:kms/key:Key"];
 const SECRET = ["aws:secretsmanager/secret:Secret"];
 
 /** Read replicas inherit encryption, backups and Multi-AZ from their source; several checks skip them. */
+/** A queue keeping messages this long at most is a signal queue (no DLQ needed): five minutes. */
+const SIGNAL_QUEUE_MAX_RETENTION_SECONDS = 300;
+
 /** Days of automated backups a single-AZ primary needs for the point-in-time restore path. */
 const PITR_MIN_BACKUP_DAYS = 7;
 
@@ -213,7 +216,7 @@ export const dataRules: Rule[] = [
     },
   ),
   graphRule(
-    { id: "sqs-has-dlq", description: "Every job queue that is not itself a dead-letter queue has a DLQ with maxReceiveCount (AWS Control Tower CT.SQS.PR.1).", severity: "high", enforcement: "mandatory", controls: {} },
+    { id: "sqs-has-dlq", description: "Every job queue that is not itself a dead-letter queue has a DLQ with maxReceiveCount (AWS Control Tower CT.SQS.PR.1); signal queues (messages expire within 5 minutes, nothing consumes them) are not job queues.", severity: "high", enforcement: "mandatory", controls: {} },
     [...SQS, "aws:sqs/redrivePolicy:RedrivePolicy", "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy"],
     (graph) => {
       const queues = ofTypes(graph, SQS);
@@ -233,8 +236,11 @@ export const dataRules: Rule[] = [
         targets.some((t) => t.endsWith(`:${queueName(q)}`) || refersTo(t, q)) ||
         q.inputs.redriveAllowPolicy !== undefined ||
         allowSides.some((r) => str(r.inputs.queueUrl)?.endsWith(`/${queueName(q)}`) || refersTo(r.inputs.queueUrl, q));
+      // A queue whose messages expire within minutes and that nothing consumes carries signals, not
+      // jobs (Triton's wake queue: KEDA reads its depth); there is no failed processing to dead-letter.
+      const isSignal = (q: PolicyResource) => Number(q.inputs.messageRetentionSeconds ?? Infinity) <= SIGNAL_QUEUE_MAX_RETENTION_SECONDS;
       return queues
-        .filter((q) => !isDlq(q))
+        .filter((q) => !isDlq(q) && !isSignal(q))
         .flatMap((q) => {
           const rp = redrive(q);
           if (!rp?.deadLetterTargetArn) return [{ resource: q, message: "queue has no dead-letter queue (redrivePolicy.deadLetterTargetArn)" }];

@@ -14,6 +14,7 @@ import {
   NODE_MANAGED_POLICIES,
   TRITON_PRIVATE_DNS,
   TRITON_TIMINGS,
+  TRITON_WAKE,
   TRITON_USER_ID,
 } from "../../components/inference/constants";
 import { INFERENCE_METRICS } from "../../components/inference/metrics";
@@ -21,7 +22,7 @@ import { autoscalerTagsFor, gpusPerNode, systemAmiType } from "../../components/
 import { tritonArgs } from "../../components/inference/triton";
 import { PORTS } from "../../src/constants";
 import { mockCall } from "../../src/plan/mocks";
-import { json, named, ofType, type RenderedGraph, type RenderedResource, rendered, stackTierMatrix, type Captured as Obj } from "../support/graph";
+import { json, named, ofType, type RenderedGraph, type RenderedResource, rendered, stackTierMatrix, statementsOf, type Captured as Obj } from "../support/graph";
 
 
 interface PolicyDoc {
@@ -401,8 +402,10 @@ describe.each(stackTierMatrix())("inference of $stack at $tier", ({ stack, tier 
       const g = await rendered(stack, tier);
       const so = named(g, "inference-triton-scaler").inputs as Obj;
       const sqs = (so.spec.triggers as Obj[]).filter((t) => t.type === "aws-sqs-queue");
-      const queueUrls = Object.values(g.outputs.jobQueueUrls as Record<string, string>);
-      expect(queueUrls.length).toBeGreaterThan(0);
+      const jobUrls = Object.values(g.outputs.jobQueueUrls as Record<string, string>);
+      expect(jobUrls.length).toBeGreaterThan(0);
+      const wake = g.outputs.tritonWakeQueueUrl as string | undefined;
+      const queueUrls = [...jobUrls, ...(wake ? [wake] : [])];
       expect(sqs.map((t) => t.metadata.queueURL).sort()).toEqual([...queueUrls].sort());
       for (const t of sqs) {
         expect(t.metadata.activationQueueLength).toBe("0");
@@ -412,6 +415,45 @@ describe.each(stackTierMatrix())("inference of $stack at $tier", ({ stack, tier 
       const read = keda.Statement.find((s) => actions(s).includes("sqs:GetQueueAttributes"))!;
       expect(resources(read)).toHaveLength(queueUrls.length);
       expect(resources(read).every((arn) => arn.startsWith("arn:aws:sqs:us-east-1:"))).toBe(true);
+    });
+
+    it("a synchronous request wakes Triton from zero: wake queue, KEDA trigger and read, gateway send and env", async () => {
+      const g = await rendered(stack, tier);
+      const { triton } = g.config.sizing;
+      const queues = ofType(g, "aws:sqs/queue:Queue").filter((q) => q.name === "inference-triton-wake");
+      if (triton.minReplicas > 0) {
+        // Triton always has a replica: nothing to wake, no queue, no permission.
+        expect(queues).toHaveLength(0);
+        expect(g.outputs.tritonWakeQueueUrl).toBeUndefined();
+        return;
+      }
+      expect(queues).toHaveLength(1);
+      const queue = queues[0];
+      const url = g.outputs.tritonWakeQueueUrl as string;
+      const arn = `arn:aws:sqs:us-east-1:123456789012:${String(queue.inputs.name)}`;
+      expect(url).toMatch(new RegExp(`/${String(queue.inputs.name)}$`));
+      // Nobody consumes it: messages expire within a minute, so an idle platform returns to zero.
+      expect(queue.inputs).toMatchObject({ messageRetentionSeconds: TRITON_WAKE.messageRetentionSeconds, kmsMasterKeyId: g.outputs.kmsKeyArn });
+      // KEDA: an aws-sqs-queue trigger on it that activates on the first message...
+      const so = named(g, "inference-triton-scaler").inputs as Obj;
+      const trigger = (so.spec.triggers as Obj[]).find((t) => t.type === "aws-sqs-queue" && t.metadata.queueURL === url);
+      expect(trigger?.metadata).toMatchObject({ activationQueueLength: "0", queueLength: String(TRITON_WAKE.queueLengthPerReplica), awsRegion: "us-east-1" });
+      expect(so.spec.minReplicaCount).toBe(0);
+      // ...with the operator's role allowed to read its depth, and nothing more on it.
+      const keda = rolePolicy(g, "inference-keda-role");
+      const onWake = keda.Statement.filter((s) => resources(s).includes(arn)).flatMap(actions);
+      expect(onWake).toContain("sqs:GetQueueAttributes");
+      expect(onWake).not.toContain("sqs:ReceiveMessage");
+      // The gateway may send to it (SSE-KMS: the stack key), never read it; it knows the URL.
+      const gateway = statementsOf(g, "gateway-api-task-policy");
+      const onWakeGw = gateway.filter((s) => [s.Resource].flat().includes(arn)).flatMap((s) => [s.Action].flat());
+      expect(onWakeGw).toEqual(["sqs:SendMessage"]);
+      expect(gateway.some((s) => [s.Action].flat().includes("kms:GenerateDataKey") && [s.Resource].flat().includes(g.outputs.kmsKeyArn as string))).toBe(true);
+      const env = (json<Obj[]>(named(g, "gateway-api-task").inputs.containerDefinitions)[0].environment as { name: string; value: string }[]);
+      expect(env.find((e) => e.name === "TRITON_WAKE_QUEUE_URL")?.value).toBe(url);
+      // Workers need no wake signal: their queued job already wakes Triton.
+      const workerPolicies = ofType(g, "aws:iam/rolePolicy:RolePolicy").filter((r) => /^workers-.*-task-policy$/.test(r.name));
+      for (const p of workerPolicies) expect(String(p.inputs.policy)).not.toContain(String(queue.inputs.name));
     });
 
     it("at 1k (triton.endpoint privateDns) names the ready pods in a private zone through ExternalDNS, with no NLB", async () => {

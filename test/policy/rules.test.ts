@@ -246,6 +246,21 @@ describe("rds-multi-az keeps the promise, not the feature", () => {
   });
 });
 
+describe("sqs-has-dlq: signal queues are not job queues", () => {
+  const rule = RULES.find((r) => r.id === "sqs-has-dlq")!;
+  const wake = (retention: number) => res("aws:sqs/queue:Queue", "wake", { name: "wake", kmsMasterKeyId: "arn:aws:kms:us-east-1:123456789012:key/k", messageRetentionSeconds: retention });
+  it("a queue whose messages expire within 5 minutes needs no DLQ (Triton's wake queue)", () => {
+    const g = goodGraph();
+    g.resources.push(wake(60));
+    expect(evaluatePolicies(g, [rule])).toEqual([]);
+  });
+  it("a queue that keeps messages longer is a job queue and does", () => {
+    const g = goodGraph();
+    g.resources.push(wake(3_600));
+    expect(evaluatePolicies(g, [rule]).map((v) => v.ruleId)).toEqual(["sqs-has-dlq"]);
+  });
+});
+
 describe("rules that depend on scale", () => {
   it("a workload that can never exceed one replica needs no PDB; one whose scaler allows more does", () => {
     const g = goodGraph();
