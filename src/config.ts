@@ -266,6 +266,8 @@ export const sizingSchema = z.strictObject({
     maxNodes: positiveInt,
     diskGiB: z.number().int().min(50, "the Triton image alone is ~10 GB; at least 50 GiB").max(16_384),
     onDemandFallback: z.boolean(),
+    fastImagePull: z.boolean(),
+    fastImagePullThroughputMiBps: z.number().int().min(125).max(1000, "gp3 allows at most 1000 MiB/s"),
   }),
   triton: z.strictObject({
     endpoint: z.enum(["loadBalancer", "privateDns"]),

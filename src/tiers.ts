@@ -224,6 +224,15 @@ export interface GpuSizing {
    * capacity is unavailable (priority expander). Only meaningful when `capacityType` is SPOT.
    */
   onDemandFallback: boolean;
+  /**
+   * SOCI parallel pull and unpack on the GPU nodes (AL2023 nodeadm feature gate `FastImagePull`,
+   * experimental) with the root volume's throughput raised to `fastImagePullThroughputMiBps` (AWS:
+   * slower than a plain pull below ~600 MiB/s). Shortens the ~10 GB Triton pull of a cold start
+   * (docs/decisions/0002-cold-start.md); costs $0.04 per MiB/s-month above gp3's 125 per node.
+   */
+  fastImagePull: boolean;
+  /** gp3 throughput (MiB/s) of GPU root volumes when `fastImagePull` is on (125–1000). */
+  fastImagePullThroughputMiBps: number;
 }
 
 export interface TritonSizing {
@@ -450,6 +459,8 @@ export const TIERS: Record<Tier, Sizing> = {
       maxNodes: 1,
       diskGiB: 100,
       onDemandFallback: true,
+      fastImagePull: false,
+      fastImagePullThroughputMiBps: 600,
     },
     // One replica at most: a DNS name over the pod's address serves it without an NLB.
     triton: {
@@ -543,6 +554,8 @@ export const TIERS: Record<Tier, Sizing> = {
       maxNodes: 3,
       diskGiB: 100,
       onDemandFallback: true,
+      fastImagePull: false,
+      fastImagePullThroughputMiBps: 600,
     },
     triton: {
       endpoint: "loadBalancer",
@@ -632,6 +645,8 @@ export const TIERS: Record<Tier, Sizing> = {
       maxNodes: 8,
       diskGiB: 150,
       onDemandFallback: false,
+      fastImagePull: false,
+      fastImagePullThroughputMiBps: 600,
     },
     triton: {
       endpoint: "loadBalancer",

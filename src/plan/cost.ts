@@ -174,6 +174,9 @@ const FREE_PREFIXES: [string, string][] = [
   ["kubernetes:", "runs on the node groups priced above"],
 ];
 
+/** gp3 includes 125 MiB/s of throughput at any size; more is billed per MiB/s-month. */
+const GP3_BASELINE_MIBPS = 125;
+
 /** Types the pricers below handle (a Service of type LoadBalancer is handled separately). */
 const PRICED_TYPES = new Set([
   "awsx:ec2:Vpc",
@@ -380,6 +383,10 @@ export function estimateCost(graph: PlanGraph, sizing: CostSizing, tier: Tier = 
       estimate: price.estimate || g.spot,
     }, g.minNodes * HOURS_PER_MONTH);
     add(g.resource, `EBS gp3 root volumes ${g.diskGiB} GiB (${g.resource.name})`, (g.diskGiB * nodeHours) / HOURS_PER_MONTH, "GB-month", PRICES.ebsGp3GbMonth.usd, PRICES.ebsGp3GbMonth, g.diskGiB * g.minNodes);
+    if (g.diskThroughputMiBps > GP3_BASELINE_MIBPS) {
+      const extra = g.diskThroughputMiBps - GP3_BASELINE_MIBPS;
+      add(g.resource, `EBS gp3 throughput ${g.diskThroughputMiBps} MiB/s (+${extra} over the baseline) (${g.resource.name})`, (extra * nodeHours) / HOURS_PER_MONTH, "MiB/s-month", PRICES.ebsGp3ThroughputMiBpsMonth.usd, PRICES.ebsGp3ThroughputMiBpsMonth, extra * g.minNodes);
+    }
   }
 
   // --- ECS Fargate -----------------------------------------------------------------------------

@@ -21,6 +21,7 @@ import { INFERENCE_METRICS } from "../../components/inference/metrics";
 import { autoscalerTagsFor, gpusPerNode, systemAmiType } from "../../components/inference/node-groups";
 import { tritonArgs } from "../../components/inference/triton";
 import { PORTS } from "../../src/constants";
+import { estimateCost } from "../../src/plan/cost";
 import { mockCall } from "../../src/plan/mocks";
 import { json, named, ofType, type RenderedGraph, type RenderedResource, rendered, stackTierMatrix, statementsOf, type Captured as Obj } from "../support/graph";
 
@@ -600,5 +601,30 @@ describe("refusals", () => {
     expect(gpusPerNode(["g5.12xlarge"])).toBe(4);
     expect(() => gpusPerNode(["g6.xlarge", "g6.12xlarge"])).toThrowError("have different GPU counts");
     expect(autoscalerTagsFor("c", "primary", 4)["k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu"]).toBe("4");
+  });
+});
+
+describe("cold start: SOCI parallel pull on the GPU nodes (gpu.fastImagePull, opt-in)", () => {
+  it("is off by default: GPU launch template keeps EKS's user data and the gp3 baseline", async () => {
+    const g = await rendered("prod", "1k");
+    const lt = named(g, "inference-gpu-lt").inputs as Obj;
+    expect(lt.userData).toBeUndefined();
+    expect(lt.blockDeviceMappings[0].ebs.throughput).toBeUndefined();
+  });
+
+  it("when on: a NodeConfig part with FastImagePull, the root volume at the configured throughput, and the throughput priced", async () => {
+    const overrides = JSON.stringify({ gpu: { fastImagePull: true, fastImagePullThroughputMiBps: 600 } });
+    const g = await rendered("prod", "1k", { overrides });
+    const lt = named(g, "inference-gpu-lt").inputs as Obj;
+    const userData = Buffer.from(String(lt.userData), "base64").toString("utf8");
+    expect(userData).toContain("Content-Type: application/node.eks.aws");
+    expect(userData).toMatch(/featureGates:\n\s+FastImagePull: true/);
+    expect(lt.blockDeviceMappings[0].ebs).toMatchObject({ throughput: 600, volumeType: "gp3", encrypted: "true" });
+    // The system nodes are untouched.
+    expect((named(g, "inference-system-lt").inputs as Obj).userData).toBeUndefined();
+    const cost = estimateCost(g, g.config.sizing);
+    const line = cost.lines.find((l) => l.item.startsWith("EBS gp3 throughput 600 MiB/s") && l.item.includes("gpu-primary"));
+    expect(line?.unitUsd).toBe(0.04);
+    expect(line?.floorUsd).toBe(0); // 1k: no GPU node before traffic
   });
 });
