@@ -6,6 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { JOB_QUEUE } from "../../src/constants";
 import type { GpuType, Sizing } from "../../src/tiers";
 import { physicalName, PlatformComponent, type StackIdentity } from "../component";
 import type { PolicyStatement } from "../iam";
@@ -297,6 +298,8 @@ export class Inference extends PlatformComponent {
           name: physicalName(args.identity, "triton-wake", SQS_NAME_LIMIT),
           messageRetentionSeconds: TRITON_WAKE.messageRetentionSeconds,
           kmsMasterKeyId: args.kmsKeyArn,
+          // Same data-key reuse as the job queues: fewer KMS calls for the same protection.
+          kmsDataKeyReusePeriodSeconds: JOB_QUEUE.kmsDataKeyReuseSeconds,
           tags,
         },
         { parent },
