@@ -92,6 +92,13 @@ export interface GatewayArgs {
    */
   queueUrls: Record<string, pulumi.Input<string>>;
   /**
+   * Triton's wake queue (tiers where Triton scales to zero): becomes `TRITON_WAKE_QUEUE_URL`. The API
+   * sends one message when Triton has no ready endpoint and answers `503` with `Retry-After`
+   * (README "Scale to zero and cold start"); grant it `inference.grantWake()`.
+   * @default `undefined` (Triton always has a replica)
+   */
+  tritonWakeQueueUrl?: pulumi.Input<string>;
+  /**
    * Everything the API may do, as statements (e.g. `queues.grantSend()`, `storage.grant("readWrite", "artifacts")`).
    * The task role gets these and nothing else.
    */
@@ -405,6 +412,7 @@ export class Gateway extends PlatformComponent {
         LOG_FORMAT: "json",
       };
       for (const [priority, url] of Object.entries(args.queueUrls)) environment[`${priority.toUpperCase()}_QUEUE_URL`] = url;
+      if (args.tritonWakeQueueUrl !== undefined) environment.TRITON_WAKE_QUEUE_URL = args.tritonWakeQueueUrl;
       return createFargateService(
         parent.childName("api"),
         {

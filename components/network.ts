@@ -23,6 +23,35 @@ export const SUBNET_CIDR_MASKS = { public: 24, private: 19 } as const;
  */
 export const AZ_SLOT_BITS = 2;
 
+/**
+ * Public SSM parameter holding the latest Amazon Linux 2023 ARM64 AMI: the NAT instances run AWS's own
+ * image (no third-party AMI to trust), configured as a NAT by {@link NAT_INSTANCE_USER_DATA}.
+ * https://docs.aws.amazon.com/linux/al2023/ug/ec2.html#launch-from-ssm
+ */
+export const NAT_INSTANCE_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64";
+
+/** Root volume of a NAT instance (GiB): the AL2023 AMI's own snapshot size. */
+export const NAT_INSTANCE_ROOT_GIB = 8;
+
+/**
+ * Boot script that turns Amazon Linux 2023 into a NAT: IP forwarding on, masquerade everything that
+ * leaves through the primary interface, both persisted across reboots (EC2 recovery reboots it).
+ * The steps are AWS's "Create a NAT AMI" for AL2023
+ * (https://docs.aws.amazon.com/vpc/latest/userguide/work-with-nat-instances.html#create-nat-ami); the
+ * interface is looked up instead of assuming `ens5`.
+ */
+export const NAT_INSTANCE_USER_DATA = `#!/bin/bash
+set -euo pipefail
+dnf install -y iptables-services
+systemctl enable --now iptables
+echo "net.ipv4.ip_forward=1" > /etc/sysctl.d/90-nat.conf
+sysctl -p /etc/sysctl.d/90-nat.conf
+IFACE=$(ip route show default | awk '{print $5; exit}')
+iptables -t nat -A POSTROUTING -o "$IFACE" -j MASQUERADE
+iptables -F FORWARD
+service iptables save
+`;
+
 /** Days the flow-log group keeps records when the caller does not say (a month of incident lookback). */
 export const DEFAULT_FLOW_LOG_RETENTION_DAYS = 30;
 
@@ -58,6 +87,7 @@ export const SECURITY_GROUP_ROLES = [
   "cache",
   "tritonLoadBalancer",
   "gpuNodes",
+  "natInstance",
 ] as const;
 export type SecurityGroupRole = (typeof SECURITY_GROUP_ROLES)[number];
 
@@ -87,6 +117,11 @@ export const ALLOWED_FLOWS: readonly FlowRule[] = [
   { to: "tritonLoadBalancer", from: "workers", port: PORTS.tritonGrpc, description: "Workers to Triton gRPC" },
   { to: "gpuNodes", from: "tritonLoadBalancer", port: PORTS.tritonHttp, description: "Triton NLB to Triton HTTP" },
   { to: "gpuNodes", from: "tritonLoadBalancer", port: PORTS.tritonGrpc, description: "Triton NLB to Triton gRPC" },
+  // triton.endpoint privateDns (no NLB): the clients reach the Triton pods' VPC addresses directly.
+  { to: "gpuNodes", from: "gateway", port: PORTS.tritonHttp, description: "API to Triton pods HTTP (private DNS, no NLB)" },
+  { to: "gpuNodes", from: "gateway", port: PORTS.tritonGrpc, description: "API to Triton pods gRPC (private DNS, no NLB)" },
+  { to: "gpuNodes", from: "workers", port: PORTS.tritonHttp, description: "Workers to Triton pods HTTP (private DNS, no NLB)" },
+  { to: "gpuNodes", from: "workers", port: PORTS.tritonGrpc, description: "Workers to Triton pods gRPC (private DNS, no NLB)" },
 ];
 
 /** Roles whose traffic leaves the VPC (AWS APIs, image registries, model hubs) through NAT. */
@@ -124,7 +159,8 @@ export interface NetworkArgs {
 }
 
 /**
- * The network. **Cost**: NAT gateways at $0.045/hour each (~$33/month) plus $0.045/GB; the S3
+ * The network. **Cost**: NAT gateways at $0.045/hour each (~$33/month) plus $0.045/GB, or NAT
+ * instances (t4g.micro ~$6/month + $3.65 public IPv4, no per-GB charge); the S3
  * gateway endpoint is free and keeps model downloads and ECR layers off the NAT; flow logs cost
  * CloudWatch ingestion ($0.50/GB).
  */
@@ -142,6 +178,11 @@ export class Network extends PlatformComponent {
   /** One security group per role; see {@link ALLOWED_FLOWS}. */
   public readonly securityGroups: Record<SecurityGroupRole, aws.ec2.SecurityGroup>;
   public readonly s3Endpoint: aws.ec2.VpcEndpoint;
+  /** The NAT gateways (`natType: gateway`) or NAT instances (`natType: instance`), one per NAT slot. */
+  public readonly natGateways: aws.ec2.NatGateway[] = [];
+  public readonly natInstances: aws.ec2.Instance[] = [];
+  /** Each private route table's default route, `<name>-private-egress-<az>`, whichever NAT it targets. */
+  public readonly egressRoutes: aws.ec2.Route[] = [];
   public readonly flowLog?: aws.ec2.FlowLog;
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -164,6 +205,7 @@ export class Network extends PlatformComponent {
     this.s3Endpoint = createS3Endpoint();
     this.securityGroups = createSecurityGroups();
     createFlowRules(this.securityGroups);
+    createNat();
     if (flowLogs) this.flowLog = createFlowLog();
 
     this.registerOutputs({
@@ -180,7 +222,10 @@ export class Network extends PlatformComponent {
         availabilityZoneCidrMask: azCidrMask,
         enableDnsHostnames: true,
         enableDnsSupport: true,
-        natGateways: { strategy: args.sizing.natGateways === "single" ? "Single" : "OnePerAz" },
+        // NAT is built below (gateways or instances) with its own routes, whatever the tier: a switch
+        // between NAT kinds then updates one route per private route table in place instead of
+        // awsx deleting its route while another claims 0.0.0.0/0 on the same table.
+        natGateways: { strategy: "None" },
         subnetStrategy: "Auto",
         subnetSpecs: [
           // The role tags let the AWS Load Balancer Controller find subnets for internal NLBs.
@@ -286,6 +331,82 @@ export class Network extends PlatformComponent {
             description: "AWS APIs, registries and the internet through NAT",
           },
           { parent },
+        );
+      }
+    }
+
+    /**
+     * One NAT per slot (`single`: one, in the first AZ; `perAz`: one per AZ) in the public subnet, and
+     * a default route in every private subnet's route table to the NAT of its AZ (or the single one).
+     */
+    function createNat(): void {
+      const azs = args.sizing.availabilityZones;
+      const slots = args.sizing.natGateways === "single" ? 1 : azs;
+      const publicSubnet = (i: number) => parent.publicSubnetIds.apply((ids) => ids[i]);
+      const privateSubnet = (i: number) => parent.privateSubnetIds.apply((ids) => ids[i]);
+      const targets: { natGatewayId?: pulumi.Input<string>; networkInterfaceId?: pulumi.Input<string> }[] = [];
+      if (args.sizing.natType === "gateway") {
+        for (let i = 0; i < slots; i++) {
+          const eip = new aws.ec2.Eip(parent.childName(`nat-ip-${i + 1}`), { domain: "vpc", tags }, { parent });
+          const nat = new aws.ec2.NatGateway(
+            parent.childName(`nat-${i + 1}`),
+            { subnetId: publicSubnet(i), allocationId: eip.allocationId, tags: { ...tags, Name: `${args.identity.project}-${args.identity.stack}-nat-${i + 1}` } },
+            { parent },
+          );
+          parent.natGateways.push(nat);
+          targets.push({ natGatewayId: nat.id });
+        }
+      } else {
+        const sg = parent.securityGroups.natInstance;
+        // Everything from inside the VPC may leave through the NAT; nothing from outside gets in.
+        new aws.vpc.SecurityGroupIngressRule(
+          parent.childName("natInstance-from-vpc"),
+          { securityGroupId: sg.id, ipProtocol: "-1", cidrIpv4: args.sizing.vpcCidr, description: "Private subnets' egress to NAT" },
+          { parent },
+        );
+        new aws.vpc.SecurityGroupEgressRule(
+          parent.childName("natInstance-egress"),
+          { securityGroupId: sg.id, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", description: "Translated traffic to the internet" },
+          { parent },
+        );
+        const ami = aws.ssm.getParameterOutput({ name: NAT_INSTANCE_AMI_PARAMETER }, { parent }).value;
+        for (let i = 0; i < slots; i++) {
+          const instance = new aws.ec2.Instance(
+            parent.childName(`nat-instance-${i + 1}`),
+            {
+              ami,
+              instanceType: args.sizing.natInstanceType,
+              subnetId: publicSubnet(i),
+              vpcSecurityGroupIds: [sg.id],
+              associatePublicIpAddress: true,
+              // A NAT forwards packets addressed to others: EC2 drops them unless the check is off.
+              sourceDestCheck: false,
+              userData: NAT_INSTANCE_USER_DATA,
+              metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1, httpEndpoint: "enabled" },
+              rootBlockDevice: { volumeType: "gp3", volumeSize: NAT_INSTANCE_ROOT_GIB, encrypted: true, kmsKeyId: args.kmsKeyArn, deleteOnTermination: true },
+              // Simplified automatic recovery (T4g supports it) moves the instance to healthy hardware
+              // with the same ENI, so the private route stays valid; egress pauses for the reboot.
+              // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-recover.html
+              maintenanceOptions: { autoRecovery: "default" },
+              creditSpecification: { cpuCredits: "unlimited" },
+              tags: { ...tags, Name: `${args.identity.project}-${args.identity.stack}-nat-${i + 1}` },
+            },
+            // A new AL2023 release must not replace a NAT on an unrelated `pulumi up` (an egress
+            // pause); roll it deliberately with `pulumi up --replace <urn>`.
+            { parent, ignoreChanges: ["ami"] },
+          );
+          parent.natInstances.push(instance);
+          targets.push({ networkInterfaceId: instance.primaryNetworkInterfaceId });
+        }
+      }
+      for (let i = 0; i < azs; i++) {
+        const routeTable = aws.ec2.getRouteTableOutput({ subnetId: privateSubnet(i) }, { parent, dependsOn: [parent.vpc] });
+        parent.egressRoutes.push(
+          new aws.ec2.Route(
+            parent.childName(`private-egress-${i + 1}`),
+            { routeTableId: routeTable.routeTableId, destinationCidrBlock: "0.0.0.0/0", ...targets[Math.min(i, slots - 1)] },
+            { parent },
+          ),
         );
       }
     }

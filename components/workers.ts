@@ -93,9 +93,31 @@ export interface WorkersArgs {
   celeryApp?: string;
 }
 
-/** One priority's worker service and its scaling pieces. */
+/** A worker service's key: its priority, or `shared` for the one service of `sizing.shared`. */
+export type WorkerKey = Priority | "shared";
+
+/**
+ * The sizing of a service consuming several priorities: the widest bounds, the longest timeouts,
+ * the smallest backlog per task, spot only when every priority allows it.
+ */
+export function combinePriorities(sizings: WorkerPrioritySizing[]): WorkerPrioritySizing {
+  const max = (f: (p: WorkerPrioritySizing) => number) => Math.max(...sizings.map(f));
+  return {
+    minTasks: max((p) => p.minTasks),
+    maxTasks: max((p) => p.maxTasks),
+    spot: sizings.every((p) => p.spot),
+    taskTimeoutSeconds: max((p) => p.taskTimeoutSeconds),
+    visibilityTimeoutSeconds: max((p) => p.visibilityTimeoutSeconds),
+    maxReceiveCount: max((p) => p.maxReceiveCount),
+    backlogPerTask: Math.min(...sizings.map((p) => p.backlogPerTask)),
+  };
+}
+
+/** One worker service (a priority's, or the shared one) and its scaling pieces. */
 export interface WorkerService {
-  priority: Priority;
+  key: WorkerKey;
+  /** The priorities whose queues it consumes, highest first. */
+  priorities: Priority[];
   parts: FargateServiceParts;
   scalingTarget: aws.appautoscaling.Target;
   scaleOutAlarm: aws.cloudwatch.MetricAlarm;
@@ -120,11 +142,11 @@ export interface WorkerService {
  * priority at $0.10 each (the scale-in alarm uses metric math over two metrics: $0.20).
  */
 export class Workers extends PlatformComponent {
-  public readonly services: Record<Priority, WorkerService>;
-  /** ECS service names by priority (for alarms and dashboards). */
-  public readonly serviceNames: Record<Priority, pulumi.Output<string>>;
-  /** Log group names by priority. */
-  public readonly logGroupNames: Record<Priority, pulumi.Output<string>>;
+  public readonly services: Partial<Record<WorkerKey, WorkerService>>;
+  /** ECS service names by key: each priority, or `shared` (for alarms and dashboards). */
+  public readonly serviceNames: Partial<Record<WorkerKey, pulumi.Output<string>>>;
+  /** Log group names by key. */
+  public readonly logGroupNames: Partial<Record<WorkerKey, pulumi.Output<string>>>;
   public readonly clusterName: pulumi.Output<string>;
 
   constructor(name: string, args: WorkersArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -136,15 +158,20 @@ export class Workers extends PlatformComponent {
     const parent = this;
     const deps = dependencyEnvironment(args.dependencies);
 
-    this.services = {} as Record<Priority, WorkerService>;
-    this.serviceNames = {} as Record<Priority, pulumi.Output<string>>;
-    this.logGroupNames = {} as Record<Priority, pulumi.Output<string>>;
-    for (const priority of priorities) {
-      const parts = createWorkerService(priority);
-      const scaling = createBacklogScaling(priority, parts.service);
-      this.services[priority] = { priority, parts, ...scaling };
-      this.serviceNames[priority] = parts.service.name;
-      this.logGroupNames[priority] = parts.logGroup.name;
+    this.services = {};
+    this.serviceNames = {};
+    this.logGroupNames = {};
+    // Highest priority first: the order Celery's -Q lists them (kombu then polls them round-robin).
+    const byImportance = [...priorities].reverse();
+    const consumers: { key: WorkerKey; priorities: Priority[] }[] = args.sizing.shared
+      ? [{ key: "shared", priorities: byImportance }]
+      : priorities.map((p) => ({ key: p, priorities: [p] }));
+    for (const { key, priorities: consumed } of consumers) {
+      const parts = createWorkerService(key, consumed);
+      const scaling = createBacklogScaling(key, consumed, parts.service);
+      this.services[key] = { key, priorities: consumed, parts, ...scaling };
+      this.serviceNames[key] = parts.service.name;
+      this.logGroupNames[key] = parts.logGroup.name;
     }
     this.clusterName = args.cluster.clusterName;
 
@@ -154,29 +181,33 @@ export class Workers extends PlatformComponent {
       clusterName: this.clusterName,
     });
 
-    function createWorkerService(priority: Priority): FargateServiceParts {
-      const p = args.sizing.priorities[priority];
-      const queue = args.queues.byPriority[priority];
+    function createWorkerService(key: WorkerKey, consumed: Priority[]): FargateServiceParts {
+      const p = combinePriorities(consumed.map((c) => args.sizing.priorities[c]));
+      const queues = consumed.map((c) => args.queues.byPriority[c]);
+      // Tasks the worker itself sends (retries keep their own queue) default to its lowest priority.
+      const queue = queues[queues.length - 1];
       const resultBackend = pulumi.interpolate`rediss://${args.dependencies.cache.host}:${args.dependencies.cache.port}/${CELERY.resultBackendDb}?ssl_cert_reqs=required`;
+      const queueNames = pulumi.all(queues.map((q) => q.name));
       // Kombu's SQS transport with predefined queues: it never calls ListQueues/CreateQueue, so the
-      // role needs no account-wide SQS permission. Only this worker's own queue is listed.
+      // role needs no account-wide SQS permission. Only the queues this worker consumes are listed.
+      // A shared worker takes the longest visibility timeout (kombu applies it to all its queues).
       const transportOptions = pulumi
-        .all([queue.name, queue.url])
-        .apply(([queueName, url]) =>
+        .all(queues.map((q) => pulumi.all([q.name, q.url])))
+        .apply((pairs) =>
           JSON.stringify({
             region: args.region,
-            predefined_queues: { [queueName]: { url } },
+            predefined_queues: Object.fromEntries(pairs.map(([queueName, url]) => [queueName, { url }])),
             visibility_timeout: p.visibilityTimeoutSeconds,
             wait_time_seconds: args.sizing.receiveWaitSeconds,
           }),
         );
       return createFargateService(
-        parent.childName(priority),
+        parent.childName(key),
         {
           identity: args.identity,
           region: args.region,
           accountId: args.accountId,
-          role: `worker-${priority}`,
+          role: `worker-${key}`,
           cluster: args.cluster,
           image: args.image,
           cpu: args.sizing.cpu,
@@ -193,7 +224,7 @@ export class Workers extends PlatformComponent {
             celeryApp,
             "worker",
             "-Q",
-            queue.name,
+            queueNames.apply((names) => names.join(",")),
             "--concurrency",
             String(args.sizing.concurrency),
             "--prefetch-multiplier",
@@ -204,7 +235,7 @@ export class Workers extends PlatformComponent {
           environment: {
             ...deps.environment,
             LOG_FORMAT: "json",
-            JOB_PRIORITY: priority,
+            JOB_PRIORITY: consumed.join(","),
             CELERY_BROKER_URL: "sqs://",
             CELERY_BROKER_TRANSPORT_OPTIONS: transportOptions,
             CELERY_TASK_DEFAULT_QUEUE: queue.name,
@@ -217,18 +248,20 @@ export class Workers extends PlatformComponent {
             CELERY_RESULT_BACKEND: resultBackend,
           },
           secrets: deps.secrets,
-          taskPermissions: [args.queues.grantConsume(priority), ...taskPermissions],
+          taskPermissions: [...consumed.map((c) => args.queues.grantConsume(c)), ...taskPermissions],
         },
         parent,
       );
     }
 
     function createBacklogScaling(
-      priority: Priority,
+      key: WorkerKey,
+      consumed: Priority[],
       service: aws.ecs.Service,
-    ): Omit<WorkerService, "priority" | "parts"> {
-      const p = args.sizing.priorities[priority];
-      const queue = args.queues.byPriority[priority];
+    ): Omit<WorkerService, "key" | "priorities" | "parts"> {
+      const priority = key;
+      const p = combinePriorities(consumed.map((c) => args.sizing.priorities[c]));
+      const queues = consumed.map((c) => args.queues.byPriority[c]);
       const scalingTarget = createServiceScalableTarget(
         parent.childName(`${priority}-scaling-target`),
         { cluster: args.cluster, service, minTasks: p.minTasks, maxTasks: p.maxTasks },
@@ -274,17 +307,28 @@ export class Workers extends PlatformComponent {
         },
         { parent },
       );
-      const dimensions = { QueueName: queue.name };
+      // One queue: the metric itself. Several (a shared worker): their sum, by metric math.
+      const single = queues.length === 1;
+      const visibleSum: Pick<aws.cloudwatch.MetricAlarmArgs, "namespace" | "metricName" | "dimensions" | "statistic" | "period" | "metricQueries"> = single
+        ? {
+            namespace: "AWS/SQS",
+            metricName: "ApproximateNumberOfMessagesVisible",
+            dimensions: { QueueName: queues[0].name },
+            statistic: "Maximum",
+            period: WORKER_SCALING.periodSeconds,
+          }
+        : {
+            metricQueries: [
+              ...queues.map((q, i) => sqsMetric(`visible${i}`, "ApproximateNumberOfMessagesVisible", q.name)),
+              { id: "backlog", expression: `SUM([${queues.map((_, i) => `FILL(visible${i}, 0)`).join(", ")}])`, label: "Jobs waiting in its queues", returnData: true },
+            ],
+          };
       const scaleOutAlarm = new aws.cloudwatch.MetricAlarm(
         parent.childName(`${priority}-backlog-high`),
         {
           name: physicalName(args.identity, `workers-${priority}-backlog-high`, ALARM_NAME_LIMIT),
-          alarmDescription: `Scale out the ${priority} workers: jobs are waiting in their queue`,
-          namespace: "AWS/SQS",
-          metricName: "ApproximateNumberOfMessagesVisible",
-          dimensions,
-          statistic: "Maximum",
-          period: WORKER_SCALING.periodSeconds,
+          alarmDescription: `Scale out the ${priority} workers: jobs are waiting in their queue${single ? "" : "s"}`,
+          ...visibleSum,
           evaluationPeriods: WORKER_SCALING.scaleOutEvaluationPeriods,
           threshold: rule.threshold,
           comparisonOperator: "GreaterThanOrEqualToThreshold",
@@ -300,12 +344,25 @@ export class Workers extends PlatformComponent {
         {
           name: physicalName(args.identity, `workers-${priority}-idle`, ALARM_NAME_LIMIT),
           alarmDescription: `Scale the ${priority} workers to their minimum: nothing queued and nothing in flight`,
-          metricQueries: [
-            sqsMetric("visible", "ApproximateNumberOfMessagesVisible"),
-            sqsMetric("inflight", "ApproximateNumberOfMessagesNotVisible"),
-            // FILL: a minute where only one of the two metrics reported still yields a sum.
-            { id: "backlog", expression: "FILL(visible, 0) + FILL(inflight, 0)", label: "Jobs queued or running", returnData: true },
-          ],
+          metricQueries: single
+            ? [
+                sqsMetric("visible", "ApproximateNumberOfMessagesVisible", queues[0].name),
+                sqsMetric("inflight", "ApproximateNumberOfMessagesNotVisible", queues[0].name),
+                // FILL: a minute where only one of the two metrics reported still yields a sum.
+                { id: "backlog", expression: "FILL(visible, 0) + FILL(inflight, 0)", label: "Jobs queued or running", returnData: true },
+              ]
+            : [
+                ...queues.flatMap((q, i) => [
+                  sqsMetric(`visible${i}`, "ApproximateNumberOfMessagesVisible", q.name),
+                  sqsMetric(`inflight${i}`, "ApproximateNumberOfMessagesNotVisible", q.name),
+                ]),
+                {
+                  id: "backlog",
+                  expression: `SUM([${queues.flatMap((_, i) => [`FILL(visible${i}, 0)`, `FILL(inflight${i}, 0)`]).join(", ")}])`,
+                  label: "Jobs queued or running in its queues",
+                  returnData: true,
+                },
+              ],
           evaluationPeriods: WORKER_SCALING.idleMinutesBeforeScaleIn,
           datapointsToAlarm: WORKER_SCALING.idleMinutesBeforeScaleIn,
           threshold: 0,
@@ -319,11 +376,11 @@ export class Workers extends PlatformComponent {
       );
       return { scalingTarget, scaleOutAlarm, scaleInAlarm };
 
-      function sqsMetric(id: string, metricName: string): aws.types.input.cloudwatch.MetricAlarmMetricQuery {
+      function sqsMetric(id: string, metricName: string, queueName: pulumi.Input<string>): aws.types.input.cloudwatch.MetricAlarmMetricQuery {
         return {
           id,
           returnData: false,
-          metric: { namespace: "AWS/SQS", metricName, dimensions, stat: "Maximum", period: WORKER_SCALING.periodSeconds },
+          metric: { namespace: "AWS/SQS", metricName, dimensions: { QueueName: queueName }, stat: "Maximum", period: WORKER_SCALING.periodSeconds },
         };
       }
     }

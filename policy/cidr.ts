@@ -113,6 +113,15 @@ export function parseCidr(text: string): CidrResult {
   return { ok: true, cidr: { family, network, prefix, hostBitsSet: network !== address, canonical: `${formatIp(family, network)}/${prefix}` } };
 }
 
+/** True when every address of `inner` lies in `outer` (same family; unparsable blocks are never within). */
+export function cidrWithin(inner: string, outer: string): boolean {
+  const a = parseCidr(inner);
+  const b = parseCidr(outer);
+  if (!a.ok || !b.ok || a.cidr.family !== b.cidr.family || a.cidr.prefix < b.cidr.prefix) return false;
+  const shift = BigInt(BITS[b.cidr.family] - b.cidr.prefix);
+  return a.cidr.network >> shift === b.cidr.network >> shift;
+}
+
 /** Addresses a block holds. */
 export function blockSize(c: Pick<Cidr, "family" | "prefix">): bigint {
   return 1n << BigInt(BITS[c.family] - c.prefix);

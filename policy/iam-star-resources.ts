@@ -32,6 +32,7 @@ export const STAR_RESOURCE_ACTIONS: readonly StarResourceAction[] = [
   { action: "cloudwatch:GetMetricData", reason: "metric reads have no resource type" },
   { action: "cloudwatch:ListMetrics", reason: "metric listing has no resource type" },
   { action: "sqs:ListQueues", reason: "listing queues has no resource type" },
+  { action: "route53:ListHostedZones", reason: "listing hosted zones has no resource type (ExternalDNS finds its private zone)" },
   { action: "xray:PutTraceSegments", reason: "X-Ray segment writes have no resource type" },
   { action: "xray:PutTelemetryRecords", reason: "X-Ray telemetry writes have no resource type" },
   { action: "acm:DescribeCertificate", reason: "read by the load balancer controller for any listener certificate" },

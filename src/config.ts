@@ -74,11 +74,10 @@ export const WEAKENING_ACKNOWLEDGEMENTS = {
   "prod-without-waf": { path: "safety.waf", weak: (c: WeakeningContext) => !c.sizing.safety.waf },
   "prod-without-flow-logs": { path: "safety.flowLogs", weak: (c: WeakeningContext) => !c.sizing.safety.flowLogs },
   "prod-without-access-logs": { path: "safety.accessLogs", weak: (c: WeakeningContext) => !c.sizing.safety.accessLogs },
-  "prod-without-container-insights": {
-    path: "safety.containerInsights",
-    weak: (c: WeakeningContext) => !c.sizing.safety.containerInsights && c.table.safety.containerInsights,
-  },
-  "prod-single-az-database": { path: "database.multiAz", weak: (c: WeakeningContext) => !c.sizing.database.multiAz },
+
+  // The promise is Multi-AZ data stores from 10k up; the 1k prod table runs single-AZ on purpose (point-in-time
+  // restore keeps RPO 1 h / RTO 4 h there: README "Backup and restore"), so "weak" is below the table.
+  "prod-single-az-database": { path: "database.multiAz", weak: (c: WeakeningContext) => !c.sizing.database.multiAz && c.table.database.multiAz },
   "prod-short-backups": {
     path: "database.backupRetentionDays",
     weak: (c: WeakeningContext) => c.sizing.database.backupRetentionDays < DEFAULTS.prodMinimumBackupDays,
@@ -299,6 +298,8 @@ export const sizingSchema = z.strictObject({
     // The subnet layout gives each AZ a fixed quarter of the VPC (AZ_SLOT_BITS in components/network.ts).
     availabilityZones: z.number().int().min(2).max(4, "at most 4: the VPC is split into four fixed AZ slices"),
     natGateways: z.enum(["single", "perAz"]),
+    natType: z.enum(["gateway", "instance"]),
+    natInstanceType: z.string().regex(/^t4g\.(nano|micro|small|medium|large)$/, "a Graviton burstable type (t4g.nano ... t4g.large)"),
     vpcCidr,
   }),
   safety: z.strictObject({
@@ -353,6 +354,7 @@ export const sizingSchema = z.strictObject({
     concurrency: positiveInt,
     dlqRetentionDays: z.number().int().min(1).max(14, "SQS keeps messages at most 14 days"),
     receiveWaitSeconds: z.number().int().min(0).max(20, "SQS long polling waits at most 20 s"),
+    shared: z.boolean(),
     priorities: z.strictObject({
       free: workerPrioritySchema,
       paid: workerPrioritySchema,
@@ -367,8 +369,11 @@ export const sizingSchema = z.strictObject({
     maxNodes: positiveInt,
     diskGiB: z.number().int().min(50, "the Triton image alone is ~10 GB; at least 50 GiB").max(16_384),
     onDemandFallback: z.boolean(),
+    fastImagePull: z.boolean(),
+    fastImagePullThroughputMiBps: z.number().int().min(125).max(1000, "gp3 allows at most 1000 MiB/s"),
   }),
   triton: z.strictObject({
+    endpoint: z.enum(["loadBalancer", "privateDns"]),
     minReplicas: nonNegativeInt,
     maxReplicas: positiveInt,
     cpuRequest: quantity,
@@ -719,8 +724,8 @@ const TAG_KEY = /^[\p{L}\p{N}\p{Zs}_.:/=+\-@]{1,128}$/u;
 
 /** AWS: "Maximum tags per resource – 50" (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html). */
 export const AWS_MAX_TAGS_PER_RESOURCE = 50;
-/** Tags src/platform.ts `stackTags` adds to every resource (project, stack, environment, managed-by). */
-export const STACK_TAG_COUNT = 4;
+/** Tags src/platform.ts `stackTags` adds to every resource (project, stack, environment, tier, managed-by). */
+export const STACK_TAG_COUNT = 5;
 /** Most tags a component sets on one resource itself (subnet role tags, Name, ...); measured by a test. */
 export const PROGRAM_RESOURCE_TAGS_MAX = 4;
 

@@ -26,6 +26,8 @@ export function stackTags(config: PlatformConfig): Record<string, string> {
     project: config.project,
     stack: config.stack,
     environment: config.environment,
+    // Cost allocation per tier, and the policy pack reads it (rds-multi-az: single-AZ only at 1k).
+    tier: config.tier,
     "managed-by": "pulumi",
   };
 }
@@ -228,7 +230,8 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
       accessLogsPrefix: storage.albLogPrefix,
       dependencies: serviceDependencies,
       queueUrls: Object.fromEntries(Object.values(queues.byPriority).map((q) => [q.priority, q.url])),
-      taskPermissions: [queues.grantSend(), storage.grant("readWrite", "artifacts"), database.grantConnect(database.applicationUser)],
+      taskPermissions: [queues.grantSend(), storage.grant("readWrite", "artifacts"), database.grantConnect(database.applicationUser), inference.grantWake()],
+      tritonWakeQueueUrl: inference.wakeQueue?.url,
     },
     opts,
   );
@@ -247,9 +250,9 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
       loadBalancer: { arnSuffix: gateway.loadBalancerArnSuffix, targetGroupArnSuffix: gateway.targetGroupArnSuffix },
       services: [
         { role: "gateway", serviceName: gateway.serviceName, clusterName: gateway.clusterName },
-        ...(Object.keys(workers.serviceNames) as (keyof typeof workers.serviceNames)[]).map((priority) => ({
-          role: `worker-${priority}` as const,
-          serviceName: workers.serviceNames[priority],
+        ...(Object.entries(workers.serviceNames) as [keyof typeof workers.serviceNames, pulumi.Output<string>][]).map(([key, serviceName]) => ({
+          role: `worker-${key}` as const,
+          serviceName,
           clusterName: workers.clusterName,
         })),
       ],
@@ -295,6 +298,8 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
     clusterName: inference.clusterName,
     tritonHttpUrl: inference.tritonHttpUrl,
     tritonGrpcUrl: inference.tritonGrpcUrl,
+    // Where Triton scales to zero: the queue the gateway signals to wake it (undefined otherwise).
+    tritonWakeQueueUrl: inference.wakeQueue?.url,
     modelsBucket: storage.bucketNames.models,
     artifactsBucket: storage.bucketNames.artifacts,
     datasetsBucket: storage.bucketNames.datasets,

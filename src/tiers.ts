@@ -83,8 +83,20 @@ export function tierLoad(tier: Tier): TierLoad {
 export interface NetworkSizing {
   /** Availability zones the VPC spans (2 is the minimum for RDS subnet groups and ALBs). */
   availabilityZones: number;
-  /** `single`: one NAT gateway for the VPC ($33/month each); `perAz`: one per AZ, survives an AZ loss. */
+  /**
+   * `single`: one NAT for the VPC; `perAz`: one per AZ, so losing an AZ (or its NAT) stops only that
+   * AZ's egress. Prod from 10k up must be `perAz` (no single-AZ egress).
+   */
   natGateways: "single" | "perAz";
+  /**
+   * `gateway`: managed NAT gateways ($0.045/hour + $0.045/GB each). `instance`: one Graviton NAT
+   * instance per NAT slot (Amazon Linux 2023 + iptables, the fck-nat pattern without a third-party
+   * AMI): ~$10/month with its public IPv4 and no per-GB charge; egress of the instance's AZs pauses
+   * while EC2 automatic recovery restarts it on new hardware (minutes).
+   */
+  natType: "gateway" | "instance";
+  /** Instance type of NAT instances (`natType: instance`); Graviton burstable (t4g). */
+  natInstanceType: string;
   /** VPC CIDR block. */
   vpcCidr: string;
 }
@@ -179,6 +191,13 @@ export interface WorkersSizing {
   dlqRetentionDays: number;
   /** Long-polling wait (seconds) for receive calls. */
   receiveWaitSeconds: number;
+  /**
+   * One worker service consumes every priority's queue instead of one service per priority. For a
+   * tier whose job load is a trickle (1k: ~1.4 jobs/min), where three services would each keep a
+   * task up for a third of it. Kombu's SQS transport polls the queues round-robin (no strict
+   * priority; SQS has none); the shared task role may consume all three queues.
+   */
+  shared: boolean;
   priorities: Record<Priority, WorkerPrioritySizing>;
 }
 
@@ -210,9 +229,25 @@ export interface GpuSizing {
    * capacity is unavailable (priority expander). Only meaningful when `capacityType` is SPOT.
    */
   onDemandFallback: boolean;
+  /**
+   * SOCI parallel pull and unpack on the GPU nodes (AL2023 nodeadm feature gate `FastImagePull`,
+   * experimental) with the root volume's throughput raised to `fastImagePullThroughputMiBps` (AWS:
+   * slower than a plain pull below ~600 MiB/s). Shortens the ~10 GB Triton pull of a cold start
+   * (docs/decisions/0002-cold-start.md); costs $0.04 per MiB/s-month above gp3's 125 per node.
+   */
+  fastImagePull: boolean;
+  /** gp3 throughput (MiB/s) of GPU root volumes when `fastImagePull` is on (125–1000). */
+  fastImagePullThroughputMiBps: number;
 }
 
 export interface TritonSizing {
+  /**
+   * How the gateway and workers reach Triton. `loadBalancer`: an internal NLB (AWS Load Balancer
+   * Controller, ip targets; ~$18/month with NLCUs), connection-level balancing across replicas.
+   * `privateDns`: no load balancer; ExternalDNS publishes the ready pods' VPC addresses as
+   * `triton.<stack zone>` in a private Route 53 zone ($0.50/month): right where one replica serves.
+   */
+  endpoint: "loadBalancer" | "privateDns";
   minReplicas: number;
   maxReplicas: number;
   cpuRequest: string;
@@ -338,7 +373,10 @@ const PROD_SAFETY: SafetySizing = {
   waf: true,
   flowLogs: true,
   accessLogs: true,
-  containerInsights: true,
+  // Nothing reads Container Insights' metrics: the ECS alarms and dashboard widgets use the free
+  // AWS/ECS CPUUtilization and MemoryUtilization service metrics (components/observability). Turning
+  // it on costs ~$32/month of custom metrics for an unread copy.
+  containerInsights: false,
 };
 
 const STORAGE: StorageSizing = {
@@ -383,7 +421,7 @@ function observability(logRetentionDays: number): ObservabilitySizing {
 
 export const TIERS: Record<Tier, Sizing> = {
   "1k": {
-    network: { availabilityZones: 2, natGateways: "single", vpcCidr: "10.0.0.0/16" },
+    network: { availabilityZones: 2, natGateways: "single", natType: "instance", natInstanceType: "t4g.micro", vpcCidr: "10.0.0.0/16" },
     safety: PROD_SAFETY,
     observability: observability(30),
     gateway: {
@@ -403,6 +441,8 @@ export const TIERS: Record<Tier, Sizing> = {
       concurrency: 4,
       dlqRetentionDays: 14,
       receiveWaitSeconds: 20,
+      // 2 000 jobs a day: one service keeps one task up instead of three.
+      shared: true,
       priorities: {
         free: workerPriority(HOUR, { minTasks: 0, maxTasks: 2, spot: true, backlogPerTask: 20 }),
         paid: workerPriority(HOUR, { minTasks: 0, maxTasks: 2, spot: true, backlogPerTask: 10 }),
@@ -425,8 +465,12 @@ export const TIERS: Record<Tier, Sizing> = {
       maxNodes: 2,
       diskGiB: 100,
       onDemandFallback: true,
+      fastImagePull: false,
+      fastImagePullThroughputMiBps: 600,
     },
+    // One replica at most: a DNS name over the pod's address serves it without an NLB.
     triton: {
+      endpoint: "privateDns",
       minReplicas: 0,
       maxReplicas: 1,
       cpuRequest: "2",
@@ -438,11 +482,14 @@ export const TIERS: Record<Tier, Sizing> = {
       gpuUtilisationTargetPercent: 70,
       cooldownSeconds: 15 * 60,
     },
+    // Single-AZ at 1k: point-in-time restore keeps RPO 1 h / RTO 4 h (README "Backup and restore":
+    // RPO ≤ 5 min, a 20 GB restore ~20–30 min + ~25 min of renames and state steps); Multi-AZ
+    // would buy minutes instead of an hour of downtime for $14/month.
     database: {
       instanceClass: "db.t4g.micro",
       allocatedStorageGiB: 20,
       maxAllocatedStorageGiB: 100,
-      multiAz: true,
+      multiAz: false,
       readReplicas: 0,
       backupRetentionDays: 7,
       performanceInsights: true,
@@ -468,7 +515,8 @@ export const TIERS: Record<Tier, Sizing> = {
   },
 
   "10k": {
-    network: { availabilityZones: 2, natGateways: "perAz", vpcCidr: "10.0.0.0/16" },
+    // One NAT instance per AZ: no single-AZ egress, ~$57/month less than two NAT gateways at 100 GB.
+    network: { availabilityZones: 2, natGateways: "perAz", natType: "instance", natInstanceType: "t4g.micro", vpcCidr: "10.0.0.0/16" },
     safety: PROD_SAFETY,
     observability: observability(90),
     // Two 0.25-vCPU tasks already serve the 18.5 req/s peak (12.5 req/s each); scaling out is cheaper
@@ -490,6 +538,7 @@ export const TIERS: Record<Tier, Sizing> = {
       concurrency: 4,
       dlqRetentionDays: 14,
       receiveWaitSeconds: 20,
+      shared: false,
       priorities: {
         free: workerPriority(HOUR, { minTasks: 0, maxTasks: 5, spot: true, backlogPerTask: 20 }),
         paid: workerPriority(HOUR, { minTasks: 0, maxTasks: 5, spot: false, backlogPerTask: 10 }),
@@ -512,8 +561,11 @@ export const TIERS: Record<Tier, Sizing> = {
       maxNodes: 4,
       diskGiB: 100,
       onDemandFallback: true,
+      fastImagePull: false,
+      fastImagePullThroughputMiBps: 600,
     },
     triton: {
+      endpoint: "loadBalancer",
       minReplicas: 1,
       maxReplicas: 3,
       cpuRequest: "2",
@@ -556,7 +608,8 @@ export const TIERS: Record<Tier, Sizing> = {
   },
 
   "100k": {
-    network: { availabilityZones: 3, natGateways: "perAz", vpcCidr: "10.0.0.0/16" },
+    // 1 TB a month through NAT and no egress pause on an instance failure: managed gateways.
+    network: { availabilityZones: 3, natGateways: "perAz", natType: "gateway", natInstanceType: "t4g.micro", vpcCidr: "10.0.0.0/16" },
     safety: PROD_SAFETY,
     observability: observability(365),
     gateway: {
@@ -576,6 +629,7 @@ export const TIERS: Record<Tier, Sizing> = {
       concurrency: 8,
       dlqRetentionDays: 14,
       receiveWaitSeconds: 20,
+      shared: false,
       priorities: {
         // 3 × 24 tasks × 8 slots / 30 s = 19.2 jobs/s: twice the modeled 9.3 jobs/s peak.
         free: workerPriority(HOUR, { minTasks: 1, maxTasks: 24, spot: true, backlogPerTask: 20 }),
@@ -599,8 +653,11 @@ export const TIERS: Record<Tier, Sizing> = {
       maxNodes: 9,
       diskGiB: 150,
       onDemandFallback: false,
+      fastImagePull: false,
+      fastImagePullThroughputMiBps: 600,
     },
     triton: {
+      endpoint: "loadBalancer",
       minReplicas: 2,
       maxReplicas: 8,
       cpuRequest: "3",

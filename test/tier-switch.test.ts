@@ -100,8 +100,16 @@ const REPLACEMENT_INPUTS: Record<string, { source: string; inputs: string[]; not
   "aws:cloudwatch/logGroup:LogGroup": { source: "internal/service/logs/group.go", inputs: ["name", "namePrefix"] },
 };
 
-/** Resources allowed to come and go with the tier (the README's documented exception). */
+/**
+ * Resources allowed to come and go with the tier (the README's documented exceptions): read replicas,
+ * the log groups of worker services, which follow `workers.shared` (one shared service at 1k, one per
+ * priority above; the logs of a removed service are lost with it, README "Known limitations"), and
+ * Triton's wake queue (where Triton scales to zero; its messages live 60 s).
+ */
 function isTierDependent(r: RenderedResource): boolean {
+  if (r.type === "aws:cloudwatch/logGroup:LogGroup" && /^workers-(shared|free|paid|sprint)-logs$/.test(r.name)) return true;
+  // Triton's wake queue exists where Triton scales to zero; it holds 60-second signals, no data.
+  if (r.type === "aws:sqs/queue:Queue" && r.name === "inference-triton-wake") return true;
   return r.type === "aws:rds/instance:Instance" && r.inputs.replicateSourceDb !== undefined;
 }
 
@@ -161,7 +169,7 @@ describe.each(listStacks())("tier switch of %s", (stack) => {
 
   it("adds or removes only read replicas, and only where the tier table says so", async () => {
     const gs = await graphs();
-    const replicaCounts = gs.map((g) => g.resources.filter(isTierDependent).length);
+    const replicaCounts = gs.map((g) => g.resources.filter((r) => isTierDependent(r) && r.type === "aws:rds/instance:Instance").length);
     expect(replicaCounts).toEqual(gs.map((g) => g.config.sizing.database.readReplicas));
     expect(replicaCounts).toEqual(gs[0].config.environment === "prod" ? [0, 0, 1] : [0, 0, 0]);
   });

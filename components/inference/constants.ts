@@ -33,6 +33,8 @@ export const HELM_CHARTS = {
   nvidiaDevicePlugin: { repo: "https://nvidia.github.io/k8s-device-plugin", chart: "nvidia-device-plugin", version: "0.17.4" },
   dcgmExporter: { repo: "https://nvidia.github.io/dcgm-exporter/helm-charts", chart: "dcgm-exporter", version: "4.6.0" },
   keda: { repo: "https://kedacore.github.io/charts", chart: "keda", version: "2.18.1" },
+  // kubernetes-sigs/external-dns charts/external-dns/Chart.yaml (1.21.1, app 0.21.0).
+  externalDns: { repo: "https://kubernetes-sigs.github.io/external-dns/", chart: "external-dns", version: "1.21.1" },
   openTelemetryCollector: {
     repo: "https://open-telemetry.github.io/opentelemetry-helm-charts",
     chart: "opentelemetry-collector",
@@ -74,6 +76,37 @@ export const TRITON_TIMINGS = {
 
 /** The Triton container image's non-root user (`triton-server`, uid/gid 1000 in the NGC image). */
 export const TRITON_USER_ID = 1000;
+
+/**
+ * Private DNS for Triton without a load balancer (`triton.endpoint: privateDns`).
+ * `recordTtlSeconds`: the A record's TTL, so a replaced pod's new address is picked up quickly.
+ * `negativeTtlSeconds`: the zone's SOA minimum, i.e. how long resolvers cache "no such name" (Triton
+ * at zero replicas has no record); Route 53's default is 86 400 s capped by the SOA TTL of 900 s
+ * (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/SOA-NSrecords.html), far too long after a wake.
+ * `syncIntervalSeconds`: ExternalDNS's full resync; it also reacts to EndpointSlice events.
+ */
+export const TRITON_PRIVATE_DNS = {
+  recordTtlSeconds: 10,
+  negativeTtlSeconds: 10,
+  soaTtlSeconds: 60,
+  syncInterval: "1m",
+} as const;
+
+/**
+ * The synchronous wake path (Triton at zero replicas). The gateway sends a message to the wake queue
+ * when Triton has no ready endpoint; KEDA's aws-sqs-queue trigger activates on any message.
+ * `messageRetentionSeconds`: SQS's minimum (60 s): nobody consumes the queue, messages expire, so once
+ * requests stop the queue is empty again and the ScaledObject's cooldown can return Triton to zero.
+ * `queueLengthPerReplica`: KEDA's target per replica; wake messages only activate (one replica); the
+ * queue-time and GPU triggers scale beyond.
+ * `retryAfterSeconds`: what the gateway answers meanwhile (`503`, `Retry-After`), the cold-start budget
+ * of docs/decisions/0002-cold-start.md.
+ */
+export const TRITON_WAKE = {
+  messageRetentionSeconds: 60,
+  queueLengthPerReplica: 1_000,
+  retryAfterSeconds: 120,
+} as const;
 
 /** KEDA polls its triggers this often (seconds); CloudWatch metrics arrive once a minute anyway. */
 export const KEDA_POLLING_INTERVAL_SECONDS = 30;

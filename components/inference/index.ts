@@ -6,6 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { JOB_QUEUE } from "../../src/constants";
 import type { GpuType, Sizing } from "../../src/tiers";
 import { physicalName, PlatformComponent, type StackIdentity } from "../component";
 import type { PolicyStatement } from "../iam";
@@ -18,9 +19,13 @@ import {
   createKubernetesProvider,
   createNetworkingAddons,
 } from "./cluster";
-import { NAMESPACES } from "./constants";
+import { NAMESPACES, TRITON_WAKE } from "./constants";
+
+/** SQS queue names allow 80 characters. */
+const SQS_NAME_LIMIT = 80;
 import { INFERENCE_METRICS, type InferenceMetricNames, METRICS_DIMENSION, metricsNamespaceFor } from "./metrics";
 import { createAutoscalerTags, createGpuNodeGroups, createSystemNodeGroup, type GpuNodeGroup } from "./node-groups";
+import { createPrivateDns, type PrivateDns } from "./private-dns";
 import { createTriton, type Triton, type WakeQueue } from "./triton";
 
 export { INFERENCE_METRICS, METRICS_DIMENSION } from "./metrics";
@@ -124,6 +129,14 @@ export class Inference extends PlatformComponent {
   public readonly addons: Addons;
   public readonly triton: Triton;
   /** `http://<internal NLB>:8000`, for the gateway and workers. */
+  /**
+   * The wake queue (only when `triton.minReplicas` is 0): the gateway sends to it when Triton has no
+   * ready endpoint; KEDA wakes Triton on any message. Grant senders {@link Inference.grantWake}.
+   */
+  public readonly wakeQueue?: aws.sqs.Queue;
+  private readonly kmsKeyArn: pulumi.Input<string>;
+  /** The private zone and ExternalDNS when `triton.endpoint` is `privateDns`. */
+  public readonly privateDns?: PrivateDns;
   public readonly tritonHttpUrl: pulumi.Output<string>;
   /** `<internal NLB>:8001` for gRPC clients. */
   public readonly tritonGrpcUrl: pulumi.Output<string>;
@@ -137,16 +150,24 @@ export class Inference extends PlatformComponent {
 
   constructor(name: string, args: InferenceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("inference", "Inference", name, opts);
-    const jobQueues = args.jobQueues ?? [];
     const imdsHopLimit = { system: args.imdsHopLimit?.system ?? 1, gpu: args.imdsHopLimit?.gpu ?? 1 };
     const tags = args.identity.tags;
     const clusterName = physicalName(args.identity, "eks", 100);
     // EKS allows 63 characters and appends 26 to a name prefix; the longest role ("gpu-fallback-")
     // leaves 24 for `<project>-<stack>-`, shortened with a stable hash when longer.
     const namePrefix = `${physicalName(args.identity, "ng", 23)}-`;
+    this.kmsKeyArn = args.kmsKeyArn;
     const metricsNamespace = metricsNamespaceFor(args.identity.project, args.identity.stack);
     const parent = this;
     addonVersionsFor(args.kubernetesVersion); // refuse an unpinned version before any resource
+
+    // Scale from zero must answer a synchronous call too: a wake queue the gateway signals on
+    // (TRITON_WAKE), read by KEDA like the job queues. Only where Triton can be at zero replicas.
+    this.wakeQueue = args.sizing.triton.minReplicas === 0 ? createWakeQueue() : undefined;
+    const jobQueues = [
+      ...(args.jobQueues ?? []),
+      ...(this.wakeQueue ? [{ url: this.wakeQueue.url, arn: this.wakeQueue.arn, backlogPerReplica: TRITON_WAKE.queueLengthPerReplica }] : []),
+    ];
 
     const control = createCluster(
       name,
@@ -226,6 +247,18 @@ export class Inference extends PlatformComponent {
       this.kubernetesProvider,
       [this.systemNodeGroup, coredns],
     );
+    // triton.endpoint privateDns: no NLB; ExternalDNS names the ready pods in a private zone.
+    const privateDns =
+      args.sizing.triton.endpoint === "privateDns"
+        ? createPrivateDns(
+            name,
+            { ...irsa, zoneName: `${args.identity.project}-${args.identity.stack}.internal`, vpcId: args.vpcId, region: args.region, clusterName },
+            parent,
+            this.kubernetesProvider,
+            [this.systemNodeGroup, coredns],
+          )
+        : undefined;
+    this.privateDns = privateDns;
     this.triton = createTriton(
       name,
       {
@@ -241,11 +274,12 @@ export class Inference extends PlatformComponent {
         clientCidrs: args.tritonClientCidrs,
         metricsNamespace,
         wakeQueues: jobQueues.map(({ url, backlogPerReplica }) => ({ url, backlogPerReplica })),
+        privateDnsHostname: privateDns?.tritonHostname,
       },
       parent,
       this.kubernetesProvider,
       // The Service needs the LB controller's webhook, the ScaledObject KEDA's CRDs.
-      [this.addons.loadBalancerController, this.addons.keda, this.addons.devicePlugin],
+      [this.addons.loadBalancerController, this.addons.keda, this.addons.devicePlugin, ...(privateDns ? [privateDns.chart] : [])],
     );
 
     this.clusterName = control.cluster.name;
@@ -264,5 +298,33 @@ export class Inference extends PlatformComponent {
       metricNames: this.metricNames,
       metricDimensions: this.metricDimensions,
     });
+
+    function createWakeQueue(): aws.sqs.Queue {
+      return new aws.sqs.Queue(
+        `${name}-triton-wake`,
+        {
+          name: physicalName(args.identity, "triton-wake", SQS_NAME_LIMIT),
+          messageRetentionSeconds: TRITON_WAKE.messageRetentionSeconds,
+          kmsMasterKeyId: args.kmsKeyArn,
+          // Same data-key reuse as the job queues: fewer KMS calls for the same protection.
+          kmsDataKeyReusePeriodSeconds: JOB_QUEUE.kmsDataKeyReuseSeconds,
+          tags,
+        },
+        { parent },
+      );
+    }
+  }
+
+  /**
+   * What a caller needs to wake Triton: send to the wake queue (SSE-KMS with the stack key) and
+   * nothing else. Empty when the tier keeps Triton up (no wake queue).
+   */
+  public grantWake(): pulumi.Output<PolicyStatement[]> {
+    const queue = this.wakeQueue;
+    if (!queue) return pulumi.output([]);
+    return pulumi.all([queue.arn, this.kmsKeyArn]).apply(([arn, key]) => [
+      { Sid: "WakeTriton", Action: ["sqs:SendMessage"], Resource: arn },
+      { Sid: "EncryptWakeSignal", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: key },
+    ]);
   }
 }

@@ -17,6 +17,7 @@ import {
   METRICS_COLLECTION_SECONDS,
   METRICS_PERIOD_SECONDS,
   NAMESPACES,
+  TRITON_PRIVATE_DNS,
   TRITON_TIMINGS,
   TRITON_USER_ID,
 } from "./constants";
@@ -43,6 +44,12 @@ export interface TritonArgs extends IrsaContext {
   clientCidrs: pulumi.Input<string[]>;
   metricsNamespace: string;
   wakeQueues: WakeQueue[];
+  /**
+   * `triton.endpoint: privateDns`: the name ExternalDNS publishes the ready pods' addresses under
+   * (components/inference/private-dns.ts); the Service is headless and no NLB is made.
+   * @default `undefined` (internal NLB)
+   */
+  privateDnsHostname?: string;
 }
 
 export interface Triton {
@@ -55,7 +62,7 @@ export interface Triton {
   networkPolicy: k8s.networking.v1.NetworkPolicy;
   triggerAuthentication: k8s.apiextensions.CustomResource;
   scaledObject: k8s.apiextensions.CustomResource;
-  /** `http://<internal NLB>:8000`. */
+  /** `http://<internal NLB or private DNS name>:8000`. */
   httpUrl: pulumi.Output<string>;
   /** `<internal NLB>:8001` (gRPC clients take host:port, no scheme). */
   grpcUrl: pulumi.Output<string>;
@@ -197,7 +204,7 @@ export function createTriton(
     { ...nsOpts, dependsOn: [namespace, serviceAccount], ignoreChanges: ["spec.replicas"] },
   );
 
-  const service = new k8s.core.v1.Service(
+  const service = args.privateDnsHostname !== undefined ? headlessService(args.privateDnsHostname) : new k8s.core.v1.Service(
     `${name}-triton-svc`,
     {
       metadata: {
@@ -340,7 +347,35 @@ export function createTriton(
     { ...nsOpts, dependsOn: [namespace, deployment, triggerAuthentication] },
   );
 
-  const hostname = service.status.loadBalancer.ingress[0].hostname;
+  // Without an NLB the gateway and workers resolve the pods' addresses (ExternalDNS): a headless
+  // Service (no cluster IP, which Fargate tasks could not reach anyway) named in the private zone.
+  function headlessService(hostname: string): k8s.core.v1.Service {
+    return new k8s.core.v1.Service(
+      `${name}-triton-svc`,
+      {
+        metadata: {
+          ...metadata("triton"),
+          annotations: {
+            "external-dns.alpha.kubernetes.io/hostname": hostname,
+            "external-dns.alpha.kubernetes.io/ttl": String(TRITON_PRIVATE_DNS.recordTtlSeconds),
+          },
+        },
+        spec: {
+          type: "ClusterIP",
+          clusterIP: "None",
+          selector: APP_LABELS,
+          ports: [
+            { name: "http", port: PORTS.tritonHttp, targetPort: "http", protocol: "TCP" },
+            { name: "grpc", port: PORTS.tritonGrpc, targetPort: "grpc", protocol: "TCP" },
+          ],
+        },
+      },
+      nsOpts,
+    );
+  }
+
+  const hostname =
+    args.privateDnsHostname !== undefined ? pulumi.output(args.privateDnsHostname) : service.status.loadBalancer.ingress[0].hostname;
   return {
     namespace,
     role,

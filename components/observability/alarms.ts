@@ -62,7 +62,8 @@ export interface AlarmSpec {
 /** An ECS service to watch. */
 export interface ObservedService {
   /** `gateway` or `worker-<priority>`: decides the dashboard section and the alarm names. */
-  role: "gateway" | `worker-${Priority}`;
+  /** `worker-shared`: the one worker service of a tier with `workers.shared`. */
+  role: "gateway" | `worker-${Priority | "shared"}`;
   serviceName: pulumi.Input<string>;
   clusterName: pulumi.Input<string>;
 }

@@ -11,6 +11,7 @@ import {
   ofTypes,
   ownersWithout,
   parseJson,
+  type PolicyGraph,
   type PolicyResource,
   refersTo,
   resourceRule,
@@ -27,6 +28,21 @@ const KMS = ["aws:kms/key:Key"];
 const SECRET = ["aws:secretsmanager/secret:Secret"];
 
 /** Read replicas inherit encryption, backups and Multi-AZ from their source; several checks skip them. */
+/** A queue keeping messages this long at most is a signal queue (no DLQ needed): five minutes. */
+const SIGNAL_QUEUE_MAX_RETENTION_SECONDS = 300;
+
+/** Days of automated backups a single-AZ primary needs for the point-in-time restore path. */
+const PITR_MIN_BACKUP_DAYS = 7;
+
+/** The stack's tier, from the `tier` default tag of the AWS provider (src/platform.ts stackTags). */
+function stackTier(graph: PolicyGraph): string | undefined {
+  for (const p of graph.resources.filter((r) => r.type === "pulumi:providers:aws")) {
+    const tags = obj(obj(parseJson(p.inputs.defaultTags))?.tags);
+    if (typeof tags?.tier === "string") return tags.tier;
+  }
+  return undefined;
+}
+
 const isReplica = (i: Record<string, unknown>) => i.replicateSourceDb !== undefined && i.replicateSourceDb !== null;
 
 /** Nodes of a replication group (cluster mode: shards x (replicas + 1)). */
@@ -54,9 +70,18 @@ export const dataRules: Rule[] = [
     (i) => (i.publiclyAccessible === true ? "publiclyAccessible is true" : undefined),
   ),
   resourceRule(
-    { id: "rds-multi-az", description: "The primary RDS instance is Multi-AZ.", severity: "high", enforcement: "mandatory", controls: { checkov: ["CKV_AWS_157"], fsbp: ["RDS.5"] } },
+    { id: "rds-multi-az", description: "The primary RDS instance is Multi-AZ; from 10k up always, at 1k unless point-in-time restore keeps RPO 1 h / RTO 4 h (backups ≥ 7 days, deletion protection, final snapshot).", severity: "high", enforcement: "mandatory", controls: { checkov: ["CKV_AWS_157"], fsbp: ["RDS.5"] } },
     RDS,
-    (i) => (isReplica(i) || i.multiAz === true ? undefined : "multiAz must be true"),
+    (i, _r, graph) => {
+      if (isReplica(i) || i.multiAz === true) return undefined;
+      // Multi-AZ is a feature; the promise is RPO 1 h / RTO 4 h. A single-AZ instance keeps it through
+      // point-in-time restore (logs uploaded every 5 min; restore of a small database well under an
+      // hour, README "Backup and restore"), which needs backups, deletion protection and a final
+      // snapshot. The promise asks Multi-AZ from 10k up, where a restore's hour of downtime matters.
+      const pitrKeepsThePromise =
+        stackTier(graph) === "1k" && Number(i.backupRetentionPeriod ?? 0) >= PITR_MIN_BACKUP_DAYS && i.deletionProtection === true && i.skipFinalSnapshot !== true;
+      return pitrKeepsThePromise ? undefined : `multiAz must be true (single-AZ only at the 1k tier with ≥ ${PITR_MIN_BACKUP_DAYS} days of backups, deletion protection and a final snapshot)`;
+    },
   ),
   resourceRule(
     { id: "rds-backup-retention", description: "Automated backups are kept 1–35 days (point-in-time recovery on).", severity: "high", enforcement: "mandatory", controls: { checkov: ["CKV_AWS_133"], fsbp: ["RDS.11"] } },
@@ -196,7 +221,7 @@ export const dataRules: Rule[] = [
     },
   ),
   graphRule(
-    { id: "sqs-has-dlq", description: "Every job queue that is not itself a dead-letter queue has a DLQ with maxReceiveCount (AWS Control Tower CT.SQS.PR.1).", severity: "high", enforcement: "mandatory", controls: {} },
+    { id: "sqs-has-dlq", description: "Every job queue that is not itself a dead-letter queue has a DLQ with maxReceiveCount (AWS Control Tower CT.SQS.PR.1); signal queues (messages expire within 5 minutes, nothing consumes them) are not job queues.", severity: "high", enforcement: "mandatory", controls: {} },
     [...SQS, "aws:sqs/redrivePolicy:RedrivePolicy", "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy"],
     (graph) => {
       const queues = ofTypes(graph, SQS);
@@ -216,8 +241,11 @@ export const dataRules: Rule[] = [
         targets.some((t) => t.endsWith(`:${queueName(q)}`) || refersTo(t, q)) ||
         q.inputs.redriveAllowPolicy !== undefined ||
         allowSides.some((r) => str(r.inputs.queueUrl)?.endsWith(`/${queueName(q)}`) || refersTo(r.inputs.queueUrl, q));
+      // A queue whose messages expire within minutes and that nothing consumes carries signals, not
+      // jobs (Triton's wake queue: KEDA reads its depth); there is no failed processing to dead-letter.
+      const isSignal = (q: PolicyResource) => Number(q.inputs.messageRetentionSeconds ?? Infinity) <= SIGNAL_QUEUE_MAX_RETENTION_SECONDS;
       return queues
-        .filter((q) => !isDlq(q))
+        .filter((q) => !isDlq(q) && !isSignal(q))
         .flatMap((q) => {
           const rp = redrive(q);
           if (!rp?.deadLetterTargetArn) return [{ resource: q, message: "queue has no dead-letter queue (redrivePolicy.deadLetterTargetArn)" }];

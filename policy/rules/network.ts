@@ -2,7 +2,7 @@
  * Network exposure. The architecture allows exactly one thing from the internet: the ALB on 443/80.
  * Data stores accept only the platform's own security groups; tasks and nodes sit in private subnets.
  */
-import { opensToInternet } from "../cidr";
+import { cidrWithin, opensToInternet } from "../cidr";
 import { arr, get, graphRule, obj, ofTypes, type PolicyGraph, type PolicyResource, resourceRule, type Rule, str } from "../types";
 
 const SG = "aws:ec2/securityGroup:SecurityGroup";
@@ -189,7 +189,12 @@ export const networkRules: Rule[] = [
       const known = new Set(ofTypes(graph, [SG]).map((sg) => sg.id).filter((id): id is string => !!id));
       // Preview before the groups exist: a CIDR admitted on a data-store port to a group nobody can
       // name yet is judged as if it were the data store's (nothing else listens there).
-      const unknownOnStorePort = (g: Ingress) => groupUnknown(g) && g.cidrs.length > 0 && DATA_STORE_PORTS.some((p) => covers(g, p));
+      // One shape is exempt from that guess: all traffic from inside the platform's own VPC, which is
+      // what a NAT instance admits to forward egress (components/network.ts). Once the ids exist, every
+      // later preview judges that rule by its group, so a data store opened this way is still caught.
+      const vpcCidrs = ofTypes(graph, ["awsx:ec2:Vpc", "aws:ec2/vpc:Vpc"]).map((v) => v.inputs.cidrBlock).filter((c): c is string => typeof c === "string");
+      const natShape = (g: Ingress) => allPorts(g) && g.cidrs.every((c) => vpcCidrs.some((v) => cidrWithin(c, v)));
+      const unknownOnStorePort = (g: Ingress) => groupUnknown(g) && g.cidrs.length > 0 && !natShape(g) && DATA_STORE_PORTS.some((p) => covers(g, p));
       return ingressOf(graph)
         .filter((g) => onGroups(g, stores) || unknownOnStorePort(g))
         .flatMap((g) => {

@@ -14,13 +14,28 @@ export interface BudgetException {
 
 export const BUDGET_EXCEPTIONS: Partial<Record<Tier, BudgetException>> = {
   "1k": {
-    overUsd: 130,
+    overUsd: 27,
     reason:
-      "the fixed floor of the required prod architecture: EKS control plane ($73), one NAT gateway ($37 with its IP), an ALB and Triton's NLB ($45 with IPs and LCUs), an always-on system node ($26), ECS Container Insights ($32), Multi-AZ PostgreSQL ($28) and WAF ($10) come to ~$250 before the first GPU hour",
-  },
-  "10k": {
-    overUsd: 17,
-    reason:
-      "one always-on spot L4 node (gpu.minNodes 1: $291 plus its $9 root volume), Multi-AZ db.t4g.medium ($100 with storage) and per-AZ NAT ($66) leave less than the $32 ECS Container Insights and the $15 of public IPv4 addresses (NAT and ALB) cost; both are requirements of a prod stack, and the gateway and database are already sized to the load model"
+      "the floor of the prod design is $196 before the first user: EKS control plane ($73), an always-on system node ($26), the ALB with its public IPv4 addresses ($24), WAF ($9), two gateway tasks ($14), PostgreSQL ($14), Redis ($12), a NAT instance ($10) and alarms, dashboard and metrics (~$11); GPU hours on spot ($68) and usage bring it to $277. $250 would take leaving EKS at 1k (see \"What $250 at 1k would still take\")",
   },
 };
+
+/** Monthly cost of the prod stack before any traffic (`CostEstimate.floorUsd`), pinned to the dollar. */
+export const FLOOR_USD: Record<Tier, number> = { "1k": 196, "10k": 621, "100k": 2_496 };
+
+/**
+ * Monthly USD each lever of src/plan/levers.ts saves on the prod stack, measured one at a time
+ * against the shipped sizing (`measureLever`), pinned to the dollar by test/plan/levers.test.ts.
+ * They interact: Container Insights is priced per ECS service, so at 1k it saves less once the
+ * three worker services are one.
+ */
+export const LEVER_SAVINGS: Record<string, Partial<Record<Tier, number>>> = {
+  "container-insights-off": { "1k": 18, "10k": 32, "100k": 32 },
+  "nat-instances": { "1k": 28, "10k": 57 },
+  "single-az-database-1k": { "1k": 14 },
+  "triton-private-dns-1k": { "1k": 18 },
+  "shared-worker-1k": { "1k": 11 },
+};
+
+/** The prod estimates before issue 15's levers (README history), for the savings table. */
+export const BEFORE_LEVERS_USD: Record<Tier, number> = { "1k": 380, "10k": 817, "100k": 4_161 };

@@ -34,6 +34,11 @@ export interface CostLine {
   /** Price of one unit, after spot discounts. */
   unitUsd: number;
   monthlyUsd: number;
+  /**
+   * The part of `monthlyUsd` the stack pays before any traffic (minimum counts, always-on
+   * resources); the rest comes from usage assumptions and the load model.
+   */
+  floorUsd: number;
   /** True when the price (or a figure it depends on) is an estimate rather than a list price. */
   estimate: boolean;
   /** Where the price comes from. */
@@ -48,6 +53,8 @@ export interface CostAssumption {
 
 export interface CostEstimate {
   monthlyUsd: number;
+  /** What the design costs before its first user: the sum of the lines' `floorUsd`. */
+  floorUsd: number;
   budgetUsd: number;
   fitsBudget: boolean;
   priceDate: string;
@@ -167,11 +174,15 @@ const FREE_PREFIXES: [string, string][] = [
   ["kubernetes:", "runs on the node groups priced above"],
 ];
 
+/** gp3 includes 125 MiB/s of throughput at any size; more is billed per MiB/s-month. */
+const GP3_BASELINE_MIBPS = 125;
+
 /** Types the pricers below handle (a Service of type LoadBalancer is handled separately). */
 const PRICED_TYPES = new Set([
   "awsx:ec2:Vpc",
   "aws:ec2/natGateway:NatGateway",
   "aws:ec2/eip:Eip",
+  "aws:ec2/instance:Instance",
   "aws:ec2/vpcEndpoint:VpcEndpoint",
   "aws:eks/cluster:Cluster",
   "aws:eks/nodeGroup:NodeGroup",
@@ -226,9 +237,19 @@ export function estimateCost(graph: PlanGraph, sizing: CostSizing, tier: Tier = 
   const lines: CostLine[] = [];
   const unpriced = new Set<string>();
 
-  const add = (r: RenderedResource | string, item: string, quantity: number, unit: string, unitUsd: number, price: Price | { estimate?: boolean; source: string }) => {
+  /** `floorQuantity`: how much of `quantity` is there with no traffic (default: all of it). */
+  const add = (
+    r: RenderedResource | string,
+    item: string,
+    quantity: number,
+    unit: string,
+    unitUsd: number,
+    price: Price | { estimate?: boolean; source: string },
+    floorQuantity = quantity,
+  ) => {
     if (quantity <= 0) return;
     lines.push({
+      floorUsd: round2(Math.min(floorQuantity, quantity) * unitUsd),
       component: typeof r === "string" ? r : index.componentOf(r),
       item,
       quantity: round2(quantity),
@@ -262,10 +283,30 @@ export function estimateCost(graph: PlanGraph, sizing: CostSizing, tier: Tier = 
     const nats = strategy === "Single" ? 1 : strategy === "None" ? 0 : azs;
     add(vpc, `NAT gateway (${strategy}, ${azs} AZs) × ${nats}`, nats * HOURS_PER_MONTH, "hour", PRICES.natGateway.usd, PRICES.natGateway);
     add(vpc, "NAT gateway elastic IP (public IPv4)", nats * HOURS_PER_MONTH, "hour", PRICES.publicIpv4Hour.usd, PRICES.publicIpv4Hour);
-    if (nats > 0) add(vpc, "NAT data processed (usage.natGbPerMonth)", usage.natGbPerMonth, "GB", PRICES.natGatewayGb.usd, PRICES.natGatewayGb);
+    if (nats > 0) add(vpc, "NAT data processed (usage.natGbPerMonth)", usage.natGbPerMonth, "GB", PRICES.natGatewayGb.usd, PRICES.natGatewayGb, 0);
   }
   for (const nat of index.ofType("aws:ec2/natGateway:NatGateway")) {
     add(nat, `NAT gateway (${nat.name})`, HOURS_PER_MONTH, "hour", PRICES.natGateway.usd, PRICES.natGateway);
+  }
+  // Plain EC2 instances (the NAT instances): on-demand hours, root volume, auto-assigned public IPv4.
+  // No per-GB processing charge, unlike a NAT gateway.
+  for (const inst of index.ofType("aws:ec2/instance:Instance")) {
+    const type = String(inst.inputs.instanceType ?? "");
+    const price = EC2_HOURLY[type];
+    if (!price) {
+      unpriced.add(`${inst.type} (instance type ${type})`);
+      continue;
+    }
+    add(inst, `${type} on-demand instance (${inst.name})`, HOURS_PER_MONTH, "hour", price.usd, price);
+    const rootGb = num(obj(inst.inputs.rootBlockDevice).volumeSize, 8);
+    add(inst, `EBS gp3 root volume ${rootGb} GiB (${inst.name})`, rootGb, "GB-month", PRICES.ebsGp3GbMonth.usd, PRICES.ebsGp3GbMonth);
+    if (inst.inputs.associatePublicIpAddress === true) {
+      add(inst, `${inst.name} public IPv4 address`, HOURS_PER_MONTH, "hour", PRICES.publicIpv4Hour.usd, PRICES.publicIpv4Hour);
+    }
+  }
+  const natGateways = index.ofType("aws:ec2/natGateway:NatGateway");
+  if (natGateways.length > 0) {
+    add(natGateways[0], `NAT gateway data processed (usage.natGbPerMonth, ${natGateways.length} gateways)`, usage.natGbPerMonth, "GB", PRICES.natGatewayGb.usd, PRICES.natGatewayGb, 0);
   }
   for (const eip of index.ofType("aws:ec2/eip:Eip")) {
     add(eip, `Elastic IP (${eip.name})`, HOURS_PER_MONTH, "hour", PRICES.publicIpv4Hour.usd, PRICES.publicIpv4Hour);
@@ -285,10 +326,10 @@ export function estimateCost(graph: PlanGraph, sizing: CostSizing, tier: Tier = 
     const azs = Math.max(arr(lb.inputs.subnets).length, arr(lb.inputs.subnetMappings).length, 2);
     if (kind === "application") {
       add(lb, `ALB ${lb.name}`, HOURS_PER_MONTH, "hour", PRICES.albHour.usd, PRICES.albHour);
-      add(lb, `ALB LCUs (usage.albAverageLcu = ${usage.albAverageLcu})`, usage.albAverageLcu * HOURS_PER_MONTH, "LCU-hour", PRICES.albLcuHour.usd, PRICES.albLcuHour);
+      add(lb, `ALB LCUs (usage.albAverageLcu = ${usage.albAverageLcu})`, usage.albAverageLcu * HOURS_PER_MONTH, "LCU-hour", PRICES.albLcuHour.usd, PRICES.albLcuHour, 0);
     } else if (kind === "network") {
       add(lb, `NLB ${lb.name}`, HOURS_PER_MONTH, "hour", PRICES.nlbHour.usd, PRICES.nlbHour);
-      add(lb, `NLB NLCUs (usage.nlbAverageLcu = ${usage.nlbAverageLcu})`, usage.nlbAverageLcu * HOURS_PER_MONTH, "NLCU-hour", PRICES.nlbLcuHour.usd, PRICES.nlbLcuHour);
+      add(lb, `NLB NLCUs (usage.nlbAverageLcu = ${usage.nlbAverageLcu})`, usage.nlbAverageLcu * HOURS_PER_MONTH, "NLCU-hour", PRICES.nlbLcuHour.usd, PRICES.nlbLcuHour, 0);
     } else {
       unpriced.add(`${lb.type} (loadBalancerType ${kind})`);
       continue;
@@ -301,7 +342,7 @@ export function estimateCost(graph: PlanGraph, sizing: CostSizing, tier: Tier = 
   for (const svc of loadBalancerServices(index)) {
     const annotations = obj(obj(svc.inputs.metadata).annotations);
     add(svc, `NLB for Service ${svc.name} (AWS LB controller)`, HOURS_PER_MONTH, "hour", PRICES.nlbHour.usd, PRICES.nlbHour);
-    add(svc, `NLB NLCUs (usage.nlbAverageLcu = ${usage.nlbAverageLcu})`, usage.nlbAverageLcu * HOURS_PER_MONTH, "NLCU-hour", PRICES.nlbLcuHour.usd, PRICES.nlbLcuHour);
+    add(svc, `NLB NLCUs (usage.nlbAverageLcu = ${usage.nlbAverageLcu})`, usage.nlbAverageLcu * HOURS_PER_MONTH, "NLCU-hour", PRICES.nlbLcuHour.usd, PRICES.nlbLcuHour, 0);
     if (annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"] === "internet-facing") {
       add(svc, `${svc.name} NLB public IPv4 addresses`, 2 * HOURS_PER_MONTH, "hour", PRICES.publicIpv4Hour.usd, PRICES.publicIpv4Hour);
     }
@@ -310,7 +351,7 @@ export function estimateCost(graph: PlanGraph, sizing: CostSizing, tier: Tier = 
     const rules = arr(acl.inputs.rules).length;
     add(acl, `WAF web ACL ${acl.name}`, 1, "web ACL-month", PRICES.wafAclMonth.usd, PRICES.wafAclMonth);
     add(acl, `WAF rules × ${rules}`, rules, "rule-month", PRICES.wafRuleMonth.usd, PRICES.wafRuleMonth);
-    add(acl, "WAF requests (load model: API requests a month)", traffic.apiRequests / 1e6, "million requests", PRICES.wafPerMillionRequests.usd, PRICES.wafPerMillionRequests);
+    add(acl, "WAF requests (load model: API requests a month)", traffic.apiRequests / 1e6, "million requests", PRICES.wafPerMillionRequests.usd, PRICES.wafPerMillionRequests, 0);
   }
 
   // --- Kubernetes ------------------------------------------------------------------------------
@@ -340,8 +381,12 @@ export function estimateCost(graph: PlanGraph, sizing: CostSizing, tier: Tier = 
     add(g.resource, `${g.instanceType} ${capacity} nodes: min ${g.minNodes}${extraNote} (${g.resource.name})`, nodeHours, "node-hour", unitUsd, {
       source: price.source,
       estimate: price.estimate || g.spot,
-    });
-    add(g.resource, `EBS gp3 root volumes ${g.diskGiB} GiB (${g.resource.name})`, (g.diskGiB * nodeHours) / HOURS_PER_MONTH, "GB-month", PRICES.ebsGp3GbMonth.usd, PRICES.ebsGp3GbMonth);
+    }, g.minNodes * HOURS_PER_MONTH);
+    add(g.resource, `EBS gp3 root volumes ${g.diskGiB} GiB (${g.resource.name})`, (g.diskGiB * nodeHours) / HOURS_PER_MONTH, "GB-month", PRICES.ebsGp3GbMonth.usd, PRICES.ebsGp3GbMonth, g.diskGiB * g.minNodes);
+    if (g.diskThroughputMiBps > GP3_BASELINE_MIBPS) {
+      const extra = g.diskThroughputMiBps - GP3_BASELINE_MIBPS;
+      add(g.resource, `EBS gp3 throughput ${g.diskThroughputMiBps} MiB/s (+${extra} over the baseline) (${g.resource.name})`, (extra * nodeHours) / HOURS_PER_MONTH, "MiB/s-month", PRICES.ebsGp3ThroughputMiBpsMonth.usd, PRICES.ebsGp3ThroughputMiBpsMonth, extra * g.minNodes);
+    }
   }
 
   // --- ECS Fargate -----------------------------------------------------------------------------
@@ -376,6 +421,7 @@ export function estimateCost(graph: PlanGraph, sizing: CostSizing, tier: Tier = 
       "task-hour",
       taskHourUsd,
       { source: vcpuPrice.source, estimate: s.spotShare > 0 },
+      s.minTasks * HOURS_PER_MONTH,
     );
   }
   if (services.length > 0) {
@@ -490,19 +536,19 @@ export function estimateCost(graph: PlanGraph, sizing: CostSizing, tier: Tier = 
   const logGroups = index.ofType("aws:cloudwatch/logGroup:LogGroup");
   const logOwner = ownerOf("aws:cloudwatch/logGroup:LogGroup");
   if (logOwner) {
-    add(logOwner, `Log ingestion (usage.logGbPerMonth, ${logGroups.length} log groups)`, usage.logGbPerMonth, "GB", PRICES.logIngestionGb.usd, PRICES.logIngestionGb);
+    add(logOwner, `Log ingestion (usage.logGbPerMonth, ${logGroups.length} log groups)`, usage.logGbPerMonth, "GB", PRICES.logIngestionGb.usd, PRICES.logIngestionGb, 0);
     const retentionDays = Math.max(...logGroups.map((g) => num(g.inputs.retentionInDays, 3653)));
     const months = Math.min(retentionDays / DAYS_PER_MONTH, MODEL_ASSUMPTIONS.maxLogStorageMonths);
-    add(logOwner, `Log storage (${retentionDays} days retention)`, usage.logGbPerMonth * months, "GB-month", PRICES.logStorageGbMonth.usd, PRICES.logStorageGbMonth);
+    add(logOwner, `Log storage (${retentionDays} days retention)`, usage.logGbPerMonth * months, "GB-month", PRICES.logStorageGbMonth.usd, PRICES.logStorageGbMonth, 0);
   }
 
   // --- storage and messaging -------------------------------------------------------------------
   const bucketOwner = ownerOf("aws:s3/bucket:Bucket");
   if (bucketOwner) {
     const buckets = index.ofType("aws:s3/bucket:Bucket").length;
-    add(bucketOwner, `S3 Standard storage (usage.s3GbStored, ${buckets} buckets)`, usage.s3GbStored, "GB-month", PRICES.s3StandardGbMonth.usd, PRICES.s3StandardGbMonth);
-    add(bucketOwner, "S3 PUT requests (jobs × 2)", (traffic.jobs * MODEL_ASSUMPTIONS.s3PutsPerJob) / 1000, "1 000 requests", PRICES.s3PutPerThousand.usd, PRICES.s3PutPerThousand);
-    add(bucketOwner, "S3 GET requests (jobs × 4)", (traffic.jobs * MODEL_ASSUMPTIONS.s3GetsPerJob) / 1000, "1 000 requests", PRICES.s3GetPerThousand.usd, PRICES.s3GetPerThousand);
+    add(bucketOwner, `S3 Standard storage (usage.s3GbStored, ${buckets} buckets)`, usage.s3GbStored, "GB-month", PRICES.s3StandardGbMonth.usd, PRICES.s3StandardGbMonth, 0);
+    add(bucketOwner, "S3 PUT requests (jobs × 2)", (traffic.jobs * MODEL_ASSUMPTIONS.s3PutsPerJob) / 1000, "1 000 requests", PRICES.s3PutPerThousand.usd, PRICES.s3PutPerThousand, 0);
+    add(bucketOwner, "S3 GET requests (jobs × 4)", (traffic.jobs * MODEL_ASSUMPTIONS.s3GetsPerJob) / 1000, "1 000 requests", PRICES.s3GetPerThousand.usd, PRICES.s3GetPerThousand, 0);
   }
   for (const repo of index.ofType("aws:ecr/repository:Repository")) {
     add(repo, `ECR images (${repo.name})`, MODEL_ASSUMPTIONS.ecrGbPerRepository, "GB-month", PRICES.ecrGbMonth.usd, { ...PRICES.ecrGbMonth, estimate: true });
@@ -514,12 +560,13 @@ export function estimateCost(graph: PlanGraph, sizing: CostSizing, tier: Tier = 
     // Idle workers long-poll: one receive per wait period per running task, jobs or not.
     const workerTaskHours = lines.filter((l) => l.unit === "task-hour" && queueConsumers.some((s) => l.item.endsWith(s.service.name))).reduce((s, l) => s + l.quantity, 0);
     const requests = traffic.jobs * MODEL_ASSUMPTIONS.sqsRequestsPerJob + (workerTaskHours * 3_600) / waitSeconds;
-    add(queueOwner, `SQS requests (${queues.length} queues: jobs × 4 + long polls every ${waitSeconds} s per worker task)`, requests / 1e6, "million requests", PRICES.sqsPerMillion.usd, PRICES.sqsPerMillion);
+    add(queueOwner, `SQS requests (${queues.length} queues: jobs × 4 + long polls every ${waitSeconds} s per worker task)`, requests / 1e6, "million requests", PRICES.sqsPerMillion.usd, PRICES.sqsPerMillion, 0);
   }
 
   const monthlyUsd = round2(lines.reduce((s, l) => s + l.monthlyUsd, 0));
   return {
     monthlyUsd,
+    floorUsd: round2(lines.reduce((s, l) => s + l.floorUsd, 0)),
     budgetUsd: sizing.budgetUsd,
     fitsBudget: monthlyUsd <= sizing.budgetUsd,
     priceDate: PRICE_DATE,

@@ -10,7 +10,8 @@ import { DEV_POLICY_CONFIG_FILE, devPolicyPackConfigText } from "../../policy/pa
 import { SECURITY_BLOCKS } from "../../policy/readme";
 import { REPO_ROOT } from "./harness";
 import { TIER_NAMES } from "../tiers";
-import { BUDGET_EXCEPTIONS } from "./budget";
+import { BEFORE_LEVERS_USD, BUDGET_EXCEPTIONS, FLOOR_USD, LEVER_SAVINGS } from "./budget";
+import { LEVERS } from "./levers";
 import { planStack, renderForCli } from "./cli";
 import { diffRows, formatDiff } from "./compare";
 import { buildPlan, compareRow, formatCompare } from "./report";
@@ -70,8 +71,23 @@ export async function costMarkdown(): Promise<string> {
   const exceptions = Object.entries(BUDGET_EXCEPTIONS).map(
     ([tier, e]) => `* **${tier}: $${e.overUsd} over budget**: ${e.reason}.`,
   );
+  const levers = LEVERS.map(
+    (l) =>
+      `| ${l.what} | ${TIER_NAMES.map((t) => (LEVER_SAVINGS[l.id]?.[t] !== undefined ? `−$${LEVER_SAVINGS[l.id][t]}` : "—")).join(" | ")} | ${l.promise} |`,
+  );
   return [
     formatCompare("prod", plans.map(compareRow), true).trimEnd(),
+    "",
+    "Floor (before the first user: minimum counts and always-on resources, `cost.floorUsd`), the estimate before",
+    "issue 15's levers, and what each lever saves (measured alone against the shipped stack by `src/plan/levers.ts`,",
+    "pinned by `test/plan/levers.test.ts`):",
+    "",
+    `| | ${TIER_NAMES.join(" | ")} | why every promise holds |`,
+    `| --- | ${TIER_NAMES.map(() => "---").join(" | ")} | --- |`,
+    `| floor before traffic | ${TIER_NAMES.map((t) => `$${FLOOR_USD[t].toLocaleString("en-US")}`).join(" | ")} | |`,
+    `| estimate before the levers | ${TIER_NAMES.map((t) => `$${BEFORE_LEVERS_USD[t].toLocaleString("en-US")}`).join(" | ")} | |`,
+    ...levers,
+    `| estimate now | ${plans.map((p) => `$${Math.round(p.cost.monthlyUsd).toLocaleString("en-US")}`).join(" | ")} | |`,
     "",
     exceptions.length > 0 ? "Budget exceptions (each pinned by `test/plan/cost.test.ts`, to the dollar):" : "Every tier fits its budget.",
     ...(exceptions.length > 0 ? ["", ...exceptions] : []),

@@ -46,6 +46,12 @@ const TYPE_OUTPUTS: Record<string, (name: string, inputs: Inputs) => State> = {
       isolatedSubnetIds: [],
     };
   },
+  "aws:ec2/instance:Instance": (name) => ({
+    primaryNetworkInterfaceId: `eni-${hex(`${name}-eni`)}`,
+    arn: arn("ec2", `instance/i-${hex(name)}`),
+    id: `i-${hex(name)}`,
+  }),
+  "aws:ec2/eip:Eip": (name) => ({ allocationId: `eipalloc-${hex(name)}`, publicIp: "198.51.100.10" }),
   "aws:ec2/securityGroup:SecurityGroup": (name) => ({ id: `sg-${hex(name)}`, arn: arn("ec2", `security-group/sg-${hex(name)}`) }),
   "aws:kms/key:Key": (name) => {
     const keyId = `${hex(name, 8)}-${hex(`${name}1`, 4)}-${hex(`${name}2`, 4)}-${hex(`${name}3`, 4)}-${hex(`${name}4`, 12)}`;
@@ -235,6 +241,11 @@ export function mockCall(args: pulumi.runtime.MockCallArgs): pulumi.runtime.Mock
       return { names: ["us-east-1a", "us-east-1b", "us-east-1c"], zoneIds: ["use1-az1", "use1-az2", "use1-az4"], id: MOCK_REGION };
     case "aws:ec2/getRouteTables:getRouteTables":
       return { ids: [`rtb-${hex(`${String(inputs.vpcId)}-main`)}`, `rtb-${hex(`${String(inputs.vpcId)}-private`)}`], id: String(inputs.vpcId) };
+    case "aws:ec2/getRouteTable:getRouteTable": {
+      // awsx gives every subnet its own route table.
+      const id = `rtb-${hex(`${String(inputs.subnetId)}-rtb`)}`;
+      return { id, routeTableId: id, subnetId: inputs.subnetId, vpcId: "vpc-mock" };
+    }
     case "aws:ec2/getSubnet:getSubnet": {
       // A private /19 inside the mock VPC's 10.0.0.0/16, stable per subnet id.
       const slice = parseInt(hex(String(inputs.id), 2), 16) % 8;

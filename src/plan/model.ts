@@ -144,6 +144,8 @@ export interface NodeGroup {
   maxNodes: number;
   desiredNodes: number;
   diskGiB: number;
+  /** gp3 throughput (MiB/s) of the root volume set in the launch template; 125 (the baseline) when unset. */
+  diskThroughputMiBps: number;
   gpu: boolean;
 }
 
@@ -177,6 +179,7 @@ export function nodeGroups(index: GraphIndex): NodeGroup[] {
       desiredNodes: num(scaling.desiredSize, num(scaling.minSize)),
       // EKS's default root volume is 20 GiB when neither the group nor a launch template sets one.
       diskGiB: num(i.diskSize) || ltDisk || 20,
+      diskThroughputMiBps: Math.max(125, ...arr(ltInputs.blockDeviceMappings).map((m) => num(obj(obj(m).ebs).throughput, 125))),
       gpu: GPU_FAMILY.test(instanceType) || /NVIDIA|GPU/i.test(amiType) || taints.some((t) => t.key === "nvidia.com/gpu"),
     };
   });

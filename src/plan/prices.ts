@@ -102,6 +102,8 @@ export const PRICES = {
   publicIpv4Hour: hourly(0.005, PAGE, true),
   interfaceEndpointAzHour: hourly(0.01, REF),
   ebsGp3GbMonth: { usd: 0.08, unit: "GB-month", source: PAGE, estimate: true },
+  /** gp3 throughput above the free 125 MiB/s (Amazon EBS pricing page). */
+  ebsGp3ThroughputMiBpsMonth: { usd: 0.04, unit: "MiB/s-month", source: PAGE, estimate: true },
   rdsGp3GbMonth: { usd: 0.115, unit: "GB-month", source: INFRACOST },
   s3StandardGbMonth: { usd: 0.023, unit: "GB-month", source: INFRACOST },
   s3PutPerThousand: { usd: 0.005, unit: "1 000 requests", source: INFRACOST },

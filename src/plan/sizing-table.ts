@@ -10,7 +10,12 @@ const vcpu = (units: number) => `${units / 1024} vCPU`;
 const gib = (mib: number) => `${mib / 1024} GB`;
 
 const ROWS: Row[] = [
-  ["AZs / NAT gateways", (s) => `${s.network.availabilityZones} / ${s.network.natGateways === "single" ? 1 : s.network.availabilityZones}`],
+  [
+    "AZs / NAT",
+    (s) =>
+      `${s.network.availabilityZones} / ${s.network.natGateways === "single" ? 1 : s.network.availabilityZones} ` +
+      (s.network.natType === "instance" ? `${s.network.natInstanceType} instance(s)` : "gateway(s)"),
+  ],
   ["gateway task", (s) => `${vcpu(s.gateway.cpu)}, ${gib(s.gateway.memoryMiB)}`],
   ["gateway tasks (min–max)", (s) => `${range(s.gateway.minTasks, s.gateway.maxTasks)}${s.gateway.spot ? ", Spot" : ""}`],
   ["worker task", (s) => `${vcpu(s.workers.cpu)}, ${gib(s.workers.memoryMiB)}, concurrency ${s.workers.concurrency}`],

@@ -8,11 +8,13 @@ import { describe, expect, it } from "vitest";
 import {
   AWS_REFUSALS,
   AwsRefusalError,
+  type AwsRefusalRule,
   newRefusalContext,
   recordCreated,
   refusalsOf,
   refusalsOfGraph,
 } from "../../src/plan/aws-refusals";
+import { AWS_MAX_TAGS_PER_RESOURCE, PROGRAM_RESOURCE_TAGS_MAX, STACK_TAG_COUNT } from "../../src/config";
 import { mockResource } from "../../src/plan/mocks";
 import { rendered, renderStack, stackTierMatrix } from "../support/graph";
 
@@ -376,16 +378,34 @@ describe.each(stackTierMatrix())("AWS accepts $stack at $tier", ({ stack, tier }
 });
 
 describe("a refused render fails like `pulumi up`", () => {
+  const userTags = (n: number) => JSON.stringify(Object.fromEntries(Array.from({ length: n }, (_, i) => [`team-${i}`, "x"])));
+  const mostUserTags = AWS_MAX_TAGS_PER_RESOURCE - STACK_TAG_COUNT - PROGRAM_RESOURCE_TAGS_MAX;
+
+  it("config and the mock cloud agree on the tag limit: the most tags config accepts render without a refusal", async () => {
+    const g = await renderStack({ stack: "prod", tier: "100k", config: { tags: userTags(mostUserTags) } });
+    expect(g.resources.length).toBeGreaterThan(100);
+    await expect(renderStack({ stack: "prod", tier: "100k", config: { tags: userTags(mostUserTags + 1) } })).rejects.toThrow(/tags = .*at most \d+ tags/s);
+  });
+
   it("reports every refused resource with AWS's text and the rule's documentation", async () => {
-    // Config accepts 45 user tags (it caps their number nowhere); the provider adds the 4 stack tags to every resource and some
-    // resources carry their own (a DLQ: Name and role), so AWS would refuse those past 50.
-    const tags = Object.fromEntries(Array.from({ length: 45 }, (_, i) => [`team-${i}`, "x"]));
-    const render = renderStack({ stack: "dev", tier: "1k", config: { tags: JSON.stringify(tags) } });
-    await expect(render).rejects.toBeInstanceOf(AwsRefusalError);
-    const error = (await render.catch((e: unknown) => e)) as AwsRefusalError;
-    expect(error.refusals.length).toBeGreaterThan(0);
-    expect(new Set(error.refusals.map((r) => r.rule))).toEqual(new Set(["tags"]));
-    expect(error.message).toMatch(/^AWS would refuse \d+ resource\(s\):\n {2}aws:/);
-    expect(error.message).toContain("A resource can have at most 50 tags");
+    // Config refuses everything the table knows before any resource, so a rule the config does not
+    // mirror stands in for the next constraint someone finds: the render must fail the way `pulumi up` would.
+    const probe: AwsRefusalRule = {
+      id: "probe-kms",
+      types: ["aws:kms/key:Key"],
+      doc: "https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html",
+      observed: false,
+      check: () => "ValidationException: probe refusal",
+    };
+    (AWS_REFUSALS as AwsRefusalRule[]).push(probe);
+    try {
+      const render = renderStack({ stack: "dev", tier: "1k" });
+      await expect(render).rejects.toBeInstanceOf(AwsRefusalError);
+      const error = (await render.catch((e: unknown) => e)) as AwsRefusalError;
+      expect(error.refusals.map((r) => [r.rule, r.type, r.doc])).toEqual([["probe-kms", "aws:kms/key:Key", probe.doc]]);
+      expect(error.message).toMatch(/^AWS would refuse 1 resource\(s\):\n {2}aws:kms\/key:Key \S+: ValidationException: probe refusal \[probe-kms; https:/);
+    } finally {
+      (AWS_REFUSALS as AwsRefusalRule[]).pop();
+    }
   });
 });

@@ -14,13 +14,16 @@ import { DATABASE, PORTS } from "../../src/constants";
 import { MOCK_ACCOUNT_ID, mockResource } from "../../src/plan/mocks";
 import { json, named, ofType, type Captured, type RenderedGraph, type RenderedResource, rendered, stackTierMatrix, statementsOf } from "../support/graph";
 
-const PRIORITIES = ["free", "paid", "sprint"] as const;
-
-/** Task-definition, task-policy and execution-policy names of every Fargate service. */
-const SERVICES = [
-  { task: "gateway-api-task", taskPolicy: "gateway-api-task-policy", executionPolicy: "gateway-api-execution-policy" },
-  ...PRIORITIES.map((p) => ({ task: `workers-${p}-task`, taskPolicy: `workers-${p}-task-policy`, executionPolicy: `workers-${p}-execution-policy` })),
-];
+/**
+ * Task-definition, task-policy and execution-policy names of every Fargate service in the graph: the
+ * gateway and the workers (one per priority, or one shared service where the tier runs it).
+ */
+function services(g: RenderedGraph): { task: string; taskPolicy: string; executionPolicy: string }[] {
+  const prefixes = ofType(g, "aws:ecs/taskDefinition:TaskDefinition").map((t) => t.name.replace(/-task$/, ""));
+  expect(prefixes.filter((p) => p.startsWith("workers-")).length).toBeGreaterThanOrEqual(1);
+  expect(prefixes).toContain("gateway-api");
+  return prefixes.map((p) => ({ task: `${p}-task`, taskPolicy: `${p}-task-policy`, executionPolicy: `${p}-execution-policy` }));
+}
 
 function container(g: RenderedGraph, task: string): Captured {
   return json<Captured[]>(named(g, task).inputs.containerDefinitions)[0];
@@ -35,7 +38,7 @@ function resourceIdOf(r: RenderedResource): string {
 describe.each(stackTierMatrix())("database authentication of $stack at $tier", ({ stack, tier }) => {
   it("passes user, hosts, port, IAM-auth flag and verify-full TLS to every service, and no database secret", async () => {
     const g = await rendered(stack, tier);
-    for (const { task } of SERVICES) {
+    for (const { task } of services(g)) {
       const c = container(g, task);
       const env = Object.fromEntries((c.environment as { name: string; value: string }[]).map((e) => [e.name, e.value]));
       expect(env, task).toMatchObject({
@@ -63,7 +66,7 @@ describe.each(stackTierMatrix())("database authentication of $stack at $tier", (
     const expected = instances
       .map((i) => `arn:aws:rds-db:${g.config.region}:${MOCK_ACCOUNT_ID}:dbuser:${resourceIdOf(i)}/${DATABASE.applicationUser}`)
       .sort();
-    for (const { taskPolicy } of SERVICES) {
+    for (const { taskPolicy } of services(g)) {
       const connect = statementsOf(g, taskPolicy).filter((s) => [s.Action].flat().includes("rds-db:connect"));
       expect(connect, taskPolicy).toHaveLength(1);
       expect([connect[0].Action].flat()).toEqual(["rds-db:connect"]);
@@ -74,7 +77,7 @@ describe.each(stackTierMatrix())("database authentication of $stack at $tier", (
   it("gives no service role the master credentials (operators and bootstrap only)", async () => {
     const g = await rendered(stack, tier);
     const master = String(g.outputs.databaseMasterSecretArn);
-    for (const { taskPolicy, executionPolicy } of SERVICES) {
+    for (const { taskPolicy, executionPolicy } of services(g)) {
       for (const policy of [taskPolicy, executionPolicy]) {
         const resources = statementsOf(g, policy).flatMap((s) => [s.Resource].flat());
         expect(resources, policy).not.toContain(master);

@@ -132,11 +132,16 @@ describe.each(stackTierMatrix())("database of $stack at $tier", ({ stack, tier }
     }
   });
 
-  it("is Multi-AZ in prod only, with a read replica at 100k prod only, exposed as the reader endpoint", async () => {
+  it("is Multi-AZ in prod from 10k up (1k prod: single-AZ with the PITR restore path), with a read replica at 100k prod only, exposed as the reader endpoint", async () => {
     const g = await rendered(stack, tier);
     const { writer, replicas } = instances(g);
     const prod = g.config.environment === "prod";
-    expect(writer.inputs.multiAz).toBe(prod);
+    expect(writer.inputs.multiAz).toBe(prod && tier !== "1k");
+    if (prod && tier === "1k") {
+      // The restore path the single-AZ instance rests on: PITR a week back, nothing deleted by accident.
+      expect(writer.inputs).toMatchObject({ deletionProtection: true, skipFinalSnapshot: false });
+      expect(writer.inputs.backupRetentionPeriod).toBeGreaterThanOrEqual(7);
+    }
     expect(replicas).toHaveLength(prod && tier === "100k" ? 1 : 0);
     expect(replicas).toHaveLength(g.config.sizing.database.readReplicas);
     for (const replica of replicas) {

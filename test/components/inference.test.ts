@@ -12,15 +12,18 @@ import {
   EKS_ADDONS,
   HELM_CHARTS,
   NODE_MANAGED_POLICIES,
+  TRITON_PRIVATE_DNS,
   TRITON_TIMINGS,
+  TRITON_WAKE,
   TRITON_USER_ID,
 } from "../../components/inference/constants";
 import { INFERENCE_METRICS } from "../../components/inference/metrics";
 import { acceleratorOf, autoscalerTagsFor, gpusPerNode, systemAmiType } from "../../components/inference/node-groups";
 import { tritonArgs } from "../../components/inference/triton";
 import { PORTS } from "../../src/constants";
+import { estimateCost } from "../../src/plan/cost";
 import { mockCall } from "../../src/plan/mocks";
-import { json, named, ofType, type RenderedGraph, type RenderedResource, rendered, stackTierMatrix, type Captured as Obj } from "../support/graph";
+import { json, named, ofType, type RenderedGraph, type RenderedResource, rendered, stackTierMatrix, statementsOf, type Captured as Obj } from "../support/graph";
 
 
 interface PolicyDoc {
@@ -234,6 +237,8 @@ describe.each(stackTierMatrix())("inference of $stack at $tier", ({ stack, tier 
     it("installs every chart at its pinned version, GPU DaemonSets tolerating the taint on GPU nodes only", async () => {
       const g = await rendered(stack, tier);
       for (const spec of Object.values(HELM_CHARTS)) {
+        // ExternalDNS only where Triton is reached through private DNS (checked on its own below).
+        if (spec === HELM_CHARTS.externalDns && g.config.sizing.triton.endpoint !== "privateDns") continue;
         const chart = named(g, `inference-${spec.chart}`).inputs as Obj;
         expect(chart).toMatchObject({ chart: spec.chart, version: spec.version, repositoryOpts: { repo: spec.repo } });
       }
@@ -251,8 +256,10 @@ describe.each(stackTierMatrix())("inference of $stack at $tier", ({ stack, tier 
       expect(values).toMatchObject({ clusterName: `inference-platform-${stack}-eks`, region: "us-east-1" });
       // Two replicas by default; the PDB keeps one (and its webhooks) through a node drain.
       expect(values.podDisruptionBudget).toEqual({ maxUnavailable: 1 });
-      // Without the webhook, Triton's Service must name the controller's class itself.
-      expect((named(g, "inference-triton-svc").inputs as Obj).spec.loadBalancerClass).toBe("service.k8s.aws/nlb");
+      // Without the webhook, Triton's Service must name the controller's class itself (when it has an NLB).
+      if (g.config.sizing.triton.endpoint === "loadBalancer") {
+        expect((named(g, "inference-triton-svc").inputs as Obj).spec.loadBalancerClass).toBe("service.k8s.aws/nlb");
+      }
     });
 
     it("runs the autoscaler on auto-discovery with the priority expander preferring the primary pool", async () => {
@@ -405,8 +412,10 @@ describe.each(stackTierMatrix())("inference of $stack at $tier", ({ stack, tier 
       const g = await rendered(stack, tier);
       const so = named(g, "inference-triton-scaler").inputs as Obj;
       const sqs = (so.spec.triggers as Obj[]).filter((t) => t.type === "aws-sqs-queue");
-      const queueUrls = Object.values(g.outputs.jobQueueUrls as Record<string, string>);
-      expect(queueUrls.length).toBeGreaterThan(0);
+      const jobUrls = Object.values(g.outputs.jobQueueUrls as Record<string, string>);
+      expect(jobUrls.length).toBeGreaterThan(0);
+      const wake = g.outputs.tritonWakeQueueUrl as string | undefined;
+      const queueUrls = [...jobUrls, ...(wake ? [wake] : [])];
       expect(sqs.map((t) => t.metadata.queueURL).sort()).toEqual([...queueUrls].sort());
       for (const t of sqs) {
         expect(t.metadata.activationQueueLength).toBe("0");
@@ -418,9 +427,87 @@ describe.each(stackTierMatrix())("inference of $stack at $tier", ({ stack, tier 
       expect(resources(read).every((arn) => arn.startsWith("arn:aws:sqs:us-east-1:"))).toBe(true);
     });
 
-    it("exposes 8000/8001 through an internal NLB on the network's Triton LB security group", async () => {
+    it("a synchronous request wakes Triton from zero: wake queue, KEDA trigger and read, gateway send and env", async () => {
+      const g = await rendered(stack, tier);
+      const { triton } = g.config.sizing;
+      const queues = ofType(g, "aws:sqs/queue:Queue").filter((q) => q.name === "inference-triton-wake");
+      if (triton.minReplicas > 0) {
+        // Triton always has a replica: nothing to wake, no queue, no permission.
+        expect(queues).toHaveLength(0);
+        expect(g.outputs.tritonWakeQueueUrl).toBeUndefined();
+        return;
+      }
+      expect(queues).toHaveLength(1);
+      const queue = queues[0];
+      const url = g.outputs.tritonWakeQueueUrl as string;
+      const arn = `arn:aws:sqs:us-east-1:123456789012:${String(queue.inputs.name)}`;
+      expect(url).toMatch(new RegExp(`/${String(queue.inputs.name)}$`));
+      // Nobody consumes it: messages expire within a minute, so an idle platform returns to zero.
+      expect(queue.inputs).toMatchObject({ messageRetentionSeconds: TRITON_WAKE.messageRetentionSeconds, kmsMasterKeyId: g.outputs.kmsKeyArn });
+      // KEDA: an aws-sqs-queue trigger on it that activates on the first message...
+      const so = named(g, "inference-triton-scaler").inputs as Obj;
+      const trigger = (so.spec.triggers as Obj[]).find((t) => t.type === "aws-sqs-queue" && t.metadata.queueURL === url);
+      expect(trigger?.metadata).toMatchObject({ activationQueueLength: "0", queueLength: String(TRITON_WAKE.queueLengthPerReplica), awsRegion: "us-east-1" });
+      expect(so.spec.minReplicaCount).toBe(0);
+      // ...with the operator's role allowed to read its depth, and nothing more on it.
+      const keda = rolePolicy(g, "inference-keda-role");
+      const onWake = keda.Statement.filter((s) => resources(s).includes(arn)).flatMap(actions);
+      expect(onWake).toContain("sqs:GetQueueAttributes");
+      expect(onWake).not.toContain("sqs:ReceiveMessage");
+      // The gateway may send to it (SSE-KMS: the stack key), never read it; it knows the URL.
+      const gateway = statementsOf(g, "gateway-api-task-policy");
+      const onWakeGw = gateway.filter((s) => [s.Resource].flat().includes(arn)).flatMap((s) => [s.Action].flat());
+      expect(onWakeGw).toEqual(["sqs:SendMessage"]);
+      expect(gateway.some((s) => [s.Action].flat().includes("kms:GenerateDataKey") && [s.Resource].flat().includes(g.outputs.kmsKeyArn as string))).toBe(true);
+      const env = (json<Obj[]>(named(g, "gateway-api-task").inputs.containerDefinitions)[0].environment as { name: string; value: string }[]);
+      expect(env.find((e) => e.name === "TRITON_WAKE_QUEUE_URL")?.value).toBe(url);
+      // Workers need no wake signal: their queued job already wakes Triton.
+      const workerPolicies = ofType(g, "aws:iam/rolePolicy:RolePolicy").filter((r) => /^workers-.*-task-policy$/.test(r.name));
+      for (const p of workerPolicies) expect(String(p.inputs.policy)).not.toContain(String(queue.inputs.name));
+    });
+
+    it("at 1k (triton.endpoint privateDns) names the ready pods in a private zone through ExternalDNS, with no NLB", async () => {
       const g = await rendered(stack, tier);
       const svc = named(g, "inference-triton-svc").inputs as Obj;
+      if (g.config.sizing.triton.endpoint !== "privateDns") {
+        expect(ofType(g, "aws:route53/zone:Zone").filter((z) => z.name === "inference-private-zone")).toHaveLength(0);
+        return;
+      }
+      expect(tier).toBe("1k");
+      expect(g.config.sizing.triton.maxReplicas).toBe(1);
+      const zone = named(g, "inference-private-zone").inputs as Obj;
+      expect(zone.name).toBe(`inference-platform-${stack}.internal`);
+      expect(zone.vpcs).toEqual([expect.objectContaining({ vpcId: expect.stringMatching(/^vpc-/) })]);
+      // Headless: no cluster IP (unreachable from Fargate anyway), ExternalDNS publishes the pod IPs.
+      expect(svc.spec).toMatchObject({ type: "ClusterIP", clusterIP: "None" });
+      expect(svc.spec.loadBalancerClass).toBeUndefined();
+      expect(svc.metadata.annotations["external-dns.alpha.kubernetes.io/hostname"]).toBe(`triton.${String(zone.name)}`);
+      expect(g.outputs.tritonHttpUrl).toBe(`http://triton.${String(zone.name)}:8000`);
+      expect(g.outputs.tritonGrpcUrl).toBe(`triton.${String(zone.name)}:8001`);
+      // Negative answers cached seconds, not Route 53's default 15 minutes: a woken Triton is found at once.
+      const soa = named(g, "inference-private-zone-soa").inputs as Obj;
+      expect(soa.type).toBe("SOA");
+      expect(String(soa.records[0]).split(" ").at(-1)).toBe(String(TRITON_PRIVATE_DNS.negativeTtlSeconds));
+      // ExternalDNS: only this zone, private zones only, its own IRSA role limited to the zone's records.
+      const chart = named(g, "inference-external-dns").inputs as Obj;
+      expect(chart.version).toBe(HELM_CHARTS.externalDns.version);
+      expect(chart.values).toMatchObject({ domainFilters: [zone.name], extraArgs: ["--aws-zone-type=private"], sources: ["service"] });
+      const policy = JSON.parse(named(g, "inference-external-dns-policy").inputs.policy as string);
+      const change = policy.Statement.find((st: Obj) => [st.Action].flat().includes("route53:ChangeResourceRecordSets"));
+      expect(change.Resource).toMatch(/^arn:aws:route53:::hostedzone\/.+/);
+      // The clients reach the pods on the GPU nodes' group directly.
+      const gpuSg = named(g, "network-gpuNodes-sg").id;
+      const toGpu = ofType(g, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.securityGroupId === gpuSg);
+      for (const role of ["gateway", "workers"]) {
+        const sg = named(g, `network-${role}-sg`).id;
+        expect(toGpu.filter((r) => r.inputs.referencedSecurityGroupId === sg).map((r) => r.inputs.fromPort).sort()).toEqual([PORTS.tritonHttp, PORTS.tritonGrpc]);
+      }
+    });
+
+    it("exposes 8000/8001 through an internal NLB on the network's Triton LB security group (10k and up)", async () => {
+      const g = await rendered(stack, tier);
+      const svc = named(g, "inference-triton-svc").inputs as Obj;
+      if (g.config.sizing.triton.endpoint === "privateDns") return;
       expect(svc.spec.type).toBe("LoadBalancer");
       expect(svc.spec.ports.map((p: Obj) => p.port)).toEqual([PORTS.tritonHttp, PORTS.tritonGrpc]);
       const a = svc.metadata.annotations;
@@ -442,6 +529,11 @@ describe.each(stackTierMatrix())("inference of $stack at $tier", ({ stack, tier 
       const container = pod.containers[0];
       expect(container.lifecycle.preStop.exec.command).toEqual(["sleep", String(TRITON_TIMINGS.preStopSleepSeconds)]);
       const annotations = (named(g, "inference-triton-svc").inputs as Obj).metadata.annotations;
+      if (g.config.sizing.triton.endpoint === "privateDns") {
+        // No NLB to drain from; the record goes when the pod stops being Ready, the sleep outlasts its TTL.
+        expect(TRITON_TIMINGS.preStopSleepSeconds).toBeGreaterThan(TRITON_PRIVATE_DNS.recordTtlSeconds);
+        return;
+      }
       expect(annotations["service.beta.kubernetes.io/aws-load-balancer-target-group-attributes"]).toBe(
         `deregistration_delay.timeout_seconds=${TRITON_TIMINGS.deregistrationDelaySeconds}`,
       );
@@ -526,5 +618,30 @@ describe("refusals", () => {
     expect(autoscalerTagsFor("c", "primary", 1, "nvidia-a10g")["k8s.io/cluster-autoscaler/node-template/label/k8s.amazonaws.com/accelerator"]).toBe("nvidia-a10g");
     expect(() => acceleratorOf(["g5.xlarge", "g6.xlarge"])).toThrowError("mix GPU models (nvidia-a10g, nvidia-l4)");
     expect(() => gpusPerNode(["p9.mega"])).toThrowError("p9.mega is not in the instance catalogue");
+  });
+});
+
+describe("cold start: SOCI parallel pull on the GPU nodes (gpu.fastImagePull, opt-in)", () => {
+  it("is off by default: GPU launch template keeps EKS's user data and the gp3 baseline", async () => {
+    const g = await rendered("prod", "1k");
+    const lt = named(g, "inference-gpu-lt").inputs as Obj;
+    expect(lt.userData).toBeUndefined();
+    expect(lt.blockDeviceMappings[0].ebs.throughput).toBeUndefined();
+  });
+
+  it("when on: a NodeConfig part with FastImagePull, the root volume at the configured throughput, and the throughput priced", async () => {
+    const overrides = JSON.stringify({ gpu: { fastImagePull: true, fastImagePullThroughputMiBps: 600 } });
+    const g = await rendered("prod", "1k", { overrides });
+    const lt = named(g, "inference-gpu-lt").inputs as Obj;
+    const userData = Buffer.from(String(lt.userData), "base64").toString("utf8");
+    expect(userData).toContain("Content-Type: application/node.eks.aws");
+    expect(userData).toMatch(/featureGates:\n\s+FastImagePull: true/);
+    expect(lt.blockDeviceMappings[0].ebs).toMatchObject({ throughput: 600, volumeType: "gp3", encrypted: "true" });
+    // The system nodes are untouched.
+    expect((named(g, "inference-system-lt").inputs as Obj).userData).toBeUndefined();
+    const cost = estimateCost(g, g.config.sizing);
+    const line = cost.lines.find((l) => l.item.startsWith("EBS gp3 throughput 600 MiB/s") && l.item.includes("gpu-primary"));
+    expect(line?.unitUsd).toBe(0.04);
+    expect(line?.floorUsd).toBe(0); // 1k: no GPU node before traffic
   });
 });

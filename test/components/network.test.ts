@@ -15,12 +15,51 @@ describe.each(stackTierMatrix())("network of $stack at $tier", ({ stack, tier })
     const { sizing, environment } = g.config;
     expect(vpc.numberOfAvailabilityZones).toBe(sizing.network.availabilityZones);
     expect(vpc.numberOfAvailabilityZones).toBe(tier === "100k" ? 3 : 2);
-    const expectedNat = environment === "dev" || tier === "1k" ? "Single" : "OnePerAz";
-    expect(vpc.natGateways).toEqual({ strategy: expectedNat });
+    // NAT is the component's own (gateways or instances, with its own routes): awsx makes none.
+    expect(vpc.natGateways).toEqual({ strategy: "None" });
+    expect(sizing.network.natGateways).toBe(environment === "dev" || tier === "1k" ? "single" : "perAz");
     expect(vpc.subnetSpecs).toEqual([
       expect.objectContaining({ type: "Public", tags: expect.objectContaining({ "kubernetes.io/role/elb": "1" }) }),
       expect.objectContaining({ type: "Private", tags: expect.objectContaining({ "kubernetes.io/role/internal-elb": "1" }) }),
     ]);
+  });
+
+  it("routes every private subnet to a NAT in its own AZ (one NAT with `single`), prod 10k+ never through one AZ", async () => {
+    const g = await rendered(stack, tier);
+    const { sizing, environment } = g.config;
+    const azs = sizing.network.availabilityZones;
+    const slots = sizing.network.natGateways === "single" ? 1 : azs;
+    const instances = ofType(g, "aws:ec2/instance:Instance").filter((r) => r.name.startsWith("network-nat-instance-"));
+    const gateways = ofType(g, "aws:ec2/natGateway:NatGateway");
+    expect(sizing.network.natType).toBe(tier === "100k" ? "gateway" : "instance");
+    expect(instances.length + gateways.length).toBe(slots);
+    if (environment === "prod" && tier !== "1k") expect(slots).toBe(azs);
+    // One NAT per public subnet (one AZ each).
+    const natSubnets = [...instances, ...gateways].map((r) => r.inputs.subnetId);
+    expect(new Set(natSubnets).size).toBe(slots);
+    const routes = Array.from({ length: azs }, (_, i) => named(g, `network-private-egress-${i + 1}`).inputs);
+    expect(new Set(routes.map((r) => r.routeTableId)).size).toBe(azs);
+    const target = (r: Record<string, unknown>) => (sizing.network.natType === "gateway" ? r.natGatewayId : r.networkInterfaceId);
+    for (const [i, route] of routes.entries()) {
+      expect(route.destinationCidrBlock).toBe("0.0.0.0/0");
+      expect(target(route)).toMatch(sizing.network.natType === "gateway" ? /./ : /^eni-/);
+      if (sizing.network.natType === "gateway") expect(route.natGatewayId).toBe(gateways[Math.min(i, slots - 1)].id);
+    }
+    // perAz: every AZ's route goes to a different NAT; single: all to the one.
+    expect(new Set(routes.map(target)).size).toBe(slots);
+    for (const nat of instances) {
+      // A NAT instance forwards others' packets, runs AWS's AL2023 image, IMDSv2 only, encrypted root.
+      expect(nat.inputs).toMatchObject({
+        sourceDestCheck: false,
+        associatePublicIpAddress: true,
+        instanceType: sizing.network.natInstanceType,
+        metadataOptions: { httpTokens: "required" },
+        rootBlockDevice: { encrypted: true, kmsKeyId: expect.stringMatching(/^arn:aws:kms:/) },
+        maintenanceOptions: { autoRecovery: "default" },
+      });
+      expect(nat.inputs.userData).toContain("net.ipv4.ip_forward=1");
+      expect(nat.inputs.userData).toContain("MASQUERADE");
+    }
   });
 
   it("gives every AZ the same slice of the VPC whatever the AZ count, so adding an AZ moves no subnet", async () => {
@@ -64,7 +103,13 @@ describe.each(stackTierMatrix())("network of $stack at $tier", ({ stack, tier })
 
   it("admits only the architecture's flows", async () => {
     const g = await rendered(stack, tier);
-    const roleOfId = new Map(SECURITY_GROUP_ROLES.map((role) => [named(g, `network-${role}-sg`).id, role]));
+    // The NAT instances' group is not a flow between roles: it takes all protocols from the VPC (below).
+    const roleOfId = new Map(SECURITY_GROUP_ROLES.filter((r) => r !== "natInstance").map((role) => [named(g, `network-${role}-sg`).id, role]));
+    const natSg = named(g, "network-natInstance-sg").id;
+    const natIngress = ofType(g, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.securityGroupId === natSg);
+    expect(natIngress.map((r) => [r.inputs.ipProtocol, r.inputs.cidrIpv4])).toEqual(
+      g.config.sizing.network.natType === "instance" ? [["-1", g.config.sizing.network.vpcCidr]] : [],
+    );
     const ingress = ofType(g, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) =>
       roleOfId.has(r.inputs.securityGroupId as string),
     );

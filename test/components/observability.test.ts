@@ -118,8 +118,12 @@ describe.each(stackTierMatrix())("observability of $stack at $tier", ({ stack, t
     const s = g.config.sizing.observability;
     const names = alarmsOf(g).map((a) => a.name.slice("observability-".length));
     for (const what of ["alb-5xx-rate", "p95-latency", "unhealthy-hosts", "cpu", "memory"]) expect(names).toContain(`gateway-${what}`);
+    // One worker service per priority, or the one shared service (1k); every queue watched either way.
+    const workerKeys = g.config.sizing.workers.shared ? ["shared"] : ["free", "paid", "sprint"];
+    for (const k of workerKeys) expect(names).toEqual(expect.arrayContaining([`workers-${k}-cpu`, `workers-${k}-memory`]));
+    expect(names.filter((n) => /^workers-.*-(cpu|memory)$/.test(n))).toHaveLength(2 * workerKeys.length);
     for (const p of ["free", "paid", "sprint"]) {
-      expect(names).toEqual(expect.arrayContaining([`workers-${p}-cpu`, `workers-${p}-memory`, `queues-${p}-depth`, `queues-${p}-dlq-not-empty`]));
+      expect(names).toEqual(expect.arrayContaining([`queues-${p}-depth`, `queues-${p}-dlq-not-empty`]));
       expect(alarm(g, `queues-${p}-oldest-message-age`).threshold).toBe(s.queueOldestMessageAgeSeconds);
     }
     expect(alarm(g, "gateway-p95-latency")).toMatchObject({ extendedStatistic: "p95", threshold: s.p95LatencySeconds });

@@ -19,7 +19,9 @@ import { rendered } from "../support/graph";
 
 let prod: Plan;
 let dev: Plan;
+let prod1k: Plan;
 beforeAll(async () => {
+  prod1k = buildPlan(await rendered("prod", "1k"));
   prod = buildPlan(await rendered("prod", "10k"));
   dev = buildPlan(await rendered("dev", "1k"));
 });
@@ -159,10 +161,14 @@ describe("--fail-on", () => {
     if (reason !== "advisory") expect(gateFailures([plan], others)).toEqual([]);
   });
 
-  it("budget counts the documented exception: prod 10k over by its pinned amount passes", () => {
-    expect(prod.cost.monthlyUsd).toBeGreaterThan(0);
-    expect(gateFailures([prod], ["budget"])).toEqual([]);
-    expect(gateFailures([failing.budget()], ["budget"])[0]).toMatch(/over its \$800 budget by \$500(\.\d+)? \(documented exception allows \$\d+\)/);
+  it("budget counts the documented exception: prod 1k over by its pinned amount passes, a dearer one fails", () => {
+    expect(prod1k.cost.monthlyUsd).toBeGreaterThan(prod1k.cost.budgetUsd);
+    expect(gateFailures([prod1k], ["budget"])).toEqual([]);
+    const dearer = { ...clone(prod1k), cost: { ...clone(prod1k.cost), monthlyUsd: prod1k.cost.budgetUsd + 500 } };
+    expect(gateFailures([dearer], ["budget"])[0]).toMatch(/over its \$250 budget by \$500(\.\d+)? \(documented exception allows \$\d+\)/);
+    // 10k fits its budget: no exception, so any overrun fails.
+    expect(prod.cost.monthlyUsd).toBeLessThanOrEqual(prod.cost.budgetUsd);
+    expect(gateFailures([failing.budget()], ["budget"])[0]).toMatch(/over its \$800 budget by \$500(\.\d+)?$/);
   });
 });
 

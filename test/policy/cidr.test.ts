@@ -3,7 +3,7 @@
  * prefix bounds, and "open to the internet" as coverage of the routable address space.
  */
 import { describe, expect, it } from "vitest";
-import { cidrProblem, opensToInternet, parseCidr, routableCoverage } from "../../policy/cidr";
+import { cidrProblem, cidrWithin, opensToInternet, parseCidr, routableCoverage } from "../../policy/cidr";
 
 describe("parseCidr", () => {
   it.each([
@@ -58,5 +58,21 @@ describe("cidrProblem", () => {
     expect(cidrProblem("10.0.0.0/8", { prefixRange: [16, 28] })).toBe("expected a prefix length between /16 and /28");
     expect(cidrProblem("::/0", { family: 4 })).toBe("expected an IPv4 CIDR block");
     expect(cidrProblem("10.0.0.0/16", { family: 4, prefixRange: [16, 28] })).toBeUndefined();
+  });
+});
+
+describe("cidrWithin", () => {
+  it.each([
+    ["10.0.0.0/16", "10.0.0.0/16", true],
+    ["10.0.128.0/17", "10.0.0.0/16", true],
+    ["10.0.1.5/32", "10.0.0.0/16", true],
+    ["10.1.0.0/16", "10.0.0.0/16", false],
+    ["10.0.0.0/8", "10.0.0.0/16", false],
+    ["0.0.0.0/1", "10.0.0.0/16", false],
+    ["fd00::/64", "fd00::/56", true],
+    ["fd00::/64", "10.0.0.0/16", false],
+    ["not-a-cidr", "10.0.0.0/16", false],
+  ])("%s within %s: %s", (inner, outer, expected) => {
+    expect(cidrWithin(inner, outer)).toBe(expected);
   });
 });

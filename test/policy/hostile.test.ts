@@ -179,6 +179,7 @@ describe("a first real preview (ids unknown)", () => {
     { name: "the internet on all ports (two /1) of a group not known yet", mutate: (g: Graph) => { unknownGroupRule("wa", { cidrIpv4: "0.0.0.0/1", ipProtocol: "-1" })(g); }, fires: ["datastore-ingress-from-platform-groups @ wa", "sg-no-world-admin-ports @ wa", "world-ingress-only-on-alb @ wa"] },
     { name: "an office CIDR on PostgreSQL's port of a group not known yet", mutate: unknownGroupRule("pg", { cidrIpv4: "10.20.0.0/16", fromPort: 5432, toPort: 5432 }), fires: ["datastore-ingress-from-platform-groups @ pg"] },
     { name: "the internet on Redis's port of a group not known yet", mutate: unknownGroupRule("redis", { cidrIpv6: "::/0", fromPort: 6379, toPort: 6379 }), fires: ["datastore-ingress-from-platform-groups @ redis", "world-ingress-only-on-alb @ redis"] },
+    { name: "all traffic from an office range of a group not known yet (not the NAT shape)", mutate: unknownGroupRule("office", { cidrIpv4: "10.20.0.0/16", ipProtocol: "-1" }), fires: ["datastore-ingress-from-platform-groups @ office"] },
     { name: "an empty EKS CIDR list", mutate: (g: Graph) => { (find(g, "inference-cluster").inputs.vpcConfig as Record<string, unknown>).publicAccessCidrs = []; }, fires: ["eks-endpoint-restricted @ inference-cluster"] },
   ])("$name", async ({ mutate, fires }) => {
     const g = firstPreview(await rendered("prod", "10k"));

@@ -224,6 +224,48 @@ describe("each rule fires on its own failing fixture", () => {
   });
 });
 
+describe("rds-multi-az keeps the promise, not the feature", () => {
+  const withTier = (tier: string) => (g: ReturnType<typeof goodGraph>) =>
+    g.resources.push(res("pulumi:providers:aws", "aws", { defaultTags: JSON.stringify({ tags: { tier } }) }));
+  const multiAz = RULES.find((r) => r.id === "rds-multi-az")!;
+  it("accepts a single-AZ primary at 1k with the point-in-time restore path (≥ 7 days, deletion protection, final snapshot)", () => {
+    const g = goodGraph();
+    withTier("1k")(g);
+    set("db", "multiAz", false)(g);
+    set("db", "backupRetentionPeriod", 7)(g);
+    set("db", "deletionProtection", true)(g);
+    set("db", "skipFinalSnapshot", false)(g);
+    expect(evaluatePolicies(g, [multiAz])).toEqual([]);
+    set("db", "backupRetentionPeriod", 1)(g);
+    expect(evaluatePolicies(g, [multiAz]).map((v) => v.ruleId)).toEqual(["rds-multi-az"]);
+  });
+  it("refuses it from 10k up, and when the tier is unknown", () => {
+    for (const tier of ["10k", "100k", undefined]) {
+      const g = goodGraph();
+      if (tier) withTier(tier)(g);
+      set("db", "multiAz", false)(g);
+      set("db", "backupRetentionPeriod", 14)(g);
+      set("db", "deletionProtection", true)(g);
+      expect(evaluatePolicies(g, [multiAz]).map((v) => v.ruleId), String(tier)).toEqual(["rds-multi-az"]);
+    }
+  });
+});
+
+describe("sqs-has-dlq: signal queues are not job queues", () => {
+  const rule = RULES.find((r) => r.id === "sqs-has-dlq")!;
+  const wake = (retention: number) => res("aws:sqs/queue:Queue", "wake", { name: "wake", kmsMasterKeyId: "arn:aws:kms:us-east-1:123456789012:key/k", messageRetentionSeconds: retention });
+  it("a queue whose messages expire within 5 minutes needs no DLQ (Triton's wake queue)", () => {
+    const g = goodGraph();
+    g.resources.push(wake(60));
+    expect(evaluatePolicies(g, [rule])).toEqual([]);
+  });
+  it("a queue that keeps messages longer is a job queue and does", () => {
+    const g = goodGraph();
+    g.resources.push(wake(3_600));
+    expect(evaluatePolicies(g, [rule]).map((v) => v.ruleId)).toEqual(["sqs-has-dlq"]);
+  });
+});
+
 describe("rules that depend on scale", () => {
   it("a workload that can never exceed one replica needs no PDB; one whose scaler allows more does", () => {
     const g = goodGraph();

@@ -12,7 +12,6 @@ export const WEAKENING: Record<keyof typeof WEAKENING_ACKNOWLEDGEMENTS, Record<s
   "prod-without-waf": { overrides: o({ safety: { waf: false } }) },
   "prod-without-flow-logs": { overrides: o({ safety: { flowLogs: false } }) },
   "prod-without-access-logs": { overrides: o({ safety: { accessLogs: false } }) },
-  "prod-without-container-insights": { overrides: o({ safety: { containerInsights: false } }) },
   "prod-single-az-database": { overrides: o({ database: { multiAz: false } }) },
   "prod-short-backups": { overrides: o({ database: { backupRetentionDays: 3 } }) },
   "prod-fewer-read-replicas": { tier: "100k", overrides: o({ database: { readReplicas: 0 } }) },
