@@ -105,6 +105,11 @@ const TYPE_OUTPUTS: Record<string, (name: string, inputs: Inputs) => State> = {
       arn: arn("elasticache", `replicationgroup:${id}`),
     };
   },
+  // Route 53 hosted zone ids: "Z" and 13-32 upper-case alphanumerics; the ARN names the zone by id.
+  "aws:route53/zone:Zone": (name) => {
+    const zoneId = `Z${hex(name, 20).toUpperCase()}`;
+    return { zoneId, arn: `arn:aws:route53:::hostedzone/${zoneId}`, nameServers: [] };
+  },
   "aws:sqs/queue:Queue": (name, inputs) => {
     const queueName = (inputs.name as string | undefined) ?? name;
     return { url: `https://sqs.${MOCK_REGION}.amazonaws.com/${MOCK_ACCOUNT_ID}/${queueName}`, arn: arn("sqs", queueName), name: queueName };

@@ -10,7 +10,7 @@
  * request with `kms:ViaService` and the encryption context AWS documents, because AWS authorises it
  * against the caller's policies too.
  */
-import { PRIORITIES, type Priority } from "../../src/tiers";
+import { PRIORITIES } from "../../src/tiers";
 import type { EcsWorkload, WorkloadFacts } from "./workloads";
 
 export interface CatalogueCall {
@@ -71,13 +71,21 @@ const SRC = {
   cni: "https://docs.aws.amazon.com/eks/latest/userguide/cni-iam-role.html and aws/amazon-vpc-cni-k8s (ENI management with AmazonEKS_CNI_Policy on the node role)",
   nodeEcr: "https://docs.aws.amazon.com/eks/latest/userguide/create-node-role.html (kubelet/containerd pull add-on images from the EKS ECR registry)",
   eksCluster: "https://docs.aws.amazon.com/eks/latest/userguide/cluster-iam-role.html (AmazonEKSClusterPolicy: cross-account ENIs in the cluster subnets)",
+  celeryMulti: "celery/kombu v5.6.2 kombu/transport/SQS.py (one channel polls every queue of -Q; a retry re-publishes to the task's own queue; CELERY_TASK_DEFAULT_QUEUE for tasks the worker sends)",
+  wake: "README.md Scale to zero and cold start (TRITON_WAKE_QUEUE_URL, gateway may only sqs:SendMessage; KEDA watches the wake queue like the job queues)",
+  externalDnsZones: "kubernetes-sigs/external-dns v0.21.0 provider/aws/aws.go (zones(): ListHostedZones paginator filtered by zone type and domainFilters, ListTagsForResources only with a zone tag filter; records(): ListResourceRecordSets per zone)",
+  externalDnsChanges: "kubernetes-sigs/external-dns v0.21.0 provider/aws/aws.go (ApplyChanges/submitChanges: one ChangeResourceRecordSets batch per zone, CREATE, UPSERT for updates, DELETE; policy sync deletes owned records)",
+  externalDnsTxt: "kubernetes-sigs/external-dns v0.21.0 registry/mapper/mapper.go ToTXTName and docs/registry/txt.md (v0.18+: one TXT per record, named `<type>-<name>`)",
+  externalDnsIam: "kubernetes-sigs/external-dns docs/tutorials/aws.md (IAM Policy: ChangeResourceRecordSets, ListResourceRecordSets, ListTagsForResources on hostedzone/*; ListHostedZones on *)",
+  r53Conditions: "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/specifying-conditions-route53.html (ChangeResourceRecordSets: NormalizedRecordNames lower-case without the trailing dot, RecordTypes, Actions)",
 } as const;
 
-const sqsKms = (q: (f: WorkloadFacts) => { arn: string; keyArn: string }, action: "kms:Decrypt" | "kms:GenerateDataKey", when: string): CatalogueCall => ({
-  api: `KMS ${action.slice(4)} (by SQS)`,
+/** KMS on behalf of SQS for the queue `q` names; no request where `q` gives none (a queue the stack does not have). */
+const sqsKms = (q: (f: WorkloadFacts) => { arn: string; keyArn: string } | undefined, action: "kms:Decrypt" | "kms:GenerateDataKey", when: string, queue?: string): CatalogueCall => ({
+  api: `KMS ${action.slice(4)} (by SQS${queue ? `, ${queue}` : ""})`,
   action,
-  resource: (f) => q(f).keyArn,
-  context: (f) => ({ "kms:ViaService": `sqs.${f.region}.amazonaws.com`, "kms:EncryptionContext:aws:sqs:arn": q(f).arn, "kms:CallerAccount": f.account }),
+  resource: (f) => q(f)?.keyArn ?? [],
+  context: (f) => ({ "kms:ViaService": `sqs.${f.region}.amazonaws.com`, "kms:EncryptionContext:aws:sqs:arn": q(f)!.arn, "kms:CallerAccount": f.account }),
   when,
   source: SRC.sqsKms,
 });
@@ -127,18 +135,33 @@ function executionCalls(w: (f: WorkloadFacts) => EcsWorkload): CatalogueCall[] {
   ];
 }
 
-/** Celery worker on its own queue through kombu's SQS transport with predefined_queues. */
-function workerCalls(p: Priority): CatalogueCall[] {
-  const q = (f: WorkloadFacts) => f.queues[p];
+/**
+ * A Celery worker service through kombu's SQS transport with predefined_queues: its own priority's
+ * queue, or (shared worker) every queue of its `-Q`.
+ */
+function workerCalls(w: WorkloadFacts["workers"][number]): CatalogueCall[] {
+  const defaultQueue = (f: WorkloadFacts) => {
+    const q = Object.values(f.queues).find((x) => x.arn === w.defaultQueueArn);
+    if (!q) throw new Error(`${w.rolePrefix}: default queue ${w.defaultQueueArn} is no job queue`);
+    return q;
+  };
   return [
-    { api: "SQS ReceiveMessage", action: "sqs:ReceiveMessage", resource: (f) => q(f).arn, when: "consume loop (long poll)", source: SRC.kombu },
-    sqsKms(q, "kms:Decrypt", "every received message (SSE-KMS queue)"),
-    { api: "SQS DeleteMessage", action: "sqs:DeleteMessage", resource: (f) => q(f).arn, when: "ack after the task (acks_late)", source: SRC.kombu },
-    { api: "SQS ChangeMessageVisibility", action: "sqs:ChangeMessageVisibility", resource: (f) => q(f).arn, when: "reject/requeue, redelivered restore, backoff policy", source: SRC.kombu },
-    { api: "SQS GetQueueAttributes", action: "sqs:GetQueueAttributes", resource: (f) => q(f).arn, when: "queue size (_size: ApproximateNumberOfMessages)", source: SRC.kombu },
-    { api: "SQS SendMessage", action: "sqs:SendMessage", resource: (f) => q(f).arn, when: "Task.retry() / countdown re-publish to the same queue", source: SRC.kombu },
-    sqsKms(q, "kms:GenerateDataKey", "SendMessage to the SSE-KMS queue"),
-    sqsKms(q, "kms:Decrypt", "SendMessage to the SSE-KMS queue (producers need Decrypt too)"),
+    ...w.priorities.flatMap((p): CatalogueCall[] => {
+      const q = (f: WorkloadFacts) => f.queues[p];
+      return [
+        { api: `SQS ReceiveMessage (${p})`, action: "sqs:ReceiveMessage", resource: (f) => q(f).arn, when: "consume loop (long poll)", source: w.priorities.length > 1 ? `${SRC.kombu}; ${SRC.celeryMulti}` : SRC.kombu },
+        sqsKms(q, "kms:Decrypt", `every message received from the SSE-KMS ${p} queue`),
+        { api: `SQS DeleteMessage (${p})`, action: "sqs:DeleteMessage", resource: (f) => q(f).arn, when: "ack after the task (acks_late)", source: SRC.kombu },
+        { api: `SQS ChangeMessageVisibility (${p})`, action: "sqs:ChangeMessageVisibility", resource: (f) => q(f).arn, when: "reject/requeue, redelivered restore, backoff policy", source: SRC.kombu },
+        { api: `SQS GetQueueAttributes (${p})`, action: "sqs:GetQueueAttributes", resource: (f) => q(f).arn, when: "queue size (_size: ApproximateNumberOfMessages)", source: SRC.kombu },
+        { api: `SQS SendMessage (${p})`, action: "sqs:SendMessage", resource: (f) => q(f).arn, when: "Task.retry() / countdown re-publish to the same queue", source: SRC.kombu },
+        sqsKms(q, "kms:GenerateDataKey", `SendMessage to the SSE-KMS ${p} queue`),
+        sqsKms(q, "kms:Decrypt", `SendMessage to the SSE-KMS ${p} queue (producers need Decrypt too)`),
+      ];
+    }),
+    { api: "SQS SendMessage (CELERY_TASK_DEFAULT_QUEUE)", action: "sqs:SendMessage", resource: () => w.defaultQueueArn, when: "a task the worker sends itself (no explicit queue)", source: SRC.celeryMulti },
+    sqsKms(defaultQueue, "kms:GenerateDataKey", "SendMessage to the SSE-KMS default queue"),
+    sqsKms(defaultQueue, "kms:Decrypt", "SendMessage to the SSE-KMS default queue (producers need Decrypt too)"),
     // The worker application's S3 use (README "Job path": read/write artifacts, read models and datasets).
     { api: "S3 PutObject (artifacts)", action: "s3:PutObject", resource: (f) => `${f.buckets.artifacts.arn}/users/u1/results/r.json`, when: "write a result", source: "README.md Job path (application contract)" },
     s3Kms((f) => f.buckets.artifacts, "kms:GenerateDataKey", "PutObject into the SSE-KMS artifacts bucket"),
@@ -161,6 +184,10 @@ function gatewayCalls(): CatalogueCall[] {
       sqsKms((f) => f.queues[p], "kms:GenerateDataKey", `SendMessage to the SSE-KMS ${p} queue`),
       sqsKms((f) => f.queues[p], "kms:Decrypt", `SendMessage to the SSE-KMS ${p} queue (producers need Decrypt too)`),
     ]),
+    // Where Triton scales to zero: one wake message when it has no ready endpoint (no request elsewhere).
+    { api: "SQS SendMessage (Triton wake queue)", action: "sqs:SendMessage", resource: (f) => f.tritonWake?.arn ?? [], when: "a synchronous call while Triton has no ready endpoint", source: SRC.wake },
+    sqsKms((f) => f.tritonWake, "kms:GenerateDataKey", "SendMessage to the SSE-KMS wake queue", "Triton wake queue"),
+    sqsKms((f) => f.tritonWake, "kms:Decrypt", "SendMessage to the SSE-KMS wake queue (producers need Decrypt too)", "Triton wake queue"),
     { api: "S3 PutObject (artifacts, pre-signed)", action: "s3:PutObject", resource: (f) => `${f.buckets.artifacts.arn}/users/u1/sha256/ab`, when: "browser upload with a URL the API signed", source: "README.md Request path (application contract)" },
     s3Kms((f) => f.buckets.artifacts, "kms:GenerateDataKey", "PutObject into the SSE-KMS artifacts bucket"),
     { api: "S3 GetObject (artifacts, pre-signed)", action: "s3:GetObject", resource: (f) => `${f.buckets.artifacts.arn}/users/u1/sha256/ab`, when: "browser download with a URL the API signed", source: "README.md Request path (application contract)" },
@@ -246,7 +273,48 @@ function loadBalancerControllerCalls(): CatalogueCall[] {
   ];
 }
 
-export function catalogues(): WorkloadCatalogue[] {
+/** One record set change of ExternalDNS's batch: `<zone ARN>#<name>#<type>#<action>` (the test simulates on the zone). */
+const recordChange = (f: WorkloadFacts, name: string, type: "A" | "TXT", action: "CREATE" | "UPSERT" | "DELETE") => `${f.privateDns!.zoneArn}#${name}#${type}#${action}`;
+
+/**
+ * ExternalDNS for Triton's private name (`triton.endpoint: privateDns`), as its chart values
+ * configure it: aws provider, `service` source, TXT registry, `--aws-zone-type=private`, one
+ * domain filter, no zone tag filter, policy sync.
+ */
+export const externalDnsCatalogue: WorkloadCatalogue = {
+  role: "inference-external-dns-role",
+  assumedBy: "irsa",
+  // Listed by catalogues() exactly where the graph installs the external-dns chart (triton.endpoint
+  // privateDns), so its role must then exist.
+  workload: "ExternalDNS v0.21.0 (chart 1.21.1) publishing the ready Triton pod in the private zone",
+  calls: [
+    { api: "Route 53 ListHostedZones", action: "route53:ListHostedZones", resource: () => "*", when: "every sync (zones cache), and before ApplyChanges", source: SRC.externalDnsZones },
+    { api: "Route 53 ListResourceRecordSets", action: "route53:ListResourceRecordSets", resource: (f) => f.privateDns!.zoneArn, when: "every sync (current records of the selected zone)", source: SRC.externalDnsZones },
+    {
+      // AWS evaluates a batch once with multi-valued keys; each change is simulated on its own here,
+      // which is the same decision for policies without ForAllValues/ForAnyValue conditions.
+      api: "Route 53 ChangeResourceRecordSets (A record and its TXT registry record)",
+      action: "route53:ChangeResourceRecordSets",
+      resource: (f) =>
+        (["CREATE", "UPSERT", "DELETE"] as const).flatMap((action) => [recordChange(f, f.privateDns!.hostname, "A", action), recordChange(f, f.privateDns!.registryTxtName, "TXT", action)]),
+      context: (_f, change) => {
+        const [, name, type, action] = change.split("#");
+        return {
+          "route53:ChangeResourceRecordSetsNormalizedRecordNames": name.toLowerCase().replace(/\.$/, ""),
+          "route53:ChangeResourceRecordSetsRecordTypes": type,
+          "route53:ChangeResourceRecordSetsActions": action,
+        };
+      },
+      when: "Triton pod becomes Ready (CREATE), is replaced (UPSERT), scales to zero (DELETE, policy sync)",
+      source: `${SRC.externalDnsChanges}; ${SRC.externalDnsTxt}; ${SRC.r53Conditions}`,
+    },
+  ],
+  notMade: [
+    { api: "route53:ListTagsForResources", why: "called only with a zone tag filter (--aws-zone-tags); the chart values set none. docs/tutorials/aws.md grants it, and the component does, on this zone only" },
+  ],
+};
+
+export function catalogues(f: WorkloadFacts): WorkloadCatalogue[] {
   const list: WorkloadCatalogue[] = [
     {
       role: "gateway-api-execution-role",
@@ -280,15 +348,22 @@ export function catalogues(): WorkloadCatalogue[] {
       workload: "KEDA operator (TriggerAuthentication identityOwner: keda)",
       calls: [
         { api: "CloudWatch GetMetricData", action: "cloudwatch:GetMetricData", resource: () => "*", when: "every polling interval (aws-cloudwatch triggers)", source: SRC.kedaCw },
-        ...PRIORITIES.map(
-          (p, i): CatalogueCall => ({
-            api: `SQS GetQueueAttributes (trigger ${i + 1})`,
-            action: "sqs:GetQueueAttributes",
-            resource: (f) => f.keda.queueArns[i] ?? f.queues[p].arn,
-            when: "every polling interval (aws-sqs-queue triggers)",
-            source: SRC.kedaSqs,
-          }),
-        ),
+        // One request per aws-sqs-queue trigger of the ScaledObject; the test checks they are the job
+        // queues, plus the wake queue exactly where the stack has one.
+        {
+          api: "SQS GetQueueAttributes (job queue triggers)",
+          action: "sqs:GetQueueAttributes",
+          resource: (f) => f.keda.queueArns.filter((arn) => arn !== f.tritonWake?.arn),
+          when: "every polling interval (aws-sqs-queue triggers)",
+          source: SRC.kedaSqs,
+        },
+        {
+          api: "SQS GetQueueAttributes (Triton wake queue trigger)",
+          action: "sqs:GetQueueAttributes",
+          resource: (f) => f.keda.queueArns.filter((arn) => arn === f.tritonWake?.arn),
+          when: "every polling interval, where Triton scales to zero",
+          source: `${SRC.kedaSqs}; ${SRC.wake}`,
+        },
       ],
     },
     {
@@ -388,12 +463,20 @@ export function catalogues(): WorkloadCatalogue[] {
     },
   ];
 
-  for (const p of PRIORITIES) {
+  // The worker services the graph has: one per priority, or one shared by all (1k).
+  for (const w of f.workers) {
+    const queues = w.priorities.join(", ");
     list.push(
-      { role: `workers-${p}-execution-role`, assumedBy: "ecs-tasks.amazonaws.com", workload: `ECS agent for the ${p} workers`, calls: executionCalls((f) => f.ecs[`workers-${p}`]) },
-      { role: `workers-${p}-task-role`, assumedBy: "ecs-tasks.amazonaws.com", workload: `Celery worker on the ${p} queue`, calls: [...workerCalls(p), rdsConnect(`workers-${p}`, "writer"), rdsConnect(`workers-${p}`, "reader")] },
+      { role: `${w.rolePrefix}-execution-role`, assumedBy: "ecs-tasks.amazonaws.com", workload: `ECS agent for the workers of ${queues}`, calls: executionCalls((x) => x.ecs[w.rolePrefix]) },
+      {
+        role: `${w.rolePrefix}-task-role`,
+        assumedBy: "ecs-tasks.amazonaws.com",
+        workload: `Celery worker on the ${queues} queue${w.priorities.length > 1 ? "s" : ""}`,
+        calls: [...workerCalls(w), rdsConnect(w.rolePrefix, "writer"), rdsConnect(w.rolePrefix, "reader")],
+      },
     );
   }
+  if (f.privateDns) list.push(externalDnsCatalogue);
   return list;
 }
 

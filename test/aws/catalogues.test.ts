@@ -8,7 +8,8 @@ import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { describe, expect, it } from "vitest";
 import { ofType, rendered, stackTierMatrix } from "../support/graph";
 import { arnOf, decide, decideByStatements, SIMULATOR_GAPS } from "../support/iam";
-import { catalogues, flowLogsCatalogue, type WorkloadCatalogue } from "./catalogue";
+import { catalogues, externalDnsCatalogue, flowLogsCatalogue, type WorkloadCatalogue } from "./catalogue";
+import { PRIORITIES } from "../../src/tiers";
 import { workloadFacts } from "./workloads";
 
 describe.each(stackTierMatrix())("workload call catalogues on $stack at $tier", ({ stack, tier }) => {
@@ -16,7 +17,7 @@ describe.each(stackTierMatrix())("workload call catalogues on $stack at $tier", 
     const g = await rendered(stack, tier);
     const roles = ofType(g, "aws:iam/role:Role").map((r) => r.name).sort();
     const f = workloadFacts(g);
-    const all = [...catalogues(), ...(f.flowLogGroupArn ? [flowLogsCatalogue] : [])];
+    const all = [...catalogues(f), ...(f.flowLogGroupArn ? [flowLogsCatalogue] : [])];
     const listed = all.map((c) => c.role);
     const stale = all.filter((c) => !c.onlyWhere && !roles.includes(c.role)).map((c) => c.role);
     expect({ missing: roles.filter((r) => !listed.includes(r)), stale }).toEqual({ missing: [], stale: [] });
@@ -25,15 +26,18 @@ describe.each(stackTierMatrix())("workload call catalogues on $stack at $tier", 
   it("AWS allows every catalogued call of every workload", async () => {
     const g = await rendered(stack, tier);
     const f = workloadFacts(g);
-    const all: WorkloadCatalogue[] = [...catalogues(), ...(f.flowLogGroupArn ? [flowLogsCatalogue] : [])];
+    const all: WorkloadCatalogue[] = [...catalogues(f), ...(f.flowLogGroupArn ? [flowLogsCatalogue] : [])];
     const refused: string[] = [];
+    const unasked: string[] = [];
     let simulated = 0;
     for (const c of all) {
       const role = ofType(g, "aws:iam/role:Role").find((r) => r.name === c.role);
       if (!role && c.onlyWhere) continue;
       if (!role) throw new Error(`no role ${c.role}`);
       for (const call of c.calls) {
-        for (const requested of ([] as string[]).concat(call.resource(f))) {
+        const requests = ([] as string[]).concat(call.resource(f));
+        if (requests.length === 0) unasked.push(`${c.role}: ${call.api}`);
+        for (const requested of requests) {
           expect(requested, `${c.role}: ${call.api} has no resource`).not.toBe("");
           // `key#secret`: a KMS request on the key whose context names the secret.
           const resource = requested.split("#")[0];
@@ -48,7 +52,18 @@ describe.each(stackTierMatrix())("workload call catalogues on $stack at $tier", 
       }
     }
     expect(refused).toEqual([]);
-    expect(simulated).toBeGreaterThan(200);
+    // Every catalogued call makes at least one request; only the wake-queue calls make none, and only
+    // where the stack has no wake queue (Triton never at zero).
+    expect(unasked.filter((u) => f.tritonWake || !/wake queue/.test(u))).toEqual([]);
+    expect(simulated).toBeGreaterThan(150);
+  });
+
+  it("KEDA watches every job queue, and the wake queue exactly where the stack has one (the one the gateway signals)", async () => {
+    const g = await rendered(stack, tier);
+    const f = workloadFacts(g);
+    const wakeQueues = ofType(g, "aws:sqs/queue:Queue").filter((q) => /-triton-wake$/.test(String(q.inputs.name)));
+    expect(wakeQueues.map(arnOf)).toEqual(f.tritonWake ? [f.tritonWake.arn] : []);
+    expect([...f.keda.queueArns].sort()).toEqual([...Object.values(f.queues).map((q) => q.arn), ...(f.tritonWake ? [f.tritonWake.arn] : [])].sort());
   });
 });
 
@@ -76,7 +91,7 @@ describe.each(stackTierMatrix())("who assumes each role on $stack at $tier", ({ 
     const g = await rendered(stack, tier);
     const f = workloadFacts(g);
     const refused: string[] = [];
-    for (const c of [...catalogues(), flowLogsCatalogue].filter((x) => x.assumedBy !== "irsa")) {
+    for (const c of [...catalogues(f), flowLogsCatalogue].filter((x) => x.assumedBy !== "irsa")) {
       const role = ofType(g, "aws:iam/role:Role").find((r) => r.name === c.role);
       if (!role) continue;
       const trust = JSON.parse(String(role.inputs.assumeRolePolicy)) as unknown;
@@ -105,7 +120,7 @@ describe.each(stackTierMatrix())("who assumes each role on $stack at $tier", ({ 
     const g = await rendered(stack, tier);
     const f = workloadFacts(g);
     const problems: string[] = [];
-    for (const c of catalogues().filter((x) => x.assumedBy === "irsa")) {
+    for (const c of catalogues(f).filter((x) => x.assumedBy === "irsa")) {
       const role = ofType(g, "aws:iam/role:Role").find((r) => r.name === c.role)!;
       const bound = f.irsa.bindings.filter((b) => b.roleArn === arnOf(role));
       if (bound.length !== 1) {
@@ -117,7 +132,7 @@ describe.each(stackTierMatrix())("who assumes each role on $stack at $tier", ({ 
       if (irsaTrustAdmits(trust, f, bound[0].namespace, "default")) problems.push(`${c.role}: trust admits ${bound[0].namespace}/default`);
     }
     expect(problems).toEqual([]);
-    expect(f.irsa.bindings.length).toBe(catalogues().filter((x) => x.assumedBy === "irsa").length);
+    expect(f.irsa.bindings.length).toBe(catalogues(f).filter((x) => x.assumedBy === "irsa").length);
     // IAM names the provider after its URL, so the trust's Federated principal and its `<issuer>:sub`
     // keys agree in AWS exactly when the provider is registered for the cluster's own issuer.
     expect(ofType(g, "aws:iam/openIdConnectProvider:OpenIdConnectProvider")[0].inputs.url).toBe(`https://${f.irsa.issuerHost}`);
@@ -125,8 +140,10 @@ describe.each(stackTierMatrix())("who assumes each role on $stack at $tier", ({ 
 });
 
 describe("the catalogues themselves", () => {
-  it("name an upstream source and a moment for every call", () => {
-    for (const c of [...catalogues(), flowLogsCatalogue]) {
+  it("name an upstream source and a moment for every call", async () => {
+    const all = [externalDnsCatalogue, flowLogsCatalogue];
+    for (const { stack, tier } of stackTierMatrix()) all.push(...catalogues(workloadFacts(await rendered(stack, tier))));
+    for (const c of all) {
       for (const call of c.calls) {
         expect(call.source, `${c.role}: ${call.api}`).toMatch(/^(https:\/\/docs\.aws\.amazon\.com\/|[\w.-]+\/[\w.-]+ |README\.md )/);
         expect(call.when.length, `${c.role}: ${call.api}`).toBeGreaterThan(3);
@@ -140,13 +157,57 @@ describe("the catalogues themselves", () => {
     expect(f.ecs["workers-free"].secrets.length).toBeGreaterThanOrEqual(1);
     expect(f.queues.sprint.arn).toMatch(/:inference-platform-prod-jobs-sprint$/);
     expect(f.gpuAsg.tags[`k8s.io/cluster-autoscaler/${f.clusterName}`]).toBe("owned");
+    // One worker service per priority, each consuming only its own queue; Triton always up, behind an NLB.
+    expect(f.workers.map((w) => [w.rolePrefix, w.priorities, w.defaultQueueArn])).toEqual(PRIORITIES.map((p) => [`workers-${p}`, [p], f.queues[p].arn]));
+    expect({ wake: f.tritonWake, dns: f.privateDns }).toEqual({ wake: undefined, dns: undefined });
+  });
+
+  it("read the 1k shape from the graph: one shared worker on all three queues, the wake queue, ExternalDNS's zone and name", async () => {
+    const f = workloadFacts(await rendered("prod", "1k"));
+    expect(f.workers).toEqual([{ rolePrefix: "workers-shared", priorities: ["sprint", "paid", "free"], defaultQueueArn: f.queues.free.arn }]);
+    expect(f.ecs["workers-shared"].secrets.length).toBeGreaterThanOrEqual(1);
+    expect(f.tritonWake?.arn).toMatch(/:inference-platform-prod-triton-wake$/);
+    expect(f.tritonWake?.keyArn).toBe(f.keyArn);
+    expect(f.privateDns).toMatchObject({ zoneName: "inference-platform-prod.internal", hostname: "triton.inference-platform-prod.internal", registryTxtName: "a-triton.inference-platform-prod.internal" });
+    expect(f.privateDns?.zoneArn).toMatch(/^arn:aws:route53:::hostedzone\//);
+    const roles = catalogues(f).map((c) => c.role);
+    expect(roles).toEqual(expect.arrayContaining(["workers-shared-execution-role", "workers-shared-task-role", "inference-external-dns-role"]));
+    expect(roles.filter((r) => /^workers-(free|paid|sprint)-/.test(r))).toEqual([]);
+  });
+
+  it("a refused call fails the simulation (the shared worker without one queue's consume statement)", async () => {
+    const g = await rendered("prod", "1k");
+    const f = workloadFacts(g);
+    const role = ofType(g, "aws:iam/role:Role").find((r) => r.name === "workers-shared-task-role")!;
+    const policy = ofType(g, "aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "workers-shared-task-policy")!;
+    const doc = JSON.parse(String(policy.inputs.policy)) as { Statement: { Sid?: string }[] };
+    const withoutFree = { ...policy, inputs: { ...policy.inputs, policy: JSON.stringify({ ...doc, Statement: doc.Statement.filter((s) => s.Sid !== "ConsumeFreeJobs") }) } };
+    expect(doc.Statement.length - JSON.parse(String(withoutFree.inputs.policy)).Statement.length).toBe(1);
+    const broken = { ...g, resources: g.resources.map((r) => (r === policy ? withoutFree : r)) };
+    for (const p of PRIORITIES) expect(await decide(g, role, "sqs:ReceiveMessage", f.queues[p].arn)).toBe("Allowed");
+    expect(await decide(broken, role, "sqs:ReceiveMessage", f.queues.free.arn)).toBe("ImplicitlyDenied");
+    expect(await decide(broken, role, "sqs:ReceiveMessage", f.queues.paid.arn)).toBe("Allowed");
+  });
+
+  it("a refused call fails the simulation (ExternalDNS's record changes with its policy on another zone)", async () => {
+    const g = await rendered("prod", "1k");
+    const f = workloadFacts(g);
+    const role = ofType(g, "aws:iam/role:Role").find((r) => r.name === "inference-external-dns-role")!;
+    const policy = ofType(g, "aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "inference-external-dns-policy")!;
+    const otherZone = `arn:aws:route53:::hostedzone/${String(g.config.hostedZoneId)}`;
+    const broken = { ...g, resources: g.resources.map((r) => (r === policy ? { ...r, inputs: { ...r.inputs, policy: String(r.inputs.policy).split(f.privateDns!.zoneArn).join(otherZone) } } : r)) };
+    expect(String(broken.resources.find((r) => r.name === policy.name)!.inputs.policy)).toContain(otherZone);
+    for (const action of ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets"]) {
+      expect(await decide(g, role, action, f.privateDns!.zoneArn)).toBe("Allowed");
+      expect(await decide(broken, role, action, f.privateDns!.zoneArn)).toBe("ImplicitlyDenied");
+    }
   });
 
   it("a refused call fails the simulation (the gateway's rds-db:connect without Database.grantConnect)", async () => {
     const g = await rendered("prod", "100k");
     const f = workloadFacts(g);
     const role = ofType(g, "aws:iam/role:Role").find((r) => r.name === "gateway-api-task-role")!;
-    const entries = catalogues().find((c) => c.role === role.name)!.calls.filter((c) => c.action === "rds-db:connect");
+    const entries = catalogues(f).find((c) => c.role === role.name)!.calls.filter((c) => c.action === "rds-db:connect");
     expect(entries.length).toBe(2);
     const withoutConnect = (r: (typeof g.resources)[number]) => {
       if (r.type !== "aws:iam/rolePolicy:RolePolicy" || !String(r.inputs.policy).includes("rds-db:connect")) return r;

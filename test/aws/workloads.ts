@@ -34,9 +34,23 @@ export interface WorkloadFacts {
   triton: { bucketArn: string; prefix: string; keyArn: string };
   /** Buckets by role with the KMS key of their default encryption. */
   buckets: Record<"artifacts" | "models" | "datasets", { arn: string; keyArn: string }>;
-  /** Job queues by priority (ARN, URL, KMS key) as the workers' `predefined_queues` and KEDA's triggers name them. */
+  /** Job queues by priority (ARN, URL, KMS key) as the workers' `predefined_queues` name them. */
   queues: Record<Priority, { arn: string; url: string; keyArn: string }>;
   ecs: Record<string, EcsWorkload>;
+  /**
+   * The Celery worker services as their task definitions configure them: one per priority
+   * (`workers-<p>`), or one shared service (`workers-shared`) whose `predefined_queues` list them all.
+   * `defaultQueueArn`: `CELERY_TASK_DEFAULT_QUEUE`, where the tasks the worker itself sends go.
+   */
+  workers: { rolePrefix: string; priorities: Priority[]; defaultQueueArn: string }[];
+  /** Triton's wake queue as the gateway is configured with it (`TRITON_WAKE_QUEUE_URL`), where Triton scales to zero. */
+  tritonWake?: { arn: string; url: string; keyArn: string };
+  /**
+   * `triton.endpoint: privateDns`: the zone ExternalDNS manages (its chart's `domainFilters`, the
+   * private Route 53 zone of that name), the name it publishes (the Triton Service's
+   * `external-dns.alpha.kubernetes.io/hostname`) and the TXT registry record beside it.
+   */
+  privateDns?: { zoneName: string; zoneArn: string; hostname: string; registryTxtName: string };
   /** KEDA triggers: SQS queue ARNs and CloudWatch namespaces. */
   keda: { queueArns: string[] };
   /** The collector's awsemf log group and stream. */
@@ -141,12 +155,55 @@ export function workloadFacts(g: RenderedGraph): WorkloadFacts {
     ecs[prefix] = ecsWorkload(g, prefix, region, account);
   }
 
+  // Every Celery worker service (per priority or shared), from its transport options: kombu consumes
+  // exactly the predefined_queues; the queue resource's name says which priority each one is.
   const queues = {} as WorkloadFacts["queues"];
-  for (const p of PRIORITIES) {
-    const opts = JSON.parse(ecs[`workers-${p}`].env.CELERY_BROKER_TRANSPORT_OPTIONS) as { predefined_queues: Record<string, { url: string }> };
-    const [entry] = Object.values(opts.predefined_queues);
-    const arn = queueArnFromUrl(entry.url);
-    queues[p] = { arn, url: entry.url, keyArn: String(queueByArn(g, arn).inputs.kmsMasterKeyId) };
+  const workers: WorkloadFacts["workers"] = [];
+  for (const w of Object.values(ecs).filter((x) => x.env.CELERY_BROKER_TRANSPORT_OPTIONS !== undefined)) {
+    const opts = JSON.parse(w.env.CELERY_BROKER_TRANSPORT_OPTIONS) as { predefined_queues: Record<string, { url: string }> };
+    const consumed: Priority[] = [];
+    for (const { url } of Object.values(opts.predefined_queues)) {
+      const arn = queueArnFromUrl(url);
+      const queue = queueByArn(g, arn);
+      const p = /^queues-(\w+)-jobs$/.exec(queue.name)?.[1] as Priority | undefined;
+      if (!p || !PRIORITIES.includes(p)) throw new Error(`${w.rolePrefix}: predefined queue ${url} is not a job queue`);
+      if (queues[p]) throw new Error(`${w.rolePrefix}: the ${p} queue is also consumed by another worker service`);
+      queues[p] = { arn, url, keyArn: String(queue.inputs.kmsMasterKeyId) };
+      consumed.push(p);
+    }
+    if ((w.env.JOB_PRIORITY ?? "").split(",").sort().join() !== [...consumed].sort().join()) throw new Error(`${w.rolePrefix}: JOB_PRIORITY ${w.env.JOB_PRIORITY} is not its predefined queues (${consumed.join()})`);
+    const defaultQueue = opts.predefined_queues[w.env.CELERY_TASK_DEFAULT_QUEUE];
+    if (!defaultQueue) throw new Error(`${w.rolePrefix}: CELERY_TASK_DEFAULT_QUEUE ${w.env.CELERY_TASK_DEFAULT_QUEUE} is not a predefined queue (kombu would try CreateQueue)`);
+    workers.push({ rolePrefix: w.rolePrefix, priorities: consumed, defaultQueueArn: queueArnFromUrl(defaultQueue.url) });
+  }
+  const unconsumed = PRIORITIES.filter((p) => !queues[p]);
+  if (unconsumed.length > 0) throw new Error(`no worker service consumes the ${unconsumed.join(", ")} queue(s)`);
+
+  const wakeUrl = ecs["gateway-api"]?.env.TRITON_WAKE_QUEUE_URL;
+  const tritonWake = wakeUrl ? { arn: queueArnFromUrl(wakeUrl), url: wakeUrl, keyArn: String(queueByArn(g, queueArnFromUrl(wakeUrl)).inputs.kmsMasterKeyId) } : undefined;
+
+  // ExternalDNS (triton.endpoint privateDns): the zone its domainFilters select among the private
+  // zones (--aws-zone-type=private), and the name the Triton Service asks for.
+  const externalDns = ofType(g, "kubernetes:helm.sh/v4:Chart").find((c) => c.inputs.chart === "external-dns");
+  let privateDns: WorkloadFacts["privateDns"];
+  if (externalDns) {
+    const values = externalDns.inputs.values as { domainFilters: string[]; registry?: string; txtPrefix?: string; txtSuffix?: string };
+    if (values.domainFilters.length !== 1) throw new Error(`ExternalDNS manages ${values.domainFilters.length} domains; extend the facts`);
+    const zoneName = values.domainFilters[0];
+    const zones = ofType(g, "aws:route53/zone:Zone").filter((z) => z.inputs.name === zoneName && ((z.inputs.vpcs as unknown[] | undefined)?.length ?? 0) > 0);
+    if (zones.length !== 1) throw new Error(`ExternalDNS filters on ${zoneName}: ${zones.length} private zones of that name`);
+    // Route 53 names a hosted zone arn:aws:route53:::hostedzone/<Id>; Id is the zone's zoneId output.
+    // The mock cloud answers no zoneId for aws:route53/zone:Zone (src/plan/mocks.ts), so under mocks
+    // this renders as "undefined", exactly as in the policy built from the same output.
+    const zoneArn = `arn:aws:route53:::hostedzone/${String(outputsOf(zones[0]).zoneId)}`;
+    const hostnames = ofType(g, "kubernetes:core/v1:Service")
+      .map((svc) => (svc.inputs.metadata as { annotations?: Record<string, string> }).annotations?.["external-dns.alpha.kubernetes.io/hostname"])
+      .filter((h): h is string => h !== undefined);
+    if (hostnames.length !== 1 || !hostnames[0].endsWith(`.${zoneName}`)) throw new Error(`ExternalDNS in ${zoneName}: Services ask for ${hostnames.join(", ") || "no name"}`);
+    if ((values.registry ?? "txt") !== "txt" || values.txtPrefix || values.txtSuffix) throw new Error("ExternalDNS registry is not the plain TXT registry; extend registryTxtName");
+    // TXT registry (v0.18+ single format): `<record type>-<first label>.<rest>` (registry/mapper/mapper.go ToTXTName).
+    const [first, ...rest] = hostnames[0].split(".");
+    privateDns = { zoneName, zoneArn, hostname: hostnames[0], registryTxtName: [`a-${first}`, ...rest].join(".") };
   }
 
   const scaled = ofType(g, "kubernetes:keda.sh/v1alpha1:ScaledObject")[0];
@@ -193,6 +250,9 @@ export function workloadFacts(g: RenderedGraph): WorkloadFacts {
     buckets,
     queues,
     ecs,
+    workers,
+    tritonWake,
+    privateDns,
     keda: { queueArns: kedaQueues },
     collector: { logGroupArn: `arn:aws:logs:${region}:${account}:log-group:${emf.log_group_name}`, logStream: emf.log_stream_name },
     flowLogGroupArn: flow ? String(flow.inputs.logDestination) : undefined,
