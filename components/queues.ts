@@ -190,9 +190,12 @@ export class JobQueues extends PlatformComponent {
   public grantConsume(priority: Priority): PolicyStatement[] {
     const queue = this.byPriority[priority];
     if (!queue) throw new Error(`JobQueues ${this.name} has no ${priority} queue`);
+    // Sids name the priority: a shared worker joins several priorities' grants into one policy, and
+    // IAM refuses a policy whose Sids repeat (src/plan/aws-refusals.ts, iam-policy-sid).
+    const label = `${priority[0].toUpperCase()}${priority.slice(1)}`;
     return [
       {
-        Sid: `Consume${priority[0].toUpperCase()}${priority.slice(1)}Jobs`,
+        Sid: `Consume${label}Jobs`,
         Action: [
           "sqs:ReceiveMessage",
           "sqs:DeleteMessage",
@@ -203,7 +206,7 @@ export class JobQueues extends PlatformComponent {
         ],
         Resource: queue.arn,
       },
-      { Sid: "EncryptAndDecryptJobs", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: this.kmsKeyArn },
+      { Sid: `EncryptAndDecrypt${label}Jobs`, Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: this.kmsKeyArn },
     ];
   }
 }

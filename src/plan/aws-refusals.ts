@@ -161,6 +161,7 @@ const DOCS = {
   elbCreateTg: "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html",
   iamCreateRole: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html",
   iamQuotas: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html",
+  iamSid: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html",
   s3BucketNaming: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html",
   sqsCreateQueue: "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html",
   sqsQuotas: "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-queues.html",
@@ -479,6 +480,25 @@ export const AWS_REFUSALS: readonly AwsRefusalRule[] = [
       return total > IAM_QUOTAS.inlinePolicyCharsPerRole
         ? `LimitExceeded: Maximum policy size of ${IAM_QUOTAS.inlinePolicyCharsPerRole} bytes exceeded for role ${role} (${total} characters of inline policy without whitespace).`
         : undefined;
+    },
+  },
+  {
+    // IAM: "In IAM, the Sid value must be unique within a JSON policy" and takes only A-Z, a-z, 0-9.
+    // The error text is IAM's (as mirrored by moto's IAM policy validator and quoted in CloudFormation
+    // failures). Grant helpers joined into one policy are where this bites (a shared worker joins
+    // three queues' grants).
+    id: "iam-policy-sid",
+    types: ["aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy"],
+    doc: DOCS.iamSid,
+    observed: true,
+    check: (inputs) => {
+      const statements = obj(inputs.policy)?.Statement;
+      if (!Array.isArray(statements)) return undefined;
+      const sids = statements.map((st) => (st !== null && typeof st === "object" ? (st as Inputs).Sid : undefined)).filter((x): x is string => typeof x === "string" && x !== "");
+      const bad = sids.find((sid) => !/^[A-Za-z0-9]+$/.test(sid));
+      if (bad !== undefined) return `MalformedPolicyDocument: Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]* (got "${bad}").`;
+      const dup = sids.find((sid, i) => sids.indexOf(sid) !== i);
+      return dup !== undefined ? `MalformedPolicyDocument: Statement IDs (SID) in a single policy must be unique. ("${dup}" repeats)` : undefined;
     },
   },
   {

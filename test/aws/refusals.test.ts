@@ -146,6 +146,10 @@ const FIXTURES: Record<string, { refused: Fixture; accepted: Fixture }> = {
     refused: { type: "aws:iam/rolePolicy:RolePolicy", inputs: { role: "task-role", policy: policyOfChars(6000) }, before: [{ type: "aws:iam/rolePolicy:RolePolicy", name: "first", inputs: { role: "task-role", policy: policyOfChars(6000) } }] },
     accepted: { type: "aws:iam/rolePolicy:RolePolicy", inputs: { role: "task-role", policy: policyOfChars(6000) }, before: [{ type: "aws:iam/rolePolicy:RolePolicy", name: "first", inputs: { role: "other-role", policy: policyOfChars(6000) } }] },
   },
+  "iam-policy-sid": {
+    refused: { type: "aws:iam/rolePolicy:RolePolicy", inputs: { role: "task-role", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Jobs", Effect: "Allow", Action: "sqs:SendMessage", Resource: "arn:aws:sqs:us-east-1:123456789012:a" }, { Sid: "Jobs", Effect: "Allow", Action: "sqs:SendMessage", Resource: "arn:aws:sqs:us-east-1:123456789012:b" }] }) } },
+    accepted: { type: "aws:iam/rolePolicy:RolePolicy", inputs: { role: "task-role", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "JobsA", Effect: "Allow", Action: "sqs:SendMessage", Resource: "arn:aws:sqs:us-east-1:123456789012:a" }, { Sid: "JobsB", Effect: "Allow", Action: "sqs:SendMessage", Resource: "arn:aws:sqs:us-east-1:123456789012:b" }] }) } },
+  },
   "iam-policy-name": {
     refused: { type: "aws:iam/policy:Policy", inputs: { name: "p".repeat(129), policy: policyOfChars(10) } },
     accepted: { type: "aws:iam/policy:Policy", inputs: { name: "p".repeat(128), policy: policyOfChars(10) } },
