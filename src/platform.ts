@@ -298,8 +298,8 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
     clusterName: inference.clusterName,
     tritonHttpUrl: inference.tritonHttpUrl,
     tritonGrpcUrl: inference.tritonGrpcUrl,
-    // Where Triton scales to zero: the queue the gateway signals to wake it (undefined otherwise).
-    tritonWakeQueueUrl: inference.wakeQueue?.url,
+    // Where Triton scales to zero: the queue the gateway signals to wake it (no output otherwise).
+    ...(inference.wakeQueue ? { tritonWakeQueueUrl: inference.wakeQueue.url } : {}),
     modelsBucket: storage.bucketNames.models,
     artifactsBucket: storage.bucketNames.artifacts,
     datasetsBucket: storage.bucketNames.datasets,

@@ -69,6 +69,11 @@ export interface Triton {
 }
 
 const APP_LABELS = { "app.kubernetes.io/name": "triton", "app.kubernetes.io/component": "inference" };
+/** The ports clients reach Triton on, whichever Service fronts it (the NLB's or the headless one). */
+const SERVICE_PORTS = [
+  { name: "http", port: PORTS.tritonHttp, targetPort: "http", protocol: "TCP" },
+  { name: "grpc", port: PORTS.tritonGrpc, targetPort: "grpc", protocol: "TCP" },
+];
 const SERVICE_ACCOUNT = "triton";
 
 /** The Triton command line: S3 repository polled for new model versions, fixed ports. */
@@ -229,10 +234,7 @@ export function createTriton(
         type: "LoadBalancer",
         loadBalancerClass: "service.k8s.aws/nlb",
         selector: APP_LABELS,
-        ports: [
-          { name: "http", port: PORTS.tritonHttp, targetPort: "http", protocol: "TCP" },
-          { name: "grpc", port: PORTS.tritonGrpc, targetPort: "grpc", protocol: "TCP" },
-        ],
+        ports: SERVICE_PORTS,
       },
     },
     nsOpts,
@@ -364,10 +366,7 @@ export function createTriton(
           type: "ClusterIP",
           clusterIP: "None",
           selector: APP_LABELS,
-          ports: [
-            { name: "http", port: PORTS.tritonHttp, targetPort: "http", protocol: "TCP" },
-            { name: "grpc", port: PORTS.tritonGrpc, targetPort: "grpc", protocol: "TCP" },
-          ],
+          ports: SERVICE_PORTS,
         },
       },
       nsOpts,
