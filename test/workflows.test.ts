@@ -194,9 +194,10 @@ describe("preview.yml", () => {
     expect(plan.permissions).toMatchObject({ "security-events": "write" });
   });
 
-  it("gates prod with --fail-on budget, capacity and mandatory, after the comment is posted", () => {
+  it("gates prod with --fail-on budget, capacity, scheduling and mandatory, after the comment is posted", () => {
     const gate = plan.steps.findIndex((s) => /--stack prod .*--fail-on /.test(s.run ?? ""));
-    expect(plan.steps[gate].run).toMatch(/--fail-on budget,capacity,mandatory/);
+    const reasons = /--fail-on (\S+)/.exec(plan.steps[gate].run ?? "")?.[1].split(",");
+    expect(reasons).toEqual(expect.arrayContaining(["budget", "capacity", "scheduling", "mandatory"]));
     expect(gate).toBeGreaterThan(plan.steps.findIndex((s) => s.uses?.startsWith("actions/github-script@")));
   });
 

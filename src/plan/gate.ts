@@ -7,6 +7,7 @@ import { budgetVerdict, type Plan, usd } from "./report";
 export const FAIL_ON_REASONS = {
   budget: "monthly cost over the tier's budget by more than its documented exception (src/plan/budget.ts)",
   capacity: "capacity headroom under the required factor for API, inference or jobs",
+  scheduling: "a pod that fits no node it may run on, or a rollout at max replicas that exceeds the node groups (src/plan/scheduling.ts)",
   mandatory: "mandatory policy violations (dev: under policy/config/dev.json, as CrossGuard enforces them)",
   advisory: "any advisory policy violation",
   unpriced: "resource types that cost money but are not in the cost model",
@@ -58,6 +59,11 @@ export function gateFailures(plans: Plan[], reasons: readonly FailOnReason[]): s
           if (!p.policy.available && reason === "mandatory") out.push(`fail-on mandatory: ${at}: policy not evaluated (${p.policy.note ?? "unknown"})`);
           break;
         }
+        case "scheduling":
+          if (!p.scheduling.ok || p.scheduling.findings.length > 0) {
+            out.push(`fail-on scheduling: ${at} has ${p.scheduling.findings.length} finding(s): ${p.scheduling.findings.join(" | ") || "scheduling check failed"}`);
+          }
+          break;
         case "unpriced":
           if (p.cost.unpriced.length > 0) out.push(`fail-on unpriced: ${at} has unpriced resource types: ${p.cost.unpriced.join(", ")}`);
           break;

@@ -5,6 +5,7 @@
  */
 import { BUDGET_EXCEPTIONS } from "./budget";
 import { type CapacityCheck, checkCapacity } from "./capacity";
+import { checkScheduling } from "./scheduling";
 import { type CostEstimate, estimateCost } from "./cost";
 import type { RenderedGraph } from "./harness";
 import { GraphIndex } from "./model";
@@ -89,6 +90,12 @@ export interface Plan {
   warnings: string[];
   cost: CostEstimate;
   capacity: CapacityCheck;
+  /**
+   * Pods fit their nodes (src/plan/scheduling.ts): every Deployment on every node group that may run it,
+   * after the kubelet's reservations and the DaemonSets, and a rollout at max replicas within the groups'
+   * maxima. Per node group: the instance type and what is left for workloads.
+   */
+  scheduling: { ok: boolean; findings: string[]; pools: { pool: string; instanceType: string; freeCpuMilli: number; freeMemoryMiB: number; freePods: number }[] };
   policy: PolicySummary;
 }
 
@@ -120,7 +127,17 @@ export function buildPlan(graph: RenderedGraph): Plan {
     warnings: config.warnings,
     cost: estimateCost(graph, config.sizing, config.tier),
     capacity: checkCapacity(graph, config.sizing, config.tier, config.gpuType),
+    scheduling: schedulingSummary(graph),
     policy: evaluatePolicySummary(graph),
+  };
+}
+
+function schedulingSummary(graph: RenderedGraph): Plan["scheduling"] {
+  const report = checkScheduling(graph);
+  return {
+    ok: report.ok,
+    findings: report.findings,
+    pools: report.pools.map((p) => ({ pool: p.pool, instanceType: p.instanceType, freeCpuMilli: p.free.cpuMilli, freeMemoryMiB: p.free.memoryMiB, freePods: p.free.pods })),
   };
 }
 
@@ -211,6 +228,17 @@ export function formatPlan(plan: Plan, markdown: boolean): string {
   );
   out.push(`Capacity: ${capacity.ok ? "ok" : "NOT OK"}`);
   out.push(capacity.notes.map((n) => `- ${n}`).join("\n"));
+  out.push("");
+  out.push(heading("Scheduling (pods fit their nodes; rollouts at max replicas fit the node groups)", markdown));
+  out.push(
+    table(
+      ["node group", "instance type", "free CPU (m)", "free memory (MiB)", "free pods"],
+      plan.scheduling.pools.map((p) => [p.pool, p.instanceType, p.freeCpuMilli, p.freeMemoryMiB, p.freePods]),
+      markdown,
+    ),
+  );
+  out.push(`Scheduling: ${plan.scheduling.ok ? "ok" : "NOT OK"}`);
+  if (plan.scheduling.findings.length > 0) out.push(plan.scheduling.findings.map((f) => `- ${f}`).join("\n"));
   out.push("");
   out.push(heading("Policy", markdown));
   const p = plan.policy;

@@ -139,7 +139,7 @@ describe("parseArgs (util.parseArgs, strict)", () => {
     [["--stack", "pröd"], /is not a stack name/],
     [["--stack", "prod", "--format", "yaml"], /--format must be one of table, markdown, json, sarif, not "yaml"/],
     [["--stack", "prod", "--tier", "5k"], /--tier must be one of 1k, 10k, 100k, not "5k"/],
-    [["--stack", "prod", "--fail-on", "budget,cost"], /--fail-on "cost" is not a reason; reasons: budget, capacity, mandatory/],
+    [["--stack", "prod", "--fail-on", "budget,cost"], /--fail-on "cost" is not a reason; reasons: budget, capacity, scheduling, mandatory/],
     [["--stack", "prod", "--fail-on", "budget,"], /--fail-on "" is not a reason/],
     [["--stack", "prod", "--compare", "--tier", "1k"], /--compare plans every tier/],
     [["--stack", "dev", "--stack", "prod", "--format", "json"], /need --compare or --compare-to/],

@@ -20,7 +20,14 @@ import { rendered } from "../support/graph";
 let prod: Plan;
 let dev: Plan;
 let prod1k: Plan;
+let unschedulable: Plan;
 beforeAll(async () => {
+  // Triton asking for more memory than a GPU node has: the scheduling check must refuse it.
+  const g = structuredClone(await rendered("prod", "10k"));
+  const triton = g.resources.find((r) => r.type === "kubernetes:apps/v1:Deployment" && r.name === "inference-triton")!;
+  const container = (triton.inputs as { spec: { template: { spec: { containers: { resources: { requests: Record<string, string> } }[] } } } }).spec.template.spec.containers[0];
+  container.resources.requests.memory = "512Gi";
+  unschedulable = buildPlan(g);
   prod1k = buildPlan(await rendered("prod", "1k"));
   prod = buildPlan(await rendered("prod", "10k"));
   dev = buildPlan(await rendered("dev", "1k"));
@@ -126,6 +133,7 @@ describe("--fail-on", () => {
   const failing: Record<FailOnReason, () => Plan> = {
     budget: () => ({ ...clone(prod), cost: { ...clone(prod.cost), monthlyUsd: prod.cost.budgetUsd + 500 } }),
     capacity: () => ({ ...clone(prod), capacity: { ...clone(prod.capacity), inferenceHeadroom: 1.2, ok: false } }),
+    scheduling: () => ({ ...clone(prod), scheduling: clone(unschedulable.scheduling) }),
     mandatory: () => {
       const p = clone(prod);
       p.policy.failures.push({ rule: "rds-multi-az", severity: "high", mandatory: true, resource: "database-writer", urn: "urn:x", message: "single-AZ" });
@@ -136,8 +144,10 @@ describe("--fail-on", () => {
     warnings: () => ({ ...clone(prod), warnings: ["something weak"] }),
   };
 
-  it("the shipped prod plan passes budget, capacity, mandatory, unpriced and warnings (advisory findings exist)", () => {
-    expect(gateFailures([prod], ["budget", "capacity", "mandatory", "unpriced", "warnings"])).toEqual([]);
+  it("the shipped prod plan passes budget, capacity, scheduling, mandatory, unpriced and warnings (advisory findings exist)", () => {
+    expect(gateFailures([prod], ["budget", "capacity", "scheduling", "mandatory", "unpriced", "warnings"])).toEqual([]);
+    expect(prod.scheduling.ok).toBe(true);
+    expect(prod.scheduling.pools.length).toBeGreaterThanOrEqual(2);
     expect(prod.policy.advisoryFailures).toBeGreaterThan(0);
   });
 
