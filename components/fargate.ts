@@ -378,6 +378,12 @@ export interface FargateServiceArgs {
   /** Retention of the service's log group (days). */
   logRetentionDays: number;
   /**
+   * A log group the caller owns (it outlives this service: the workers keep every shape's log group so
+   * a tier switch that changes their shape deletes no logs).
+   * @default - A log group `/<project>/<stack>/ecs/<role>` is created with the service.
+   */
+  logGroup?: aws.cloudwatch.LogGroup;
+  /**
    * Container command.
    * @default - the image's own `CMD`
    */
@@ -423,6 +429,24 @@ export interface FargateServiceParts {
   service: aws.ecs.Service;
 }
 
+/** The log group of one Fargate service, `/<project>/<stack>/ecs/<role>`, encrypted with the stack key. */
+export function createServiceLogGroup(
+  prefix: string,
+  args: Pick<FargateServiceArgs, "identity" | "role" | "logRetentionDays" | "kmsKeyArn">,
+  parent: pulumi.Resource,
+): aws.cloudwatch.LogGroup {
+  return new aws.cloudwatch.LogGroup(
+    `${prefix}-logs`,
+    {
+      name: `/${args.identity.project}/${args.identity.stack}/ecs/${args.role}`,
+      retentionInDays: args.logRetentionDays,
+      kmsKeyId: args.kmsKeyArn,
+      tags: args.identity.tags,
+    },
+    { parent },
+  );
+}
+
 /**
  * Builds one Fargate service under `parent`, children named `${prefix}-<role>-...`. Two roles keep
  * duties apart (CKV_AWS_249): the execution role pulls the image, writes logs and reads
@@ -432,16 +456,7 @@ export function createFargateService(prefix: string, args: FargateServiceArgs, p
   const tags = args.identity.tags;
   const child = (what: string) => `${prefix}-${what}`;
 
-  const logGroup = new aws.cloudwatch.LogGroup(
-    child("logs"),
-    {
-      name: `/${args.identity.project}/${args.identity.stack}/ecs/${args.role}`,
-      retentionInDays: args.logRetentionDays,
-      kmsKeyId: args.kmsKeyArn,
-      tags,
-    },
-    { parent },
-  );
+  const logGroup = args.logGroup ?? createServiceLogGroup(prefix, args, parent);
 
   // Two roles per service: the execution role is ECS's (pull, logs, injected secrets), the task role
   // the application's. Each is an ECS-tasks role with one inline policy.

@@ -9,6 +9,7 @@ import { PRIORITIES, type Priority, type WorkerPrioritySizing, type WorkersSizin
 import { PlatformComponent, physicalName, type StackIdentity } from "./component";
 import {
   createFargateService,
+  createServiceLogGroup,
   createServiceScalableTarget,
   dependencyEnvironment,
   type FargateCluster,
@@ -166,6 +167,14 @@ export class Workers extends PlatformComponent {
     const consumers: { key: WorkerKey; priorities: Priority[] }[] = args.sizing.shared
       ? [{ key: "shared", priorities: byImportance }]
       : priorities.map((p) => ({ key: p, priorities: [p] }));
+    // Every shape's log groups exist at every tier (an empty log group costs nothing), so a tier switch
+    // between the shared worker and one per priority deletes no logs with the services it replaces.
+    const logGroups = Object.fromEntries(
+      (["shared", ...priorities] as WorkerKey[]).map((key) => [
+        key,
+        createServiceLogGroup(parent.childName(key), { identity: args.identity, role: `worker-${key}`, logRetentionDays: args.logRetentionDays, kmsKeyArn: args.kmsKeyArn }, parent),
+      ]),
+    ) as Record<WorkerKey, aws.cloudwatch.LogGroup>;
     for (const { key, priorities: consumed } of consumers) {
       const parts = createWorkerService(key, consumed);
       const scaling = createBacklogScaling(key, consumed, parts.service);
@@ -218,6 +227,7 @@ export class Workers extends PlatformComponent {
           securityGroupIds: [args.network.securityGroupId],
           kmsKeyArn: args.kmsKeyArn,
           logRetentionDays: args.logRetentionDays,
+          logGroup: logGroups[key],
           command: [
             "celery",
             "-A",

@@ -180,15 +180,20 @@ describe.each(stackTierMatrix())("workers of $stack at $tier", ({ stack, tier })
     }
   });
 
-  it("writes logs to one encrypted log group per service with the environment's retention", async () => {
+  it("keeps an encrypted log group for every worker shape (shared and per priority) at every tier, and each service writes to its own", async () => {
     const g = await rendered(stack, tier);
     const groups = ofType(g, "aws:cloudwatch/logGroup:LogGroup").filter((l) => /^(workers|gateway-api)-/.test(l.name));
+    // A tier switch between the shared worker and one per priority must delete no logs.
     expect(groups.map((l) => l.inputs.name).sort()).toEqual(
-      ["gateway", ...consumers(g).map((c) => `worker-${c.key}`)].map((r) => `/inference-platform/${stack}/ecs/${r}`).sort(),
+      ["gateway", "worker-shared", ...PRIORITIES.map((p) => `worker-${p}`)].map((r) => `/inference-platform/${stack}/ecs/${r}`).sort(),
     );
     for (const l of groups) {
       expect(l.inputs.retentionInDays).toBe(g.config.sizing.observability.logRetentionDays);
       expect(l.inputs.kmsKeyId).toBe(g.outputs.kmsKeyArn);
+    }
+    for (const { key } of consumers(g)) {
+      const c = json<Captured[]>(named(g, `workers-${key}-task`).inputs.containerDefinitions)[0];
+      expect(c.logConfiguration.options["awslogs-group"]).toBe(`/inference-platform/${stack}/ecs/worker-${key}`);
     }
   });
 });
