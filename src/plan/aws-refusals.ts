@@ -114,6 +114,16 @@ function policyChars(doc: unknown): number | undefined {
   return text === undefined ? undefined : text.replace(/\s/g, "").length;
 }
 
+/** RDS and ElastiCache identifiers: 1 to `max` characters, hyphen rules, under the API's parameter name. */
+function identifierCheck(inputKey: string, apiParameter: string, max: number): AwsRefusalRule["check"] {
+  return (inputs) => {
+    const id = str(inputs[inputKey]);
+    if (id === undefined) return undefined;
+    const problem = id.length < 1 || id.length > max ? `must contain from 1 to ${max} characters (got ${id.length})` : hyphenIdentifierProblem(id);
+    return problem ? `InvalidParameterValue: The parameter ${apiParameter} is not a valid identifier: "${id}" ${problem}.` : undefined;
+  };
+}
+
 /** IAM's default size quotas (IAM user guide, "IAM and AWS STS quotas"). */
 const IAM_QUOTAS = { trustPolicyChars: 2048, managedPolicyChars: 6144, inlinePolicyCharsPerRole: 10240 } as const;
 
@@ -222,12 +232,7 @@ export const AWS_REFUSALS: readonly AwsRefusalRule[] = [
     types: [RDS_INSTANCE],
     doc: DOCS.rdsCreateDbInstance,
     observed: false,
-    check: (inputs) => {
-      const id = str(inputs.identifier);
-      if (id === undefined) return undefined;
-      const problem = id.length < 1 || id.length > 63 ? `must contain from 1 to 63 characters (got ${id.length})` : hyphenIdentifierProblem(id);
-      return problem ? `InvalidParameterValue: The parameter DBInstanceIdentifier is not a valid identifier: "${id}" ${problem}.` : undefined;
-    },
+    check: identifierCheck("identifier", "DBInstanceIdentifier", 63),
   },
   {
     id: "rds-parameter-group-name",
@@ -348,12 +353,7 @@ export const AWS_REFUSALS: readonly AwsRefusalRule[] = [
     types: [CACHE_RG],
     doc: DOCS.elasticacheCreateRg,
     observed: false,
-    check: (inputs) => {
-      const id = str(inputs.replicationGroupId);
-      if (id === undefined) return undefined;
-      const problem = id.length < 1 || id.length > 40 ? `must contain from 1 to 40 characters (got ${id.length})` : hyphenIdentifierProblem(id);
-      return problem ? `InvalidParameterValue: The parameter ReplicationGroupId is not a valid identifier: "${id}" ${problem}.` : undefined;
-    },
+    check: identifierCheck("replicationGroupId", "ReplicationGroupId", 40),
   },
   {
     id: "elasticache-auth-token",
