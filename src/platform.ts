@@ -32,6 +32,14 @@ export function stackTags(config: PlatformConfig): Record<string, string> {
   };
 }
 
+/**
+ * A config value the user set with `pulumi config set --secret` stays a secret in every resource that
+ * carries it (Pulumi encrypts secret inputs in state and masks them in previews); plain values pass as is.
+ */
+export function secretIfMarked(config: Pick<PlatformConfig, "secretKeys">, key: string, value: string | undefined): pulumi.Input<string> | undefined {
+  return value !== undefined && config.secretKeys.includes(key) ? pulumi.secret(value) : value;
+}
+
 /** Builds the platform and returns the stack outputs. */
 export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Input<unknown>> {
   const { sizing } = config;
@@ -246,7 +254,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
       sizing: sizing.observability,
       budgetUsd: sizing.budgetUsd,
       kmsKeyArn: keys.keyArn,
-      alertEmail: config.alertEmail,
+      alertEmail: secretIfMarked(config, "alertEmail", config.alertEmail),
       loadBalancer: { arnSuffix: gateway.loadBalancerArnSuffix, targetGroupArnSuffix: gateway.targetGroupArnSuffix },
       services: [
         { role: "gateway", serviceName: gateway.serviceName, clusterName: gateway.clusterName },

@@ -6,6 +6,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { TYPE_PREFIX } from "../components/component";
 import { listStacks, REPO_ROOT, renderStack } from "../src/plan/harness";
@@ -80,5 +81,16 @@ describe("adding a stack is adding a file", () => {
     // A secure value reaches the program as a placeholder; here it is not an e-mail, so validation says
     // so, naming the key but never printing a secret's value (issue 13).
     await expect(renderStack({ stack: "qa", projectDir: dir })).rejects.toThrow("  - alertEmail = [secret]: expected an e-mail address");
+  });
+});
+
+describe("config values set with --secret stay secrets in the resources that carry them", () => {
+  it("wraps a marked key's value in pulumi.secret and passes others as they are", async () => {
+    const { secretIfMarked } = await import("../src/platform");
+    const marked = secretIfMarked({ secretKeys: ["alertEmail"] }, "alertEmail", "oncall@example.com");
+    expect(pulumi.Output.isInstance(marked)).toBe(true);
+    expect(await pulumi.isSecret(marked as pulumi.Output<string>)).toBe(true);
+    expect(secretIfMarked({ secretKeys: ["domain"] }, "alertEmail", "oncall@example.com")).toBe("oncall@example.com");
+    expect(secretIfMarked({ secretKeys: ["alertEmail"] }, "alertEmail", undefined)).toBeUndefined();
   });
 });

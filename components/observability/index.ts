@@ -39,7 +39,7 @@ export interface ObservabilityArgs extends ObservedResources {
    * Address subscribed to the alert topic (AWS e-mails a confirmation link first).
    * @default `undefined` (alarms still publish to the topic; nobody is subscribed)
    */
-  alertEmail?: string;
+  alertEmail?: pulumi.Input<string>;
   /**
    * Cost-allocation tag the budget filters on: only this stack's spend counts. The tag must be
    * activated once per account (docs/runbooks.md, "First deploy").
@@ -137,7 +137,7 @@ export class Observability extends PlatformComponent {
       );
     }
 
-    function createEmailSubscription(email: string): aws.sns.TopicSubscription {
+    function createEmailSubscription(email: pulumi.Input<string>): aws.sns.TopicSubscription {
       return new aws.sns.TopicSubscription(
         parent.childName("alerts-email"),
         { topic: parent.topic.arn, protocol: "email", endpoint: email },
