@@ -330,10 +330,13 @@ export class Database extends PlatformComponent {
      * would make every switch away from the top tier fail (AWS refuses to delete it).
      */
     function createReplica(index: number): aws.rds.Instance {
+      // A same-region replica is encrypted with its source's key; CreateDBInstanceReadReplica refuses
+      // a KmsKeyId here (src/plan/aws-refusals.ts, rds-replica-kms-key-same-region).
+      const { kmsKeyId: _inheritedFromSource, ...shared } = commonArgs();
       return new aws.rds.Instance(
         parent.childName(`replica-${index}`),
         {
-          ...commonArgs(),
+          ...shared,
           instanceClass: sizing.instanceClass,
           identifier: physicalName(args.identity, `db-replica-${index}`),
           replicateSourceDb: parent.instance.identifier,

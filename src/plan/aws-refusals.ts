@@ -346,6 +346,25 @@ export const AWS_REFUSALS: readonly AwsRefusalRule[] = [
         ? "InvalidParameterCombination: Cannot change master user password on an RDS postgres Read Replica because it uses physical replication and therefore cannot differ from its parent."
         : undefined,
   },
+  {
+    id: "rds-replica-kms-key-same-region",
+    types: [RDS_INSTANCE],
+    // A same-region replica is encrypted with its source's key; CreateDBInstanceReadReplica takes
+    // KmsKeyId only for cross-Region replicas, and the provider sends `kmsKeyId` when set
+    // (terraform-provider-aws internal/service/rds/instance.go, replica branch). AWS's answer as quoted
+    // in cloudposse/terraform-aws-rds-replica#5. A source named by identifier (not an ARN of another
+    // Region) is a same-region source.
+    doc: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstanceReadReplica.html (KmsKeyId)",
+    observed: true,
+    check: (inputs) => {
+      const source = str(inputs.replicateSourceDb);
+      if (source === undefined || str(inputs.kmsKeyId) === undefined) return undefined;
+      const crossRegion = source.startsWith("arn:") && source.split(":")[3] !== str(inputs.kmsKeyId)?.split(":")[3];
+      return crossRegion
+        ? undefined
+        : "InvalidParameterCombination: Your request does not require the KMS key parameter. Please remove the KMS key parameter and try again (a read replica in the same Region is always encrypted with its source's key).";
+    },
+  },
 
   // --- ElastiCache -----------------------------------------------------------------------------
   {

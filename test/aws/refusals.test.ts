@@ -105,6 +105,10 @@ const FIXTURES: Record<string, { refused: Fixture; accepted: Fixture }> = {
     refused: { type: RDS, inputs: { ...replica, password: "a1B2c3D4e5F6g7H8i9J0" }, before: [writer()] },
     accepted: { type: RDS, inputs: replica, before: [writer()] },
   },
+  "rds-replica-kms-key-same-region": {
+    refused: { type: RDS, inputs: { ...replica, kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/k" }, before: [writer()] },
+    accepted: { type: RDS, inputs: replica, before: [writer()] },
+  },
   "elasticache-replication-group-id": {
     refused: { type: "aws:elasticache/replicationGroup:ReplicationGroup", inputs: { ...CACHE_OK, replicationGroupId: `c${"x".repeat(40)}` } },
     accepted: { type: "aws:elasticache/replicationGroup:ReplicationGroup", inputs: { ...CACHE_OK, replicationGroupId: `c${"x".repeat(39)}` } },
