@@ -218,8 +218,9 @@ export interface ServiceDependencies {
   /**
    * PostgreSQL, reached with IAM database authentication: no password is injected. The contract the
    * application honours (README, "Database authentication"): for each new connection it uses a token
-   * from boto3 `rds.generate_db_auth_token(DBHostname=DATABASE_HOST, Port=DATABASE_PORT,
-   * DBUsername=DATABASE_USER, Region=AWS_REGION)` as the password (tokens live 15 minutes; a cached
+   * from boto3 `rds.generate_db_auth_token(DBHostname=<this connection's host: DATABASE_HOST or
+   * DATABASE_READER_HOST>, Port=DATABASE_PORT, DBUsername=DATABASE_USER, Region=AWS_REGION)` as the
+   * password (the token is a SigV4-presigned request for that host: one token per host) (tokens live 15 minutes; a cached
    * token may be reused within ~10 minutes, and AWS does not throttle connections that reuse a token),
    * with `sslmode=verify-full` and `sslrootcert=DATABASE_SSLROOTCERT`. Established sessions outlive
    * their token, so pools need no short recycle.

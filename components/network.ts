@@ -42,7 +42,9 @@ export const NAT_INSTANCE_ROOT_GIB = 8;
  */
 export const NAT_INSTANCE_USER_DATA = `#!/bin/bash
 set -euo pipefail
-dnf install -y iptables-services
+# cloud-init may clean dnf's cache while this runs (aws/aws-cdk#36717): retry, then insist.
+for attempt in $(seq 1 30); do dnf install -y iptables-services && break; sleep 5; done
+rpm -q iptables-services
 systemctl enable --now iptables
 echo "net.ipv4.ip_forward=1" > /etc/sysctl.d/90-nat.conf
 sysctl -p /etc/sysctl.d/90-nat.conf
@@ -382,6 +384,9 @@ export class Network extends PlatformComponent {
               // A NAT forwards packets addressed to others: EC2 drops them unless the check is off.
               sourceDestCheck: false,
               userData: NAT_INSTANCE_USER_DATA,
+              // cloud-init runs user data once per instance: a changed script only takes effect on a new
+              // instance (created before the old one goes; the route follows the new interface in place).
+              userDataReplaceOnChange: true,
               metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1, httpEndpoint: "enabled" },
               rootBlockDevice: { volumeType: "gp3", volumeSize: NAT_INSTANCE_ROOT_GIB, encrypted: true, kmsKeyId: args.kmsKeyArn, deleteOnTermination: true },
               // Simplified automatic recovery (T4g supports it) moves the instance to healthy hardware

@@ -23,7 +23,12 @@ describe.each(TIER_NAMES)("prod at %s keeps every promise", (tier) => {
   it("encryption at rest with the stack key", async () => {
     const g = await rendered("prod", tier);
     const key = g.outputs.kmsKeyArn as string;
-    for (const db of ofType(g, "aws:rds/instance:Instance")) expect(db.inputs).toMatchObject({ storageEncrypted: true, kmsKeyId: key });
+    // A read replica inherits its writer's key (AWS refuses one for a same-region replica): the writer's is the stack key.
+    const dbs = ofType(g, "aws:rds/instance:Instance");
+    for (const db of dbs.filter((d) => d.inputs.replicateSourceDb === undefined)) expect(db.inputs).toMatchObject({ storageEncrypted: true, kmsKeyId: key });
+    for (const replica of dbs.filter((d) => d.inputs.replicateSourceDb !== undefined)) {
+      expect(dbs.find((d) => d.inputs.identifier === replica.inputs.replicateSourceDb)?.inputs.kmsKeyId).toBe(key);
+    }
     expect(single(g, "aws:elasticache/replicationGroup:ReplicationGroup").inputs).toMatchObject({ atRestEncryptionEnabled: true, kmsKeyId: key });
     for (const q of ofType(g, "aws:sqs/queue:Queue")) expect(q.inputs.kmsMasterKeyId, q.name).toBe(key);
     for (const l of ofType(g, "aws:cloudwatch/logGroup:LogGroup")) expect(l.inputs.kmsKeyId, l.name).toBe(key);

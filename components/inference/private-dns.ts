@@ -66,7 +66,10 @@ export function createPrivateDns(
       name: zone.name,
       type: "SOA",
       ttl: TRITON_PRIVATE_DNS.soaTtlSeconds,
-      records: [pulumi.interpolate`${zone.primaryNameServer}. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 ${TRITON_PRIVATE_DNS.negativeTtlSeconds}`],
+      // The provider reports a private zone's primary name server with its trailing dot
+      // (terraform-provider-aws route53/zone.go returns the NS value as is; hashicorp/terraform-provider-aws#14863):
+      // add one only where it is missing, or the SOA gets an empty label and Route 53 refuses the batch.
+      records: [pulumi.interpolate`${zone.primaryNameServer.apply(fullyQualified)} awsdns-hostmaster.amazon.com. 1 7200 900 1209600 ${TRITON_PRIVATE_DNS.negativeTtlSeconds}`],
       allowOverwrite: true,
     },
     { parent },
@@ -106,7 +109,9 @@ export function createPrivateDns(
         txtOwnerId: args.clusterName,
         interval: TRITON_PRIVATE_DNS.syncInterval,
         triggerLoopOnEvent: true,
-        extraArgs: ["--aws-zone-type=private"],
+        // By id, not only by name: the same stack in another region of the account has a private zone
+        // of the same name that this role may not change (its sync would fail on AccessDenied).
+        extraArgs: ["--aws-zone-type=private", pulumi.interpolate`--zone-id-filter=${zone.zoneId}`],
         // Region given explicitly: pods cannot reach IMDS (node hop limit 1).
         env: [{ name: "AWS_DEFAULT_REGION", value: args.region }],
         nodeSelector: { [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value },
@@ -115,4 +120,9 @@ export function createPrivateDns(
     { parent, provider, dependsOn },
   );
   return { zone, role, chart, tritonHostname: `triton.${args.zoneName}` };
+}
+
+/** A DNS name with exactly one trailing dot (`ns-0.awsdns-00.com` and `ns-0.awsdns-00.com.` alike). */
+export function fullyQualified(name: string): string {
+  return name.endsWith(".") ? name : `${name}.`;
 }

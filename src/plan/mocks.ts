@@ -108,7 +108,8 @@ const TYPE_OUTPUTS: Record<string, (name: string, inputs: Inputs) => State> = {
   // Route 53 hosted zone ids: "Z" and 13-32 upper-case alphanumerics; the ARN names the zone by id.
   "aws:route53/zone:Zone": (name) => {
     const zoneId = `Z${hex(name, 20).toUpperCase()}`;
-    return { zoneId, arn: `arn:aws:route53:::hostedzone/${zoneId}`, nameServers: [] };
+    // A private zone's primary name server as the provider reports it: the NS value, trailing dot included.
+    return { zoneId, arn: `arn:aws:route53:::hostedzone/${zoneId}`, nameServers: [], primaryNameServer: "ns-0.awsdns-00.com." };
   },
   "aws:sqs/queue:Queue": (name, inputs) => {
     const queueName = (inputs.name as string | undefined) ?? name;

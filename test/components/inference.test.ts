@@ -488,13 +488,18 @@ describe.each(stackTierMatrix())("inference of $stack at $tier", ({ stack, tier 
       const soa = named(g, "inference-private-zone-soa").inputs as Obj;
       expect(soa.type).toBe("SOA");
       expect(String(soa.records[0]).split(" ").at(-1)).toBe(String(TRITON_PRIVATE_DNS.negativeTtlSeconds));
+      // The mock answers the zone's primary name server as the provider does for a private zone, with a
+      // trailing dot; the SOA's MNAME must carry exactly one (an empty label makes Route 53 refuse it).
+      expect(String(soa.records[0])).toMatch(/^[a-z0-9.-]*[a-z0-9]\. awsdns-hostmaster\.amazon\.com\. /);
       // ExternalDNS: only this zone, private zones only, its own IRSA role limited to the zone's records.
       const chart = named(g, "inference-external-dns").inputs as Obj;
       expect(chart.version).toBe(HELM_CHARTS.externalDns.version);
-      expect(chart.values).toMatchObject({ domainFilters: [zone.name], extraArgs: ["--aws-zone-type=private"], sources: ["service"] });
+      // By zone id too: another region's private zone of the same name is not this role's to change.
+      expect(chart.values).toMatchObject({ domainFilters: [zone.name], extraArgs: ["--aws-zone-type=private", expect.stringMatching(/^--zone-id-filter=Z[0-9A-Z]+$/)], sources: ["service"] });
       const policy = JSON.parse(named(g, "inference-external-dns-policy").inputs.policy as string);
       const change = policy.Statement.find((st: Obj) => [st.Action].flat().includes("route53:ChangeResourceRecordSets"));
-      expect(change.Resource).toMatch(/^arn:aws:route53:::hostedzone\/.+/);
+      // The zone ExternalDNS is told to change is the one its role may change.
+      expect(change.Resource).toBe(`arn:aws:route53:::hostedzone/${String(chart.values.extraArgs[1]).split("=")[1]}`);
       // The clients reach the pods on the GPU nodes' group directly.
       const gpuSg = named(g, "network-gpuNodes-sg").id;
       const toGpu = ofType(g, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.securityGroupId === gpuSg);

@@ -56,7 +56,12 @@ describe.each(stackTierMatrix())("network of $stack at $tier", ({ stack, tier })
         metadataOptions: { httpTokens: "required" },
         rootBlockDevice: { encrypted: true, kmsKeyId: expect.stringMatching(/^arn:aws:kms:/) },
         maintenanceOptions: { autoRecovery: "default" },
+        // cloud-init runs user data once: a new script needs a new instance, not a stop/start.
+        userDataReplaceOnChange: true,
       });
+      // The package install is retried (cloud-init may clean dnf's cache meanwhile, aws/aws-cdk#36717)
+      // and then checked, so the script never goes on to configure a NAT without iptables.
+      expect(nat.inputs.userData).toMatch(/for attempt in \$\(seq 1 \d+\); do dnf install -y iptables-services && break; sleep \d+; done\nrpm -q iptables-services\n/);
       expect(nat.inputs.userData).toContain("net.ipv4.ip_forward=1");
       expect(nat.inputs.userData).toContain("MASQUERADE");
     }
