@@ -27,7 +27,12 @@ export interface RefusalContext {
   byArn: Map<string, { type: string; inputs: Inputs }>;
   /** Default tags of the AWS provider: the provider merges them into every resource's tags. */
   defaultTags: Record<string, string>;
+  /** The role running `pulumi up` (the mock cloud's caller): EKS makes it an access entry of a cluster it creates. */
+  deployerRoleArn: string;
 }
+
+/** Who runs `pulumi up` under the mock cloud: an assumed role, as a CI deploy role or an operator's SSO role. */
+export const MOCK_DEPLOYER_ROLE_ARN = "arn:aws:iam::123456789012:role/platform-deploy";
 
 export interface AwsRefusalRule {
   /** Stable id, used by fixtures and in the refusal message. */
@@ -62,7 +67,7 @@ export class AwsRefusalError extends Error {
 }
 
 export function newRefusalContext(): RefusalContext {
-  return { rdsInstances: new Map(), inlinePolicyChars: new Map(), byArn: new Map(), defaultTags: {} };
+  return { rdsInstances: new Map(), inlinePolicyChars: new Map(), byArn: new Map(), defaultTags: {}, deployerRoleArn: MOCK_DEPLOYER_ROLE_ARN };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -363,6 +368,27 @@ export const AWS_REFUSALS: readonly AwsRefusalRule[] = [
       return crossRegion
         ? undefined
         : "InvalidParameterCombination: Your request does not require the KMS key parameter. Please remove the KMS key parameter and try again (a read replica in the same Region is always encrypted with its source's key).";
+    },
+  },
+
+  // --- EKS ---------------------------------------------------------------------------------------
+  {
+    id: "eks-access-entry-for-creator",
+    types: ["aws:eks/accessEntry:AccessEntry"],
+    // With bootstrapClusterCreatorAdminPermissions, EKS creates an access entry for the identity that
+    // creates the cluster; CreateAccessEntry refuses a second entry for the same principal ("You can't
+    // specify the same ARN in more than one access entry"; the 409 is quoted in
+    // terraform-aws-modules/terraform-aws-eks#2969 and pulumi/pulumi-eks#2373).
+    doc: "https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateAccessEntry.html",
+    observed: true,
+    check: (inputs, ctx) => {
+      if (str(inputs.principalArn) !== ctx.deployerRoleArn) return undefined;
+      const bootstrapped = [...ctx.byArn.values()].some(
+        (r) => r.type === "aws:eks/cluster:Cluster" && obj(r.inputs.accessConfig)?.bootstrapClusterCreatorAdminPermissions === true,
+      );
+      return bootstrapped
+        ? `ResourceInUseException: The specified access entry resource is already in use on this cluster (${ctx.deployerRoleArn} created the cluster and has EKS's own access entry; list it nowhere in eksAdminRoleArn or eksClusterAccess).`
+        : undefined;
     },
   },
 

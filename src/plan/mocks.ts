@@ -4,7 +4,7 @@
  * that everything downstream of them renders as it would in a real preview.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { type AwsRefusal, newRefusalContext, recordCreated, refusalsOf } from "./aws-refusals";
+import { type AwsRefusal, MOCK_DEPLOYER_ROLE_ARN, newRefusalContext, recordCreated, refusalsOf } from "./aws-refusals";
 
 export const MOCK_ACCOUNT_ID = "123456789012";
 export const MOCK_REGION = "us-east-1";
@@ -238,7 +238,13 @@ export function mockCall(args: pulumi.runtime.MockCallArgs): pulumi.runtime.Mock
   const inputs = args.inputs as Inputs;
   switch (args.token) {
     case "aws:index/getCallerIdentity:getCallerIdentity":
-      return { accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/mock`, userId: "AIDAMOCK", id: MOCK_ACCOUNT_ID };
+      // An assumed role (CI's deploy role or an operator's): EKS maps it back to the role ARN for the creator's entry.
+      return {
+        accountId: MOCK_ACCOUNT_ID,
+        arn: `arn:aws:sts::${MOCK_ACCOUNT_ID}:assumed-role/${MOCK_DEPLOYER_ROLE_ARN.split("/").pop()}/pulumi`,
+        userId: "AROAMOCK:pulumi",
+        id: MOCK_ACCOUNT_ID,
+      };
     case "aws:index/getRegion:getRegion":
       return { name: MOCK_REGION, region: MOCK_REGION, id: MOCK_REGION };
     case "aws:index/getPartition:getPartition":

@@ -9,6 +9,7 @@ import {
   AWS_REFUSALS,
   AwsRefusalError,
   type AwsRefusalRule,
+  MOCK_DEPLOYER_ROLE_ARN,
   newRefusalContext,
   recordCreated,
   refusalsOf,
@@ -38,6 +39,12 @@ const WRITER_INPUTS: Inputs = {
   username: "platform_admin",
   password: "a1B2c3D4e5F6g7H8i9J0",
 };
+const bootstrappedCluster = (bootstrap: boolean) => ({
+  type: "aws:eks/cluster:Cluster",
+  name: "cluster",
+  inputs: { name: "c", accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: bootstrap } },
+  state: { arn: "arn:aws:eks:us-east-1:123456789012:cluster/c" },
+});
 const writer = (overrides: Inputs = {}) => ({ type: RDS, name: "writer", inputs: { ...WRITER_INPUTS, ...overrides } });
 const replica: Inputs = { identifier: "platform-prod-db-replica-1", instanceClass: "db.m7g.large", replicateSourceDb: "platform-prod-db" };
 const CACHE_OK: Inputs = {
@@ -108,6 +115,10 @@ const FIXTURES: Record<string, { refused: Fixture; accepted: Fixture }> = {
   "rds-replica-kms-key-same-region": {
     refused: { type: RDS, inputs: { ...replica, kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/k" }, before: [writer()] },
     accepted: { type: RDS, inputs: replica, before: [writer()] },
+  },
+  "eks-access-entry-for-creator": {
+    refused: { type: "aws:eks/accessEntry:AccessEntry", inputs: { clusterName: "c", principalArn: MOCK_DEPLOYER_ROLE_ARN, type: "STANDARD" }, before: [bootstrappedCluster(true)] },
+    accepted: { type: "aws:eks/accessEntry:AccessEntry", inputs: { clusterName: "c", principalArn: MOCK_DEPLOYER_ROLE_ARN, type: "STANDARD" }, before: [bootstrappedCluster(false)] },
   },
   "elasticache-replication-group-id": {
     refused: { type: "aws:elasticache/replicationGroup:ReplicationGroup", inputs: { ...CACHE_OK, replicationGroupId: `c${"x".repeat(40)}` } },
@@ -393,6 +404,14 @@ describe("a refused render fails like `pulumi up`", () => {
     const g = await renderStack({ stack: "prod", tier: "100k", config: { tags: userTags(mostUserTags) } });
     expect(g.resources.length).toBeGreaterThan(100);
     await expect(renderStack({ stack: "prod", tier: "100k", config: { tags: userTags(mostUserTags + 1) } })).rejects.toThrow(/tags = .*at most \d+ tags/s);
+  });
+
+  it("refuses an access entry for the role that creates the cluster (EKS already made it admin): the documented way to list roles", async () => {
+    const access = JSON.stringify([{ principalArn: MOCK_DEPLOYER_ROLE_ARN, access: "admin" }]);
+    await expect(renderStack({ stack: "dev", tier: "1k", config: { eksClusterAccess: access } })).rejects.toThrow(/eks-access-entry-for-creator/);
+    const others = JSON.stringify([{ principalArn: "arn:aws:iam::123456789012:role/ci/github-preview", access: "view" }]);
+    const g = await renderStack({ stack: "dev", tier: "1k", config: { eksClusterAccess: others } });
+    expect(g.resources.filter((r) => r.type === "aws:eks/accessEntry:AccessEntry").map((r) => r.inputs.principalArn)).toEqual(["arn:aws:iam::123456789012:role/ci/github-preview"]);
   });
 
   it("reports every refused resource with AWS's text and the rule's documentation", async () => {
