@@ -102,11 +102,11 @@ const REPLACEMENT_INPUTS: Record<string, { source: string; inputs: string[]; not
 
 /**
  * Resources allowed to come and go with the tier (the README's documented exceptions): read replicas and
- * Triton's wake queue (where Triton scales to zero; its messages live 60 s). The workers' log groups are
+ * Triton's wake queue (where Triton scales to zero; its messages live 3 minutes). The workers' log groups are
  * not among them: every shape's log group exists at every tier, so no switch deletes logs.
  */
 function isTierDependent(r: RenderedResource): boolean {
-  // Triton's wake queue exists where Triton scales to zero; it holds 60-second signals, no data.
+  // Triton's wake queue exists where Triton scales to zero; it holds 3-minute signals, no data.
   if (r.type === "aws:sqs/queue:Queue" && r.name === "inference-triton-wake") return true;
   return r.type === "aws:rds/instance:Instance" && r.inputs.replicateSourceDb !== undefined;
 }

@@ -95,15 +95,18 @@ export const TRITON_PRIVATE_DNS = {
 /**
  * The synchronous wake path (Triton at zero replicas). The gateway sends a message to the wake queue
  * when Triton has no ready endpoint; KEDA's aws-sqs-queue trigger activates on any message.
- * `messageRetentionSeconds`: SQS's minimum (60 s): nobody consumes the queue, messages expire, so once
- * requests stop the queue is empty again and the ScaledObject's cooldown can return Triton to zero.
+ * `messageRetentionSeconds`: 3 minutes: nobody consumes the queue, messages expire, so once requests stop
+ * the queue is empty again and the ScaledObject's cooldown can return Triton to zero. Long enough that
+ * KEDA sees a message through several polls (SQS's ApproximateNumberOfMessages is eventually consistent,
+ * SQS developer guide "Available CloudWatch metrics"/GetQueueAttributes), short enough to stay a signal
+ * queue (the policy pack's 5-minute bound, policy/rules/data.ts) and well under the cooldown.
  * `queueLengthPerReplica`: KEDA's target per replica; wake messages only activate (one replica); the
  * queue-time and GPU triggers scale beyond.
  * `retryAfterSeconds`: what the gateway answers meanwhile (`503`, `Retry-After`), the cold-start budget
  * of docs/decisions/0002-cold-start.md.
  */
 export const TRITON_WAKE = {
-  messageRetentionSeconds: 60,
+  messageRetentionSeconds: 180,
   queueLengthPerReplica: 1_000,
   retryAfterSeconds: 120,
 } as const;

@@ -15,6 +15,7 @@ import {
   TRITON_PRIVATE_DNS,
   TRITON_TIMINGS,
   TRITON_WAKE,
+  KEDA_POLLING_INTERVAL_SECONDS,
   TRITON_USER_ID,
 } from "../../components/inference/constants";
 import { INFERENCE_METRICS } from "../../components/inference/metrics";
@@ -444,6 +445,10 @@ describe.each(stackTierMatrix())("inference of $stack at $tier", ({ stack, tier 
       expect(url).toMatch(new RegExp(`/${String(queue.inputs.name)}$`));
       // Nobody consumes it: messages expire within a minute, so an idle platform returns to zero.
       expect(queue.inputs).toMatchObject({ messageRetentionSeconds: TRITON_WAKE.messageRetentionSeconds, kmsMasterKeyId: g.outputs.kmsKeyArn });
+      // A wake message outlives several KEDA polls plus SQS's approximate-count lag, stays a signal
+      // (no DLQ: at most 5 minutes) and expires well before the cooldown would keep Triton up.
+      expect(TRITON_WAKE.messageRetentionSeconds).toBeGreaterThanOrEqual(3 * KEDA_POLLING_INTERVAL_SECONDS + 60);
+      expect(TRITON_WAKE.messageRetentionSeconds).toBeLessThanOrEqual(300);
       // KEDA: an aws-sqs-queue trigger on it that activates on the first message...
       const so = named(g, "inference-triton-scaler").inputs as Obj;
       const trigger = (so.spec.triggers as Obj[]).find((t) => t.type === "aws-sqs-queue" && t.metadata.queueURL === url);
