@@ -30,6 +30,16 @@ export const AZ_SLOT_BITS = 2;
  */
 export const NAT_INSTANCE_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64";
 
+/**
+ * When a NAT instance's OS stops answering (StatusCheckFailed_Instance, checked every minute), an alarm
+ * reboots it after this many failed minutes. EC2's simplified automatic recovery covers only the system
+ * (hardware) checks; a hung kernel would otherwise hold its AZ's egress down until someone noticed.
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/UsingAlarmActions.html#AddingRebootActions
+ */
+export const NAT_INSTANCE_REBOOT_AFTER_FAILED_MINUTES = 3;
+/** EC2 basic monitoring publishes status checks once a minute: the alarm's period. */
+const EC2_STATUS_CHECK_PERIOD_SECONDS = 60;
+
 /** Root volume of a NAT instance (GiB): the AL2023 AMI's own snapshot size. */
 export const NAT_INSTANCE_ROOT_GIB = 8;
 
@@ -401,6 +411,7 @@ export class Network extends PlatformComponent {
             { parent, ignoreChanges: ["ami"] },
           );
           parent.natInstances.push(instance);
+          createRebootOnHang(instance, i);
           targets.push({ networkInterfaceId: instance.primaryNetworkInterfaceId });
         }
       }
@@ -414,6 +425,28 @@ export class Network extends PlatformComponent {
           ),
         );
       }
+    }
+
+    function createRebootOnHang(instance: aws.ec2.Instance, i: number): aws.cloudwatch.MetricAlarm {
+      return new aws.cloudwatch.MetricAlarm(
+        parent.childName(`nat-instance-${i + 1}-reboot`),
+        {
+          alarmDescription: "The NAT instance fails its instance status check (hung OS): EC2 reboots it; egress of its AZ resumes after boot.",
+          namespace: "AWS/EC2",
+          metricName: "StatusCheckFailed_Instance",
+          dimensions: { InstanceId: instance.id },
+          statistic: "Maximum",
+          period: EC2_STATUS_CHECK_PERIOD_SECONDS,
+          evaluationPeriods: NAT_INSTANCE_REBOOT_AFTER_FAILED_MINUTES,
+          comparisonOperator: "GreaterThanThreshold",
+          threshold: 0,
+          // No datapoint (instance stopped or being replaced) is not a hang.
+          treatMissingData: "notBreaching",
+          alarmActions: [`arn:aws:automate:${args.region}:ec2:reboot`],
+          tags,
+        },
+        { parent },
+      );
     }
 
     function createFlowLog(): aws.ec2.FlowLog {

@@ -4,7 +4,7 @@
  * architecture picture in the security groups.
  */
 import { describe, expect, it } from "vitest";
-import { ALLOWED_FLOWS, availabilityZoneCidrMask, AZ_SLOT_BITS, SECURITY_GROUP_ROLES } from "../../components/network";
+import { ALLOWED_FLOWS, availabilityZoneCidrMask, AZ_SLOT_BITS, NAT_INSTANCE_REBOOT_AFTER_FAILED_MINUTES, SECURITY_GROUP_ROLES } from "../../components/network";
 import { PORTS } from "../../src/constants";
 import { named, ofType, rendered, single, stackTierMatrix } from "../support/graph";
 
@@ -63,6 +63,15 @@ describe.each(stackTierMatrix())("network of $stack at $tier", ({ stack, tier })
       // and then checked, so the script never goes on to configure a NAT without iptables.
       expect(nat.inputs.userData).toMatch(/for attempt in \$\(seq 1 \d+\); do dnf install -y iptables-services && break; sleep \d+; done\nrpm -q iptables-services\n/);
       expect(nat.inputs.userData).toContain("net.ipv4.ip_forward=1");
+      // A hung OS (instance check) is not covered by automatic recovery: an alarm reboots the instance.
+      const reboot = g.resources.find((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && r.name === `${nat.name}-reboot`);
+      expect(reboot?.inputs).toMatchObject({
+        namespace: "AWS/EC2",
+        metricName: "StatusCheckFailed_Instance",
+        dimensions: { InstanceId: nat.id },
+        evaluationPeriods: NAT_INSTANCE_REBOOT_AFTER_FAILED_MINUTES,
+        alarmActions: [`arn:aws:automate:${g.config.region}:ec2:reboot`],
+      });
       expect(nat.inputs.userData).toContain("MASQUERADE");
     }
   });
