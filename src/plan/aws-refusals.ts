@@ -119,6 +119,21 @@ function policyChars(doc: unknown): number | undefined {
   return text === undefined ? undefined : text.replace(/\s/g, "").length;
 }
 
+/**
+ * ELBv2 load balancer and target group names: `namePrefix` at most 6 characters (the provider's
+ * limit), the name by {@link elbNameProblem} after any rule of its own kind (`extra`).
+ */
+function elbNameCheck(kind: string, extra: (name: string) => string | undefined = () => undefined): AwsRefusalRule["check"] {
+  return (inputs) => {
+    const name = str(inputs.name);
+    const prefix = str(inputs.namePrefix);
+    if (prefix !== undefined && prefix.length > 6) return `ValidationError: name_prefix "${prefix}" cannot be longer than 6 characters.`;
+    if (name === undefined) return undefined;
+    const problem = extra(name) ?? elbNameProblem(name);
+    return problem ? `ValidationError: ${kind} name '${name}' ${problem}.` : undefined;
+  };
+}
+
 /** RDS and ElastiCache identifiers: 1 to `max` characters, hyphen rules, under the API's parameter name. */
 function identifierCheck(inputKey: string, apiParameter: string, max: number): AwsRefusalRule["check"] {
   return (inputs) => {
@@ -447,28 +462,14 @@ export const AWS_REFUSALS: readonly AwsRefusalRule[] = [
     types: ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"],
     doc: DOCS.elbCreateLb,
     observed: false,
-    check: (inputs) => {
-      const name = str(inputs.name);
-      const prefix = str(inputs.namePrefix);
-      if (prefix !== undefined && prefix.length > 6) return `ValidationError: name_prefix "${prefix}" cannot be longer than 6 characters.`;
-      if (name === undefined) return undefined;
-      const problem = name.startsWith("internal-") ? 'must not begin with "internal-"' : elbNameProblem(name);
-      return problem ? `ValidationError: Load balancer name '${name}' ${problem}.` : undefined;
-    },
+    check: elbNameCheck("Load balancer", (name) => (name.startsWith("internal-") ? 'must not begin with "internal-"' : undefined)),
   },
   {
     id: "elb-target-group-name",
     types: ["aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"],
     doc: DOCS.elbCreateTg,
     observed: false,
-    check: (inputs) => {
-      const name = str(inputs.name);
-      const prefix = str(inputs.namePrefix);
-      if (prefix !== undefined && prefix.length > 6) return `ValidationError: name_prefix "${prefix}" cannot be longer than 6 characters.`;
-      if (name === undefined) return undefined;
-      const problem = elbNameProblem(name);
-      return problem ? `ValidationError: Target group name '${name}' ${problem}.` : undefined;
-    },
+    check: elbNameCheck("Target group"),
   },
 
   // --- IAM -------------------------------------------------------------------------------------

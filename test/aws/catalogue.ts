@@ -214,6 +214,10 @@ const rdsConnect = (rolePrefix: string, which: "writer" | "reader"): CatalogueCa
   source: "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.IAMDBAuth.IAMPolicy.html",
 });
 
+/** The GPU ASG's tags as IAM sees them on an Auto Scaling call (both condition-key spellings). */
+const gpuAsgTagContext = (f: WorkloadFacts) =>
+  Object.fromEntries(Object.entries(f.gpuAsg.tags).flatMap(([k, v]) => [[`aws:ResourceTag/${k}`, v], [`autoscaling:ResourceTag/${k}`, v]]));
+
 const ELB = (f: WorkloadFacts, resource: string) => `arn:aws:elasticloadbalancing:${f.region}:${f.account}:${resource}`;
 const LB = (f: WorkloadFacts) => ELB(f, "loadbalancer/net/k8s-triton-triton-0123456789/0123456789abcdef");
 const TG = (f: WorkloadFacts) => ELB(f, "targetgroup/k8s-triton-triton-0123456789/0123456789abcdef");
@@ -387,7 +391,7 @@ export function catalogues(f: WorkloadFacts): WorkloadCatalogue[] {
           api: "Auto Scaling SetDesiredCapacity",
           action: "autoscaling:SetDesiredCapacity",
           resource: (f) => f.gpuAsg.arn,
-          context: (f) => Object.fromEntries(Object.entries(f.gpuAsg.tags).flatMap(([k, v]) => [[`aws:ResourceTag/${k}`, v], [`autoscaling:ResourceTag/${k}`, v]])),
+          context: gpuAsgTagContext,
           when: "scale up",
           source: SRC.cas,
         },
@@ -395,7 +399,7 @@ export function catalogues(f: WorkloadFacts): WorkloadCatalogue[] {
           api: "Auto Scaling TerminateInstanceInAutoScalingGroup",
           action: "autoscaling:TerminateInstanceInAutoScalingGroup",
           resource: (f) => f.gpuAsg.arn,
-          context: (f) => Object.fromEntries(Object.entries(f.gpuAsg.tags).flatMap(([k, v]) => [[`aws:ResourceTag/${k}`, v], [`autoscaling:ResourceTag/${k}`, v]])),
+          context: gpuAsgTagContext,
           when: "scale down",
           source: SRC.cas,
         },

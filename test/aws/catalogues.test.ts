@@ -6,7 +6,7 @@
  */
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { describe, expect, it } from "vitest";
-import { ofType, rendered, stackTierMatrix } from "../support/graph";
+import { ofType, type RenderedGraph, rendered, stackTierMatrix } from "../support/graph";
 import { arnOf, decide, decideByStatements, SIMULATOR_GAPS } from "../support/iam";
 import { catalogues, externalDnsCatalogue, flowLogsCatalogue, type WorkloadCatalogue } from "./catalogue";
 import { PRIORITIES } from "../../src/tiers";
@@ -139,6 +139,18 @@ describe.each(stackTierMatrix())("who assumes each role on $stack at $tier", ({ 
   });
 });
 
+type Statement = { Sid?: string; Action?: unknown };
+
+/** The graph with one inline policy's statements filtered: a grant removed, to prove its call is then refused. */
+function withStatements(g: RenderedGraph, policyName: string, keep: (st: Statement) => boolean): RenderedGraph {
+  const policy = ofType(g, "aws:iam/rolePolicy:RolePolicy").find((p) => p.name === policyName)!;
+  const doc = JSON.parse(String(policy.inputs.policy)) as { Statement: Statement[] };
+  const kept = doc.Statement.filter(keep);
+  expect(kept.length, `${policyName}: the filter removes something`).toBeLessThan(doc.Statement.length);
+  const edited = { ...policy, inputs: { ...policy.inputs, policy: JSON.stringify({ ...doc, Statement: kept }) } };
+  return { ...g, resources: g.resources.map((r) => (r === policy ? edited : r)) };
+}
+
 describe("the catalogues themselves", () => {
   it("name an upstream source and a moment for every call", async () => {
     const all = [externalDnsCatalogue, flowLogsCatalogue];
@@ -179,11 +191,10 @@ describe("the catalogues themselves", () => {
     const g = await rendered("prod", "1k");
     const f = workloadFacts(g);
     const role = ofType(g, "aws:iam/role:Role").find((r) => r.name === "workers-shared-task-role")!;
-    const policy = ofType(g, "aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "workers-shared-task-policy")!;
-    const doc = JSON.parse(String(policy.inputs.policy)) as { Statement: { Sid?: string }[] };
-    const withoutFree = { ...policy, inputs: { ...policy.inputs, policy: JSON.stringify({ ...doc, Statement: doc.Statement.filter((s) => s.Sid !== "ConsumeFreeJobs") }) } };
-    expect(doc.Statement.length - JSON.parse(String(withoutFree.inputs.policy)).Statement.length).toBe(1);
-    const broken = { ...g, resources: g.resources.map((r) => (r === policy ? withoutFree : r)) };
+    const statements = (graph: RenderedGraph) =>
+      (JSON.parse(String(ofType(graph, "aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "workers-shared-task-policy")!.inputs.policy)) as { Statement: unknown[] }).Statement.length;
+    const broken = withStatements(g, "workers-shared-task-policy", (st) => st.Sid !== "ConsumeFreeJobs");
+    expect(statements(g) - statements(broken)).toBe(1);
     for (const p of PRIORITIES) expect(await decide(g, role, "sqs:ReceiveMessage", f.queues[p].arn)).toBe("Allowed");
     expect(await decide(broken, role, "sqs:ReceiveMessage", f.queues.free.arn)).toBe("ImplicitlyDenied");
     expect(await decide(broken, role, "sqs:ReceiveMessage", f.queues.paid.arn)).toBe("Allowed");
@@ -209,12 +220,7 @@ describe("the catalogues themselves", () => {
     const role = ofType(g, "aws:iam/role:Role").find((r) => r.name === "gateway-api-task-role")!;
     const entries = catalogues(f).find((c) => c.role === role.name)!.calls.filter((c) => c.action === "rds-db:connect");
     expect(entries.length).toBe(2);
-    const withoutConnect = (r: (typeof g.resources)[number]) => {
-      if (r.type !== "aws:iam/rolePolicy:RolePolicy" || !String(r.inputs.policy).includes("rds-db:connect")) return r;
-      const doc = JSON.parse(String(r.inputs.policy)) as { Statement: { Action: unknown }[] };
-      return { ...r, inputs: { ...r.inputs, policy: JSON.stringify({ ...doc, Statement: doc.Statement.filter((st) => !JSON.stringify(st.Action).includes("rds-db:connect")) }) } };
-    };
-    const broken = { ...g, resources: g.resources.map(withoutConnect) };
+    const broken = withStatements(g, "gateway-api-task-policy", (st) => !JSON.stringify(st.Action).includes("rds-db:connect"));
     for (const call of entries) {
       expect(await decide(g, role, call.action, String(call.resource(f)))).toBe("Allowed");
       expect(await decide(broken, role, call.action, String(call.resource(f)))).toBe("ImplicitlyDenied");
@@ -225,10 +231,7 @@ describe("the catalogues themselves", () => {
     const g = await rendered("prod", "10k");
     const f = workloadFacts(g);
     const triton = ofType(g, "aws:iam/role:Role").find((r) => r.name === "inference-triton-role")!;
-    const policy = ofType(g, "aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "inference-triton-policy")!;
-    const doc = JSON.parse(String(policy.inputs.policy)) as { Statement: { Sid?: string }[] };
-    const withoutHead = { ...policy, inputs: { ...policy.inputs, policy: JSON.stringify({ ...doc, Statement: doc.Statement.filter((s) => !/HeadBucket$/.test(s.Sid ?? "")) }) } };
-    const broken = { ...g, resources: g.resources.map((r) => (r === policy ? withoutHead : r)) };
+    const broken = withStatements(g, "inference-triton-policy", (st) => !/HeadBucket$/.test(st.Sid ?? ""));
     expect(await decide(g, triton, "s3:ListBucket", f.triton.bucketArn)).toBe("Allowed");
     expect(await decide(broken, triton, "s3:ListBucket", f.triton.bucketArn)).toBe("ImplicitlyDenied");
   });
