@@ -12,7 +12,7 @@
  * `guardrails:` so the tag is not a way around `acknowledge`.
  */
 import { DEV_EXCEPTIONS } from "./exceptions";
-import { get, obj, parseJson, type PolicyGraph, type PolicyResource } from "./types";
+import { obj, type PolicyGraph, type PolicyResource, providerDefaultTags } from "./types";
 
 export const ACKNOWLEDGEMENT_TAG_PREFIX = "guardrails:acknowledged:";
 
@@ -77,13 +77,7 @@ function tagKeys(v: unknown): string[] {
 
 /** Acknowledgement names a resource carries: its own tags, or its AWS provider's default tags. */
 export function acknowledgementsOn(resource: PolicyResource, graph: PolicyGraph): AcknowledgementName[] {
-  const providers = graph.resources.filter((r) => r.type === "pulumi:providers:aws");
-  const keys = [
-    ...tagKeys(resource.inputs.tags),
-    ...tagKeys(resource.inputs.tagsAll),
-    // Provider inputs reach the engine (and the mocks) JSON-encoded: `defaultTags` is a string there.
-    ...providers.flatMap((p) => tagKeys(get(parseJson(p.inputs.defaultTags), "tags"))),
-  ];
+  const keys = [...tagKeys(resource.inputs.tags), ...tagKeys(resource.inputs.tagsAll), ...providerDefaultTags(graph).flatMap(tagKeys)];
   return keys
     .filter((k) => k.startsWith(ACKNOWLEDGEMENT_TAG_PREFIX))
     .map((k) => k.slice(ACKNOWLEDGEMENT_TAG_PREFIX.length))

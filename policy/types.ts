@@ -102,6 +102,17 @@ export function parseJson(v: unknown): unknown {
   }
 }
 
+/**
+ * The default tags of every AWS provider in the graph (stack tags, the `tier` tag, acknowledgements).
+ * Provider inputs reach the engine (and the mocks) JSON-encoded: `defaultTags` is a string there.
+ */
+export function providerDefaultTags(graph: PolicyGraph): Obj[] {
+  return graph.resources
+    .filter((r) => r.type === "pulumi:providers:aws")
+    .map((p) => obj(obj(parseJson(p.inputs.defaultTags))?.tags))
+    .filter((t): t is Obj => t !== undefined);
+}
+
 /** Dotted-path read: `get(r.inputs, "vpcConfig.endpointPublicAccess")`. */
 export function get(o: unknown, path: string): unknown {
   return path.split(".").reduce<unknown>((v, k) => obj(v)?.[k], o);

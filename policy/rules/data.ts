@@ -13,6 +13,7 @@ import {
   parseJson,
   type PolicyGraph,
   type PolicyResource,
+  providerDefaultTags,
   refersTo,
   resourceRule,
   type Rule,
@@ -27,7 +28,6 @@ const SQS = ["aws:sqs/queue:Queue"];
 const KMS = ["aws:kms/key:Key"];
 const SECRET = ["aws:secretsmanager/secret:Secret"];
 
-/** Read replicas inherit encryption, backups and Multi-AZ from their source; several checks skip them. */
 /** A queue keeping messages this long at most is a signal queue (no DLQ needed): five minutes. */
 const SIGNAL_QUEUE_MAX_RETENTION_SECONDS = 300;
 
@@ -36,13 +36,11 @@ const PITR_MIN_BACKUP_DAYS = 7;
 
 /** The stack's tier, from the `tier` default tag of the AWS provider (src/platform.ts stackTags). */
 function stackTier(graph: PolicyGraph): string | undefined {
-  for (const p of graph.resources.filter((r) => r.type === "pulumi:providers:aws")) {
-    const tags = obj(obj(parseJson(p.inputs.defaultTags))?.tags);
-    if (typeof tags?.tier === "string") return tags.tier;
-  }
-  return undefined;
+  const tier = providerDefaultTags(graph).find((tags) => typeof tags.tier === "string")?.tier;
+  return typeof tier === "string" ? tier : undefined;
 }
 
+/** Read replicas inherit encryption, backups and Multi-AZ from their source; several checks skip them. */
 const isReplica = (i: Record<string, unknown>) => i.replicateSourceDb !== undefined && i.replicateSourceDb !== null;
 
 /** Nodes of a replication group (cluster mode: shards x (replicas + 1)). */
