@@ -1,7 +1,7 @@
 /** Bench child (c): renders every shipped stack at every tier in one process, one after another. */
 import { renderForCli } from "../src/plan/cli";
 import { listStacks } from "../src/plan/harness";
-import { TIER_NAMES } from "../src/tiers";
+import { TIER_NAMES } from "../sizing";
 
 (async () => {
   let resources = 0;

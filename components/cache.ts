@@ -6,8 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { DEFAULTS, PORTS } from "../src/constants";
-import type { CacheSizing, SafetySizing } from "../src/tiers";
+import { type CacheSizing, DEFAULTS, PORTS, type SafetySizing } from "../sizing";
 import { physicalName, PlatformComponent, type StackIdentity, applyTransform, type Transform } from "./component";
 import type { PolicyStatement } from "./iam";
 

@@ -69,12 +69,29 @@ export abstract class PlatformComponent extends pulumi.ComponentResource {
 }
 
 /**
- * A per-child hook that adjusts a resource's arguments without forking its component (STYLE.md: a
- * `transform` option per child, not a boolean flag per AWS option). `Context` carries what tells
- * several children of one kind apart (a bucket's role, a queue's priority).
- * @example `{ vpc: (args) => ({ ...args, enableDnsHostnames: true }) }`
+ * What every component of one stack shares, passed as one object rather than field by field: who the
+ * stack is (names, tags), where it runs, the account, the stack's KMS key and how long its logs live.
  */
-export type Transform<Args, Context extends unknown[] = []> = (args: Args, ...context: Context) => Args;
+export interface StackContext {
+  identity: StackIdentity;
+  region: string;
+  accountId: pulumi.Input<string>;
+  /** The stack's customer-managed KMS key: every store encrypts with it. */
+  kmsKeyArn: pulumi.Input<string>;
+  /** Days CloudWatch log groups keep events (the tier table's `observability.logRetentionDays`). */
+  logRetentionDays: number;
+}
+
+/**
+ * A per-child hook that adjusts a resource's arguments without forking its component (STYLE.md: a
+ * `transform` option per child, not a boolean flag per AWS option), in SST's two forms: a partial of
+ * the arguments, merged over them (top-level keys replace), or a function that returns the arguments
+ * to use. `Context` carries what tells several children of one kind apart (a bucket's role, a
+ * queue's priority); only the function form sees it.
+ * @example `{ vpc: { enableDnsHostnames: true } }`
+ * @example `{ bucket: (args, role) => (role === "datasets" ? { ...args, objectLockEnabled: true } : args) }`
+ */
+export type Transform<Args, Context extends unknown[] = []> = Partial<Args> | ((args: Args, ...context: Context) => Args);
 
 /** The arguments after the child's transform, if the user gave one. */
 export function applyTransform<Args, Context extends unknown[]>(
@@ -82,5 +99,6 @@ export function applyTransform<Args, Context extends unknown[]>(
   args: Args,
   ...context: Context
 ): Args {
-  return transform ? transform(args, ...context) : args;
+  if (transform === undefined) return args;
+  return typeof transform === "function" ? transform(args, ...context) : { ...args, ...transform };
 }

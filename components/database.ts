@@ -7,8 +7,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { DATABASE, DEFAULTS, PORTS } from "../src/constants";
-import type { DatabaseSizing, SafetySizing } from "../src/tiers";
+import { DATABASE, type DatabaseSizing, DEFAULTS, PORTS, type SafetySizing } from "../sizing";
 import { physicalName, PlatformComponent, type StackIdentity, applyTransform, type Transform } from "./component";
 import { type PolicyStatement, serviceTrustPolicy } from "./iam";
 

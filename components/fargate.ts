@@ -7,7 +7,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DATABASE, DEFAULTS, DEPLOYMENT, SERVICES } from "../src/constants";
+import { DATABASE, DEFAULTS, DEPLOYMENT, SERVICES } from "../sizing";
 import { PlatformComponent, physicalName, type StackIdentity, applyTransform, type Transform } from "./component";
 import { policyDocument, type PolicyStatement, serviceTrustPolicy } from "./iam";
 

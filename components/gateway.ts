@@ -5,8 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DNS_RECORD_TTL_SECONDS, PORTS, SERVICES } from "../src/constants";
-import type { GatewaySizing, SafetySizing } from "../src/tiers";
+import { DNS_RECORD_TTL_SECONDS, type GatewaySizing, PORTS, type SafetySizing, SERVICES } from "../sizing";
 import { PlatformComponent, physicalName, type StackIdentity } from "./component";
 import {
   createFargateService,

@@ -6,8 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
-import { PORTS } from "../src/constants";
-import type { NetworkSizing } from "../src/tiers";
+import { type NetworkSizing, PORTS } from "../sizing";
 import { PlatformComponent, type StackIdentity, applyTransform, type Transform } from "./component";
 import { serviceTrustPolicy } from "./iam";
 

@@ -5,8 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { JOB_QUEUE } from "../src/constants";
-import { PRIORITIES, type Priority, SECONDS_PER_DAY, type WorkersSizing } from "../src/tiers";
+import { JOB_QUEUE, PRIORITIES, type Priority, SECONDS_PER_DAY, type WorkersSizing } from "../sizing";
 import { PlatformComponent, physicalName, type StackIdentity, applyTransform, type Transform } from "./component";
 import type { PolicyStatement } from "./iam";
 

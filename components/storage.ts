@@ -5,8 +5,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { SafetySizing, StorageSizing } from "../src/tiers";
-import { physicalName, PlatformComponent, type StackIdentity, applyTransform, type Transform } from "./component";
+import type { SafetySizing, StorageSizing } from "../sizing";
+import { physicalName, PlatformComponent, type StackContext, applyTransform, type Transform } from "./component";
 import type { PolicyStatement } from "./iam";
 
 /** The data buckets. `models` holds the Triton model repository; `artifacts` the users' results; `datasets` inputs. */
@@ -64,18 +64,16 @@ export function artifactKey(userId: string, sha256: string, freeTier: boolean, f
 }
 
 export interface StorageArgs {
-  /** Stack identity for names and tags. */
-  identity: StackIdentity;
-  /** AWS region (the KMS grant is limited to S3 in this region through `kms:ViaService`). */
-  region: string;
-  /** Account that owns the buckets; log delivery is accepted only on behalf of this account. */
-  accountId: pulumi.Input<string>;
+  /**
+   * The stack: identity for names and tags, region (the KMS grant is limited to S3 in this region
+   * through `kms:ViaService`), account (log delivery is accepted only on its behalf) and the stack's
+   * KMS key (SSE-KMS on every data bucket).
+   */
+  context: StackContext;
   /** Lifecycle periods, from the tier table. */
   sizing: StorageSizing;
   /** `forceDestroyBuckets` (dev only) and `accessLogs` (prod), from the tier table. */
   safety: Pick<SafetySizing, "forceDestroyBuckets" | "accessLogs">;
-  /** The stack's KMS key (SSE-KMS on every data bucket). */
-  kmsKeyArn: pulumi.Input<string>;
   /**
    * Browser origins allowed to PUT/POST/GET artifacts through pre-signed URLs. Empty: no CORS rule.
    * @default `[]`
@@ -106,8 +104,8 @@ export interface StorageArgs {
  * With `safety.accessLogs`, a `logs` bucket receives S3 server access logs and the ALB's access logs.
  *
  * ```ts
- * const storage = new Storage("storage", { identity, region, accountId, sizing: sizing.storage,
- *   safety: sizing.safety, kmsKeyArn: keys.keyArn, corsAllowedOrigins });
+ * const storage = new Storage("storage", { context, sizing: sizing.storage,
+ *   safety: sizing.safety, corsAllowedOrigins });
  * const tritonStatements = storage.grant("read", "models", "triton");
  * ```
  *
@@ -141,10 +139,10 @@ export class Storage extends PlatformComponent {
     const corsAllowedOrigins = args.corsAllowedOrigins ?? [];
     const freeTierPrefix = args.freeTierPrefix ?? DEFAULT_FREE_TIER_PREFIX;
     const accessLogRetentionDays = args.accessLogRetentionDays ?? DEFAULT_ACCESS_LOG_RETENTION_DAYS;
-    const tags = args.identity.tags;
+    const tags = args.context.identity.tags;
     const parent = this;
-    this.kmsKeyArn = args.kmsKeyArn;
-    this.region = args.region;
+    this.kmsKeyArn = args.context.kmsKeyArn;
+    this.region = args.context.region;
 
     this.buckets = {} as Record<BucketRole, aws.s3.Bucket>;
     for (const role of BUCKET_ROLES) this.buckets[role] = createDataBucket(role);
@@ -173,7 +171,7 @@ export class Storage extends PlatformComponent {
       const bucketArgs: aws.s3.BucketArgs = {
         // Bucket names are global: a readable, tier-independent prefix plus the provider's unique
         // suffix. S3 limits prefixes to 37 characters, the trailing hyphen included.
-        bucketPrefix: `${physicalName(args.identity, role, 36)}-`,
+        bucketPrefix: `${physicalName(args.context.identity, role, 36)}-`,
         forceDestroy: args.safety.forceDestroyBuckets,
         tags,
       };
@@ -222,7 +220,7 @@ export class Storage extends PlatformComponent {
           bucket: bucket.id,
           rules: [
             {
-              applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn },
+              applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.context.kmsKeyArn },
               bucketKeyEnabled: true,
             },
           ],
@@ -349,7 +347,7 @@ export class Storage extends PlatformComponent {
         { parent, dependsOn: [versioning] },
       );
       const sourceBucketArns = BUCKET_ROLES.map((role) => parent.buckets[role].arn);
-      const albLogObjects = pulumi.interpolate`${bucket.arn}/${LOG_PREFIXES.alb}/AWSLogs/${args.accountId}/*`;
+      const albLogObjects = pulumi.interpolate`${bucket.arn}/${LOG_PREFIXES.alb}/AWSLogs/${args.context.accountId}/*`;
       const policy = createTlsOnlyPolicy(
         "logs",
         bucket,
@@ -361,7 +359,7 @@ export class Storage extends PlatformComponent {
             Action: "s3:PutObject",
             Resource: pulumi.interpolate`${bucket.arn}/${LOG_PREFIXES.s3Access}/*`,
             Condition: {
-              StringEquals: { "aws:SourceAccount": args.accountId },
+              StringEquals: { "aws:SourceAccount": args.context.accountId },
               ArnLike: { "aws:SourceArn": sourceBucketArns },
             },
           },
@@ -372,13 +370,13 @@ export class Storage extends PlatformComponent {
             Action: "s3:PutObject",
             Resource: albLogObjects,
           },
-          ...(SERVICE_PRINCIPAL_ONLY_ELB_REGIONS.has(args.region)
+          ...(SERVICE_PRINCIPAL_ONLY_ELB_REGIONS.has(args.context.region)
             ? []
             : [
                 {
                   Sid: "AlbAccessLogsRegionalElbAccount",
                   Effect: "Allow",
-                  Principal: { AWS: aws.elb.getServiceAccountOutput({ region: args.region }, { parent }).arn },
+                  Principal: { AWS: aws.elb.getServiceAccountOutput({ region: args.context.region }, { parent }).arn },
                   Action: "s3:PutObject",
                   Resource: albLogObjects,
                 },

@@ -4,8 +4,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { CELERY, SERVICES, WORKER_SCALING } from "../src/constants";
-import { PRIORITIES, type Priority, type WorkerPrioritySizing, type WorkersSizing } from "../src/tiers";
+import { CELERY, PRIORITIES, type Priority, SERVICES, WORKER_SCALING, type WorkerPrioritySizing, type WorkersSizing } from "../sizing";
 import { PlatformComponent, physicalName, type StackIdentity } from "./component";
 import {
   createFargateService,

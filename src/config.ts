@@ -10,24 +10,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import {
-  ENVIRONMENT_NAMES,
-  type Environment,
-  GPU_TYPES,
-  type GpuType,
-  LOAD_MODEL,
-  PRIORITIES,
-  resolveSizing,
-  type Sizing,
-  TIER_NAMES,
-  type Tier,
-  tierLoad,
-} from "./tiers";
-import { DEFAULTS, FARGATE_MEMORY_BY_CPU, SUPPORTED_KUBERNETES_VERSIONS, TRITON_ROLLOUT } from "./constants";
+import { DEFAULTS, type Environment, ENVIRONMENT_NAMES, FARGATE_MEMORY_BY_CPU, GPU_TYPES, type GpuType, LOAD_MODEL, partitionOf, PRIORITIES, REGION_AVAILABILITY_ZONES, resolveSizing, type Sizing, SUPPORTED_KUBERNETES_VERSIONS, type Tier, TIER_NAMES, tierLoad, TRITON_ROLLOUT } from "../sizing";
 import { cidrProblem, opensToInternet } from "../policy/cidr";
 import { imagePinProblem } from "../policy/references";
 import { availabilityZoneCidrMask } from "../components/network";
-import { partitionOf, REGION_AVAILABILITY_ZONES } from "./regions";
 import { ACKNOWLEDGEMENT_TAG_PREFIX, type AcknowledgementName } from "../policy/acknowledgements";
 
 // ---------------------------------------------------------------------------------------------
@@ -553,7 +539,7 @@ function allowedKeys(prefix: string, path: PropertyKey[]): string {
   let schema: z.ZodType = prefix === "overrides" ? sizingSchema : topLevelSchema;
   for (const k of path) {
     const shape = (schema as unknown as { shape?: Record<string, z.ZodType> }).shape;
-    if (!shape?.[String(k)]) return "see src/tiers.ts";
+    if (!shape?.[String(k)]) return "see sizing/tiers.ts";
     schema = shape[String(k)];
   }
   const shape = (schema as unknown as { shape?: Record<string, z.ZodType> }).shape;
@@ -928,7 +914,7 @@ export function parsePlatformConfig(raw: Record<string, string>, ctx: ConfigCont
   if (problems.length > 0 || !sizing) throw new ConfigError(ctx.stack, problems.map((p) => (isSecret(p.key) ? { ...p, secret: true } : p)));
 
   if (region && REGION_AVAILABILITY_ZONES[region] === undefined) {
-    warnings.push(`${region} is not in the offline availability-zone table (src/regions.ts): the zone count is checked only when the VPC is created`);
+    warnings.push(`${region} is not in the offline availability-zone table (sizing/regions.ts): the zone count is checked only when the VPC is created`);
   }
   if (c.domain && !c.hostedZoneId && !c.certificateArn) {
     warnings.push(

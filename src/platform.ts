@@ -5,7 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { StackIdentity } from "../components/component";
+import type { StackContext, StackIdentity } from "../components/component";
 import { Keys } from "../components/keys";
 import { Network } from "../components/network";
 import { Inference } from "../components/inference";
@@ -52,6 +52,13 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
   const account = aws.getCallerIdentityOutput({}, { provider });
 
   const keys = new Keys("keys", { identity, region: config.region, accountId: account.accountId }, opts);
+  const context: StackContext = {
+    identity,
+    region: config.region,
+    accountId: account.accountId,
+    kmsKeyArn: keys.keyArn,
+    logRetentionDays: sizing.observability.logRetentionDays,
+  };
 
   const network = new Network(
     "network",
@@ -77,12 +84,9 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
   const storage = new Storage(
     "storage",
     {
-      identity,
-      region: config.region,
-      accountId: account.accountId,
+      context,
       sizing: sizing.storage,
       safety: sizing.safety,
-      kmsKeyArn: keys.keyArn,
       corsAllowedOrigins: config.corsAllowedOrigins,
       accessLogRetentionDays: sizing.observability.logRetentionDays,
     },

@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { DEFAULTS } from "../src/constants";
+import { DEFAULTS } from "../sizing";
 import { REPO_ROOT } from "../src/plan/harness";
 import { named, ofType, type RenderedGraph, rendered, renderStack } from "./support/graph";
 

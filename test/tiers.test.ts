@@ -13,7 +13,7 @@ import {
   TIER_NAMES,
   TIERS,
   tierLoad,
-} from "../src/tiers";
+} from "../sizing";
 
 const [small, medium, large] = TIER_NAMES.map((t) => TIERS[t]);
 

@@ -1,6 +1,6 @@
 /**
  * Version pins and fixed timings of the inference component, in one place. Sizes and counts are NOT
- * here (they live in src/tiers.ts); ports come from `PORTS` in src/constants.ts.
+ * here (they live in sizing/tiers.ts); ports come from `PORTS` in sizing/constants.ts.
  *
  * Refresh the add-on pins with
  * `aws eks describe-addon-versions --kubernetes-version <v> --addon-name <name> --query 'addons[].addonVersions[0].addonVersion'`
@@ -165,7 +165,7 @@ export const GPU_TAINT = { key: "nvidia.com/gpu", value: "true", effect: "NoSche
 export const GPU_RESOURCE = "nvidia.com/gpu";
 /**
  * The cluster autoscaler's GPU label on AWS (kubernetes/autoscaler `cloudprovider/aws/aws_cloud_provider.go`,
- * `GPULabel`); values per GPU model come from the instance catalogue (components/inference/instances.ts).
+ * `GPULabel`); values per GPU model come from the instance catalogue (sizing/instances.ts).
  */
 export const GPU_ACCELERATOR_LABEL = "k8s.amazonaws.com/accelerator";
 export const SYSTEM_NODE_LABEL = { key: "platform.io/node-role", value: "system" } as const;

@@ -6,8 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { JOB_QUEUE } from "../../src/constants";
-import type { GpuType, Sizing } from "../../src/tiers";
+import { type GpuType, JOB_QUEUE, type Sizing } from "../../sizing";
 import { physicalName, PlatformComponent, type StackIdentity } from "../component";
 import type { PolicyStatement } from "../iam";
 import { type Addons, createAddons } from "./addons";

@@ -3,7 +3,7 @@
  * from Triton (:8002) and dcgm-exporter (:9400), and how they land in CloudWatch. KEDA, the alarms
  * and the dashboard all read these names, so they are defined once here and exported.
  */
-import { PORTS } from "../../src/constants";
+import { PORTS } from "../../sizing";
 import { METRICS_SCRAPE_INTERVAL, NAMESPACES } from "./constants";
 
 /**

@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { serviceTrustPolicy } from "../iam";
-import type { CapacityType, GpuSizing, GpuType, NodeGroupSizing } from "../../src/tiers";
+import { type CapacityType, type GpuSizing, type GpuType, instanceType, type NodeGroupSizing } from "../../sizing";
 import {
   GPU_ACCELERATOR_LABEL,
   GPU_NODE_LABEL,
@@ -16,7 +16,6 @@ import {
   NODE_MANAGED_POLICIES,
   SYSTEM_NODE_LABEL,
 } from "./constants";
-import { instanceType } from "./instances";
 
 /** The GPU pools: `primary` always exists; `fallback` is the on-demand pool behind a spot primary. */
 export type GpuPool = "primary" | "fallback";

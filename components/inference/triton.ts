@@ -6,8 +6,7 @@
 import type * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { PORTS, TRITON_ROLLOUT } from "../../src/constants";
-import type { TritonSizing } from "../../src/tiers";
+import { PORTS, TRITON_ROLLOUT, type TritonSizing } from "../../sizing";
 import type { PolicyStatement } from "../iam";
 import { createIrsaRole, GPU_SCHEDULING, type IrsaContext } from "./addons";
 import {

@@ -5,7 +5,7 @@
  * it too, so the three can never disagree.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { PRIORITIES, type Priority, type ObservabilitySizing, type Sizing, TIER_NAMES, TIERS } from "../../src/tiers";
+import { PRIORITIES, type Priority, type ObservabilitySizing, type Sizing, TIER_NAMES, TIERS } from "../../sizing";
 
 /** The component an alarm belongs to: its name segment and its dashboard section. */
 export const OBSERVED_COMPONENTS = ["gateway", "workers", "queues", "database", "cache", "inference"] as const;

@@ -4,7 +4,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { ObservabilitySizing } from "../../src/tiers";
+import type { ObservabilitySizing } from "../../sizing";
 import { PlatformComponent, physicalName, type StackIdentity } from "../component";
 import { policyDocument, type PolicyStatement } from "../iam";
 import { ALARM_WINDOWS, type AlarmSpec, alarmSpecs, type ObservedResources } from "./alarms";

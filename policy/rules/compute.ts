@@ -10,7 +10,7 @@ const LAUNCH_TEMPLATE = ["aws:ec2/launchTemplate:LaunchTemplate"];
 
 /**
  * Oldest EKS version in standard support on 2026-11. The pack is published on its own (`pulumi policy
- * publish` uploads only this folder), so it cannot import src/constants.ts; test/policy/rules.test.ts
+ * publish` uploads only this folder), so it cannot import sizing/constants.ts; test/policy/rules.test.ts
  * keeps it equal to the oldest of `SUPPORTED_KUBERNETES_VERSIONS` there.
  */
 export const EKS_STANDARD_SUPPORT_FLOOR = "1.32";

@@ -159,7 +159,7 @@ const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400,
 
 /**
  * Fargate task sizes: memory (MiB) accepted per CPU units (ECS developer guide, "Task CPU and memory").
- * Written out again rather than imported from src/constants.ts on purpose: the judge must not inherit a
+ * Written out again rather than imported from sizing/constants.ts on purpose: the judge must not inherit a
  * mistake of the program it judges.
  */
 const FARGATE_SIZES: Record<number, { min: number; max: number; step: number; extra?: number[] }> = {

@@ -3,7 +3,7 @@
  * without giving up something the architecture requires. The cost test pins each amount (rounded to
  * the dollar) so a change in cost shows up here and in the README, never silently.
  */
-import type { Tier } from "../tiers";
+import type { Tier } from "../../sizing";
 
 export interface BudgetException {
   /** Estimate minus budget, rounded to the dollar. */

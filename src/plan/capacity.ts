@@ -6,7 +6,7 @@
  */
 import { fargateServices, GraphIndex, gpuReplicaBounds, nodeGroups, type PlanGraph } from "./model";
 import { GPUS_PER_INSTANCE } from "./prices";
-import { type GpuType, LOAD_MODEL, type Sizing, type Tier, tierLoad } from "../tiers";
+import { type GpuType, LOAD_MODEL, type Sizing, type Tier, tierLoad } from "../../sizing";
 
 export interface CapacityCheck {
   peakApiRps: number;

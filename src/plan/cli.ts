@@ -17,7 +17,7 @@ import { type RenderedGraph, type RenderOptions, REPO_ROOT, renderStack } from "
 import { buildPlan, type CompareRow, compareRow, formatCompare, formatPlan, PLAN_SCHEMA_VERSION, type Plan } from "./report";
 import { staleBuildWarning } from "./freshness";
 import { toSarif } from "./sarif";
-import { TIER_NAMES, type Tier } from "../tiers";
+import { TIER_NAMES, type Tier } from "../../sizing";
 
 const FORMATS = ["table", "markdown", "json", "sarif"] as const;
 type Format = (typeof FORMATS)[number];

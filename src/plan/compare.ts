@@ -4,7 +4,7 @@
  * and the cost lines that changed, as one Markdown comment (infracost style) or JSON.
  */
 import { type CompareLine, type CompareRow, compareRow, PLAN_SCHEMA_VERSION, type Plan, usd } from "./report";
-import { TIER_NAMES } from "../tiers";
+import { TIER_NAMES } from "../../sizing";
 
 /** Marker of the pull-request comment: the workflow finds and updates the comment that carries it. */
 export const COMMENT_MARKER = "<!-- inference-platform-plan -->";

@@ -21,7 +21,7 @@ import {
   PRICES,
   RDS_HOURLY,
 } from "./prices";
-import { LOAD_MODEL, type Sizing, type Tier, TIER_DAU } from "../tiers";
+import { LOAD_MODEL, type Sizing, type Tier, TIER_DAU } from "../../sizing";
 
 export interface CostLine {
   /** Top-level component the resource belongs to (`gateway`, `inference`, ...). */

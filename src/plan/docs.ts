@@ -9,7 +9,7 @@ import { alarmTableMarkdown } from "../../components/observability/alarms";
 import { DEV_POLICY_CONFIG_FILE, devPolicyPackConfigText } from "../../policy/pack-config";
 import { SECURITY_BLOCKS } from "../../policy/readme";
 import { REPO_ROOT } from "./harness";
-import { TIER_NAMES } from "../tiers";
+import { TIER_NAMES } from "../../sizing";
 import { BEFORE_LEVERS_USD, BUDGET_EXCEPTIONS, FLOOR_USD, LEVER_SAVINGS } from "./budget";
 import { LEVERS } from "./levers";
 import { planStack, renderForCli } from "./cli";

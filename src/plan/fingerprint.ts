@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { listStacks, renderStack } from "./harness";
-import { TIER_NAMES } from "../tiers";
+import { TIER_NAMES } from "../../sizing";
 
 /** Config variants beyond the stack files: each takes a branch the stack files do not. */
 const VARIANTS: Record<string, Record<string, string>> = {

@@ -8,7 +8,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import type { PlatformConfig } from "../config";
-import type { Tier } from "../tiers";
+import type { Tier } from "../../sizing";
 import { AwsRefusalError } from "./aws-refusals";
 import { createMockCloud, mockCall, mockResource } from "./mocks";
 

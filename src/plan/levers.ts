@@ -6,7 +6,7 @@
  */
 import { estimateCost } from "./cost";
 import { renderStack } from "./harness";
-import { type DeepPartial, type Sizing, type Tier } from "../tiers";
+import { type DeepPartial, type Sizing, type Tier } from "../../sizing";
 
 export interface Lever {
   id: string;

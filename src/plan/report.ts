@@ -9,8 +9,7 @@ import { checkScheduling } from "./scheduling";
 import { type CostEstimate, estimateCost } from "./cost";
 import type { RenderedGraph } from "./harness";
 import { GraphIndex } from "./model";
-import { type Tier, TIER_DAU, TIER_NAMES } from "../tiers";
-import type { Sizing } from "../tiers";
+import { type Sizing, type Tier, TIER_DAU, TIER_NAMES } from "../../sizing";
 import { evaluatePolicies, RULES } from "../../policy/index";
 import { DEV_POLICY_CONFIG_FILE, devPolicyPackConfig, effectiveLevels } from "../../policy/pack-config";
 

@@ -2,7 +2,7 @@
  * Scheduling check: do the cluster's pods fit on the nodes that may run them, and does a rollout at
  * maximum scale fit the node groups' maxima? Read from the rendered graph only (node groups, the VPC
  * CNI add-on's configuration, Deployments, KEDA ScaledObjects, Helm chart values), with the instance
- * facts from components/inference/instances.ts, so a test and the offline plan judge the same thing.
+ * facts from sizing/instances.ts, so a test and the offline plan judge the same thing.
  *
  * Allocatable per node follows the EKS AMI (AL2023 nodeadm, awslabs/amazon-eks-ami
  * `nodeadm/internal/kubelet/config.go`): kube-reserved memory `11 MiB × maxPods + 255 MiB`
@@ -19,7 +19,7 @@
  * a spot shortage must not deadlock a rollout that an on-demand fallback exists for.
  */
 import { EKS_ADDON_PODS, HELM_CHARTS } from "../../components/inference/constants";
-import { INSTANCE_TYPES, maxPods } from "../../components/inference/instances";
+import { INSTANCE_TYPES, maxPods } from "../../sizing";
 import { arr, GraphIndex, num, obj, type PlanGraph } from "./model";
 import type { RenderedResource } from "./harness";
 
@@ -147,7 +147,7 @@ export const EVICTION_HARD_MEMORY_MIB = 100;
 /** Allocatable resources of one node of an instance type (kubelet view, before any pod). */
 export function allocatable(instanceType: string, prefixDelegation: boolean): PoolCapacity["allocatable"] & { maxPods: number } {
   const type = INSTANCE_TYPES[instanceType];
-  if (!type) throw new Error(`${instanceType} is not in the instance catalogue (components/inference/instances.ts)`);
+  if (!type) throw new Error(`${instanceType} is not in the instance catalogue (sizing/instances.ts)`);
   const pods = maxPods(type, prefixDelegation);
   const cpu = type.vcpu * 1000;
   return {
@@ -436,7 +436,7 @@ export function checkScheduling(graph: PlanGraph): SchedulingReport {
   for (const pool of pools) {
     const unknown = pool.instanceTypes.filter((t) => !INSTANCE_TYPES[t]);
     if (unknown.length > 0 || pool.instanceTypes.length === 0) {
-      findings.push(`${pool.name}: instance type(s) ${unknown.join(", ") || "(none)"} not in the instance catalogue (components/inference/instances.ts)`);
+      findings.push(`${pool.name}: instance type(s) ${unknown.join(", ") || "(none)"} not in the instance catalogue (sizing/instances.ts)`);
       continue;
     }
     // EKS applies the smallest max pods of a mixed group to all its nodes; judge every node by the

@@ -1,7 +1,7 @@
 /**
  * The README's sizing table, generated from the tier table so the docs cannot drift from the code.
  */
-import { ENVIRONMENT_ADJUSTMENTS, PRIORITIES, type Sizing, TIER_NAMES, TIERS, deepMerge } from "../tiers";
+import { ENVIRONMENT_ADJUSTMENTS, PRIORITIES, type Sizing, TIER_NAMES, TIERS, deepMerge } from "../../sizing";
 
 type Row = [label: string, cell: (s: Sizing) => string];
 

@@ -10,7 +10,7 @@
  * request with `kms:ViaService` and the encryption context AWS documents, because AWS authorises it
  * against the caller's policies too.
  */
-import { PRIORITIES } from "../../src/tiers";
+import { PRIORITIES } from "../../sizing";
 import type { EcsWorkload, WorkloadFacts } from "./workloads";
 
 export interface CatalogueCall {

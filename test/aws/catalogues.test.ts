@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { ofType, type RenderedGraph, rendered, stackTierMatrix } from "../support/graph";
 import { arnOf, decide, decideByStatements, SIMULATOR_GAPS } from "../support/iam";
 import { catalogues, externalDnsCatalogue, flowLogsCatalogue, type WorkloadCatalogue } from "./catalogue";
-import { PRIORITIES } from "../../src/tiers";
+import { PRIORITIES } from "../../sizing";
 import { workloadFacts } from "./workloads";
 
 describe.each(stackTierMatrix())("workload call catalogues on $stack at $tier", ({ stack, tier }) => {

@@ -5,7 +5,7 @@
  * groups' maxima. Fixtures show the check fails when a pod outgrows its node or a rollout its group.
  */
 import { describe, expect, it } from "vitest";
-import { INSTANCE_TYPES, maxPods } from "../../components/inference/instances";
+import { INSTANCE_TYPES, maxPods } from "../../sizing";
 import { ConfigError, parsePlatformConfig } from "../../src/config";
 import type { RenderedResource } from "../../src/plan/harness";
 import {

@@ -8,7 +8,7 @@
 import { type RenderedGraph, type RenderedResource, named, ofType } from "../support/graph";
 import { arnOf, outputsOf } from "../support/iam";
 import { MOCK_ACCOUNT_ID } from "../../src/plan/mocks";
-import { PRIORITIES, type Priority } from "../../src/tiers";
+import { PRIORITIES, type Priority } from "../../sizing";
 
 /** One ECS service as its task definition describes it. */
 export interface EcsWorkload {

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { CACHE_MAXMEMORY_POLICY } from "../../components/cache";
-import { DEFAULTS, PORTS } from "../../src/constants";
+import { DEFAULTS, PORTS } from "../../sizing";
 import { named, type RenderedGraph, rendered, single, stackTierMatrix } from "../support/graph";
 import { isSecretEnvelope, secretLeaks } from "../support/secrets";
 
@@ -127,7 +127,7 @@ describe("AUTH token length", () => {
     const pulumi = await import("@pulumi/pulumi");
     const { AUTH_TOKEN_LENGTH, Cache } = await import("../../components/cache");
     const { mockCall, mockResource } = await import("../../src/plan/mocks");
-    const { TIERS } = await import("../../src/tiers");
+    const { TIERS } = await import("../../sizing");
     await pulumi.runtime.setMocks({ newResource: mockResource, call: mockCall }, "inference-platform", "prod", false);
     const args = {
       identity: { project: "inference-platform", stack: "prod", tags: {} },

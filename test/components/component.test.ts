@@ -31,4 +31,11 @@ describe("applyTransform", () => {
     const transform: Transform<{ size: number; name?: string }, [role: string]> = (a, role) => ({ ...a, name: role });
     expect(applyTransform(transform, { size: 1 }, "models")).toEqual({ size: 1, name: "models" });
   });
+
+  it("merges a partial over the arguments: the keys it names replace, the others stay", () => {
+    const transform: Transform<{ size: number; name?: string; tags?: Record<string, string> }> = { name: "x", tags: { a: "b" } };
+    const args = { size: 1, tags: { keep: "no" } };
+    expect(applyTransform(transform, args)).toEqual({ size: 1, name: "x", tags: { a: "b" } });
+    expect(args).toEqual({ size: 1, tags: { keep: "no" } });
+  });
 });

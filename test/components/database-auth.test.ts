@@ -10,7 +10,7 @@
  * "IAM database authentication"), so nothing the task holds can go stale.
  */
 import { describe, expect, it } from "vitest";
-import { DATABASE, PORTS } from "../../src/constants";
+import { DATABASE, PORTS } from "../../sizing";
 import { MOCK_ACCOUNT_ID, mockResource } from "../../src/plan/mocks";
 import { json, named, ofType, type Captured, type RenderedGraph, type RenderedResource, rendered, stackTierMatrix, statementsOf } from "../support/graph";
 

@@ -4,7 +4,7 @@
  * in a KMS-encrypted secret, IAM auth, backups and safety per the tier table, Multi-AZ in prod only, a read replica at 100k prod only.
  */
 import { describe, expect, it } from "vitest";
-import { DEFAULTS, PORTS } from "../../src/constants";
+import { DEFAULTS, PORTS } from "../../sizing";
 import { isSecretEnvelope, secretLeaks } from "../support/secrets";
 import { json, named, ofType, type RenderedGraph, type RenderedResource, rendered, single, stackTierMatrix } from "../support/graph";
 
@@ -182,7 +182,7 @@ describe("grantConnect", () => {
     const pulumi = await import("@pulumi/pulumi");
     const { Database } = await import("../../components/database");
     const { MOCK_ACCOUNT_ID, mockCall, mockResource } = await import("../../src/plan/mocks");
-    const { TIERS } = await import("../../src/tiers");
+    const { TIERS } = await import("../../sizing");
     await pulumi.runtime.setMocks({ newResource: mockResource, call: mockCall }, "inference-platform", "prod", false);
     const database = new Database("database", {
       identity: { project: "inference-platform", stack: "prod", tags: {} },

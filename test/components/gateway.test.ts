@@ -8,8 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { WAF_MANAGED_RULE_GROUPS } from "../../components/gateway";
-import { PORTS, SERVICES } from "../../src/constants";
-import { PRIORITIES } from "../../src/tiers";
+import { PORTS, PRIORITIES, SERVICES } from "../../sizing";
 import { json, named, ofType, type RenderedGraph, renderStack, rendered, single, stackTierMatrix, type Captured, statementsOf } from "../support/graph";
 
 const container = (g: RenderedGraph, task: string) => json<Record<string, unknown>[]>(named(g, task).inputs.containerDefinitions)[0];

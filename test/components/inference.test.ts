@@ -21,7 +21,7 @@ import {
 import { INFERENCE_METRICS } from "../../components/inference/metrics";
 import { acceleratorOf, autoscalerTagsFor, gpusPerNode, systemAmiType } from "../../components/inference/node-groups";
 import { tritonArgs } from "../../components/inference/triton";
-import { PORTS } from "../../src/constants";
+import { PORTS } from "../../sizing";
 import { estimateCost } from "../../src/plan/cost";
 import { mockCall } from "../../src/plan/mocks";
 import { json, named, ofType, type RenderedGraph, type RenderedResource, rendered, stackTierMatrix, statementsOf, type Captured as Obj } from "../support/graph";

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { ALLOWED_FLOWS, availabilityZoneCidrMask, AZ_SLOT_BITS, NAT_INSTANCE_REBOOT_AFTER_FAILED_MINUTES, SECURITY_GROUP_ROLES } from "../../components/network";
-import { PORTS } from "../../src/constants";
+import { PORTS } from "../../sizing";
 import { named, ofType, rendered, single, stackTierMatrix } from "../support/graph";
 
 describe.each(stackTierMatrix())("network of $stack at $tier", ({ stack, tier }) => {

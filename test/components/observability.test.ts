@@ -12,7 +12,7 @@ import { alarmTableMarkdown, Observability, type ObservabilityArgs } from "../..
 import { physicalName } from "../../components/component";
 import { MOCK_ACCOUNT_ID, mockCall, mockResource } from "../../src/plan/mocks";
 import { REPO_ROOT } from "../../src/plan/harness";
-import { type ObservabilitySizing, TIERS } from "../../src/tiers";
+import { type ObservabilitySizing, TIERS } from "../../sizing";
 import { json, named, ofType, rendered, type RenderedGraph, type RenderedResource, single, stackTierMatrix } from "../support/graph";
 
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
@@ -171,7 +171,7 @@ describe.each(stackTierMatrix())("observability of $stack at $tier", ({ stack, t
   it("budgets the tier's monthly amount for this stack's tag, alerting at 80 % forecast and 100 % actual", async () => {
     const g = await rendered(stack, tier);
     const budget = single(g, "aws:budgets/budget:Budget").inputs;
-    // Dev keeps its tier's budget: a guard against runaway spend (src/tiers.ts, environment adjustments).
+    // Dev keeps its tier's budget: a guard against runaway spend (sizing/tiers.ts, environment adjustments).
     const expected = TIERS[tier].budgetUsd;
     expect(budget).toMatchObject({ budgetType: "COST", timeUnit: "MONTHLY", limitUnit: "USD", limitAmount: String(expected) });
     expect(budget.costFilters).toEqual([{ name: "TagKeyValue", values: [`user:stack$${stack}`] }]);

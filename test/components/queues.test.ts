@@ -4,8 +4,7 @@
  * grant helpers' statements (consume = own queue only, send = SendMessage only).
  */
 import { describe, expect, it } from "vitest";
-import { JOB_QUEUE } from "../../src/constants";
-import { PRIORITIES } from "../../src/tiers";
+import { JOB_QUEUE, PRIORITIES } from "../../sizing";
 import { json, named, ofType, rendered, stackTierMatrix } from "../support/graph";
 
 const DAY = 86_400;

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { PolicyStatement } from "../../components/iam";
 import { artifactKey, BUCKET_ROLES, LOG_PREFIXES, Storage } from "../../components/storage";
 import { MOCK_ACCOUNT_ID, mockCall, mockResource } from "../../src/plan/mocks";
-import { TIERS } from "../../src/tiers";
+import { TIERS } from "../../sizing";
 import { json, named, ofType, type RenderedGraph, type RenderedResource, rendered, stackTierMatrix } from "../support/graph";
 
 interface PolicyDoc {
@@ -207,12 +207,15 @@ describe("grant helpers", () => {
     );
     await pulumi.runtime.setMocks({ newResource: mockResource, call: mockCall }, "inference-platform", "prod", false);
     storage = new Storage("storage", {
-      identity: { project: "inference-platform", stack: "prod", tags: {} },
-      region: "us-east-1",
-      accountId: MOCK_ACCOUNT_ID,
+      context: {
+        identity: { project: "inference-platform", stack: "prod", tags: {} },
+        region: "us-east-1",
+        accountId: MOCK_ACCOUNT_ID,
+        kmsKeyArn: `arn:aws:kms:us-east-1:${MOCK_ACCOUNT_ID}:key/0000`,
+        logRetentionDays: TIERS["10k"].observability.logRetentionDays,
+      },
       sizing: TIERS["10k"].storage,
       safety: TIERS["10k"].safety,
-      kmsKeyArn: `arn:aws:kms:us-east-1:${MOCK_ACCOUNT_ID}:key/0000`,
     });
   });
 

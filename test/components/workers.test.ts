@@ -6,8 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { backlogScaleOut, combinePriorities } from "../../components/workers";
-import { SERVICES, WORKER_SCALING } from "../../src/constants";
-import { PRIORITIES, type Priority } from "../../src/tiers";
+import { PRIORITIES, type Priority, SERVICES, WORKER_SCALING } from "../../sizing";
 import { json, named, ofType, type RenderedGraph, rendered, stackTierMatrix, type Captured, statementsOf } from "../support/graph";
 
 const SECRET_LOOKING = /PASSWORD|SECRET|TOKEN|CREDENTIAL|PRIVATE|API_?KEY|ACCESS_?KEY/i;

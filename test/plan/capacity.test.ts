@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { checkCapacity } from "../../src/plan/capacity";
-import { LOAD_MODEL, tierLoad } from "../../src/tiers";
+import { LOAD_MODEL, tierLoad } from "../../sizing";
 import { rendered, stackTierMatrix } from "../support/graph";
 
 describe.each(stackTierMatrix())("capacity of $stack at $tier", ({ stack, tier }) => {

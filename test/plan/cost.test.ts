@@ -11,7 +11,7 @@ import type { RenderedResource } from "../../src/plan/harness";
 import { EC2_HOURLY, ELASTICACHE_HOURLY, HOURS_PER_MONTH, PRICES, RDS_HOURLY } from "../../src/plan/prices";
 import { compareRow, formatCompare } from "../../src/plan/report";
 import { buildPlan } from "../../src/plan/report";
-import { TIERS, TIER_DAU } from "../../src/tiers";
+import { TIERS, TIER_DAU } from "../../sizing";
 import { rendered, TIER_NAMES } from "../support/graph";
 
 const STACK = "urn:pulumi:t::p::pulumi:pulumi:Stack::p-t";

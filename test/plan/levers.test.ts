@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { BEFORE_LEVERS_USD, FLOOR_USD, LEVER_SAVINGS } from "../../src/plan/budget";
 import { estimateCost } from "../../src/plan/cost";
 import { LEVERS, measureLever } from "../../src/plan/levers";
-import { TIER_NAMES } from "../../src/tiers";
+import { TIER_NAMES } from "../../sizing";
 import { rendered } from "../support/graph";
 
 /** Issue 15's targets for the prod stack (us-east-1). */

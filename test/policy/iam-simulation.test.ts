@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { statementsOf } from "../../policy/index";
 import { MOCK_ACCOUNT_ID } from "../../src/plan/mocks";
-import { PRIORITIES } from "../../src/tiers";
+import { PRIORITIES } from "../../sizing";
 import { type RenderedGraph, ofType, rendered, stackTierMatrix } from "../support/graph";
 import { type Arns, AWS_MANAGED, arns, decide, policiesOf } from "../support/iam";
 

@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { EKS_STANDARD_SUPPORT_FLOOR } from "../../policy/rules/compute";
-import { SUPPORTED_KUBERNETES_VERSIONS } from "../../src/constants";
+import { SUPPORTED_KUBERNETES_VERSIONS } from "../../sizing";
 import { evaluatePolicies, isGraphRule, type PolicyGraph, type PolicyResource, RULES, STAR_RESOURCE_ACTIONS } from "../../policy/index";
 import { GOOD_CONTAINER, GOOD_ECS_CONTAINER, goodGraph, identityPolicy, json, pod, res } from "./fixtures";
 

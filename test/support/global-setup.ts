@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { TestProject } from "vitest/node";
 import { listStacks, renderStack } from "../../src/plan/harness";
-import { TIER_NAMES } from "../../src/tiers";
+import { TIER_NAMES } from "../../sizing";
 import { graphCacheKey } from "./graph-cache-key";
 
 declare module "vitest" {

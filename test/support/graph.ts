@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import { inject } from "vitest";
 import { listStacks, type RenderedGraph, type RenderedResource, renderStack } from "../../src/plan/harness";
 import { graphCacheKey } from "./graph-cache-key";
-import { TIER_NAMES, type Tier } from "../../src/tiers";
+import { TIER_NAMES, type Tier } from "../../sizing";
 
 export { renderStack, listStacks, TIER_NAMES };
 export type { RenderedGraph, RenderedResource, Tier };

@@ -7,7 +7,7 @@
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { refersTo } from "../../policy/index";
 import { MOCK_ACCOUNT_ID, mockResource } from "../../src/plan/mocks";
-import { PRIORITIES } from "../../src/tiers";
+import { PRIORITIES } from "../../sizing";
 import { type RenderedGraph, type RenderedResource, ofType } from "./graph";
 
 export type Decision = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied";

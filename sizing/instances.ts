@@ -80,7 +80,7 @@ export const INSTANCE_TYPES: Record<string, InstanceType> = {
 export function instanceType(name: string, key = "instanceTypes"): InstanceType {
   const found = INSTANCE_TYPES[name];
   if (!found) {
-    throw new Error(`\`${key}\`: ${name} is not in the instance catalogue (components/inference/instances.ts: ${Object.keys(INSTANCE_TYPES).join(", ")})`);
+    throw new Error(`\`${key}\`: ${name} is not in the instance catalogue (sizing/instances.ts: ${Object.keys(INSTANCE_TYPES).join(", ")})`);
   }
   return found;
 }

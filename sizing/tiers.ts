@@ -218,7 +218,7 @@ export interface GpuSizing {
   minNodes: number;
   /**
    * Most GPU nodes each GPU node group may grow to: `triton.maxReplicas` plus the rolling update's surge
-   * (`TRITON_ROLLOUT.maxSurge` in src/constants.ts), so a rollout at the replica ceiling has a node
+   * (`TRITON_ROLLOUT.maxSurge` in sizing/constants.ts), so a rollout at the replica ceiling has a node
    * for its extra pod. The surge node exists only during a rollout; the autoscaler removes it after.
    */
   maxNodes: number;

@@ -1,0 +1,10 @@
+/**
+ * The sizing floor: every number that sizes the platform and every fact about AWS it is sized against
+ * (the tier table and load model, instance and Fargate catalogues, regions, ports, pins and timings).
+ * It imports nothing else of this project, so components, the policy pack, config validation and the
+ * offline plan all read one declaration of each fact.
+ */
+export * from "./tiers";
+export * from "./constants";
+export * from "./regions";
+export * from "./instances";
