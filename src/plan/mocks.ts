@@ -4,7 +4,7 @@
  * that everything downstream of them renders as it would in a real preview.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { type AwsRefusal, MOCK_DEPLOYER_ROLE_ARN, newRefusalContext, recordCreated, refusalsOf } from "./aws-refusals";
+import { type AwsRefusal, MOCK_DEPLOYER_ROLE_ARN, newRefusalContext, recordCreated, refusalsOf } from "./refusals";
 
 export const MOCK_ACCOUNT_ID = "123456789012";
 export const MOCK_REGION = "us-east-1";
