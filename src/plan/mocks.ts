@@ -207,7 +207,7 @@ export function mockResource(args: pulumi.runtime.MockResourceArgs): pulumi.runt
 
 /**
  * A mock cloud for one deployment: answers like {@link mockResource}, and judges each resource against
- * what AWS refuses (src/plan/aws-refusals.ts) with what was registered before it, as AWS would at
+ * what AWS refuses (src/plan/refusals/) with what was registered before it, as AWS would at
  * create time. The harness fails the render when {@link MockCloud.refusals} is not empty.
  */
 export interface MockCloud {
