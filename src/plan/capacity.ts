@@ -2,11 +2,11 @@
  * Capacity check: at max scale, as DECLARED in the rendered graph (scaling targets, the GPU
  * autoscaler, node group maxima), does each tier cover its modeled peak with the required headroom?
  * Per-unit throughput (requests/s per gateway vCPU, inferences/s per GPU) comes from
- * `sizing.capacity`; the peak from the load model (`tierLoad`).
+ * `sizing.capacity`; the peak from the load model (`tierLoad`); GPUs per instance from the instance
+ * catalogue (one Triton replica per GPU; a type the catalogue lacks counts as one GPU).
  */
 import { fargateServices, GraphIndex, gpuReplicaBounds, nodeGroups, type PlanGraph } from "./model";
-import { GPUS_PER_INSTANCE } from "./prices";
-import { type GpuType, LOAD_MODEL, type Sizing, type Tier, tierLoad } from "../../sizing";
+import { type GpuType, INSTANCE_TYPES, LOAD_MODEL, type Sizing, type Tier, tierLoad } from "../../sizing";
 
 export interface CapacityCheck {
   peakApiRps: number;
@@ -46,7 +46,7 @@ export function checkCapacity(graph: PlanGraph, sizing: CapacitySizing, tier: Ti
   for (const s of api) notes.push(`API: ${s.service.name} max ${s.maxTasks} tasks × ${s.vcpu} vCPU × ${sizing.capacity.gatewayRpsPerVcpu} req/s per vCPU`);
 
   const gpuGroups = nodeGroups(index).filter((g) => g.gpu);
-  const gpusAtMax = gpuGroups.reduce((sum, g) => sum + g.maxNodes * (GPUS_PER_INSTANCE[g.instanceType] ?? 1), 0);
+  const gpusAtMax = gpuGroups.reduce((sum, g) => sum + g.maxNodes * (INSTANCE_TYPES[g.instanceType]?.gpus ?? 1), 0);
   const replicas = gpuReplicaBounds(index);
   const perGpu = sizing.capacity.inferencesPerSecPerGpu[gpuType];
   const gpuReplicas = replicas ? Math.min(replicas.max, gpusAtMax) : gpusAtMax;

@@ -7,7 +7,7 @@ import { budgetVerdict, type Plan, usd } from "./report";
 export const FAIL_ON_REASONS = {
   budget: "monthly cost over the tier's budget by more than its documented exception (src/plan/budget.ts)",
   capacity: "capacity headroom under the required factor for API, inference or jobs",
-  scheduling: "a pod that fits no node it may run on, or a rollout at max replicas that exceeds the node groups (src/plan/scheduling.ts)",
+  scheduling: "a pod that fits no node it may run on, or a rollout at max replicas that exceeds the node groups (src/plan/scheduling/)",
   mandatory: "mandatory policy violations (dev: under policy/config/dev.json, as CrossGuard enforces them)",
   advisory: "any advisory policy violation",
   unpriced: "resource types that cost money but are not in the cost model",

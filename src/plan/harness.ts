@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import type { PlatformConfig } from "../config";
 import type { Tier } from "../../sizing";
-import { AwsRefusalError } from "./aws-refusals";
+import { AwsRefusalError } from "./refusals";
 import { createMockCloud, mockCall, mockResource } from "./mocks";
 
 /** One resource of the rendered graph. */

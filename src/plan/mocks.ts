@@ -4,7 +4,7 @@
  * that everything downstream of them renders as it would in a real preview.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { type AwsRefusal, MOCK_DEPLOYER_ROLE_ARN, newRefusalContext, recordCreated, refusalsOf } from "./aws-refusals";
+import { type AwsRefusal, MOCK_DEPLOYER_ROLE_ARN, newRefusalContext, recordCreated, refusalsOf } from "./refusals";
 
 export const MOCK_ACCOUNT_ID = "123456789012";
 export const MOCK_REGION = "us-east-1";
@@ -207,7 +207,7 @@ export function mockResource(args: pulumi.runtime.MockResourceArgs): pulumi.runt
 
 /**
  * A mock cloud for one deployment: answers like {@link mockResource}, and judges each resource against
- * what AWS refuses (src/plan/aws-refusals.ts) with what was registered before it, as AWS would at
+ * what AWS refuses (src/plan/refusals/) with what was registered before it, as AWS would at
  * create time. The harness fails the render when {@link MockCloud.refusals} is not empty.
  */
 export interface MockCloud {

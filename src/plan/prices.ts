@@ -55,17 +55,6 @@ export const EC2_HOURLY: Record<string, Price> = {
   "m7g.large": hourly(0.0816, PAGE, true),
 };
 
-/** GPUs per instance, for the capacity check (one Triton replica per GPU). */
-export const GPUS_PER_INSTANCE: Record<string, number> = {
-  "g4dn.xlarge": 1,
-  "g5.xlarge": 1,
-  "g5.2xlarge": 1,
-  "g5.12xlarge": 4,
-  "g6.xlarge": 1,
-  "g6.2xlarge": 1,
-  "g6.12xlarge": 4,
-};
-
 /** RDS PostgreSQL single-AZ per instance-hour; Multi-AZ (one standby) doubles it. */
 export const RDS_HOURLY: Record<string, Price> = {
   "db.t4g.micro": hourly(0.016, INFRACOST),

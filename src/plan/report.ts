@@ -90,7 +90,7 @@ export interface Plan {
   cost: CostEstimate;
   capacity: CapacityCheck;
   /**
-   * Pods fit their nodes (src/plan/scheduling.ts): every Deployment on every node group that may run it,
+   * Pods fit their nodes (src/plan/scheduling/): every Deployment on every node group that may run it,
    * after the kubelet's reservations and the DaemonSets, and a rollout at max replicas within the groups'
    * maxima. Per node group: the instance type and what is left for workloads.
    */

@@ -1,5 +1,5 @@
 /**
- * The mock cloud refuses what AWS refuses (src/plan/aws-refusals.ts). Every rule of the table has a
+ * The mock cloud refuses what AWS refuses (src/plan/refusals/). Every rule of the table has a
  * fixture that trips it and nothing else, and a twin that AWS accepts; the shipped stacks at every
  * tier trip none; and a render that AWS would refuse fails through the harness, the way `pulumi up`
  * would fail.
@@ -14,7 +14,7 @@ import {
   recordCreated,
   refusalsOf,
   refusalsOfGraph,
-} from "../../src/plan/aws-refusals";
+} from "../../src/plan/refusals";
 import { AWS_MAX_TAGS_PER_RESOURCE, PROGRAM_RESOURCE_TAGS_MAX, STACK_TAG_COUNT } from "../../src/config";
 import { mockResource } from "../../src/plan/mocks";
 import { rendered, renderStack, stackTierMatrix } from "../support/graph";

@@ -11,7 +11,7 @@ import type { RenderedResource } from "../../src/plan/harness";
 import { EC2_HOURLY, ELASTICACHE_HOURLY, HOURS_PER_MONTH, PRICES, RDS_HOURLY } from "../../src/plan/prices";
 import { compareRow, formatCompare } from "../../src/plan/report";
 import { buildPlan } from "../../src/plan/report";
-import { TIERS, TIER_DAU } from "../../sizing";
+import { LOAD_MODEL, TIERS, TIER_DAU } from "../../sizing";
 import { rendered, TIER_NAMES } from "../support/graph";
 
 const STACK = "urn:pulumi:t::p::pulumi:pulumi:Stack::p-t";
@@ -153,6 +153,24 @@ describe("price of each priced type", () => {
     near(line(c, /Interface endpoint ecr × 2 AZs/).monthlyUsd, 2 * HOURS_PER_MONTH * PRICES.interfaceEndpointAzHour.usd);
     expect(c.lines.some((l) => /Interface endpoint s3/.test(l.item))).toBe(false);
     expect(c.unpriced).toEqual([]);
+    // Each line names what it prices: the resource itself, or every resource a usage or count line covers.
+    expect(line(c, /KMS key/).resources).toEqual([{ type: "aws:kms/key:Key", name: "r0" }]);
+    expect(line(c, /alarms \(high resolution\)/).resources).toEqual([{ type: "aws:cloudwatch/metricAlarm:MetricAlarm", name: "r3" }]);
+    expect(line(c, /SQS requests/).resources).toEqual([{ type: "aws:sqs/queue:Queue", name: "r10" }]);
+  });
+
+  it("SQS long polls count the workers' task-hours by service role, not by matching line labels", () => {
+    const taskDefinition = { type: "aws:ecs/taskDefinition:TaskDefinition", inputs: { family: "td", cpu: "256", memory: "512" } };
+    const service = (name: string, loadBalanced: boolean) => ({
+      type: "aws:ecs/service:Service",
+      name,
+      inputs: { name, taskDefinition: "td", desiredCount: 1, ...(loadBalanced ? { loadBalancers: [{}] } : {}) },
+    });
+    // The gateway's name ends with the worker's: a label match would count the gateway's tasks as polling.
+    const c = cost(taskDefinition, service("jobs", false), service("api-jobs", true), { type: "aws:sqs/queue:Queue", inputs: { receiveWaitTimeSeconds: 20 } });
+    const workerHours = line(c, /Fargate .* jobs$/).quantity;
+    const jobs = TIER_DAU["1k"] * LOAD_MODEL.jobsPerDauPerDay * (HOURS_PER_MONTH / 24);
+    near(line(c, /SQS requests/).quantity, (jobs * 4 + (workerHours * 3_600) / 20) / 1e6);
   });
 
   it("prices every hourly entry of the table from the graph, not from a tier", () => {
@@ -198,6 +216,15 @@ describe("prod stack budgets", () => {
       expect(exception, `${tier} is $${over.toFixed(0)} over budget with no documented exception`).toBeDefined();
       expect(Math.round(over)).toBe(exception!.overUsd);
       expect(exception!.reason.length).toBeGreaterThan(20);
+    }
+  });
+
+  it.each(TIER_NAMES)("%s: every cost line names rendered resources of the graph", async (tier) => {
+    const plan = await plans.find((p) => p.tier === tier)!.plan;
+    const inGraph = new Set(plan.resources.map((r) => `${r.type} ${r.name}`));
+    for (const l of plan.cost.lines) {
+      expect(l.resources.length, l.item).toBeGreaterThan(0);
+      for (const r of l.resources) expect(inGraph.has(`${r.type} ${r.name}`), `${l.item}: ${r.type} ${r.name}`).toBe(true);
     }
   });
 
