@@ -7,7 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { type NetworkSizing, PORTS } from "../sizing";
-import { PlatformComponent, type StackIdentity, applyTransform, type Transform } from "./component";
+import { PlatformComponent, type StackContext, applyTransform, type Transform } from "./component";
 import { serviceTrustPolicy } from "./iam";
 
 /** Subnet sizes. Private subnets are large: the VPC CNI gives every pod a VPC address. */
@@ -62,9 +62,6 @@ iptables -t nat -A POSTROUTING -o "$IFACE" -j MASQUERADE
 iptables -F FORWARD
 service iptables save
 `;
-
-/** Days the flow-log group keeps records when the caller does not say (a month of incident lookback). */
-export const DEFAULT_FLOW_LOG_RETENTION_DAYS = 30;
 
 /**
  * The prefix length of each AZ's slice of `sizing.vpcCidr` (see {@link AZ_SLOT_BITS}). Refuses an AZ
@@ -139,10 +136,12 @@ export const ALLOWED_FLOWS: readonly FlowRule[] = [
 const OUTBOUND_ROLES: readonly SecurityGroupRole[] = ["gateway", "workers", "gpuNodes"];
 
 export interface NetworkArgs {
-  /** Stack identity for names and tags. */
-  identity: StackIdentity;
-  /** AWS region (for the S3 endpoint's service name). */
-  region: string;
+  /**
+   * The stack: identity for names and tags, region (the S3 endpoint's service name, the NAT reboot
+   * action), account (the flow-log role trusts the service only on its behalf), the stack's KMS key
+   * (flow-log group, NAT root volumes) and the log retention (flow-log group).
+   */
+  context: StackContext;
   /** AZ count, NAT strategy and CIDR, from the tier table. */
   sizing: NetworkSizing;
   /**
@@ -150,18 +149,6 @@ export interface NetworkArgs {
    * @default `false`
    */
   flowLogs?: boolean;
-  /**
-   * Retention of the flow-log group (days).
-   * @default `DEFAULT_FLOW_LOG_RETENTION_DAYS` (`30`)
-   */
-  logRetentionDays?: number;
-  /** KMS key that encrypts the flow-log group. */
-  kmsKeyArn: pulumi.Input<string>;
-  /**
-   * Account that owns the stack: the flow-log role trusts the service only on this account's behalf.
-   * @default `undefined` (no `aws:SourceAccount` condition)
-   */
-  accountId?: pulumi.Input<string>;
   /**
    * Adjust the awsx VPC's arguments without forking this component.
    * @example `{ vpc: (args) => ({ ...args, enableDnsHostnames: true }) }`
@@ -199,9 +186,9 @@ export class Network extends PlatformComponent {
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("network", "Network", name, opts);
     const flowLogs = args.flowLogs ?? false;
-    const logRetentionDays = args.logRetentionDays ?? DEFAULT_FLOW_LOG_RETENTION_DAYS;
+    const { identity, region, accountId, kmsKeyArn, logRetentionDays } = args.context;
     const azCidrMask = availabilityZoneCidrMask(args.sizing);
-    const tags = args.identity.tags;
+    const tags = identity.tags;
     const parent = this;
 
     this.vpcCidr = args.sizing.vpcCidr;
@@ -271,7 +258,7 @@ export class Network extends PlatformComponent {
         parent.childName("s3-endpoint"),
         {
           vpcId: parent.vpcId,
-          serviceName: `com.amazonaws.${args.region}.s3`,
+          serviceName: `com.amazonaws.${region}.s3`,
           vpcEndpointType: "Gateway",
           routeTableIds: routeTables.ids,
           tags,
@@ -287,9 +274,9 @@ export class Network extends PlatformComponent {
           parent.childName(`${role}-sg`),
           {
             vpcId: parent.vpcId,
-            description: `${args.identity.project}/${args.identity.stack} ${role}`,
+            description: `${identity.project}/${identity.stack} ${role}`,
             // Rules are separate resources (below); inline rules would fight them on every update.
-            tags: { ...tags, Name: `${args.identity.project}-${args.identity.stack}-${role}` },
+            tags: { ...tags, Name: `${identity.project}-${identity.stack}-${role}` },
           },
           { parent },
         );
@@ -361,7 +348,7 @@ export class Network extends PlatformComponent {
           const eip = new aws.ec2.Eip(parent.childName(`nat-ip-${i + 1}`), { domain: "vpc", tags }, { parent });
           const nat = new aws.ec2.NatGateway(
             parent.childName(`nat-${i + 1}`),
-            { subnetId: publicSubnet(i), allocationId: eip.allocationId, tags: { ...tags, Name: `${args.identity.project}-${args.identity.stack}-nat-${i + 1}` } },
+            { subnetId: publicSubnet(i), allocationId: eip.allocationId, tags: { ...tags, Name: `${identity.project}-${identity.stack}-nat-${i + 1}` } },
             { parent },
           );
           parent.natGateways.push(nat);
@@ -397,13 +384,13 @@ export class Network extends PlatformComponent {
               // instance (created before the old one goes; the route follows the new interface in place).
               userDataReplaceOnChange: true,
               metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1, httpEndpoint: "enabled" },
-              rootBlockDevice: { volumeType: "gp3", volumeSize: NAT_INSTANCE_ROOT_GIB, encrypted: true, kmsKeyId: args.kmsKeyArn, deleteOnTermination: true },
+              rootBlockDevice: { volumeType: "gp3", volumeSize: NAT_INSTANCE_ROOT_GIB, encrypted: true, kmsKeyId: kmsKeyArn, deleteOnTermination: true },
               // Simplified automatic recovery (T4g supports it) moves the instance to healthy hardware
               // with the same ENI, so the private route stays valid; egress pauses for the reboot.
               // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-recover.html
               maintenanceOptions: { autoRecovery: "default" },
               creditSpecification: { cpuCredits: "unlimited" },
-              tags: { ...tags, Name: `${args.identity.project}-${args.identity.stack}-nat-${i + 1}` },
+              tags: { ...tags, Name: `${identity.project}-${identity.stack}-nat-${i + 1}` },
             },
             // A new AL2023 release must not replace a NAT on an unrelated `pulumi up` (an egress
             // pause); roll it deliberately with `pulumi up --replace <urn>`.
@@ -441,7 +428,7 @@ export class Network extends PlatformComponent {
           threshold: 0,
           // No datapoint (instance stopped or being replaced) is not a hang.
           treatMissingData: "notBreaching",
-          alarmActions: [`arn:aws:automate:${args.region}:ec2:reboot`],
+          alarmActions: [`arn:aws:automate:${region}:ec2:reboot`],
           tags,
         },
         { parent },
@@ -452,9 +439,9 @@ export class Network extends PlatformComponent {
       const logGroup = new aws.cloudwatch.LogGroup(
         parent.childName("flow-logs"),
         {
-          name: `/${args.identity.project}/${args.identity.stack}/vpc-flow-logs`,
+          name: `/${identity.project}/${identity.stack}/vpc-flow-logs`,
           retentionInDays: logRetentionDays,
-          kmsKeyId: args.kmsKeyArn,
+          kmsKeyId: kmsKeyArn,
           tags,
         },
         { parent },
@@ -462,7 +449,7 @@ export class Network extends PlatformComponent {
       const role = new aws.iam.Role(
         parent.childName("flow-logs-role"),
         // Scoped to this account: the confused-deputy guard AWS recommends for service roles.
-        { assumeRolePolicy: serviceTrustPolicy("vpc-flow-logs.amazonaws.com", args.accountId), tags },
+        { assumeRolePolicy: serviceTrustPolicy("vpc-flow-logs.amazonaws.com", accountId), tags },
         { parent },
       );
       const policy = new aws.iam.RolePolicy(

@@ -63,13 +63,9 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
   const network = new Network(
     "network",
     {
-      identity,
-      region: config.region,
-      accountId: account.accountId,
+      context,
       sizing: sizing.network,
       flowLogs: sizing.safety.flowLogs,
-      logRetentionDays: sizing.observability.logRetentionDays,
-      kmsKeyArn: keys.keyArn,
     },
     opts,
   );
