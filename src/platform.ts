@@ -232,12 +232,9 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
   const observability = new Observability(
     "observability",
     {
-      identity,
-      region: config.region,
-      accountId: account.accountId,
+      context,
       sizing: sizing.observability,
       budgetUsd: sizing.budgetUsd,
-      kmsKeyArn: keys.keyArn,
       alertEmail: secretIfMarked(config, "alertEmail", config.alertEmail),
       loadBalancer: { arnSuffix: gateway.loadBalancerArnSuffix, targetGroupArnSuffix: gateway.targetGroupArnSuffix },
       services: [

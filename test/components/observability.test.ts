@@ -240,12 +240,15 @@ async function renderObservability(args: Partial<ObservabilityArgs>): Promise<Re
   );
   await pulumi.runtime.runInPulumiStack(async () => {
     new Observability("obs", {
-      identity: { project: "proj", stack: "unit", tags: {} },
-      region: "us-east-1",
-      accountId: MOCK_ACCOUNT_ID,
+      context: {
+        identity: { project: "proj", stack: "unit", tags: {} },
+        region: "us-east-1",
+        accountId: MOCK_ACCOUNT_ID,
+        kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/unit",
+        logRetentionDays: DISTINCT_SIZING.logRetentionDays,
+      },
       sizing: DISTINCT_SIZING,
       budgetUsd: 1234,
-      kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/unit",
       ...args,
     });
     return {};
