@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { type CacheSizing, DEFAULTS, PORTS, type SafetySizing } from "../sizing";
+import { AUTH_TOKEN_LENGTH, type CacheSizing, DEFAULTS, PORTS, type SafetySizing } from "../sizing";
 import { physicalName, PlatformComponent, type StackContext, applyTransform, type Transform } from "./component";
 import type { PolicyStatement } from "./iam";
 
@@ -19,12 +19,6 @@ import type { PolicyStatement } from "./iam";
  * entries still hold memory.
  */
 export const CACHE_MAXMEMORY_POLICY = "volatile-lru";
-
-/**
- * AUTH token lengths ElastiCache accepts (AUTH command docs: 16–128 printable characters), and the
- * length generated when the caller does not say: 64 alphanumerics are ~380 bits, far past guessing.
- */
-export const AUTH_TOKEN_LENGTH = { min: 16, max: 128, default: 64 } as const;
 
 /**
  * The JSON layout of the AUTH-token secret: the token alone, and a ready-made TLS URL carrying it.

@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
-import { type NetworkSizing, PORTS } from "../sizing";
+import { NAT_INSTANCE, NAT_INSTANCE_REBOOT, type NetworkSizing, PORTS } from "../sizing";
 import { PlatformComponent, type StackContext, applyTransform, type Transform } from "./component";
 import { serviceTrustPolicy } from "./iam";
 
@@ -30,19 +30,6 @@ export const AZ_SLOT_BITS = 2;
 export const NAT_INSTANCE_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64";
 
 /**
- * When a NAT instance's OS stops answering (StatusCheckFailed_Instance, checked every minute), an alarm
- * reboots it after this many failed minutes. EC2's simplified automatic recovery covers only the system
- * (hardware) checks; a hung kernel would otherwise hold its AZ's egress down until someone noticed.
- * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/UsingAlarmActions.html#AddingRebootActions
- */
-export const NAT_INSTANCE_REBOOT_AFTER_FAILED_MINUTES = 3;
-/** EC2 basic monitoring publishes status checks once a minute: the alarm's period. */
-const EC2_STATUS_CHECK_PERIOD_SECONDS = 60;
-
-/** Root volume of a NAT instance (GiB): the AL2023 AMI's own snapshot size. */
-export const NAT_INSTANCE_ROOT_GIB = 8;
-
-/**
  * Boot script that turns Amazon Linux 2023 into a NAT: IP forwarding on, masquerade everything that
  * leaves through the primary interface, both persisted across reboots (EC2 recovery reboots it).
  * The steps are AWS's "Create a NAT AMI" for AL2023
@@ -52,7 +39,7 @@ export const NAT_INSTANCE_ROOT_GIB = 8;
 export const NAT_INSTANCE_USER_DATA = `#!/bin/bash
 set -euo pipefail
 # cloud-init may clean dnf's cache while this runs (aws/aws-cdk#36717): retry, then insist.
-for attempt in $(seq 1 30); do dnf install -y iptables-services && break; sleep 5; done
+for attempt in $(seq 1 ${NAT_INSTANCE.packageInstallAttempts}); do dnf install -y iptables-services && break; sleep ${NAT_INSTANCE.packageInstallRetrySeconds}; done
 rpm -q iptables-services
 systemctl enable --now iptables
 echo "net.ipv4.ip_forward=1" > /etc/sysctl.d/90-nat.conf
@@ -384,7 +371,7 @@ export class Network extends PlatformComponent {
               // instance (created before the old one goes; the route follows the new interface in place).
               userDataReplaceOnChange: true,
               metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1, httpEndpoint: "enabled" },
-              rootBlockDevice: { volumeType: "gp3", volumeSize: NAT_INSTANCE_ROOT_GIB, encrypted: true, kmsKeyId: kmsKeyArn, deleteOnTermination: true },
+              rootBlockDevice: { volumeType: "gp3", volumeSize: NAT_INSTANCE.rootVolumeGiB, encrypted: true, kmsKeyId: kmsKeyArn, deleteOnTermination: true },
               // Simplified automatic recovery (T4g supports it) moves the instance to healthy hardware
               // with the same ENI, so the private route stays valid; egress pauses for the reboot.
               // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-recover.html
@@ -422,8 +409,8 @@ export class Network extends PlatformComponent {
           metricName: "StatusCheckFailed_Instance",
           dimensions: { InstanceId: instance.id },
           statistic: "Maximum",
-          period: EC2_STATUS_CHECK_PERIOD_SECONDS,
-          evaluationPeriods: NAT_INSTANCE_REBOOT_AFTER_FAILED_MINUTES,
+          period: NAT_INSTANCE_REBOOT.statusCheckPeriodSeconds,
+          evaluationPeriods: NAT_INSTANCE_REBOOT.rebootAfterFailedMinutes,
           comparisonOperator: "GreaterThanThreshold",
           threshold: 0,
           // No datapoint (instance stopped or being replaced) is not a hang.

@@ -5,7 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { SafetySizing, StorageSizing } from "../sizing";
+import { DEFAULT_ACCESS_LOG_RETENTION_DAYS, type SafetySizing, type StorageSizing } from "../sizing";
 import { physicalName, PlatformComponent, type StackContext, applyTransform, type Transform } from "./component";
 import type { PolicyStatement } from "./iam";
 
@@ -47,9 +47,6 @@ export const LOG_PREFIXES = {
 
 /** Key prefix of free-tier content when the caller does not say (the application writes under it). */
 export const DEFAULT_FREE_TIER_PREFIX = "free/";
-
-/** Days the log bucket keeps access logs when the caller does not say (a year: an audit lookback). */
-export const DEFAULT_ACCESS_LOG_RETENTION_DAYS = 365;
 
 /**
  * Where an artifact lives: content-addressed by its SHA-256 under the owner's prefix. Free-tier

@@ -8,3 +8,5 @@ export * from "./tiers";
 export * from "./constants";
 export * from "./regions";
 export * from "./instances";
+export * from "./observability";
+export * from "./data";

@@ -5,23 +5,11 @@
  * it too (src/plan/alarm-table.ts), so the three can never disagree.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { Priority, ObservabilitySizing } from "../../sizing";
+import type { AlarmWindow, Priority, ObservabilitySizing } from "../../sizing";
 
 /** The component an alarm belongs to: its name segment and its dashboard section. */
 export const OBSERVED_COMPONENTS = ["gateway", "workers", "queues", "database", "cache", "inference"] as const;
 export type ObservedComponent = (typeof OBSERVED_COMPONENTS)[number];
-
-/**
- * Evaluation windows. These are alarm semantics rather than sizes (every tier wants the same
- * "sustained for 10 of 15 minutes"), so they live here next to the specs that use them.
- */
-export const ALARM_WINDOWS = {
-  /** Two of three 5-minute periods: one noisy datapoint does not page anyone. */
-  sustained: { periodSeconds: 300, evaluationPeriods: 3, datapointsToAlarm: 2 },
-  /** One 5-minute period: a single datapoint is already an incident (DLQ not empty, failed node). */
-  immediate: { periodSeconds: 300, evaluationPeriods: 1, datapointsToAlarm: 1 },
-} as const;
-export type AlarmWindow = keyof typeof ALARM_WINDOWS;
 
 /** `FreeStorageSpace` is in bytes; the tier table says GiB. */
 export const BYTES_PER_GIB = 1024 ** 3;
@@ -54,6 +42,7 @@ export interface AlarmSpec {
   threshold: number;
   /** The sizing field the threshold comes from (README table), or why it is fixed. */
   thresholdSource: keyof ObservabilitySizing | "any message" | "any failed node" | "any unhealthy target";
+  /** Evaluation window (`ALARM_WINDOWS` in sizing/observability.ts). */
   window: AlarmWindow;
   treatMissingData: TreatMissingData;
   /** Why that missing-data treatment (kept with the spec so reviewers see the decision). */

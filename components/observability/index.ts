@@ -4,20 +4,14 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { ObservabilitySizing } from "../../sizing";
+import { ALARM_WINDOWS, BUDGET_NOTIFICATIONS, type ObservabilitySizing } from "../../sizing";
 import { PlatformComponent, physicalName, type StackContext } from "../component";
 import { policyDocument, type PolicyStatement } from "../iam";
-import { ALARM_WINDOWS, type AlarmSpec, alarmSpecs, type ObservedResources } from "./alarms";
+import { type AlarmSpec, alarmSpecs, type ObservedResources } from "./alarms";
 import { dashboardBody } from "./dashboard";
 
 export * from "./alarms";
 export { dashboardBody, widgetMetrics } from "./dashboard";
-
-/** Budget alert points: early warning on the forecast, then the real overrun (issue 9). */
-export const BUDGET_NOTIFICATIONS = [
-  { thresholdPercent: 80, type: "FORECASTED" },
-  { thresholdPercent: 100, type: "ACTUAL" },
-] as const;
 
 /** CloudWatch caps alarm names at 255 characters; dashboard and budget names at 100. */
 const NAME_LIMITS = { alarm: 255, dashboard: 100, budget: 100, topic: 256 } as const;

@@ -127,9 +127,9 @@ describe("leak detector", () => {
 describe("AUTH token length", () => {
   it("is refused outside ElastiCache's 16–128 characters, before any child resource", async () => {
     const pulumi = await import("@pulumi/pulumi");
-    const { AUTH_TOKEN_LENGTH, Cache } = await import("../../components/cache");
+    const { Cache } = await import("../../components/cache");
     const { mockCall, mockResource } = await import("../../src/plan/mocks");
-    const { TIERS } = await import("../../sizing");
+    const { AUTH_TOKEN_LENGTH, TIERS } = await import("../../sizing");
     await pulumi.runtime.setMocks({ newResource: mockResource, call: mockCall }, "inference-platform", "prod", false);
     const args = {
       context: {
