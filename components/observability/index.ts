@@ -5,7 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ALARM_WINDOWS, BUDGET_NOTIFICATIONS, type ObservabilitySizing } from "../../sizing";
-import { PlatformComponent, physicalName, type StackContext } from "../component";
+import { applyTransform, PlatformComponent, physicalName, type StackContext, type Transform } from "../component";
 import { policyDocument, type PolicyStatement } from "../iam";
 import { type AlarmSpec, alarmSpecs, type ObservedResources } from "./alarms";
 import { dashboardBody } from "./dashboard";
@@ -39,6 +39,15 @@ export interface ObservabilityArgs extends ObservedResources {
    * @default `{ key: "stack", value: context.identity.stack }`
    */
   budgetTag?: { key: string; value: string };
+  /**
+   * Adjust an alarm's arguments without forking this component. The function form also gets the
+   * alarm's role (`<component>-<what>`, the key of {@link Observability.alarms}, e.g.
+   * `"database-writer-cpu"`) and its spec. The dashboard is drawn from the specs, so a threshold
+   * changed here is not redrawn there.
+   * @example `{ alarm: { actionsEnabled: false } }` (a quiet stack: alarms change state, nobody is paged)
+   * @example `{ alarm: (args, role) => (role === "gateway-p95-latency" ? { ...args, evaluationPeriods: 5 } : args) }`
+   */
+  transform?: { alarm?: Transform<aws.cloudwatch.MetricAlarmArgs, [role: string, spec: AlarmSpec]> };
 }
 
 /**
@@ -167,23 +176,25 @@ export class Observability extends PlatformComponent {
               })),
             ],
           };
+      const role = `${spec.component}-${spec.what}`;
+      const alarmArgs: aws.cloudwatch.MetricAlarmArgs = {
+        name: physicalName(identity, role, NAME_LIMITS.alarm),
+        alarmDescription: spec.description,
+        comparisonOperator: spec.comparison,
+        threshold: spec.threshold,
+        evaluationPeriods: window.evaluationPeriods,
+        datapointsToAlarm: window.datapointsToAlarm,
+        // Chosen per alarm with the spec (missingDataReason says why).
+        treatMissingData: spec.treatMissingData,
+        ...metricArgs,
+        // OK actions too: whoever was paged learns when it is over without opening the console.
+        alarmActions: [parent.topic.arn],
+        okActions: [parent.topic.arn],
+        tags,
+      };
       return new aws.cloudwatch.MetricAlarm(
-        parent.childName(`${spec.component}-${spec.what}`),
-        {
-          name: physicalName(identity, `${spec.component}-${spec.what}`, NAME_LIMITS.alarm),
-          alarmDescription: spec.description,
-          comparisonOperator: spec.comparison,
-          threshold: spec.threshold,
-          evaluationPeriods: window.evaluationPeriods,
-          datapointsToAlarm: window.datapointsToAlarm,
-          // Chosen per alarm in alarms.ts (missingDataReason says why).
-          treatMissingData: spec.treatMissingData,
-          ...metricArgs,
-          // OK actions too: whoever was paged learns when it is over without opening the console.
-          alarmActions: [parent.topic.arn],
-          okActions: [parent.topic.arn],
-          tags,
-        },
+        parent.childName(role),
+        applyTransform(args.transform?.alarm, alarmArgs, role, spec),
         { parent },
       );
     }
