@@ -10,3 +10,4 @@ export * from "./regions";
 export * from "./instances";
 export * from "./observability";
 export * from "./data";
+export * from "./network";
