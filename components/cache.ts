@@ -6,8 +6,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { type CacheSizing, DEFAULTS, PORTS, type SafetySizing } from "../sizing";
-import { physicalName, PlatformComponent, type StackIdentity, applyTransform, type Transform } from "./component";
+import { AUTH_TOKEN_LENGTH, type CacheSizing, DEFAULTS, PORTS, type SafetySizing } from "../sizing";
+import { physicalName, PlatformComponent, type StackContext, applyTransform, type Transform } from "./component";
 import type { PolicyStatement } from "./iam";
 
 /**
@@ -21,22 +21,36 @@ import type { PolicyStatement } from "./iam";
 export const CACHE_MAXMEMORY_POLICY = "volatile-lru";
 
 /**
- * AUTH token lengths ElastiCache accepts (AUTH command docs: 16–128 printable characters), and the
- * length generated when the caller does not say: 64 alphanumerics are ~380 bits, far past guessing.
+ * The JSON layout of the AUTH-token secret: the token alone, and a ready-made TLS URL carrying it.
+ * Consumers read a key by name (ECS `valueFrom: <arn>:<key>::`) through {@link CacheConnection}.
  */
-export const AUTH_TOKEN_LENGTH = { min: 16, max: 128, default: 64 } as const;
+export const AUTH_SECRET_KEYS = { authToken: "authToken", url: "url" } as const;
+
+/**
+ * How an application reaches the cache, shaped for the services' dependency contract
+ * (`ServiceDependencies.cache` in components/fargate.ts): the token is injected from the secret,
+ * never passed as a value.
+ */
+export interface CacheConnection {
+  /** Primary (read/write) endpoint host. */
+  host: pulumi.Output<string>;
+  port: pulumi.Output<number>;
+  /** The Secrets Manager secret holding the AUTH token. */
+  authTokenSecretArn: pulumi.Output<string>;
+  /** Key of the token inside that JSON secret ({@link AUTH_SECRET_KEYS}). */
+  authTokenJsonKey: string;
+}
 
 export interface CacheArgs {
-  /** Stack identity for names and tags. */
-  identity: StackIdentity;
-  /** AWS region (the KMS grant is limited to Secrets Manager in this region). */
-  region: string;
+  /**
+   * The stack: identity for names and tags, region (the KMS grant is limited to Secrets Manager in
+   * this region) and the stack's KMS key (at-rest encryption and the AUTH-token secret).
+   */
+  context: StackContext;
   /** Node type, node count and snapshot retention, from the tier table. */
   sizing: CacheSizing;
   /** `finalSnapshot`, from the tier table. */
   safety: Pick<SafetySizing, "finalSnapshot">;
-  /** The stack's KMS key: at-rest encryption and the AUTH-token secret. */
-  kmsKeyArn: pulumi.Input<string>;
   /** Private subnets of the network. */
   subnetIds: pulumi.Input<string[]>;
   /** The network's `cache` security group (admits only the gateway and workers on 6379). */
@@ -82,9 +96,9 @@ export interface CacheArgs {
  * snapshots kept `sizing.snapshotRetentionDays`.
  *
  * ```ts
- * const cache = new Cache("cache", { identity, region, sizing: sizing.cache, safety: sizing.safety,
- *   kmsKeyArn: keys.keyArn, subnetIds: network.privateSubnetIds,
- *   securityGroupId: network.securityGroups.cache.id });
+ * const cache = new Cache("cache", { context, sizing: sizing.cache, safety: sizing.safety,
+ *   subnetIds: network.privateSubnetIds, securityGroupId: network.securityGroups.cache.id });
+ * // services: dependencies: { cache: cache.connection, ... }
  * // in a task definition: secrets: [{ name: "REDIS_URL", valueFrom: pulumi.interpolate`${cache.authSecretArn}:url::` }]
  * ```
  *
@@ -104,6 +118,8 @@ export class Cache extends PlatformComponent {
   /** Secrets Manager secret holding `{ authToken, url }` (url: `rediss://:<token>@<primary>:<port>/0`). */
   public readonly authSecret: aws.secretsmanager.Secret;
   public readonly authSecretArn: pulumi.Output<string>;
+  /** Host, port and where the AUTH token is, for the applications (see {@link CacheConnection}). */
+  public readonly connection: CacheConnection;
 
   private readonly kmsKeyArn: pulumi.Input<string>;
   private readonly region: string;
@@ -117,10 +133,11 @@ export class Cache extends PlatformComponent {
     const authTokenLength = args.authTokenLength ?? AUTH_TOKEN_LENGTH.default;
     const { sizing } = args;
     const highlyAvailable = sizing.nodes > 1;
-    const tags = args.identity.tags;
+    const { identity, region, kmsKeyArn } = args.context;
+    const tags = identity.tags;
     const parent = this;
-    this.kmsKeyArn = args.kmsKeyArn;
-    this.region = args.region;
+    this.kmsKeyArn = kmsKeyArn;
+    this.region = region;
 
     if (authTokenLength < AUTH_TOKEN_LENGTH.min || authTokenLength > AUTH_TOKEN_LENGTH.max) {
       throw new Error(
@@ -139,6 +156,12 @@ export class Cache extends PlatformComponent {
     this.readerEndpoint = this.replicationGroup.readerEndpointAddress;
     this.port = this.replicationGroup.port.apply((p) => p ?? PORTS.redis);
     this.authSecretArn = this.authSecret.arn;
+    this.connection = {
+      host: this.primaryEndpoint,
+      port: this.port,
+      authTokenSecretArn: this.authSecretArn,
+      authTokenJsonKey: AUTH_SECRET_KEYS.authToken,
+    };
 
     this.registerOutputs({
       replicationGroupId: this.replicationGroupId,
@@ -160,8 +183,8 @@ export class Cache extends PlatformComponent {
       return new aws.elasticache.SubnetGroup(
         parent.childName("subnets"),
         {
-          name: physicalName(args.identity, "cache"),
-          description: `${args.identity.project}/${args.identity.stack} cache, private subnets`,
+          name: physicalName(identity, "cache"),
+          description: `${identity.project}/${identity.stack} cache, private subnets`,
           subnetIds: args.subnetIds,
           tags,
         },
@@ -186,8 +209,8 @@ export class Cache extends PlatformComponent {
     function createReplicationGroup(): aws.elasticache.ReplicationGroup {
       const groupArgs: aws.elasticache.ReplicationGroupArgs = {
         // ElastiCache limits replication group ids to 40 characters.
-        replicationGroupId: physicalName(args.identity, "cache", 40),
-        description: `${args.identity.project}/${args.identity.stack} Celery results and cache`,
+        replicationGroupId: physicalName(identity, "cache", 40),
+        description: `${identity.project}/${identity.stack} Celery results and cache`,
         engine,
         engineVersion,
         nodeType: sizing.nodeType,
@@ -199,11 +222,11 @@ export class Cache extends PlatformComponent {
         securityGroupIds: [args.securityGroupId],
         parameterGroupName: parameterGroup.name,
         atRestEncryptionEnabled: true,
-        kmsKeyId: args.kmsKeyArn,
+        kmsKeyId: kmsKeyArn,
         transitEncryptionEnabled: true,
         authToken: authToken.result,
         snapshotRetentionLimit: sizing.snapshotRetentionDays,
-        finalSnapshotIdentifier: args.safety.finalSnapshot ? physicalName(args.identity, "cache-final") : undefined,
+        finalSnapshotIdentifier: args.safety.finalSnapshot ? physicalName(identity, "cache-final") : undefined,
         autoMinorVersionUpgrade: true,
         applyImmediately,
         tags,
@@ -219,7 +242,7 @@ export class Cache extends PlatformComponent {
     function createAuthSecret(): aws.secretsmanager.Secret {
       const secret = new aws.secretsmanager.Secret(
         parent.childName("auth-secret"),
-        { description: "ElastiCache AUTH token and TLS connection URL", kmsKeyId: args.kmsKeyArn, tags },
+        { description: "ElastiCache AUTH token and TLS connection URL", kmsKeyId: kmsKeyArn, tags },
         { parent },
       );
       new aws.secretsmanager.SecretVersion(
@@ -229,7 +252,10 @@ export class Cache extends PlatformComponent {
           secretString: pulumi
             .all([authToken.result, parent.replicationGroup.primaryEndpointAddress])
             .apply(([token, host]) =>
-              JSON.stringify({ authToken: token, url: `rediss://:${token}@${host}:${PORTS.redis}/0` }),
+              JSON.stringify({
+                [AUTH_SECRET_KEYS.authToken]: token,
+                [AUTH_SECRET_KEYS.url]: `rediss://:${token}@${host}:${PORTS.redis}/0`,
+              }),
             ),
         },
         { parent },

@@ -8,25 +8,39 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { DATABASE, type DatabaseSizing, DEFAULTS, PORTS, type SafetySizing } from "../sizing";
-import { physicalName, PlatformComponent, type StackIdentity, applyTransform, type Transform } from "./component";
+import { physicalName, PlatformComponent, type StackContext, applyTransform, type Transform } from "./component";
 import { type PolicyStatement, serviceTrustPolicy } from "./iam";
 
 /** AWS-managed policy that lets RDS publish enhanced-monitoring metrics to CloudWatch Logs. */
 const ENHANCED_MONITORING_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole";
 
+/**
+ * How an application reaches the database, shaped for the services' dependency contract
+ * (`ServiceDependencies.database` in components/fargate.ts): IAM database authentication, so no password.
+ */
+export interface DatabaseConnection {
+  /** Writer host name. */
+  host: pulumi.Output<string>;
+  /** Host for read-only traffic: the first replica, or the writer when there is none. */
+  readerHost: pulumi.Output<string>;
+  port: pulumi.Output<number>;
+  /** The database created on the instance. */
+  name: pulumi.Output<string>;
+  /** The PostgreSQL user with `rds_iam` ({@link Database.grantConnect}). */
+  user: string;
+}
+
 export interface DatabaseArgs {
-  /** Stack identity for names and tags. */
-  identity: StackIdentity;
-  /** AWS region (for the `rds-db:connect` ARN of IAM authentication grants). */
-  region: string;
-  /** Account that owns the database (for the `rds-db:connect` ARN and the monitoring role's trust). */
-  accountId: pulumi.Input<string>;
+  /**
+   * The stack: identity for names and tags, region and account (the `rds-db:connect` ARN of IAM
+   * authentication grants, the monitoring role's trust) and the stack's KMS key (storage, master
+   * secret and Performance Insights).
+   */
+  context: StackContext;
   /** Instance class, storage, Multi-AZ, replicas, backups, monitoring, from the tier table. */
   sizing: DatabaseSizing;
   /** Deletion protection and final snapshot, from the tier table. */
   safety: Pick<SafetySizing, "deletionProtection" | "finalSnapshot">;
-  /** The stack's KMS key: storage, master secret and Performance Insights. */
-  kmsKeyArn: pulumi.Input<string>;
   /** Private subnets of the network (the subnet group spans them). */
   subnetIds: pulumi.Input<string[]>;
   /** The network's `database` security group (admits only the gateway and workers on 5432). */
@@ -77,10 +91,11 @@ export interface DatabaseArgs {
  * recovery (automated backups, `sizing.backupRetentionDays`).
  *
  * ```ts
- * const database = new Database("database", { identity, region, accountId, sizing: sizing.database,
- *   safety: sizing.safety, kmsKeyArn: keys.keyArn, subnetIds: network.privateSubnetIds,
+ * const database = new Database("database", { context, sizing: sizing.database,
+ *   safety: sizing.safety, subnetIds: network.privateSubnetIds,
  *   securityGroupId: network.securityGroups.database.id });
  * const connect = database.grantConnect("app");
+ * // services: dependencies: { database: database.connection, ... }
  * ```
  *
  * **Cost** (us-east-1, on demand): db.t4g.micro $0.016/h (~$12/month), db.t4g.medium $0.065/h (~$47),
@@ -118,6 +133,8 @@ export class Database extends PlatformComponent {
   public readonly instanceIdentifiers: pulumi.Output<string[]>;
   /** Identifiers of the replicas only (replica-lag alarms). */
   public readonly replicaIdentifiers: pulumi.Output<string[]>;
+  /** Host, reader host, port, database and user for the applications (see {@link DatabaseConnection}). */
+  public readonly connection: DatabaseConnection;
 
   private readonly region: string;
   private readonly accountId: pulumi.Input<string>;
@@ -132,11 +149,12 @@ export class Database extends PlatformComponent {
     const engineVersion = args.engineVersion ?? DEFAULTS.postgresVersion;
     const parameterFamily = args.parameterFamily ?? DEFAULTS.postgresParameterFamily;
     const { sizing, safety } = args;
-    const tags = args.identity.tags;
+    const { identity, region, accountId, kmsKeyArn } = args.context;
+    const tags = identity.tags;
     const parent = this;
-    this.region = args.region;
-    this.accountId = args.accountId;
-    this.kmsKeyArn = args.kmsKeyArn;
+    this.region = region;
+    this.accountId = accountId;
+    this.kmsKeyArn = kmsKeyArn;
 
     if (masterUsername === "postgres") {
       throw new Error('Database: `masterUsername` must not be "postgres" (FSBP RDS.25); choose an application-specific name.');
@@ -166,6 +184,13 @@ export class Database extends PlatformComponent {
     this.instanceIdentifiers = pulumi
       .all([this.writerIdentifier, this.replicaIdentifiers])
       .apply(([writer, replicas]) => [writer, ...replicas]);
+    this.connection = {
+      host: this.address,
+      readerHost: this.readerEndpoint,
+      port: this.port,
+      name: this.databaseName,
+      user: this.applicationUser,
+    };
 
     this.registerOutputs({
       endpoint: this.endpoint,
@@ -198,7 +223,7 @@ export class Database extends PlatformComponent {
     function createMasterSecret(): aws.secretsmanager.Secret {
       const secret = new aws.secretsmanager.Secret(
         parent.childName("master-secret"),
-        { description: "RDS master credentials (operators and bootstrap only; applications use IAM auth)", kmsKeyId: args.kmsKeyArn, tags },
+        { description: "RDS master credentials (operators and bootstrap only; applications use IAM auth)", kmsKeyId: kmsKeyArn, tags },
         { parent },
       );
       new aws.secretsmanager.SecretVersion(
@@ -220,8 +245,8 @@ export class Database extends PlatformComponent {
       return new aws.rds.SubnetGroup(
         parent.childName("subnets"),
         {
-          name: physicalName(args.identity, "db"),
-          description: `${args.identity.project}/${args.identity.stack} database, private subnets`,
+          name: physicalName(identity, "db"),
+          description: `${identity.project}/${identity.stack} database, private subnets`,
           subnetIds: args.subnetIds,
           tags,
         },
@@ -254,7 +279,7 @@ export class Database extends PlatformComponent {
     function createMonitoringRole(): { role: aws.iam.Role; attachment: aws.iam.RolePolicyAttachment } {
       const role = new aws.iam.Role(
         parent.childName("monitoring-role"),
-        { assumeRolePolicy: serviceTrustPolicy("monitoring.rds.amazonaws.com", args.accountId), tags },
+        { assumeRolePolicy: serviceTrustPolicy("monitoring.rds.amazonaws.com", accountId), tags },
         { parent },
       );
       const attachment = new aws.iam.RolePolicyAttachment(
@@ -276,14 +301,14 @@ export class Database extends PlatformComponent {
         storageType: "gp3",
         maxAllocatedStorage: sizing.maxAllocatedStorageGiB,
         storageEncrypted: true,
-        kmsKeyId: args.kmsKeyArn,
+        kmsKeyId: kmsKeyArn,
         vpcSecurityGroupIds: [args.securityGroupId],
         parameterGroupName: parameterGroup.name,
         publiclyAccessible: false,
         iamDatabaseAuthenticationEnabled: true,
         enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
         performanceInsightsEnabled: sizing.performanceInsights,
-        performanceInsightsKmsKeyId: sizing.performanceInsights ? args.kmsKeyArn : undefined,
+        performanceInsightsKmsKeyId: sizing.performanceInsights ? kmsKeyArn : undefined,
         monitoringInterval: sizing.monitoringIntervalSeconds,
         monitoringRoleArn: monitoring?.role.arn,
         autoMinorVersionUpgrade: true,
@@ -299,7 +324,7 @@ export class Database extends PlatformComponent {
       const instanceArgs: aws.rds.InstanceArgs = {
         ...commonArgs(),
         instanceClass: sizing.instanceClass,
-        identifier: physicalName(args.identity, "db"),
+        identifier: physicalName(identity, "db"),
         engine: "postgres",
         engineVersion,
         allocatedStorage: sizing.allocatedStorageGiB,
@@ -311,7 +336,7 @@ export class Database extends PlatformComponent {
         multiAz: sizing.multiAz,
         backupRetentionPeriod: sizing.backupRetentionDays,
         skipFinalSnapshot: !safety.finalSnapshot,
-        finalSnapshotIdentifier: safety.finalSnapshot ? physicalName(args.identity, "db-final") : undefined,
+        finalSnapshotIdentifier: safety.finalSnapshot ? physicalName(identity, "db-final") : undefined,
         // Automated backups go with the instance unless kept: keep them wherever a final snapshot is wanted.
         deleteAutomatedBackups: !safety.finalSnapshot,
       };
@@ -337,7 +362,7 @@ export class Database extends PlatformComponent {
         {
           ...shared,
           instanceClass: sizing.instanceClass,
-          identifier: physicalName(args.identity, `db-replica-${index}`),
+          identifier: physicalName(identity, `db-replica-${index}`),
           replicateSourceDb: parent.instance.identifier,
           multiAz: false,
           backupRetentionPeriod: 0,

@@ -8,3 +8,6 @@ export * from "./tiers";
 export * from "./constants";
 export * from "./regions";
 export * from "./instances";
+export * from "./observability";
+export * from "./data";
+export * from "./network";

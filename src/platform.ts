@@ -63,13 +63,9 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
   const network = new Network(
     "network",
     {
-      identity,
-      region: config.region,
-      accountId: account.accountId,
+      context,
       sizing: sizing.network,
       flowLogs: sizing.safety.flowLogs,
-      logRetentionDays: sizing.observability.logRetentionDays,
-      kmsKeyArn: keys.keyArn,
     },
     opts,
   );
@@ -95,12 +91,9 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
   const database = new Database(
     "database",
     {
-      identity,
-      region: config.region,
-      accountId: account.accountId,
+      context,
       sizing: sizing.database,
       safety: sizing.safety,
-      kmsKeyArn: keys.keyArn,
       subnetIds: network.privateSubnetIds,
       securityGroupId: network.securityGroups.database.id,
       applyImmediately: applyDataChangesImmediately,
@@ -110,11 +103,9 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
   const cache = new Cache(
     "cache",
     {
-      identity,
-      region: config.region,
+      context,
       sizing: sizing.cache,
       safety: sizing.safety,
-      kmsKeyArn: keys.keyArn,
       subnetIds: network.privateSubnetIds,
       securityGroupId: network.securityGroups.cache.id,
       applyImmediately: applyDataChangesImmediately,
@@ -179,19 +170,8 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
   );
   const serviceDependencies = {
     region: config.region,
-    database: {
-      host: database.address,
-      readerHost: database.readerEndpoint,
-      port: database.port,
-      name: database.databaseName,
-      user: database.applicationUser,
-    },
-    cache: {
-      host: cache.primaryEndpoint,
-      port: cache.port,
-      authTokenSecretArn: cache.authSecretArn,
-      authTokenJsonKey: "authToken",
-    },
+    database: database.connection,
+    cache: cache.connection,
     buckets: storage.bucketNames,
     triton: { httpUrl: inference.tritonHttpUrl, grpcUrl: inference.tritonGrpcUrl },
   };
@@ -252,12 +232,9 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
   const observability = new Observability(
     "observability",
     {
-      identity,
-      region: config.region,
-      accountId: account.accountId,
+      context,
       sizing: sizing.observability,
       budgetUsd: sizing.budgetUsd,
-      kmsKeyArn: keys.keyArn,
       alertEmail: secretIfMarked(config, "alertEmail", config.alertEmail),
       loadBalancer: { arnSuffix: gateway.loadBalancerArnSuffix, targetGroupArnSuffix: gateway.targetGroupArnSuffix },
       services: [

@@ -4,7 +4,8 @@
  * every alarm has a graph and no graph shows a metric nobody alarms on.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { ALARM_WINDOWS, type AlarmSpec, type MetricRef, OBSERVED_COMPONENTS, type ObservedComponent } from "./alarms";
+import { ALARM_WINDOWS } from "../../sizing";
+import { type AlarmSpec, type MetricRef, OBSERVED_COMPONENTS, type ObservedComponent } from "./alarms";
 
 /** Dashboard grid: CloudWatch dashboards are 24 units wide. */
 const GRID_WIDTH = 24;

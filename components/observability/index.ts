@@ -4,37 +4,30 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { ObservabilitySizing } from "../../sizing";
-import { PlatformComponent, physicalName, type StackIdentity } from "../component";
+import { ALARM_WINDOWS, BUDGET_NOTIFICATIONS, type ObservabilitySizing } from "../../sizing";
+import { applyTransform, PlatformComponent, physicalName, type StackContext, type Transform } from "../component";
 import { policyDocument, type PolicyStatement } from "../iam";
-import { ALARM_WINDOWS, type AlarmSpec, alarmSpecs, type ObservedResources } from "./alarms";
+import { type AlarmSpec, alarmSpecs, type ObservedResources } from "./alarms";
 import { dashboardBody } from "./dashboard";
 
 export * from "./alarms";
 export { dashboardBody, widgetMetrics } from "./dashboard";
 
-/** Budget alert points: early warning on the forecast, then the real overrun (issue 9). */
-export const BUDGET_NOTIFICATIONS = [
-  { thresholdPercent: 80, type: "FORECASTED" },
-  { thresholdPercent: 100, type: "ACTUAL" },
-] as const;
-
 /** CloudWatch caps alarm names at 255 characters; dashboard and budget names at 100. */
 const NAME_LIMITS = { alarm: 255, dashboard: 100, budget: 100, topic: 256 } as const;
 
 export interface ObservabilityArgs extends ObservedResources {
-  /** Stack identity for names and tags. */
-  identity: StackIdentity;
-  /** AWS region of the stack (dashboard widgets name it; alarm ARNs in the topic policy use it). */
-  region: string;
-  /** Account that owns the topic: the topic policy only accepts publishes made on its behalf. */
-  accountId: pulumi.Input<string>;
+  /**
+   * The stack: identity for names and tags, region (dashboard widgets name it; alarm ARNs in the
+   * topic policy use it), account (the topic policy only accepts publishes made on its behalf) and
+   * the stack's KMS key (the topic is encrypted with it; its key policy lets CloudWatch and Budgets
+   * use it).
+   */
+  context: StackContext;
   /** Alarm thresholds from the tier table (`sizing.observability`). */
   sizing: ObservabilitySizing;
   /** Monthly budget in USD (`sizing.budgetUsd`). */
   budgetUsd: number;
-  /** The stack's KMS key; the topic is encrypted with it (its key policy lets CloudWatch and Budgets use it). */
-  kmsKeyArn: pulumi.Input<string>;
   /**
    * Address subscribed to the alert topic (AWS e-mails a confirmation link first).
    * @default `undefined` (alarms still publish to the topic; nobody is subscribed)
@@ -43,9 +36,18 @@ export interface ObservabilityArgs extends ObservedResources {
   /**
    * Cost-allocation tag the budget filters on: only this stack's spend counts. The tag must be
    * activated once per account (docs/runbooks.md, "First deploy").
-   * @default `{ key: "stack", value: identity.stack }`
+   * @default `{ key: "stack", value: context.identity.stack }`
    */
   budgetTag?: { key: string; value: string };
+  /**
+   * Adjust an alarm's arguments without forking this component. The function form also gets the
+   * alarm's role (`<component>-<what>`, the key of {@link Observability.alarms}, e.g.
+   * `"database-writer-cpu"`) and its spec. The dashboard is drawn from the specs, so a threshold
+   * changed here is not redrawn there.
+   * @example `{ alarm: { actionsEnabled: false } }` (a quiet stack: alarms change state, nobody is paged)
+   * @example `{ alarm: (args, role) => (role === "gateway-p95-latency" ? { ...args, evaluationPeriods: 5 } : args) }`
+   */
+  transform?: { alarm?: Transform<aws.cloudwatch.MetricAlarmArgs, [role: string, spec: AlarmSpec]> };
 }
 
 /**
@@ -53,8 +55,7 @@ export interface ObservabilityArgs extends ObservedResources {
  *
  * ```ts
  * const observability = new Observability("observability", {
- *   identity, region, accountId, sizing: sizing.observability, budgetUsd: sizing.budgetUsd,
- *   kmsKeyArn: keys.keyArn, alertEmail: config.alertEmail,
+ *   context, sizing: sizing.observability, budgetUsd: sizing.budgetUsd, alertEmail: config.alertEmail,
  *   loadBalancer: { arnSuffix: alb.arnSuffix, targetGroupArnSuffix: tg.arnSuffix },
  *   queues: [{ priority: "free", name: free.name, dlqName: freeDlq.name }],
  * });
@@ -78,8 +79,9 @@ export class Observability extends PlatformComponent {
 
   constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
     super("observability", "Observability", name, opts);
-    const budgetTag = args.budgetTag ?? { key: "stack", value: args.identity.stack };
-    const tags = args.identity.tags;
+    const { identity, region, accountId, kmsKeyArn } = args.context;
+    const budgetTag = args.budgetTag ?? { key: "stack", value: identity.stack };
+    const tags = identity.tags;
     const parent = this;
 
     this.topic = createTopic();
@@ -98,8 +100,8 @@ export class Observability extends PlatformComponent {
       return new aws.sns.Topic(
         parent.childName("alerts"),
         {
-          name: physicalName(args.identity, "alerts", NAME_LIMITS.topic),
-          kmsMasterKeyId: args.kmsKeyArn,
+          name: physicalName(identity, "alerts", NAME_LIMITS.topic),
+          kmsMasterKeyId: kmsKeyArn,
           tags,
         },
         { parent },
@@ -115,8 +117,8 @@ export class Observability extends PlatformComponent {
           Action: "sns:Publish",
           Resource: parent.topic.arn,
           Condition: {
-            StringEquals: { "aws:SourceAccount": args.accountId },
-            ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:aws:cloudwatch:${args.region}:${args.accountId}:alarm:*` },
+            StringEquals: { "aws:SourceAccount": accountId },
+            ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:aws:cloudwatch:${region}:${accountId}:alarm:*` },
           },
         },
         {
@@ -125,8 +127,8 @@ export class Observability extends PlatformComponent {
           Action: "sns:Publish",
           Resource: parent.topic.arn,
           Condition: {
-            StringEquals: { "aws:SourceAccount": args.accountId },
-            ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:aws:budgets::${args.accountId}:*` },
+            StringEquals: { "aws:SourceAccount": accountId },
+            ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:aws:budgets::${accountId}:*` },
           },
         },
       ];
@@ -174,23 +176,25 @@ export class Observability extends PlatformComponent {
               })),
             ],
           };
+      const role = `${spec.component}-${spec.what}`;
+      const alarmArgs: aws.cloudwatch.MetricAlarmArgs = {
+        name: physicalName(identity, role, NAME_LIMITS.alarm),
+        alarmDescription: spec.description,
+        comparisonOperator: spec.comparison,
+        threshold: spec.threshold,
+        evaluationPeriods: window.evaluationPeriods,
+        datapointsToAlarm: window.datapointsToAlarm,
+        // Chosen per alarm with the spec (missingDataReason says why).
+        treatMissingData: spec.treatMissingData,
+        ...metricArgs,
+        // OK actions too: whoever was paged learns when it is over without opening the console.
+        alarmActions: [parent.topic.arn],
+        okActions: [parent.topic.arn],
+        tags,
+      };
       return new aws.cloudwatch.MetricAlarm(
-        parent.childName(`${spec.component}-${spec.what}`),
-        {
-          name: physicalName(args.identity, `${spec.component}-${spec.what}`, NAME_LIMITS.alarm),
-          alarmDescription: spec.description,
-          comparisonOperator: spec.comparison,
-          threshold: spec.threshold,
-          evaluationPeriods: window.evaluationPeriods,
-          datapointsToAlarm: window.datapointsToAlarm,
-          // Chosen per alarm in alarms.ts (missingDataReason says why).
-          treatMissingData: spec.treatMissingData,
-          ...metricArgs,
-          // OK actions too: whoever was paged learns when it is over without opening the console.
-          alarmActions: [parent.topic.arn],
-          okActions: [parent.topic.arn],
-          tags,
-        },
+        parent.childName(role),
+        applyTransform(args.transform?.alarm, alarmArgs, role, spec),
         { parent },
       );
     }
@@ -199,8 +203,8 @@ export class Observability extends PlatformComponent {
       return new aws.cloudwatch.Dashboard(
         parent.childName("dashboard"),
         {
-          dashboardName: physicalName(args.identity, "overview", NAME_LIMITS.dashboard),
-          dashboardBody: pulumi.jsonStringify(dashboardBody(parent.alarmSpecs, args.region)),
+          dashboardName: physicalName(identity, "overview", NAME_LIMITS.dashboard),
+          dashboardBody: pulumi.jsonStringify(dashboardBody(parent.alarmSpecs, region)),
         },
         { parent },
       );
@@ -210,7 +214,7 @@ export class Observability extends PlatformComponent {
       return new aws.budgets.Budget(
         parent.childName("budget"),
         {
-          name: physicalName(args.identity, "monthly", NAME_LIMITS.budget),
+          name: physicalName(identity, "monthly", NAME_LIMITS.budget),
           budgetType: "COST",
           timeUnit: "MONTHLY",
           limitAmount: String(args.budgetUsd),

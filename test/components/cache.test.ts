@@ -5,7 +5,7 @@
  * plain-text secret anywhere in the graph.
  */
 import { describe, expect, it } from "vitest";
-import { CACHE_MAXMEMORY_POLICY } from "../../components/cache";
+import { AUTH_SECRET_KEYS, CACHE_MAXMEMORY_POLICY } from "../../components/cache";
 import { DEFAULTS, PORTS } from "../../sizing";
 import { named, type RenderedGraph, rendered, single, stackTierMatrix } from "../support/graph";
 import { isSecretEnvelope, secretLeaks } from "../support/secrets";
@@ -69,6 +69,8 @@ describe.each(stackTierMatrix())("cache of $stack at $tier", ({ stack, tier }) =
     expect(isSecretEnvelope(version.inputs.secretString)).toBe(true);
     const value = JSON.parse((version.inputs.secretString as { value: string }).value) as { authToken: string; url: string };
     expect(value.url).toBe(`rediss://:${value.authToken}@${String(g.outputs.cachePrimaryEndpoint)}:${PORTS.redis}/0`);
+    // The layout the services' `valueFrom: <arn>:<key>::` relies on (Cache.connection.authTokenJsonKey).
+    expect(Object.keys(value)).toEqual([AUTH_SECRET_KEYS.authToken, AUTH_SECRET_KEYS.url]);
     expect(g.outputs.cacheAuthSecretArn).toMatch(/^arn:aws:secretsmanager:/);
   });
 
@@ -125,16 +127,20 @@ describe("leak detector", () => {
 describe("AUTH token length", () => {
   it("is refused outside ElastiCache's 16–128 characters, before any child resource", async () => {
     const pulumi = await import("@pulumi/pulumi");
-    const { AUTH_TOKEN_LENGTH, Cache } = await import("../../components/cache");
+    const { Cache } = await import("../../components/cache");
     const { mockCall, mockResource } = await import("../../src/plan/mocks");
-    const { TIERS } = await import("../../sizing");
+    const { AUTH_TOKEN_LENGTH, TIERS } = await import("../../sizing");
     await pulumi.runtime.setMocks({ newResource: mockResource, call: mockCall }, "inference-platform", "prod", false);
     const args = {
-      identity: { project: "inference-platform", stack: "prod", tags: {} },
-      region: "us-east-1",
+      context: {
+        identity: { project: "inference-platform", stack: "prod", tags: {} },
+        region: "us-east-1",
+        accountId: "123456789012",
+        kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/0000",
+        logRetentionDays: TIERS["10k"].observability.logRetentionDays,
+      },
       sizing: TIERS["10k"].cache,
       safety: TIERS["10k"].safety,
-      kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/0000",
       subnetIds: ["subnet-a", "subnet-b"],
       securityGroupId: "sg-cache",
     };

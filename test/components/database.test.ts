@@ -185,12 +185,15 @@ describe("grantConnect", () => {
     const { TIERS } = await import("../../sizing");
     await pulumi.runtime.setMocks({ newResource: mockResource, call: mockCall }, "inference-platform", "prod", false);
     const database = new Database("database", {
-      identity: { project: "inference-platform", stack: "prod", tags: {} },
-      region: "us-east-1",
-      accountId: MOCK_ACCOUNT_ID,
+      context: {
+        identity: { project: "inference-platform", stack: "prod", tags: {} },
+        region: "us-east-1",
+        accountId: MOCK_ACCOUNT_ID,
+        kmsKeyArn: `arn:aws:kms:us-east-1:${MOCK_ACCOUNT_ID}:key/0000`,
+        logRetentionDays: TIERS["100k"].observability.logRetentionDays,
+      },
       sizing: TIERS["100k"].database,
       safety: TIERS["100k"].safety,
-      kmsKeyArn: `arn:aws:kms:us-east-1:${MOCK_ACCOUNT_ID}:key/0000`,
       subnetIds: ["subnet-a", "subnet-b"],
       securityGroupId: "sg-database",
     });

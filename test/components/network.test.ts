@@ -4,8 +4,8 @@
  * architecture picture in the security groups.
  */
 import { describe, expect, it } from "vitest";
-import { ALLOWED_FLOWS, availabilityZoneCidrMask, AZ_SLOT_BITS, NAT_INSTANCE_REBOOT_AFTER_FAILED_MINUTES, SECURITY_GROUP_ROLES } from "../../components/network";
-import { PORTS } from "../../sizing";
+import { ALLOWED_FLOWS, availabilityZoneCidrMask, AZ_SLOT_BITS, SECURITY_GROUP_ROLES } from "../../components/network";
+import { NAT_INSTANCE_REBOOT, PORTS } from "../../sizing";
 import { named, ofType, rendered, single, stackTierMatrix } from "../support/graph";
 
 describe.each(stackTierMatrix())("network of $stack at $tier", ({ stack, tier }) => {
@@ -69,7 +69,7 @@ describe.each(stackTierMatrix())("network of $stack at $tier", ({ stack, tier })
         namespace: "AWS/EC2",
         metricName: "StatusCheckFailed_Instance",
         dimensions: { InstanceId: nat.id },
-        evaluationPeriods: NAT_INSTANCE_REBOOT_AFTER_FAILED_MINUTES,
+        evaluationPeriods: NAT_INSTANCE_REBOOT.rebootAfterFailedMinutes,
         alarmActions: [`arn:aws:automate:${g.config.region}:ec2:reboot`],
       });
       expect(nat.inputs.userData).toContain("MASQUERADE");

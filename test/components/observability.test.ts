@@ -8,11 +8,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { alarmTableMarkdown, Observability, type ObservabilityArgs } from "../../components/observability";
+import { Observability, type ObservabilityArgs } from "../../components/observability";
+import { alarmTableMarkdown } from "../../src/plan/alarm-table";
 import { physicalName } from "../../components/component";
 import { MOCK_ACCOUNT_ID, mockCall, mockResource } from "../../src/plan/mocks";
 import { REPO_ROOT } from "../../src/plan/harness";
-import { type ObservabilitySizing, TIERS } from "../../sizing";
+import { ALARM_WINDOWS, type ObservabilitySizing, TIERS } from "../../sizing";
 import { json, named, ofType, rendered, type RenderedGraph, type RenderedResource, single, stackTierMatrix } from "../support/graph";
 
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
@@ -240,12 +241,15 @@ async function renderObservability(args: Partial<ObservabilityArgs>): Promise<Re
   );
   await pulumi.runtime.runInPulumiStack(async () => {
     new Observability("obs", {
-      identity: { project: "proj", stack: "unit", tags: {} },
-      region: "us-east-1",
-      accountId: MOCK_ACCOUNT_ID,
+      context: {
+        identity: { project: "proj", stack: "unit", tags: {} },
+        region: "us-east-1",
+        accountId: MOCK_ACCOUNT_ID,
+        kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/unit",
+        logRetentionDays: DISTINCT_SIZING.logRetentionDays,
+      },
       sizing: DISTINCT_SIZING,
       budgetUsd: 1234,
-      kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/unit",
       ...args,
     });
     return {};
@@ -363,6 +367,34 @@ describe("the Observability component alone", () => {
       expect(a.alarmActions, name).toEqual(a.okActions);
       expect(a.alarmActions, name).toHaveLength(1);
     }
+  });
+
+  it("applies an alarm transform given as a partial to every alarm", async () => {
+    const all = alarms(await renderObservability({ ...FULL, transform: { alarm: { actionsEnabled: false } } }));
+    expect(all.size).toBeGreaterThan(0);
+    for (const [name, a] of all) expect(a.actionsEnabled, name).toBe(false);
+    // Merged over the arguments: the rest of each alarm is untouched.
+    expect(all.get("database-writer-cpu")).toMatchObject({ threshold: 71, metricName: "CPUUtilization" });
+  });
+
+  it("applies an alarm transform given as a function, with the alarm's role and spec", async () => {
+    const seen: string[] = [];
+    const all = alarms(
+      await renderObservability({
+        ...FULL,
+        transform: {
+          alarm: (a, role, spec) => {
+            seen.push(role);
+            expect(role).toBe(`${spec.component}-${spec.what}`);
+            return role === "gateway-p95-latency" ? { ...a, evaluationPeriods: 5, datapointsToAlarm: 4 } : a;
+          },
+        },
+      }),
+    );
+    expect(seen.sort()).toEqual([...all.keys()].sort());
+    expect(all.get("gateway-p95-latency")).toMatchObject({ evaluationPeriods: 5, datapointsToAlarm: 4 });
+    const { evaluationPeriods, datapointsToAlarm } = ALARM_WINDOWS.sustained;
+    expect(all.get("gateway-unhealthy-hosts")).toMatchObject({ evaluationPeriods, datapointsToAlarm });
   });
 
   it("subscribes the alert e-mail and gives the dashboard one section per observed component", async () => {

@@ -1,20 +1,20 @@
 /**
  * The platform's object storage: three S3 buckets (models, artifacts, datasets) with the same
  * hardening, an optional log bucket for S3 server access logs and ALB access logs, and grant
- * helpers so no consumer writes a bucket ARN by hand.
+ * helpers so no consumer writes a bucket ARN by hand (the statements themselves: ./grants.ts).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { SafetySizing, StorageSizing } from "../sizing";
-import { physicalName, PlatformComponent, type StackContext, applyTransform, type Transform } from "./component";
-import type { PolicyStatement } from "./iam";
+import { DEFAULT_ACCESS_LOG_RETENTION_DAYS, type SafetySizing, type StorageSizing } from "../../sizing";
+import { physicalName, PlatformComponent, type StackContext, applyTransform, type Transform } from "../component";
+import type { PolicyStatement } from "../iam";
+import { type BucketAccess, bucketGrantStatements } from "./grants";
+
+export { type BucketAccess, bucketGrantStatements } from "./grants";
 
 /** The data buckets. `models` holds the Triton model repository; `artifacts` the users' results; `datasets` inputs. */
 export const BUCKET_ROLES = ["models", "artifacts", "datasets"] as const;
 export type BucketRole = (typeof BUCKET_ROLES)[number];
-
-/** What a grant allows: `read` lists and gets; `readWrite` also puts, deletes and aborts uploads. */
-export type BucketAccess = "read" | "readWrite";
 
 /**
  * Regions opened since ap-southeast-3 (December 2021) have no ELB log-delivery account: their ALBs
@@ -47,9 +47,6 @@ export const LOG_PREFIXES = {
 
 /** Key prefix of free-tier content when the caller does not say (the application writes under it). */
 export const DEFAULT_FREE_TIER_PREFIX = "free/";
-
-/** Days the log bucket keeps access logs when the caller does not say (a year: an audit lookback). */
-export const DEFAULT_ACCESS_LOG_RETENTION_DAYS = 365;
 
 /**
  * Where an artifact lives: content-addressed by its SHA-256 under the owner's prefix. Free-tier
@@ -412,43 +409,6 @@ export class Storage extends PlatformComponent {
    * @example `storage.grant("read", "models", "triton")` for Triton; `storage.grant("readWrite", "artifacts")` for workers
    */
   public grant(access: BucketAccess, bucket: BucketRole, prefix?: string): pulumi.Output<PolicyStatement[]> {
-    const normalized = prefix?.replace(/^\/+|\/+$/g, "");
-    if (normalized !== undefined && normalized.length === 0) {
-      throw new Error(`Storage.grant: prefix "${prefix}" is empty; omit it to grant the whole bucket`);
-    }
-    const objectActions =
-      access === "read"
-        ? ["s3:GetObject", "s3:GetObjectVersion"]
-        : ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"];
-    const kmsActions = access === "read" ? ["kms:Decrypt"] : ["kms:Decrypt", "kms:GenerateDataKey"];
-    const sid = `${access === "read" ? "Read" : "ReadWrite"}${bucket[0].toUpperCase()}${bucket.slice(1)}`;
-    return pulumi.all([this.bucketArns[bucket], this.kmsKeyArn]).apply(([arn, keyArn]): PolicyStatement[] => [
-      {
-        Sid: `${sid}List`,
-        Action: "s3:ListBucket",
-        Resource: arn,
-        ...(normalized ? { Condition: { StringLike: { "s3:prefix": [normalized, `${normalized}/*`] } } } : {}),
-      },
-      // HeadBucket is authorised as s3:ListBucket and carries no s3:prefix, so the prefix condition
-      // above refuses it; Triton's S3 file system calls it before anything else and refuses to start
-      // (triton-inference-server/core src/filesystem/implementations/s3.h, CheckClient/IsDirectory;
-      // https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadBucket.html). S3 also needs ListBucket
-      // to answer 404 rather than 403 to a HeadObject of a missing key, which Triton treats as fatal.
-      // Allowing only requests WITHOUT a prefix keeps listing under any other prefix refused.
-      ...(normalized
-        ? [{ Sid: `${sid}HeadBucket`, Action: "s3:ListBucket", Resource: arn, Condition: { Null: { "s3:prefix": "true" } } }]
-        : []),
-      {
-        Sid: `${sid}Objects`,
-        Action: objectActions,
-        Resource: normalized ? `${arn}/${normalized}/*` : `${arn}/*`,
-      },
-      {
-        Sid: `${sid}Key`,
-        Action: kmsActions,
-        Resource: keyArn,
-        Condition: { StringEquals: { "kms:ViaService": `s3.${this.region}.amazonaws.com` } },
-      },
-    ]);
+    return bucketGrantStatements(access, bucket, this.bucketArns[bucket], this.kmsKeyArn, this.region, prefix);
   }
 }
