@@ -6,9 +6,9 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { ADDON_REQUESTS } from "../../sizing";
 import { irsaTrustPolicy, type PolicyStatement, policyDocument } from "../iam";
 import {
-  ADDON_REQUESTS,
   CLUSTER_AUTOSCALER_IMAGE_TAGS,
   GPU_NODE_LABEL,
   GPU_TAINT,

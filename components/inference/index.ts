@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { type GpuType, JOB_QUEUE, type Sizing } from "../../sizing";
+import { type GpuType, JOB_QUEUE, type Sizing, TRITON_WAKE } from "../../sizing";
 import { physicalName, PlatformComponent, type StackIdentity } from "../component";
 import type { PolicyStatement } from "../iam";
 import { type Addons, createAddons } from "./addons";
@@ -18,7 +18,7 @@ import {
   createKubernetesProvider,
   createNetworkingAddons,
 } from "./cluster";
-import { NAMESPACES, TRITON_WAKE } from "./constants";
+import { NAMESPACES } from "./constants";
 
 /** SQS queue names allow 80 characters. */
 const SQS_NAME_LIMIT = 80;

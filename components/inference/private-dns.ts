@@ -13,7 +13,8 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createIrsaRole, type IrsaContext } from "./addons";
-import { HELM_CHARTS, SYSTEM_NODE_LABEL, TRITON_PRIVATE_DNS } from "./constants";
+import { TRITON_PRIVATE_DNS } from "../../sizing";
+import { HELM_CHARTS, SYSTEM_NODE_LABEL } from "./constants";
 
 /** Namespace and service account ExternalDNS runs as (the IRSA trust names them). */
 const NAMESPACE = "kube-system";

@@ -6,20 +6,19 @@
 import type * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { PORTS, TRITON_ROLLOUT, type TritonSizing } from "../../sizing";
-import type { PolicyStatement } from "../iam";
-import { createIrsaRole, GPU_SCHEDULING, type IrsaContext } from "./addons";
 import {
-  GPU_RESOURCE,
   KEDA_POLLING_INTERVAL_SECONDS,
-  LB_READINESS_GATE_LABEL,
   METRICS_COLLECTION_SECONDS,
   METRICS_PERIOD_SECONDS,
-  NAMESPACES,
+  PORTS,
   TRITON_PRIVATE_DNS,
+  TRITON_ROLLOUT,
   TRITON_TIMINGS,
-  TRITON_USER_ID,
-} from "./constants";
+  type TritonSizing,
+} from "../../sizing";
+import type { PolicyStatement } from "../iam";
+import { createIrsaRole, GPU_SCHEDULING, type IrsaContext } from "./addons";
+import { GPU_RESOURCE, LB_READINESS_GATE_LABEL, NAMESPACES, TRITON_USER_ID } from "./constants";
 import { INFERENCE_METRICS, METRICS_DIMENSION, queueTimeExpression } from "./metrics";
 
 /** A job queue whose backlog means Triton is about to be needed. */
