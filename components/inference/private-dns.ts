@@ -12,7 +12,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { createIrsaRole, type IrsaContext } from "./addons";
+import { createIrsaRole, type IrsaContext } from "./shared";
 import { TRITON_PRIVATE_DNS } from "../../sizing";
 import { HELM_CHARTS, SYSTEM_NODE_LABEL } from "./constants";
 

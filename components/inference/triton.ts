@@ -17,7 +17,7 @@ import {
   type TritonSizing,
 } from "../../sizing";
 import type { PolicyStatement } from "../iam";
-import { createIrsaRole, GPU_SCHEDULING, type IrsaContext } from "./addons";
+import { createIrsaRole, GPU_SCHEDULING, type IrsaContext } from "./shared";
 import { GPU_RESOURCE, LB_READINESS_GATE_LABEL, NAMESPACES, TRITON_USER_ID } from "./constants";
 import { INFERENCE_METRICS, METRICS_DIMENSION, queueTimeExpression } from "./metrics";
 
