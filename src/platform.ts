@@ -129,14 +129,10 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
   const inference = new Inference(
     "inference",
     {
-      identity,
-      region: config.region,
-      accountId: account.accountId,
+      context,
       kubernetesVersion: config.kubernetesVersion,
       gpuType: config.gpuType,
       sizing,
-      logRetentionDays: sizing.observability.logRetentionDays,
-      kmsKeyArn: keys.keyArn,
       vpcId: network.vpcId,
       privateSubnetIds: network.privateSubnetIds,
       // The internal NLB lives in the private subnets; with ip targets it is the source Triton sees.

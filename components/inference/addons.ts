@@ -13,16 +13,15 @@ import { NAMESPACES } from "./constants";
 import { createDcgmExporter, createDevicePlugin } from "./gpu-addons";
 import { createKeda } from "./keda";
 import { createLoadBalancerController } from "./lb-controller";
+import type { StackContext } from "../component";
 import type { AddonOpts, IrsaContext } from "./shared";
 
 export interface AddonsArgs extends IrsaContext {
+  /** The stack: region and account (scope of the IAM policies), key and retention of the metrics log group. */
+  context: StackContext;
   clusterName: string;
-  region: string;
-  accountId: pulumi.Input<string>;
   vpcId: pulumi.Input<string>;
   kubernetesVersion: string;
-  kmsKeyArn: pulumi.Input<string>;
-  logRetentionDays: number;
   /** CloudWatch namespace the collector writes to. */
   metricsNamespace: string;
   /** Log group the collector's EMF records go to (CloudWatch extracts the metrics from them). */

@@ -20,7 +20,7 @@ export function createClusterAutoscaler(
   const role = createIrsaRole(
     name,
     "cluster-autoscaler",
-    { ...args, namespace: "kube-system", serviceAccount: "cluster-autoscaler", statements: clusterAutoscalerStatements(args) },
+    { ...args, namespace: "kube-system", serviceAccount: "cluster-autoscaler", statements: clusterAutoscalerStatements({ clusterName: args.clusterName, region: args.context.region, accountId: args.context.accountId }) },
     opts.parent,
   );
   const casImageTag = CLUSTER_AUTOSCALER_IMAGE_TAGS[args.kubernetesVersion];
@@ -33,7 +33,7 @@ export function createClusterAutoscaler(
     "kube-system",
     {
       cloudProvider: "aws",
-      awsRegion: args.region,
+      awsRegion: args.context.region,
       autoDiscovery: { clusterName: args.clusterName },
       image: { tag: casImageTag },
       rbac: {

@@ -6,6 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { StackContext } from "../component";
 import { serviceTrustPolicy } from "../iam";
 import {
   CLUSTER_ACCESS_POLICIES,
@@ -17,18 +18,16 @@ import {
 } from "./constants";
 
 export interface ClusterArgs {
+  /** The stack: tags, the key for secrets and control-plane logs, their retention. */
+  context: StackContext;
   /** Physical cluster name (tier-independent). */
   clusterName: string;
   kubernetesVersion: string;
-  region: string;
   privateSubnetIds: pulumi.Input<string[]>;
   publicAccessCidrs: string[];
-  kmsKeyArn: pulumi.Input<string>;
-  logRetentionDays: number;
   adminRoleArn?: string;
   /** Further principals with their access level (one access entry + policy association each). */
   access: ClusterAccess[];
-  tags: Record<string, string>;
 }
 
 /** One principal given access to the cluster through an EKS access entry. */
@@ -61,9 +60,11 @@ export function addonVersionsFor(kubernetesVersion: string): (typeof EKS_ADDONS)
 }
 
 export function createCluster(name: string, args: ClusterArgs, parent: pulumi.Resource): ClusterResources {
+  const { kmsKeyArn, logRetentionDays } = args.context;
+  const tags = args.context.identity.tags;
   const role = new aws.iam.Role(
     `${name}-cluster-role`,
-    { assumeRolePolicy: serviceTrustPolicy("eks.amazonaws.com"), tags: args.tags },
+    { assumeRolePolicy: serviceTrustPolicy("eks.amazonaws.com"), tags },
     { parent },
   );
   const policy = new aws.iam.RolePolicyAttachment(
@@ -78,9 +79,9 @@ export function createCluster(name: string, args: ClusterArgs, parent: pulumi.Re
     `${name}-control-plane-logs`,
     {
       name: `/aws/eks/${args.clusterName}/cluster`,
-      retentionInDays: args.logRetentionDays,
-      kmsKeyId: args.kmsKeyArn,
-      tags: args.tags,
+      retentionInDays: logRetentionDays,
+      kmsKeyId: kmsKeyArn,
+      tags,
     },
     { parent },
   );
@@ -100,7 +101,7 @@ export function createCluster(name: string, args: ClusterArgs, parent: pulumi.Re
         endpointPublicAccess: true,
         publicAccessCidrs: args.publicAccessCidrs,
       },
-      encryptionConfig: { provider: { keyArn: args.kmsKeyArn }, resources: ["secrets"] },
+      encryptionConfig: { provider: { keyArn: kmsKeyArn }, resources: ["secrets"] },
       enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
       accessConfig: {
         authenticationMode: "API",
@@ -112,7 +113,7 @@ export function createCluster(name: string, args: ClusterArgs, parent: pulumi.Re
       bootstrapSelfManagedAddons: false,
       // Extended support costs 6× the control-plane price; stay on standard and upgrade on time.
       upgradePolicy: { supportType: "STANDARD" },
-      tags: args.tags,
+      tags,
     },
     { parent, dependsOn: [logGroup, policy] },
   );
@@ -120,7 +121,7 @@ export function createCluster(name: string, args: ClusterArgs, parent: pulumi.Re
   if (args.adminRoleArn) {
     const entry = new aws.eks.AccessEntry(
       `${name}-admin-access`,
-      { clusterName: cluster.name, principalArn: args.adminRoleArn, type: "STANDARD", tags: args.tags },
+      { clusterName: cluster.name, principalArn: args.adminRoleArn, type: "STANDARD", tags },
       { parent },
     );
     new aws.eks.AccessPolicyAssociation(
@@ -140,7 +141,7 @@ export function createCluster(name: string, args: ClusterArgs, parent: pulumi.Re
     const [, , , , account, resource] = a.principalArn.split(":");
     const role = resource.split("/").pop()!;
     const id = `${name}-access-${account}-${role}`;
-    const entry = new aws.eks.AccessEntry(id, { clusterName: cluster.name, principalArn: a.principalArn, type: "STANDARD", tags: args.tags }, { parent });
+    const entry = new aws.eks.AccessEntry(id, { clusterName: cluster.name, principalArn: a.principalArn, type: "STANDARD", tags }, { parent });
     new aws.eks.AccessPolicyAssociation(
       `${id}-${a.access}`,
       { clusterName: cluster.name, principalArn: a.principalArn, policyArn: CLUSTER_ACCESS_POLICIES[a.access], accessScope: { type: "cluster" } },
@@ -152,7 +153,7 @@ export function createCluster(name: string, args: ClusterArgs, parent: pulumi.Re
   // AWS validates EKS issuers against its own trust store now, so no thumbprint is pinned here.
   const oidcProvider = new aws.iam.OpenIdConnectProvider(
     `${name}-oidc`,
-    { url: issuerUrl, clientIdLists: ["sts.amazonaws.com"], tags: args.tags },
+    { url: issuerUrl, clientIdLists: ["sts.amazonaws.com"], tags },
     { parent },
   );
 

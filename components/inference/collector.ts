@@ -23,8 +23,8 @@ export function createCollector(
     `${name}-metrics-logs`,
     {
       name: args.metricsLogGroupName,
-      retentionInDays: args.logRetentionDays,
-      kmsKeyId: args.kmsKeyArn,
+      retentionInDays: args.context.logRetentionDays,
+      kmsKeyId: args.context.kmsKeyArn,
       tags: args.tags,
     },
     { parent: opts.parent },
@@ -43,7 +43,7 @@ export function createCollector(
       ...collectorValues({
         clusterName: args.clusterName,
         namespace: args.metricsNamespace,
-        region: args.region,
+        region: args.context.region,
         logGroupName: args.metricsLogGroupName,
         serviceAccountName: "otel-collector",
         roleArn,

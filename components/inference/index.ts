@@ -7,7 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { type GpuType, JOB_QUEUE, type Sizing, TRITON_WAKE } from "../../sizing";
-import { physicalName, PlatformComponent, type StackIdentity } from "../component";
+import { physicalName, PlatformComponent, type StackContext } from "../component";
 import type { PolicyStatement } from "../iam";
 import { type Addons, createAddons } from "./addons";
 import {
@@ -32,12 +32,13 @@ export type { InferenceMetricNames } from "./metrics";
 export type { WakeQueue } from "./triton";
 
 export interface InferenceArgs {
-  /** Stack identity for names and tags. */
-  identity: StackIdentity;
-  /** AWS region of the stack (kubeconfig, KEDA triggers, the collector's exporter). */
-  region: string;
-  /** Account id (scopes the add-ons' IAM policies to this account's ARNs). */
-  accountId: pulumi.Input<string>;
+  /**
+   * The stack: identity (names, tags), region (kubeconfig, KEDA triggers, the collector's exporter),
+   * account (scopes the add-ons' IAM policies to this account's ARNs), the stack key (EKS secrets
+   * envelope encryption, node root volumes, log groups, the wake queue) and log retention (control
+   * plane and metrics log groups).
+   */
+  context: StackContext;
   /**
    * EKS Kubernetes version; needs an entry in `EKS_ADDONS` (components/inference/constants.ts).
    * @example `"1.34"`
@@ -47,10 +48,6 @@ export interface InferenceArgs {
   gpuType: GpuType;
   /** System nodes, GPU nodes and Triton sizing, from the tier table. */
   sizing: Pick<Sizing, "systemNodes" | "gpu" | "triton">;
-  /** Retention of the control-plane and metrics log groups (days). */
-  logRetentionDays: number;
-  /** Stack KMS key: EKS secrets envelope encryption, node root volumes, log groups. */
-  kmsKeyArn: pulumi.Input<string>;
   /** The network's VPC, given to the load balancer controller so it never needs IMDS to find it. */
   vpcId: pulumi.Input<string>;
   /** Private subnets: control-plane ENIs, nodes, pods and the internal NLB. */
@@ -109,7 +106,7 @@ export interface InferenceArgs {
  * The inference platform on EKS.
  *
  * ```ts
- * const inference = new Inference("inference", { identity, region, sizing, ... });
+ * const inference = new Inference("inference", { context, sizing, ... });
  * export const tritonUrl = inference.tritonHttpUrl;
  * ```
  *
@@ -149,14 +146,15 @@ export class Inference extends PlatformComponent {
 
   constructor(name: string, args: InferenceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("inference", "Inference", name, opts);
+    const { identity, region } = args.context;
     const imdsHopLimit = { system: args.imdsHopLimit?.system ?? 1, gpu: args.imdsHopLimit?.gpu ?? 1 };
-    const tags = args.identity.tags;
-    const clusterName = physicalName(args.identity, "eks", 100);
+    const tags = identity.tags;
+    const clusterName = physicalName(identity, "eks", 100);
     // EKS allows 63 characters and appends 26 to a name prefix; the longest role ("gpu-fallback-")
     // leaves 24 for `<project>-<stack>-`, shortened with a stable hash when longer.
-    const namePrefix = `${physicalName(args.identity, "ng", 23)}-`;
-    this.kmsKeyArn = args.kmsKeyArn;
-    const metricsNamespace = metricsNamespaceFor(args.identity.project, args.identity.stack);
+    const namePrefix = `${physicalName(identity, "ng", 23)}-`;
+    this.kmsKeyArn = args.context.kmsKeyArn;
+    const metricsNamespace = metricsNamespaceFor(identity.project, identity.stack);
     const parent = this;
     addonVersionsFor(args.kubernetesVersion); // refuse an unpinned version before any resource
 
@@ -171,16 +169,13 @@ export class Inference extends PlatformComponent {
     const control = createCluster(
       name,
       {
+        context: args.context,
         clusterName,
         kubernetesVersion: args.kubernetesVersion,
-        region: args.region,
         privateSubnetIds: args.privateSubnetIds,
         publicAccessCidrs: args.publicAccessCidrs,
-        kmsKeyArn: args.kmsKeyArn,
-        logRetentionDays: args.logRetentionDays,
         adminRoleArn: args.adminRoleArn,
         access: args.clusterAccess ?? [],
-        tags,
       },
       parent,
     );
@@ -189,12 +184,11 @@ export class Inference extends PlatformComponent {
     const networking = createNetworkingAddons(name, addonArgs, parent);
 
     const nodeCommon = {
+      context: args.context,
       clusterName: control.cluster.name,
       namePrefix,
       subnetIds: args.privateSubnetIds,
-      kmsKeyArn: args.kmsKeyArn,
       clusterSecurityGroupId: control.clusterSecurityGroupId,
-      tags,
     };
     const nodesAfter = [networking.vpcCni, networking.kubeProxy];
     this.systemNodeGroup = createSystemNodeGroup(
@@ -223,21 +217,18 @@ export class Inference extends PlatformComponent {
     const coredns = createCoreDnsAddon(name, addonArgs, parent, [this.systemNodeGroup]);
 
     // Kubernetes objects wait for a node to run on and for DNS.
-    this.kubernetesProvider = createKubernetesProvider(name, { cluster: control.cluster, region: args.region }, parent);
+    this.kubernetesProvider = createKubernetesProvider(name, { cluster: control.cluster, region }, parent);
     const irsa = { oidcProviderArn: control.oidcProvider.arn, oidcIssuer: control.oidcIssuer, tags };
     this.addons = createAddons(
       name,
       {
         ...irsa,
+        context: args.context,
         clusterName,
-        region: args.region,
-        accountId: args.accountId,
         vpcId: args.vpcId,
         kubernetesVersion: args.kubernetesVersion,
-        kmsKeyArn: args.kmsKeyArn,
-        logRetentionDays: args.logRetentionDays,
         metricsNamespace,
-        metricsLogGroupName: `/${args.identity.project}/${args.identity.stack}/inference-metrics`,
+        metricsLogGroupName: `/${identity.project}/${identity.stack}/inference-metrics`,
         tritonNamespace: NAMESPACES.triton,
         jobQueueArns: jobQueues.map((q) => q.arn),
         nodeGroupNamePrefix: namePrefix,
@@ -251,7 +242,7 @@ export class Inference extends PlatformComponent {
       args.sizing.triton.endpoint === "privateDns"
         ? createPrivateDns(
             name,
-            { ...irsa, zoneName: `${args.identity.project}-${args.identity.stack}.internal`, vpcId: args.vpcId, region: args.region, clusterName },
+            { ...irsa, zoneName: `${identity.project}-${identity.stack}.internal`, vpcId: args.vpcId, region, clusterName },
             parent,
             this.kubernetesProvider,
             [this.systemNodeGroup, coredns],
@@ -263,7 +254,7 @@ export class Inference extends PlatformComponent {
       {
         ...irsa,
         clusterName,
-        region: args.region,
+        region,
         image: args.tritonImage,
         sizing: args.sizing.triton,
         modelBucketName: args.modelBucketName,
@@ -302,9 +293,9 @@ export class Inference extends PlatformComponent {
       return new aws.sqs.Queue(
         `${name}-triton-wake`,
         {
-          name: physicalName(args.identity, "triton-wake", SQS_NAME_LIMIT),
+          name: physicalName(identity, "triton-wake", SQS_NAME_LIMIT),
           messageRetentionSeconds: TRITON_WAKE.messageRetentionSeconds,
-          kmsMasterKeyId: args.kmsKeyArn,
+          kmsMasterKeyId: args.context.kmsKeyArn,
           // Same data-key reuse as the job queues: fewer KMS calls for the same protection.
           kmsDataKeyReusePeriodSeconds: JOB_QUEUE.kmsDataKeyReuseSeconds,
           tags,

@@ -18,7 +18,7 @@ export function createLoadBalancerController(
   const role = createIrsaRole(
     name,
     "lb-controller",
-    { ...args, namespace: "kube-system", serviceAccount: "aws-load-balancer-controller", statements: loadBalancerControllerStatements(args) },
+    { ...args, namespace: "kube-system", serviceAccount: "aws-load-balancer-controller", statements: loadBalancerControllerStatements({ clusterName: args.clusterName, region: args.context.region, accountId: args.context.accountId }) },
     opts.parent,
   );
   const chart = helmChart(
@@ -28,7 +28,7 @@ export function createLoadBalancerController(
     {
       clusterName: args.clusterName,
       // Region and VPC given explicitly, so the controller never needs IMDS (node hop limit 1).
-      region: args.region,
+      region: args.context.region,
       vpcId: args.vpcId,
       // The Service mutator webhook (failurePolicy Fail, every Service in the cluster) only sets a
       // default loadBalancerClass; Triton's Service sets its own. Left on, the Services the other

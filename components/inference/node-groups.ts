@@ -5,6 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { StackContext } from "../component";
 import { serviceTrustPolicy } from "../iam";
 import { type CapacityType, type GpuSizing, type GpuType, instanceType, type NodeGroupSizing } from "../../sizing";
 import {
@@ -163,13 +164,13 @@ export function createLaunchTemplate(
 }
 
 export interface NodeGroupCommonArgs {
+  /** The stack: tags, and the key that encrypts the nodes' root volumes. */
+  context: StackContext;
   clusterName: pulumi.Input<string>;
   /** Prefix of node-group names (`<project>-<stack>-`); see {@link createSystemNodeGroup}. */
   namePrefix: string;
   subnetIds: pulumi.Input<string[]>;
-  kmsKeyArn: pulumi.Input<string>;
   clusterSecurityGroupId: pulumi.Input<string>;
-  tags: Record<string, string>;
 }
 
 /**
@@ -183,16 +184,16 @@ export function createSystemNodeGroup(
   parent: pulumi.Resource,
   dependsOn: pulumi.Resource[],
 ): aws.eks.NodeGroup {
-  const role = createNodeRole(name, "system", args.tags, parent);
+  const role = createNodeRole(name, "system", args.context.identity.tags, parent);
   const launchTemplate = createLaunchTemplate(
     name,
     "system",
     {
       diskGiB: args.sizing.diskGiB,
-      kmsKeyArn: args.kmsKeyArn,
+      kmsKeyArn: args.context.kmsKeyArn,
       securityGroupIds: [args.clusterSecurityGroupId],
       imdsHopLimit: args.imdsHopLimit,
-      tags: args.tags,
+      tags: args.context.identity.tags,
     },
     parent,
   );
@@ -214,7 +215,7 @@ export function createSystemNodeGroup(
       labels: { [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value },
       launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
       updateConfig: { maxUnavailable: 1 },
-      tags: args.tags,
+      tags: args.context.identity.tags,
     },
     // The cluster autoscaler owns the desired size once the group exists; re-applying the table's
     // value on every `up` would undo its decisions (and kill busy nodes).
@@ -240,17 +241,17 @@ export function createGpuNodeGroups(
   const instanceTypes = args.sizing.instanceTypes[args.gpuType];
   gpusPerNode(instanceTypes);
   const accelerator = acceleratorOf(instanceTypes);
-  const role = createNodeRole(name, "gpu", args.tags, parent);
+  const role = createNodeRole(name, "gpu", args.context.identity.tags, parent);
   const launchTemplate = createLaunchTemplate(
     name,
     "gpu",
     {
       diskGiB: args.sizing.diskGiB,
-      kmsKeyArn: args.kmsKeyArn,
+      kmsKeyArn: args.context.kmsKeyArn,
       securityGroupIds: [args.gpuNodesSecurityGroupId, args.clusterSecurityGroupId],
       imdsHopLimit: args.imdsHopLimit,
       fastImagePullThroughputMiBps: args.sizing.fastImagePull ? args.sizing.fastImagePullThroughputMiBps : undefined,
-      tags: args.tags,
+      tags: args.context.identity.tags,
     },
     parent,
   );
@@ -279,7 +280,7 @@ export function createGpuNodeGroups(
         taints: [{ key: GPU_TAINT.key, value: GPU_TAINT.value, effect: "NO_SCHEDULE" }],
         launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
         updateConfig: { maxUnavailable: 1 },
-        tags: args.tags,
+        tags: args.context.identity.tags,
       },
       // desired = min at creation; afterwards the cluster autoscaler moves it with demand (see the
       // system group), so Pulumi must not reset it on the next `up`.
