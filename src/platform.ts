@@ -189,7 +189,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
       authTokenJsonKey: "authToken",
     },
     buckets: storage.bucketNames,
-    triton: { httpUrl: inference.tritonHttpUrl, grpcUrl: inference.tritonGrpcUrl },
+    triton: inference.tritonEndpoints,
   };
   const workers = new Workers(
     "workers",
@@ -274,13 +274,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
         clusterName: inference.clusterName,
         metricsNamespace: inference.metricsNamespace,
         metricNames: inference.metricNames,
-        nodeGroups: [
-          {
-            role: "system",
-            autoScalingGroupName: inference.systemNodeGroup.resources.apply((r) => r[0].autoscalingGroups[0].name),
-          },
-          ...inference.gpuNodeGroups.map((g) => ({ role: `gpu-${g.pool}`, autoScalingGroupName: g.autoscalingGroupName })),
-        ],
+        nodeGroups: inference.nodeGroupAutoScalingGroups,
       },
     },
     opts,
@@ -304,8 +298,8 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
     privateSubnetIds: network.privateSubnetIds,
     kmsKeyArn: keys.keyArn,
     clusterName: inference.clusterName,
-    tritonHttpUrl: inference.tritonHttpUrl,
-    tritonGrpcUrl: inference.tritonGrpcUrl,
+    tritonHttpUrl: inference.tritonEndpoints.httpUrl,
+    tritonGrpcUrl: inference.tritonEndpoints.grpcUrl,
     // Where Triton scales to zero: the queue the gateway signals to wake it (no output otherwise).
     ...(inference.wakeQueue ? { tritonWakeQueueUrl: inference.wakeQueue.url } : {}),
     modelsBucket: storage.bucketNames.models,

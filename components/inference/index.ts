@@ -23,13 +23,27 @@ import { NAMESPACES } from "./constants";
 /** SQS queue names allow 80 characters. */
 const SQS_NAME_LIMIT = 80;
 import { INFERENCE_METRICS, type InferenceMetricNames, METRICS_DIMENSION, metricsNamespaceFor } from "./metrics";
-import { createAutoscalerTags, createGpuNodeGroups, createSystemNodeGroup, type GpuNodeGroup } from "./node-groups";
+import { createAutoscalerTags, createGpuNodeGroups, createSystemNodeGroup, type GpuNodeGroup, type GpuPool } from "./node-groups";
 import { createPrivateDns, type PrivateDns } from "./private-dns";
 import { createTriton, type Triton, type WakeQueue } from "./triton";
 
 export { INFERENCE_METRICS, METRICS_DIMENSION } from "./metrics";
 export type { InferenceMetricNames } from "./metrics";
 export type { WakeQueue } from "./triton";
+
+/** Where clients reach Triton. */
+export interface TritonEndpoints {
+  /** `http://<internal NLB or private DNS name>:8000`, for the gateway and workers. */
+  httpUrl: pulumi.Output<string>;
+  /** `<internal NLB or private DNS name>:8001` for gRPC clients (host:port, no scheme). */
+  grpcUrl: pulumi.Output<string>;
+}
+
+/** One node group's Auto Scaling group, named by the group's role. */
+export interface NodeGroupAutoScalingGroup {
+  role: "system" | `gpu-${GpuPool}`;
+  autoScalingGroupName: pulumi.Output<string>;
+}
 
 export interface InferenceArgs {
   /**
@@ -107,7 +121,7 @@ export interface InferenceArgs {
  *
  * ```ts
  * const inference = new Inference("inference", { context, sizing, ... });
- * export const tritonUrl = inference.tritonHttpUrl;
+ * export const tritonUrl = inference.tritonEndpoints.httpUrl;
  * ```
  *
  * **Cost**: EKS control plane $0.10/hour (~$73/month); system nodes per the tier (t4g on-demand
@@ -124,7 +138,6 @@ export class Inference extends PlatformComponent {
   public readonly gpuNodeGroups: GpuNodeGroup[];
   public readonly addons: Addons;
   public readonly triton: Triton;
-  /** `http://<internal NLB>:8000`, for the gateway and workers. */
   /**
    * The wake queue (only when `triton.minReplicas` is 0): the gateway sends to it when Triton has no
    * ready endpoint; KEDA wakes Triton on any message. Grant senders {@link Inference.grantWake}.
@@ -133,9 +146,13 @@ export class Inference extends PlatformComponent {
   private readonly kmsKeyArn: pulumi.Input<string>;
   /** The private zone and ExternalDNS when `triton.endpoint` is `privateDns`. */
   public readonly privateDns?: PrivateDns;
-  public readonly tritonHttpUrl: pulumi.Output<string>;
-  /** `<internal NLB>:8001` for gRPC clients. */
-  public readonly tritonGrpcUrl: pulumi.Output<string>;
+  /** Where the gateway and workers reach Triton (internal NLB, or the private DNS name). */
+  public readonly tritonEndpoints: TritonEndpoints;
+  /**
+   * The Auto Scaling group behind each node group (system, then each GPU pool), for the
+   * observability component's node status-check alarms.
+   */
+  public readonly nodeGroupAutoScalingGroups: NodeGroupAutoScalingGroup[];
   /** CloudWatch namespace of the inference metrics (`<project>/<stack>/Inference`). */
   public readonly metricsNamespace: string;
   /** Names of the metrics in {@link metricsNamespace}, all with the single dimension `ClusterName`. */
@@ -274,16 +291,19 @@ export class Inference extends PlatformComponent {
 
     this.clusterName = control.cluster.name;
     this.oidcProviderArn = control.oidcProvider.arn;
-    this.tritonHttpUrl = this.triton.httpUrl;
-    this.tritonGrpcUrl = this.triton.grpcUrl;
+    this.tritonEndpoints = { httpUrl: this.triton.httpUrl, grpcUrl: this.triton.grpcUrl };
+    this.nodeGroupAutoScalingGroups = [
+      { role: "system", autoScalingGroupName: this.systemNodeGroup.resources.apply((r) => r[0].autoscalingGroups![0].name!) },
+      ...this.gpuNodeGroups.map((g) => ({ role: `gpu-${g.pool}` as const, autoScalingGroupName: g.autoscalingGroupName })),
+    ];
     this.metricsNamespace = metricsNamespace;
     this.metricNames = INFERENCE_METRICS;
     this.metricDimensions = { [METRICS_DIMENSION]: this.clusterName };
     this.registerOutputs({
       clusterName: this.clusterName,
       oidcProviderArn: this.oidcProviderArn,
-      tritonHttpUrl: this.tritonHttpUrl,
-      tritonGrpcUrl: this.tritonGrpcUrl,
+      tritonEndpoints: this.tritonEndpoints,
+      nodeGroupAutoScalingGroups: this.nodeGroupAutoScalingGroups,
       metricsNamespace: this.metricsNamespace,
       metricNames: this.metricNames,
       metricDimensions: this.metricDimensions,
