@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { StackContext } from "../component";
+import { applyTransform, type StackContext, type Transform } from "../component";
 import { serviceTrustPolicy } from "../iam";
 import {
   CLUSTER_ACCESS_POLICIES,
@@ -28,6 +28,11 @@ export interface ClusterArgs {
   adminRoleArn?: string;
   /** Further principals with their access level (one access entry + policy association each). */
   access: ClusterAccess[];
+  /**
+   * Adjusts the EKS cluster's arguments (InferenceArgs `transform.cluster`).
+   * @default - The arguments as built.
+   */
+  transform?: Transform<aws.eks.ClusterArgs>;
 }
 
 /** One principal given access to the cluster through an EKS access entry. */
@@ -88,7 +93,7 @@ export function createCluster(name: string, args: ClusterArgs, parent: pulumi.Re
 
   const cluster = new aws.eks.Cluster(
     `${name}-cluster`,
-    {
+    applyTransform(args.transform, {
       name: args.clusterName,
       version: args.kubernetesVersion,
       roleArn: role.arn,
@@ -114,7 +119,7 @@ export function createCluster(name: string, args: ClusterArgs, parent: pulumi.Re
       // Extended support costs 6× the control-plane price; stay on standard and upgrade on time.
       upgradePolicy: { supportType: "STANDARD" },
       tags,
-    },
+    }),
     { parent, dependsOn: [logGroup, policy] },
   );
 

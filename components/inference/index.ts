@@ -7,7 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { type GpuType, JOB_QUEUE, type Sizing, TRITON_WAKE } from "../../sizing";
-import { physicalName, PlatformComponent, type StackContext } from "../component";
+import { physicalName, PlatformComponent, type StackContext, type Transform } from "../component";
 import type { PolicyStatement } from "../iam";
 import { type Addons, createAddons } from "./addons";
 import {
@@ -23,13 +23,14 @@ import { NAMESPACES } from "./constants";
 /** SQS queue names allow 80 characters. */
 const SQS_NAME_LIMIT = 80;
 import { INFERENCE_METRICS, type InferenceMetricNames, METRICS_DIMENSION, metricsNamespaceFor } from "./metrics";
-import { createAutoscalerTags, createGpuNodeGroups, createSystemNodeGroup, type GpuNodeGroup, type GpuPool } from "./node-groups";
+import { createAutoscalerTags, createGpuNodeGroups, createSystemNodeGroup, type GpuNodeGroup, type NodeGroupRole } from "./node-groups";
 import { createPrivateDns, type PrivateDns } from "./private-dns";
 import { createTriton, type Triton, type WakeQueue } from "./triton";
 
 export { INFERENCE_METRICS, METRICS_DIMENSION } from "./metrics";
 export type { InferenceMetricNames } from "./metrics";
 export type { WakeQueue } from "./triton";
+export type { NodeGroupRole } from "./node-groups";
 
 /** Where clients reach Triton. */
 export interface TritonEndpoints {
@@ -41,7 +42,7 @@ export interface TritonEndpoints {
 
 /** One node group's Auto Scaling group, named by the group's role. */
 export interface NodeGroupAutoScalingGroup {
-  role: "system" | `gpu-${GpuPool}`;
+  role: NodeGroupRole;
   autoScalingGroupName: pulumi.Output<string>;
 }
 
@@ -114,6 +115,21 @@ export interface InferenceArgs {
    * @default `{ system: 1, gpu: 1 }`
    */
   imdsHopLimit?: { system?: number; gpu?: number };
+  /**
+   * Adjust the children users tune most without forking the component: each is a partial of the
+   * child's arguments merged over them (top-level keys replace) or a function returning the arguments
+   * to use (components/component.ts `Transform`).
+   * @default - Every child as built.
+   * @example `{ nodeGroup: (args, role) => (role === "gpu-primary" ? { ...args, updateConfig: { maxUnavailablePercentage: 50 } } : args) }`
+   */
+  transform?: {
+    /** The EKS cluster (`aws.eks.Cluster`). */
+    cluster?: Transform<aws.eks.ClusterArgs>;
+    /** Each managed node group (`aws.eks.NodeGroup`), told which one: `system`, `gpu-primary`, `gpu-fallback`. */
+    nodeGroup?: Transform<aws.eks.NodeGroupArgs, [role: NodeGroupRole]>;
+    /** Triton's Deployment (`k8s.apps.v1.Deployment`). */
+    tritonDeployment?: Transform<k8s.apps.v1.DeploymentArgs>;
+  };
 }
 
 /**
@@ -193,6 +209,7 @@ export class Inference extends PlatformComponent {
         publicAccessCidrs: args.publicAccessCidrs,
         adminRoleArn: args.adminRoleArn,
         access: args.clusterAccess ?? [],
+        transform: args.transform?.cluster,
       },
       parent,
     );
@@ -206,6 +223,7 @@ export class Inference extends PlatformComponent {
       namePrefix,
       subnetIds: args.privateSubnetIds,
       clusterSecurityGroupId: control.clusterSecurityGroupId,
+      transform: args.transform?.nodeGroup,
     };
     const nodesAfter = [networking.vpcCni, networking.kubeProxy];
     this.systemNodeGroup = createSystemNodeGroup(
@@ -282,6 +300,7 @@ export class Inference extends PlatformComponent {
         metricsNamespace,
         wakeQueues: jobQueues.map(({ url, backlogPerReplica }) => ({ url, backlogPerReplica })),
         privateDnsHostname: privateDns?.tritonHostname,
+        deploymentTransform: args.transform?.tritonDeployment,
       },
       parent,
       this.kubernetesProvider,

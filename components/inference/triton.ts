@@ -16,6 +16,7 @@ import {
   TRITON_TIMINGS,
   type TritonSizing,
 } from "../../sizing";
+import { applyTransform, type Transform } from "../component";
 import type { PolicyStatement } from "../iam";
 import { createIrsaRole, GPU_SCHEDULING, type IrsaContext } from "./shared";
 import { GPU_RESOURCE, LB_READINESS_GATE_LABEL, NAMESPACES, TRITON_USER_ID } from "./constants";
@@ -48,6 +49,11 @@ export interface TritonArgs extends IrsaContext {
    * @default `undefined` (internal NLB)
    */
   privateDnsHostname?: string;
+  /**
+   * Adjusts the Deployment's arguments (InferenceArgs `transform.tritonDeployment`).
+   * @default - The arguments as built.
+   */
+  deploymentTransform?: Transform<k8s.apps.v1.DeploymentArgs>;
 }
 
 export interface Triton {
@@ -170,7 +176,7 @@ export function createTriton(
     const httpGet = (path: string) => ({ httpGet: { path, port: "http" } });
     return new k8s.apps.v1.Deployment(
       `${name}-triton`,
-      {
+      applyTransform(args.deploymentTransform, {
         metadata: {
           ...metadata("triton"),
           annotations: { "pulumi.com/timeoutSeconds": String(TRITON_TIMINGS.rolloutTimeoutSeconds) },
@@ -244,7 +250,7 @@ export function createTriton(
             },
           },
         },
-      },
+      }),
       { ...nsOpts, dependsOn: [namespace, serviceAccount], ignoreChanges: ["spec.replicas"] },
     );
   }
