@@ -19,9 +19,6 @@ import {
   createNetworkingAddons,
 } from "./cluster";
 import { NAMESPACES } from "./constants";
-
-/** SQS queue names allow 80 characters. */
-const SQS_NAME_LIMIT = 80;
 import { INFERENCE_METRICS, type InferenceMetricNames, METRICS_DIMENSION, metricsNamespaceFor } from "./metrics";
 import { createAutoscalerTags, createGpuNodeGroups, createSystemNodeGroup, type GpuNodeGroup, type NodeGroupRole } from "./node-groups";
 import { createPrivateDns, type PrivateDns } from "./private-dns";
@@ -31,6 +28,9 @@ export { INFERENCE_METRICS, METRICS_DIMENSION } from "./metrics";
 export type { InferenceMetricNames } from "./metrics";
 export type { WakeQueue } from "./triton";
 export type { NodeGroupRole } from "./node-groups";
+
+/** SQS queue names allow 80 characters. */
+const SQS_NAME_LIMIT = 80;
 
 /** Where clients reach Triton. */
 export interface TritonEndpoints {
@@ -277,7 +277,7 @@ export class Inference extends PlatformComponent {
       args.sizing.triton.endpoint === "privateDns"
         ? createPrivateDns(
             name,
-            { ...irsa, zoneName: `${identity.project}-${identity.stack}.internal`, vpcId: args.vpcId, region, clusterName },
+            { ...irsa, zoneName: `${identity.project}-${identity.stack}.internal`, vpcId: args.vpcId, context: args.context, clusterName },
             parent,
             this.kubernetesProvider,
             [this.systemNodeGroup, coredns],
@@ -288,8 +288,8 @@ export class Inference extends PlatformComponent {
       name,
       {
         ...irsa,
+        context: args.context,
         clusterName,
-        region,
         image: args.tritonImage,
         sizing: args.sizing.triton,
         modelBucketName: args.modelBucketName,

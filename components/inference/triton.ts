@@ -16,7 +16,7 @@ import {
   TRITON_TIMINGS,
   type TritonSizing,
 } from "../../sizing";
-import { applyTransform, type Transform } from "../component";
+import { applyTransform, type StackContext, type Transform } from "../component";
 import type { PolicyStatement } from "../iam";
 import { createIrsaRole, GPU_SCHEDULING, type IrsaContext } from "./shared";
 import { GPU_RESOURCE, LB_READINESS_GATE_LABEL, NAMESPACES, TRITON_USER_ID } from "./constants";
@@ -30,8 +30,9 @@ export interface WakeQueue {
 }
 
 export interface TritonArgs extends IrsaContext {
+  /** The stack: its region (the SDK's region in the pod, KEDA's triggers). */
+  context: StackContext;
   clusterName: string;
-  region: string;
   image: string;
   sizing: TritonSizing;
   modelBucketName: pulumi.Input<string>;
@@ -209,8 +210,8 @@ export function createTriton(
                   image: args.image,
                   args: pulumi.output(args.modelBucketName).apply((b) => tritonArgs(b, args.modelRepositoryPrefix)),
                   env: [
-                    { name: "AWS_REGION", value: args.region },
-                    { name: "AWS_DEFAULT_REGION", value: args.region },
+                    { name: "AWS_REGION", value: args.context.region },
+                    { name: "AWS_DEFAULT_REGION", value: args.context.region },
                     // S3 models are downloaded to TMPDIR before loading: the writable scratch volume.
                     { name: "TMPDIR", value: "/tmp" },
                     { name: "HOME", value: "/home/triton-server" },
@@ -373,7 +374,7 @@ export function createTriton(
       metricType: "Value",
       authenticationRef,
       metadata: {
-        awsRegion: args.region,
+        awsRegion: args.context.region,
         metricCollectionTime: String(METRICS_COLLECTION_SECONDS),
         metricStatPeriod: String(METRICS_PERIOD_SECONDS),
         // No data (no traffic, or no replica running) reads as 0, i.e. "no demand".
@@ -414,7 +415,7 @@ export function createTriton(
               authenticationRef,
               metadata: {
                 queueURL: url,
-                awsRegion: args.region,
+                awsRegion: args.context.region,
                 queueLength: String(args.wakeQueues[i].backlogPerReplica),
                 activationQueueLength: "0",
               },
