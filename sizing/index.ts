@@ -11,3 +11,4 @@ export * from "./instances";
 export * from "./observability";
 export * from "./data";
 export * from "./network";
+export * from "./inference";

@@ -120,14 +120,10 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
   const inference = new Inference(
     "inference",
     {
-      identity,
-      region: config.region,
-      accountId: account.accountId,
+      context,
       kubernetesVersion: config.kubernetesVersion,
       gpuType: config.gpuType,
       sizing,
-      logRetentionDays: sizing.observability.logRetentionDays,
-      kmsKeyArn: keys.keyArn,
       vpcId: network.vpcId,
       privateSubnetIds: network.privateSubnetIds,
       // The internal NLB lives in the private subnets; with ip targets it is the source Triton sees.
@@ -173,7 +169,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
     database: database.connection,
     cache: cache.connection,
     buckets: storage.bucketNames,
-    triton: { httpUrl: inference.tritonHttpUrl, grpcUrl: inference.tritonGrpcUrl },
+    triton: inference.tritonEndpoints,
   };
   const workers = new Workers(
     "workers",
@@ -255,13 +251,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
         clusterName: inference.clusterName,
         metricsNamespace: inference.metricsNamespace,
         metricNames: inference.metricNames,
-        nodeGroups: [
-          {
-            role: "system",
-            autoScalingGroupName: inference.systemNodeGroup.resources.apply((r) => r[0].autoscalingGroups[0].name),
-          },
-          ...inference.gpuNodeGroups.map((g) => ({ role: `gpu-${g.pool}`, autoScalingGroupName: g.autoscalingGroupName })),
-        ],
+        nodeGroups: inference.nodeGroupAutoScalingGroups,
       },
     },
     opts,
@@ -285,8 +275,8 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
     privateSubnetIds: network.privateSubnetIds,
     kmsKeyArn: keys.keyArn,
     clusterName: inference.clusterName,
-    tritonHttpUrl: inference.tritonHttpUrl,
-    tritonGrpcUrl: inference.tritonGrpcUrl,
+    tritonHttpUrl: inference.tritonEndpoints.httpUrl,
+    tritonGrpcUrl: inference.tritonEndpoints.grpcUrl,
     // Where Triton scales to zero: the queue the gateway signals to wake it (no output otherwise).
     ...(inference.wakeQueue ? { tritonWakeQueueUrl: inference.wakeQueue.url } : {}),
     modelsBucket: storage.bucketNames.models,

@@ -6,6 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { applyTransform, type StackContext, type Transform } from "../component";
 import { serviceTrustPolicy } from "../iam";
 import {
   CLUSTER_ACCESS_POLICIES,
@@ -17,18 +18,21 @@ import {
 } from "./constants";
 
 export interface ClusterArgs {
+  /** The stack: tags, the key for secrets and control-plane logs, their retention. */
+  context: StackContext;
   /** Physical cluster name (tier-independent). */
   clusterName: string;
   kubernetesVersion: string;
-  region: string;
   privateSubnetIds: pulumi.Input<string[]>;
   publicAccessCidrs: string[];
-  kmsKeyArn: pulumi.Input<string>;
-  logRetentionDays: number;
   adminRoleArn?: string;
   /** Further principals with their access level (one access entry + policy association each). */
   access: ClusterAccess[];
-  tags: Record<string, string>;
+  /**
+   * Adjusts the EKS cluster's arguments (InferenceArgs `transform.cluster`).
+   * @default - The arguments as built.
+   */
+  transform?: Transform<aws.eks.ClusterArgs>;
 }
 
 /** One principal given access to the cluster through an EKS access entry. */
@@ -61,9 +65,11 @@ export function addonVersionsFor(kubernetesVersion: string): (typeof EKS_ADDONS)
 }
 
 export function createCluster(name: string, args: ClusterArgs, parent: pulumi.Resource): ClusterResources {
+  const { kmsKeyArn, logRetentionDays } = args.context;
+  const tags = args.context.identity.tags;
   const role = new aws.iam.Role(
     `${name}-cluster-role`,
-    { assumeRolePolicy: serviceTrustPolicy("eks.amazonaws.com"), tags: args.tags },
+    { assumeRolePolicy: serviceTrustPolicy("eks.amazonaws.com"), tags },
     { parent },
   );
   const policy = new aws.iam.RolePolicyAttachment(
@@ -78,16 +84,16 @@ export function createCluster(name: string, args: ClusterArgs, parent: pulumi.Re
     `${name}-control-plane-logs`,
     {
       name: `/aws/eks/${args.clusterName}/cluster`,
-      retentionInDays: args.logRetentionDays,
-      kmsKeyId: args.kmsKeyArn,
-      tags: args.tags,
+      retentionInDays: logRetentionDays,
+      kmsKeyId: kmsKeyArn,
+      tags,
     },
     { parent },
   );
 
   const cluster = new aws.eks.Cluster(
     `${name}-cluster`,
-    {
+    applyTransform(args.transform, {
       name: args.clusterName,
       version: args.kubernetesVersion,
       roleArn: role.arn,
@@ -100,7 +106,7 @@ export function createCluster(name: string, args: ClusterArgs, parent: pulumi.Re
         endpointPublicAccess: true,
         publicAccessCidrs: args.publicAccessCidrs,
       },
-      encryptionConfig: { provider: { keyArn: args.kmsKeyArn }, resources: ["secrets"] },
+      encryptionConfig: { provider: { keyArn: kmsKeyArn }, resources: ["secrets"] },
       enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
       accessConfig: {
         authenticationMode: "API",
@@ -112,15 +118,15 @@ export function createCluster(name: string, args: ClusterArgs, parent: pulumi.Re
       bootstrapSelfManagedAddons: false,
       // Extended support costs 6× the control-plane price; stay on standard and upgrade on time.
       upgradePolicy: { supportType: "STANDARD" },
-      tags: args.tags,
-    },
+      tags,
+    }),
     { parent, dependsOn: [logGroup, policy] },
   );
 
   if (args.adminRoleArn) {
     const entry = new aws.eks.AccessEntry(
       `${name}-admin-access`,
-      { clusterName: cluster.name, principalArn: args.adminRoleArn, type: "STANDARD", tags: args.tags },
+      { clusterName: cluster.name, principalArn: args.adminRoleArn, type: "STANDARD", tags },
       { parent },
     );
     new aws.eks.AccessPolicyAssociation(
@@ -140,7 +146,7 @@ export function createCluster(name: string, args: ClusterArgs, parent: pulumi.Re
     const [, , , , account, resource] = a.principalArn.split(":");
     const role = resource.split("/").pop()!;
     const id = `${name}-access-${account}-${role}`;
-    const entry = new aws.eks.AccessEntry(id, { clusterName: cluster.name, principalArn: a.principalArn, type: "STANDARD", tags: args.tags }, { parent });
+    const entry = new aws.eks.AccessEntry(id, { clusterName: cluster.name, principalArn: a.principalArn, type: "STANDARD", tags }, { parent });
     new aws.eks.AccessPolicyAssociation(
       `${id}-${a.access}`,
       { clusterName: cluster.name, principalArn: a.principalArn, policyArn: CLUSTER_ACCESS_POLICIES[a.access], accessScope: { type: "cluster" } },
@@ -152,7 +158,7 @@ export function createCluster(name: string, args: ClusterArgs, parent: pulumi.Re
   // AWS validates EKS issuers against its own trust store now, so no thumbprint is pinned here.
   const oidcProvider = new aws.iam.OpenIdConnectProvider(
     `${name}-oidc`,
-    { url: issuerUrl, clientIdLists: ["sts.amazonaws.com"], tags: args.tags },
+    { url: issuerUrl, clientIdLists: ["sts.amazonaws.com"], tags },
     { parent },
   );
 

@@ -6,8 +6,8 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { type GpuType, JOB_QUEUE, type Sizing } from "../../sizing";
-import { physicalName, PlatformComponent, type StackIdentity } from "../component";
+import { type GpuType, JOB_QUEUE, type Sizing, TRITON_WAKE } from "../../sizing";
+import { physicalName, PlatformComponent, type StackContext, type Transform } from "../component";
 import type { PolicyStatement } from "../iam";
 import { type Addons, createAddons } from "./addons";
 import {
@@ -18,26 +18,42 @@ import {
   createKubernetesProvider,
   createNetworkingAddons,
 } from "./cluster";
-import { NAMESPACES, TRITON_WAKE } from "./constants";
-
-/** SQS queue names allow 80 characters. */
-const SQS_NAME_LIMIT = 80;
+import { NAMESPACES } from "./constants";
 import { INFERENCE_METRICS, type InferenceMetricNames, METRICS_DIMENSION, metricsNamespaceFor } from "./metrics";
-import { createAutoscalerTags, createGpuNodeGroups, createSystemNodeGroup, type GpuNodeGroup } from "./node-groups";
+import { createAutoscalerTags, createGpuNodeGroups, createSystemNodeGroup, type GpuNodeGroup, type NodeGroupRole } from "./node-groups";
 import { createPrivateDns, type PrivateDns } from "./private-dns";
 import { createTriton, type Triton, type WakeQueue } from "./triton";
 
 export { INFERENCE_METRICS, METRICS_DIMENSION } from "./metrics";
 export type { InferenceMetricNames } from "./metrics";
 export type { WakeQueue } from "./triton";
+export type { NodeGroupRole } from "./node-groups";
+
+/** SQS queue names allow 80 characters. */
+const SQS_NAME_LIMIT = 80;
+
+/** Where clients reach Triton. */
+export interface TritonEndpoints {
+  /** `http://<internal NLB or private DNS name>:8000`, for the gateway and workers. */
+  httpUrl: pulumi.Output<string>;
+  /** `<internal NLB or private DNS name>:8001` for gRPC clients (host:port, no scheme). */
+  grpcUrl: pulumi.Output<string>;
+}
+
+/** One node group's Auto Scaling group, named by the group's role. */
+export interface NodeGroupAutoScalingGroup {
+  role: NodeGroupRole;
+  autoScalingGroupName: pulumi.Output<string>;
+}
 
 export interface InferenceArgs {
-  /** Stack identity for names and tags. */
-  identity: StackIdentity;
-  /** AWS region of the stack (kubeconfig, KEDA triggers, the collector's exporter). */
-  region: string;
-  /** Account id (scopes the add-ons' IAM policies to this account's ARNs). */
-  accountId: pulumi.Input<string>;
+  /**
+   * The stack: identity (names, tags), region (kubeconfig, KEDA triggers, the collector's exporter),
+   * account (scopes the add-ons' IAM policies to this account's ARNs), the stack key (EKS secrets
+   * envelope encryption, node root volumes, log groups, the wake queue) and log retention (control
+   * plane and metrics log groups).
+   */
+  context: StackContext;
   /**
    * EKS Kubernetes version; needs an entry in `EKS_ADDONS` (components/inference/constants.ts).
    * @example `"1.34"`
@@ -47,10 +63,6 @@ export interface InferenceArgs {
   gpuType: GpuType;
   /** System nodes, GPU nodes and Triton sizing, from the tier table. */
   sizing: Pick<Sizing, "systemNodes" | "gpu" | "triton">;
-  /** Retention of the control-plane and metrics log groups (days). */
-  logRetentionDays: number;
-  /** Stack KMS key: EKS secrets envelope encryption, node root volumes, log groups. */
-  kmsKeyArn: pulumi.Input<string>;
   /** The network's VPC, given to the load balancer controller so it never needs IMDS to find it. */
   vpcId: pulumi.Input<string>;
   /** Private subnets: control-plane ENIs, nodes, pods and the internal NLB. */
@@ -103,14 +115,29 @@ export interface InferenceArgs {
    * @default `{ system: 1, gpu: 1 }`
    */
   imdsHopLimit?: { system?: number; gpu?: number };
+  /**
+   * Adjust the children users tune most without forking the component: each is a partial of the
+   * child's arguments merged over them (top-level keys replace) or a function returning the arguments
+   * to use (components/component.ts `Transform`).
+   * @default - Every child as built.
+   * @example `{ nodeGroup: (args, role) => (role === "gpu-primary" ? { ...args, updateConfig: { maxUnavailablePercentage: 50 } } : args) }`
+   */
+  transform?: {
+    /** The EKS cluster (`aws.eks.Cluster`). */
+    cluster?: Transform<aws.eks.ClusterArgs>;
+    /** Each managed node group (`aws.eks.NodeGroup`), told which one: `system`, `gpu-primary`, `gpu-fallback`. */
+    nodeGroup?: Transform<aws.eks.NodeGroupArgs, [role: NodeGroupRole]>;
+    /** Triton's Deployment (`k8s.apps.v1.Deployment`). */
+    tritonDeployment?: Transform<k8s.apps.v1.DeploymentArgs>;
+  };
 }
 
 /**
  * The inference platform on EKS.
  *
  * ```ts
- * const inference = new Inference("inference", { identity, region, sizing, ... });
- * export const tritonUrl = inference.tritonHttpUrl;
+ * const inference = new Inference("inference", { context, sizing, ... });
+ * export const tritonUrl = inference.tritonEndpoints.httpUrl;
  * ```
  *
  * **Cost**: EKS control plane $0.10/hour (~$73/month); system nodes per the tier (t4g on-demand
@@ -127,7 +154,6 @@ export class Inference extends PlatformComponent {
   public readonly gpuNodeGroups: GpuNodeGroup[];
   public readonly addons: Addons;
   public readonly triton: Triton;
-  /** `http://<internal NLB>:8000`, for the gateway and workers. */
   /**
    * The wake queue (only when `triton.minReplicas` is 0): the gateway sends to it when Triton has no
    * ready endpoint; KEDA wakes Triton on any message. Grant senders {@link Inference.grantWake}.
@@ -136,9 +162,13 @@ export class Inference extends PlatformComponent {
   private readonly kmsKeyArn: pulumi.Input<string>;
   /** The private zone and ExternalDNS when `triton.endpoint` is `privateDns`. */
   public readonly privateDns?: PrivateDns;
-  public readonly tritonHttpUrl: pulumi.Output<string>;
-  /** `<internal NLB>:8001` for gRPC clients. */
-  public readonly tritonGrpcUrl: pulumi.Output<string>;
+  /** Where the gateway and workers reach Triton (internal NLB, or the private DNS name). */
+  public readonly tritonEndpoints: TritonEndpoints;
+  /**
+   * The Auto Scaling group behind each node group (system, then each GPU pool), for the
+   * observability component's node status-check alarms.
+   */
+  public readonly nodeGroupAutoScalingGroups: NodeGroupAutoScalingGroup[];
   /** CloudWatch namespace of the inference metrics (`<project>/<stack>/Inference`). */
   public readonly metricsNamespace: string;
   /** Names of the metrics in {@link metricsNamespace}, all with the single dimension `ClusterName`. */
@@ -149,14 +179,15 @@ export class Inference extends PlatformComponent {
 
   constructor(name: string, args: InferenceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("inference", "Inference", name, opts);
+    const { identity, region } = args.context;
     const imdsHopLimit = { system: args.imdsHopLimit?.system ?? 1, gpu: args.imdsHopLimit?.gpu ?? 1 };
-    const tags = args.identity.tags;
-    const clusterName = physicalName(args.identity, "eks", 100);
+    const tags = identity.tags;
+    const clusterName = physicalName(identity, "eks", 100);
     // EKS allows 63 characters and appends 26 to a name prefix; the longest role ("gpu-fallback-")
     // leaves 24 for `<project>-<stack>-`, shortened with a stable hash when longer.
-    const namePrefix = `${physicalName(args.identity, "ng", 23)}-`;
-    this.kmsKeyArn = args.kmsKeyArn;
-    const metricsNamespace = metricsNamespaceFor(args.identity.project, args.identity.stack);
+    const namePrefix = `${physicalName(identity, "ng", 23)}-`;
+    this.kmsKeyArn = args.context.kmsKeyArn;
+    const metricsNamespace = metricsNamespaceFor(identity.project, identity.stack);
     const parent = this;
     addonVersionsFor(args.kubernetesVersion); // refuse an unpinned version before any resource
 
@@ -171,16 +202,14 @@ export class Inference extends PlatformComponent {
     const control = createCluster(
       name,
       {
+        context: args.context,
         clusterName,
         kubernetesVersion: args.kubernetesVersion,
-        region: args.region,
         privateSubnetIds: args.privateSubnetIds,
         publicAccessCidrs: args.publicAccessCidrs,
-        kmsKeyArn: args.kmsKeyArn,
-        logRetentionDays: args.logRetentionDays,
         adminRoleArn: args.adminRoleArn,
         access: args.clusterAccess ?? [],
-        tags,
+        transform: args.transform?.cluster,
       },
       parent,
     );
@@ -189,12 +218,12 @@ export class Inference extends PlatformComponent {
     const networking = createNetworkingAddons(name, addonArgs, parent);
 
     const nodeCommon = {
+      context: args.context,
       clusterName: control.cluster.name,
       namePrefix,
       subnetIds: args.privateSubnetIds,
-      kmsKeyArn: args.kmsKeyArn,
       clusterSecurityGroupId: control.clusterSecurityGroupId,
-      tags,
+      transform: args.transform?.nodeGroup,
     };
     const nodesAfter = [networking.vpcCni, networking.kubeProxy];
     this.systemNodeGroup = createSystemNodeGroup(
@@ -223,21 +252,18 @@ export class Inference extends PlatformComponent {
     const coredns = createCoreDnsAddon(name, addonArgs, parent, [this.systemNodeGroup]);
 
     // Kubernetes objects wait for a node to run on and for DNS.
-    this.kubernetesProvider = createKubernetesProvider(name, { cluster: control.cluster, region: args.region }, parent);
+    this.kubernetesProvider = createKubernetesProvider(name, { cluster: control.cluster, region }, parent);
     const irsa = { oidcProviderArn: control.oidcProvider.arn, oidcIssuer: control.oidcIssuer, tags };
     this.addons = createAddons(
       name,
       {
         ...irsa,
+        context: args.context,
         clusterName,
-        region: args.region,
-        accountId: args.accountId,
         vpcId: args.vpcId,
         kubernetesVersion: args.kubernetesVersion,
-        kmsKeyArn: args.kmsKeyArn,
-        logRetentionDays: args.logRetentionDays,
         metricsNamespace,
-        metricsLogGroupName: `/${args.identity.project}/${args.identity.stack}/inference-metrics`,
+        metricsLogGroupName: `/${identity.project}/${identity.stack}/inference-metrics`,
         tritonNamespace: NAMESPACES.triton,
         jobQueueArns: jobQueues.map((q) => q.arn),
         nodeGroupNamePrefix: namePrefix,
@@ -251,7 +277,7 @@ export class Inference extends PlatformComponent {
       args.sizing.triton.endpoint === "privateDns"
         ? createPrivateDns(
             name,
-            { ...irsa, zoneName: `${args.identity.project}-${args.identity.stack}.internal`, vpcId: args.vpcId, region: args.region, clusterName },
+            { ...irsa, zoneName: `${identity.project}-${identity.stack}.internal`, vpcId: args.vpcId, context: args.context, clusterName },
             parent,
             this.kubernetesProvider,
             [this.systemNodeGroup, coredns],
@@ -262,8 +288,8 @@ export class Inference extends PlatformComponent {
       name,
       {
         ...irsa,
+        context: args.context,
         clusterName,
-        region: args.region,
         image: args.tritonImage,
         sizing: args.sizing.triton,
         modelBucketName: args.modelBucketName,
@@ -274,6 +300,7 @@ export class Inference extends PlatformComponent {
         metricsNamespace,
         wakeQueues: jobQueues.map(({ url, backlogPerReplica }) => ({ url, backlogPerReplica })),
         privateDnsHostname: privateDns?.tritonHostname,
+        deploymentTransform: args.transform?.tritonDeployment,
       },
       parent,
       this.kubernetesProvider,
@@ -283,16 +310,19 @@ export class Inference extends PlatformComponent {
 
     this.clusterName = control.cluster.name;
     this.oidcProviderArn = control.oidcProvider.arn;
-    this.tritonHttpUrl = this.triton.httpUrl;
-    this.tritonGrpcUrl = this.triton.grpcUrl;
+    this.tritonEndpoints = { httpUrl: this.triton.httpUrl, grpcUrl: this.triton.grpcUrl };
+    this.nodeGroupAutoScalingGroups = [
+      { role: "system", autoScalingGroupName: this.systemNodeGroup.resources.apply((r) => r[0].autoscalingGroups![0].name!) },
+      ...this.gpuNodeGroups.map((g) => ({ role: `gpu-${g.pool}` as const, autoScalingGroupName: g.autoscalingGroupName })),
+    ];
     this.metricsNamespace = metricsNamespace;
     this.metricNames = INFERENCE_METRICS;
     this.metricDimensions = { [METRICS_DIMENSION]: this.clusterName };
     this.registerOutputs({
       clusterName: this.clusterName,
       oidcProviderArn: this.oidcProviderArn,
-      tritonHttpUrl: this.tritonHttpUrl,
-      tritonGrpcUrl: this.tritonGrpcUrl,
+      tritonEndpoints: this.tritonEndpoints,
+      nodeGroupAutoScalingGroups: this.nodeGroupAutoScalingGroups,
       metricsNamespace: this.metricsNamespace,
       metricNames: this.metricNames,
       metricDimensions: this.metricDimensions,
@@ -302,9 +332,9 @@ export class Inference extends PlatformComponent {
       return new aws.sqs.Queue(
         `${name}-triton-wake`,
         {
-          name: physicalName(args.identity, "triton-wake", SQS_NAME_LIMIT),
+          name: physicalName(identity, "triton-wake", SQS_NAME_LIMIT),
           messageRetentionSeconds: TRITON_WAKE.messageRetentionSeconds,
-          kmsMasterKeyId: args.kmsKeyArn,
+          kmsMasterKeyId: args.context.kmsKeyArn,
           // Same data-key reuse as the job queues: fewer KMS calls for the same protection.
           kmsDataKeyReusePeriodSeconds: JOB_QUEUE.kmsDataKeyReuseSeconds,
           tags,

@@ -3,8 +3,8 @@
  * from Triton (:8002) and dcgm-exporter (:9400), and how they land in CloudWatch. KEDA, the alarms
  * and the dashboard all read these names, so they are defined once here and exported.
  */
-import { PORTS } from "../../sizing";
-import { METRICS_SCRAPE_INTERVAL, NAMESPACES } from "./constants";
+import { METRICS_SCRAPE_INTERVAL, PORTS } from "../../sizing";
+import { NAMESPACES } from "./constants";
 
 /**
  * The metrics kept (each custom CloudWatch metric costs $0.30/month, so 6 metrics × one dimension

@@ -5,6 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { applyTransform, type StackContext, type Transform } from "../component";
 import { serviceTrustPolicy } from "../iam";
 import { type CapacityType, type GpuSizing, type GpuType, instanceType, type NodeGroupSizing } from "../../sizing";
 import {
@@ -19,6 +20,9 @@ import {
 
 /** The GPU pools: `primary` always exists; `fallback` is the on-demand pool behind a spot primary. */
 export type GpuPool = "primary" | "fallback";
+
+/** What a node group is for: the system group, or one GPU pool. */
+export type NodeGroupRole = "system" | `gpu-${GpuPool}`;
 
 export interface GpuNodeGroup {
   pool: GpuPool;
@@ -163,13 +167,18 @@ export function createLaunchTemplate(
 }
 
 export interface NodeGroupCommonArgs {
+  /** The stack: tags, and the key that encrypts the nodes' root volumes. */
+  context: StackContext;
   clusterName: pulumi.Input<string>;
   /** Prefix of node-group names (`<project>-<stack>-`); see {@link createSystemNodeGroup}. */
   namePrefix: string;
   subnetIds: pulumi.Input<string[]>;
-  kmsKeyArn: pulumi.Input<string>;
   clusterSecurityGroupId: pulumi.Input<string>;
-  tags: Record<string, string>;
+  /**
+   * Adjusts each node group's arguments, told which group it is (InferenceArgs `transform.nodeGroup`).
+   * @default - The arguments as built.
+   */
+  transform?: Transform<aws.eks.NodeGroupArgs, [role: NodeGroupRole]>;
 }
 
 /**
@@ -183,39 +192,40 @@ export function createSystemNodeGroup(
   parent: pulumi.Resource,
   dependsOn: pulumi.Resource[],
 ): aws.eks.NodeGroup {
-  const role = createNodeRole(name, "system", args.tags, parent);
+  const role = createNodeRole(name, "system", args.context.identity.tags, parent);
   const launchTemplate = createLaunchTemplate(
     name,
     "system",
     {
       diskGiB: args.sizing.diskGiB,
-      kmsKeyArn: args.kmsKeyArn,
+      kmsKeyArn: args.context.kmsKeyArn,
       securityGroupIds: [args.clusterSecurityGroupId],
       imdsHopLimit: args.imdsHopLimit,
-      tags: args.tags,
+      tags: args.context.identity.tags,
     },
     parent,
   );
+  const nodeGroupArgs: aws.eks.NodeGroupArgs = {
+    clusterName: args.clusterName,
+    nodeGroupNamePrefix: `${args.namePrefix}system-`,
+    nodeRoleArn: role.arn,
+    subnetIds: args.subnetIds,
+    amiType: systemAmiType(args.sizing.instanceTypes),
+    instanceTypes: args.sizing.instanceTypes,
+    capacityType: args.sizing.capacityType,
+    scalingConfig: {
+      minSize: args.sizing.minNodes,
+      maxSize: args.sizing.maxNodes,
+      desiredSize: args.sizing.desiredNodes,
+    },
+    labels: { [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value },
+    launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
+    updateConfig: { maxUnavailable: 1 },
+    tags: args.context.identity.tags,
+  };
   return new aws.eks.NodeGroup(
     `${name}-system`,
-    {
-      clusterName: args.clusterName,
-      nodeGroupNamePrefix: `${args.namePrefix}system-`,
-      nodeRoleArn: role.arn,
-      subnetIds: args.subnetIds,
-      amiType: systemAmiType(args.sizing.instanceTypes),
-      instanceTypes: args.sizing.instanceTypes,
-      capacityType: args.sizing.capacityType,
-      scalingConfig: {
-        minSize: args.sizing.minNodes,
-        maxSize: args.sizing.maxNodes,
-        desiredSize: args.sizing.desiredNodes,
-      },
-      labels: { [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value },
-      launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
-      updateConfig: { maxUnavailable: 1 },
-      tags: args.tags,
-    },
+    applyTransform(args.transform, nodeGroupArgs, "system"),
     // The cluster autoscaler owns the desired size once the group exists; re-applying the table's
     // value on every `up` would undo its decisions (and kill busy nodes).
     { parent, dependsOn, ignoreChanges: ["scalingConfig.desiredSize"] },
@@ -240,17 +250,17 @@ export function createGpuNodeGroups(
   const instanceTypes = args.sizing.instanceTypes[args.gpuType];
   gpusPerNode(instanceTypes);
   const accelerator = acceleratorOf(instanceTypes);
-  const role = createNodeRole(name, "gpu", args.tags, parent);
+  const role = createNodeRole(name, "gpu", args.context.identity.tags, parent);
   const launchTemplate = createLaunchTemplate(
     name,
     "gpu",
     {
       diskGiB: args.sizing.diskGiB,
-      kmsKeyArn: args.kmsKeyArn,
+      kmsKeyArn: args.context.kmsKeyArn,
       securityGroupIds: [args.gpuNodesSecurityGroupId, args.clusterSecurityGroupId],
       imdsHopLimit: args.imdsHopLimit,
       fastImagePullThroughputMiBps: args.sizing.fastImagePull ? args.sizing.fastImagePullThroughputMiBps : undefined,
-      tags: args.tags,
+      tags: args.context.identity.tags,
     },
     parent,
   );
@@ -261,26 +271,27 @@ export function createGpuNodeGroups(
     pools.push({ pool: "fallback", capacityType: "ON_DEMAND", minNodes: 0 });
   }
   return pools.map(({ pool, capacityType, minNodes }) => {
+    const nodeGroupArgs: aws.eks.NodeGroupArgs = {
+      clusterName: args.clusterName,
+      nodeGroupNamePrefix: `${args.namePrefix}gpu-${pool}-`,
+      nodeRoleArn: role.arn,
+      subnetIds: args.subnetIds,
+      amiType: "AL2023_x86_64_NVIDIA",
+      instanceTypes,
+      capacityType,
+      scalingConfig: { minSize: minNodes, maxSize: args.sizing.maxNodes, desiredSize: minNodes },
+      // The accelerator label is set by kubelet at registration, before the device plugin reports
+      // nvidia.com/gpu: the autoscaler then counts the node as a GPU node still starting instead of
+      // adding another one for the pending pod (cluster-autoscaler AWS README, "Special note on GPU instances").
+      labels: { [GPU_NODE_LABEL.key]: GPU_NODE_LABEL.value, [GPU_POOL_LABEL]: pool, [GPU_ACCELERATOR_LABEL]: accelerator },
+      taints: [{ key: GPU_TAINT.key, value: GPU_TAINT.value, effect: "NO_SCHEDULE" }],
+      launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
+      updateConfig: { maxUnavailable: 1 },
+      tags: args.context.identity.tags,
+    };
     const nodeGroup = new aws.eks.NodeGroup(
       `${name}-gpu-${pool}`,
-      {
-        clusterName: args.clusterName,
-        nodeGroupNamePrefix: `${args.namePrefix}gpu-${pool}-`,
-        nodeRoleArn: role.arn,
-        subnetIds: args.subnetIds,
-        amiType: "AL2023_x86_64_NVIDIA",
-        instanceTypes,
-        capacityType,
-        scalingConfig: { minSize: minNodes, maxSize: args.sizing.maxNodes, desiredSize: minNodes },
-        // The accelerator label is set by kubelet at registration, before the device plugin reports
-        // nvidia.com/gpu: the autoscaler then counts the node as a GPU node still starting instead of
-        // adding another one for the pending pod (cluster-autoscaler AWS README, "Special note on GPU instances").
-        labels: { [GPU_NODE_LABEL.key]: GPU_NODE_LABEL.value, [GPU_POOL_LABEL]: pool, [GPU_ACCELERATOR_LABEL]: accelerator },
-        taints: [{ key: GPU_TAINT.key, value: GPU_TAINT.value, effect: "NO_SCHEDULE" }],
-        launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
-        updateConfig: { maxUnavailable: 1 },
-        tags: args.tags,
-      },
+      applyTransform(args.transform, nodeGroupArgs, `gpu-${pool}` as const),
       // desired = min at creation; afterwards the cluster autoscaler moves it with demand (see the
       // system group), so Pulumi must not reset it on the next `up`.
       { parent, dependsOn, ignoreChanges: ["scalingConfig.desiredSize"] },

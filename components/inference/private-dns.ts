@@ -12,8 +12,10 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { createIrsaRole, type IrsaContext } from "./addons";
-import { HELM_CHARTS, SYSTEM_NODE_LABEL, TRITON_PRIVATE_DNS } from "./constants";
+import { TRITON_PRIVATE_DNS } from "../../sizing";
+import type { StackContext } from "../component";
+import { createIrsaRole, type IrsaContext } from "./shared";
+import { HELM_CHARTS, SYSTEM_NODE_LABEL } from "./constants";
 
 /** Namespace and service account ExternalDNS runs as (the IRSA trust names them). */
 const NAMESPACE = "kube-system";
@@ -24,7 +26,8 @@ export interface PrivateDnsArgs extends IrsaContext {
   zoneName: string;
   /** The VPC the zone answers in. */
   vpcId: pulumi.Input<string>;
-  region: string;
+  /** The stack: its region (the zone's VPC association, ExternalDNS's AWS client). */
+  context: StackContext;
   /** Owner id of ExternalDNS's TXT registry records: the cluster name. */
   clusterName: string;
 }
@@ -49,7 +52,7 @@ export function createPrivateDns(
     {
       name: args.zoneName,
       comment: "Triton's address for the gateway and workers (ExternalDNS)",
-      vpcs: [{ vpcId: args.vpcId, vpcRegion: args.region }],
+      vpcs: [{ vpcId: args.vpcId, vpcRegion: args.context.region }],
       // Its A/TXT records are ExternalDNS's, derived from the cluster: a tier switch to an NLB
       // removes the zone, which Route 53 refuses while records remain (HostedZoneNotEmpty).
       forceDestroy: true,
@@ -113,7 +116,7 @@ export function createPrivateDns(
         // of the same name that this role may not change (its sync would fail on AccessDenied).
         extraArgs: ["--aws-zone-type=private", pulumi.interpolate`--zone-id-filter=${zone.zoneId}`],
         // Region given explicitly: pods cannot reach IMDS (node hop limit 1).
-        env: [{ name: "AWS_DEFAULT_REGION", value: args.region }],
+        env: [{ name: "AWS_DEFAULT_REGION", value: args.context.region }],
         nodeSelector: { [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value },
       },
     },

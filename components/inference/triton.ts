@@ -6,20 +6,20 @@
 import type * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { PORTS, TRITON_ROLLOUT, type TritonSizing } from "../../sizing";
-import type { PolicyStatement } from "../iam";
-import { createIrsaRole, GPU_SCHEDULING, type IrsaContext } from "./addons";
 import {
-  GPU_RESOURCE,
   KEDA_POLLING_INTERVAL_SECONDS,
-  LB_READINESS_GATE_LABEL,
   METRICS_COLLECTION_SECONDS,
   METRICS_PERIOD_SECONDS,
-  NAMESPACES,
+  PORTS,
   TRITON_PRIVATE_DNS,
+  TRITON_ROLLOUT,
   TRITON_TIMINGS,
-  TRITON_USER_ID,
-} from "./constants";
+  type TritonSizing,
+} from "../../sizing";
+import { applyTransform, type StackContext, type Transform } from "../component";
+import type { PolicyStatement } from "../iam";
+import { createIrsaRole, GPU_SCHEDULING, type IrsaContext } from "./shared";
+import { GPU_RESOURCE, LB_READINESS_GATE_LABEL, NAMESPACES, TRITON_USER_ID } from "./constants";
 import { INFERENCE_METRICS, METRICS_DIMENSION, queueTimeExpression } from "./metrics";
 
 /** A job queue whose backlog means Triton is about to be needed. */
@@ -30,8 +30,9 @@ export interface WakeQueue {
 }
 
 export interface TritonArgs extends IrsaContext {
+  /** The stack: its region (the SDK's region in the pod, KEDA's triggers). */
+  context: StackContext;
   clusterName: string;
-  region: string;
   image: string;
   sizing: TritonSizing;
   modelBucketName: pulumi.Input<string>;
@@ -49,6 +50,11 @@ export interface TritonArgs extends IrsaContext {
    * @default `undefined` (internal NLB)
    */
   privateDnsHostname?: string;
+  /**
+   * Adjusts the Deployment's arguments (InferenceArgs `transform.tritonDeployment`).
+   * @default - The arguments as built.
+   */
+  deploymentTransform?: Transform<k8s.apps.v1.DeploymentArgs>;
 }
 
 export interface Triton {
@@ -93,6 +99,12 @@ export function tritonArgs(bucket: string, prefix: string): string[] {
   ];
 }
 
+/**
+ * Triton's objects, one step each (the steps below the return): namespace, IRSA role, service
+ * account, Deployment, Service (internal NLB, or headless under `privateDns`), PodDisruptionBudget
+ * (only when a second replica can exist), NetworkPolicy, and KEDA's TriggerAuthentication and
+ * ScaledObject.
+ */
 export function createTriton(
   name: string,
   args: TritonArgs,
@@ -104,253 +116,182 @@ export function createTriton(
   const ns = NAMESPACES.triton;
   const metadata = (role: string) => ({ name: role, namespace: ns, labels: APP_LABELS });
 
-  const namespace = new k8s.core.v1.Namespace(
-    `${name}-triton-ns`,
-    { metadata: { name: ns, labels: { [LB_READINESS_GATE_LABEL.key]: LB_READINESS_GATE_LABEL.value } } },
-    { ...opts, dependsOn },
-  );
+  const namespace = createNamespace();
   const nsOpts = { ...opts, dependsOn: [namespace] };
+  const role = createRole();
+  const serviceAccount = createServiceAccount();
+  const deployment = createDeployment();
+  const service = args.privateDnsHostname !== undefined ? createHeadlessService(args.privateDnsHostname) : createLoadBalancerService();
+  const podDisruptionBudget = args.sizing.maxReplicas > 1 ? createPodDisruptionBudget() : undefined;
+  const networkPolicy = createNetworkPolicy();
+  const triggerAuthentication = createTriggerAuthentication();
+  const scaledObject = createScaledObject();
 
-  const role = createIrsaRole(
-    name,
-    "triton",
-    { ...args, namespace: ns, serviceAccount: SERVICE_ACCOUNT, statements: args.modelReadStatements },
-    parent,
-  );
-  const serviceAccount = new k8s.core.v1.ServiceAccount(
-    `${name}-triton-sa`,
-    {
-      metadata: { ...metadata(SERVICE_ACCOUNT), annotations: { "eks.amazonaws.com/role-arn": role.arn } },
-      // Triton needs no Kubernetes API access: keep the API token out of the pod.
-      automountServiceAccountToken: false,
-    },
-    nsOpts,
-  );
+  const hostname =
+    args.privateDnsHostname !== undefined ? pulumi.output(args.privateDnsHostname) : service.status.loadBalancer.ingress[0].hostname;
+  return {
+    namespace,
+    role,
+    serviceAccount,
+    deployment,
+    service,
+    podDisruptionBudget,
+    networkPolicy,
+    triggerAuthentication,
+    scaledObject,
+    httpUrl: pulumi.interpolate`http://${hostname}:${PORTS.tritonHttp}`,
+    grpcUrl: pulumi.interpolate`${hostname}:${PORTS.tritonGrpc}`,
+  };
 
-  const httpGet = (path: string) => ({ httpGet: { path, port: "http" } });
-  const deployment = new k8s.apps.v1.Deployment(
-    `${name}-triton`,
-    {
-      metadata: {
-        ...metadata("triton"),
-        annotations: { "pulumi.com/timeoutSeconds": String(TRITON_TIMINGS.rolloutTimeoutSeconds) },
+  function createNamespace(): k8s.core.v1.Namespace {
+    return new k8s.core.v1.Namespace(
+      `${name}-triton-ns`,
+      { metadata: { name: ns, labels: { [LB_READINESS_GATE_LABEL.key]: LB_READINESS_GATE_LABEL.value } } },
+      { ...opts, dependsOn },
+    );
+  }
+
+  /** Read-only on the model prefix, assumable only by Triton's service account. */
+  function createRole(): aws.iam.Role {
+    return createIrsaRole(
+      name,
+      "triton",
+      { ...args, namespace: ns, serviceAccount: SERVICE_ACCOUNT, statements: args.modelReadStatements },
+      parent,
+    );
+  }
+
+  function createServiceAccount(): k8s.core.v1.ServiceAccount {
+    return new k8s.core.v1.ServiceAccount(
+      `${name}-triton-sa`,
+      {
+        metadata: { ...metadata(SERVICE_ACCOUNT), annotations: { "eks.amazonaws.com/role-arn": role.arn } },
+        // Triton needs no Kubernetes API access: keep the API token out of the pod.
+        automountServiceAccountToken: false,
       },
-      spec: {
-        // KEDA owns the replica count from here on (ignoreChanges below); this is only the start.
-        replicas: args.sizing.minReplicas,
-        selector: { matchLabels: APP_LABELS },
-        // Surge first: a replica is a whole GPU node, so never take one away before its successor
-        // serves. The GPU node groups hold maxReplicas + maxSurge nodes for it (see TRITON_ROLLOUT).
-        strategy: { type: "RollingUpdate", rollingUpdate: { ...TRITON_ROLLOUT } },
-        template: {
-          metadata: { labels: APP_LABELS },
-          spec: {
-            serviceAccountName: SERVICE_ACCOUNT,
-            // IRSA mounts its own projected web-identity token; the Kubernetes API token is not needed.
-            automountServiceAccountToken: false,
-            terminationGracePeriodSeconds: TRITON_TIMINGS.terminationGracePeriodSeconds,
-            ...GPU_SCHEDULING,
-            securityContext: {
-              runAsNonRoot: true,
-              runAsUser: TRITON_USER_ID,
-              runAsGroup: TRITON_USER_ID,
-              fsGroup: TRITON_USER_ID,
-              seccompProfile: { type: "RuntimeDefault" },
-            },
-            containers: [
-              {
-                name: "triton",
-                image: args.image,
-                args: pulumi.output(args.modelBucketName).apply((b) => tritonArgs(b, args.modelRepositoryPrefix)),
-                env: [
-                  { name: "AWS_REGION", value: args.region },
-                  { name: "AWS_DEFAULT_REGION", value: args.region },
-                  // S3 models are downloaded to TMPDIR before loading: the writable scratch volume.
-                  { name: "TMPDIR", value: "/tmp" },
-                  { name: "HOME", value: "/home/triton-server" },
-                ],
-                ports: [
-                  { name: "http", containerPort: PORTS.tritonHttp, protocol: "TCP" },
-                  { name: "grpc", containerPort: PORTS.tritonGrpc, protocol: "TCP" },
-                  { name: "metrics", containerPort: PORTS.tritonMetrics, protocol: "TCP" },
-                ],
-                resources: {
-                  requests: { cpu: args.sizing.cpuRequest, memory: args.sizing.memoryRequest, [GPU_RESOURCE]: "1" },
-                  limits: { cpu: args.sizing.cpuLimit, memory: args.sizing.memoryLimit, [GPU_RESOURCE]: "1" },
-                },
-                startupProbe: { ...httpGet("/v2/health/live"), ...TRITON_TIMINGS.startupProbe },
-                livenessProbe: { ...httpGet("/v2/health/live"), ...TRITON_TIMINGS.livenessProbe },
-                readinessProbe: { ...httpGet("/v2/health/ready"), ...TRITON_TIMINGS.readinessProbe },
-                lifecycle: { preStop: { exec: { command: ["sleep", String(TRITON_TIMINGS.preStopSleepSeconds)] } } },
-                securityContext: {
-                  allowPrivilegeEscalation: false,
-                  readOnlyRootFilesystem: true,
-                  privileged: false,
-                  capabilities: { drop: ["ALL"] },
-                },
-                volumeMounts: [
-                  { name: "dshm", mountPath: "/dev/shm" },
-                  { name: "tmp", mountPath: "/tmp" },
-                  { name: "model-cache", mountPath: "/home/triton-server" },
-                ],
+      nsOpts,
+    );
+  }
+
+  function createDeployment(): k8s.apps.v1.Deployment {
+    const httpGet = (path: string) => ({ httpGet: { path, port: "http" } });
+    return new k8s.apps.v1.Deployment(
+      `${name}-triton`,
+      applyTransform(args.deploymentTransform, {
+        metadata: {
+          ...metadata("triton"),
+          annotations: { "pulumi.com/timeoutSeconds": String(TRITON_TIMINGS.rolloutTimeoutSeconds) },
+        },
+        spec: {
+          // KEDA owns the replica count from here on (ignoreChanges below); this is only the start.
+          replicas: args.sizing.minReplicas,
+          selector: { matchLabels: APP_LABELS },
+          // Surge first: a replica is a whole GPU node, so never take one away before its successor
+          // serves. The GPU node groups hold maxReplicas + maxSurge nodes for it (see TRITON_ROLLOUT).
+          strategy: { type: "RollingUpdate", rollingUpdate: { ...TRITON_ROLLOUT } },
+          template: {
+            metadata: { labels: APP_LABELS },
+            spec: {
+              serviceAccountName: SERVICE_ACCOUNT,
+              // IRSA mounts its own projected web-identity token; the Kubernetes API token is not needed.
+              automountServiceAccountToken: false,
+              terminationGracePeriodSeconds: TRITON_TIMINGS.terminationGracePeriodSeconds,
+              ...GPU_SCHEDULING,
+              securityContext: {
+                runAsNonRoot: true,
+                runAsUser: TRITON_USER_ID,
+                runAsGroup: TRITON_USER_ID,
+                fsGroup: TRITON_USER_ID,
+                seccompProfile: { type: "RuntimeDefault" },
               },
-            ],
-            volumes: [
-              // Docker's 64 MB /dev/shm is too small for the python backend and DALI.
-              { name: "dshm", emptyDir: { medium: "Memory", sizeLimit: args.sizing.shmSize } },
-              { name: "tmp", emptyDir: {} },
-              { name: "model-cache", emptyDir: {} },
-            ],
+              containers: [
+                {
+                  name: "triton",
+                  image: args.image,
+                  args: pulumi.output(args.modelBucketName).apply((b) => tritonArgs(b, args.modelRepositoryPrefix)),
+                  env: [
+                    { name: "AWS_REGION", value: args.context.region },
+                    { name: "AWS_DEFAULT_REGION", value: args.context.region },
+                    // S3 models are downloaded to TMPDIR before loading: the writable scratch volume.
+                    { name: "TMPDIR", value: "/tmp" },
+                    { name: "HOME", value: "/home/triton-server" },
+                  ],
+                  ports: [
+                    { name: "http", containerPort: PORTS.tritonHttp, protocol: "TCP" },
+                    { name: "grpc", containerPort: PORTS.tritonGrpc, protocol: "TCP" },
+                    { name: "metrics", containerPort: PORTS.tritonMetrics, protocol: "TCP" },
+                  ],
+                  resources: {
+                    requests: { cpu: args.sizing.cpuRequest, memory: args.sizing.memoryRequest, [GPU_RESOURCE]: "1" },
+                    limits: { cpu: args.sizing.cpuLimit, memory: args.sizing.memoryLimit, [GPU_RESOURCE]: "1" },
+                  },
+                  startupProbe: { ...httpGet("/v2/health/live"), ...TRITON_TIMINGS.startupProbe },
+                  livenessProbe: { ...httpGet("/v2/health/live"), ...TRITON_TIMINGS.livenessProbe },
+                  readinessProbe: { ...httpGet("/v2/health/ready"), ...TRITON_TIMINGS.readinessProbe },
+                  lifecycle: { preStop: { exec: { command: ["sleep", String(TRITON_TIMINGS.preStopSleepSeconds)] } } },
+                  securityContext: {
+                    allowPrivilegeEscalation: false,
+                    readOnlyRootFilesystem: true,
+                    privileged: false,
+                    capabilities: { drop: ["ALL"] },
+                  },
+                  volumeMounts: [
+                    { name: "dshm", mountPath: "/dev/shm" },
+                    { name: "tmp", mountPath: "/tmp" },
+                    { name: "model-cache", mountPath: "/home/triton-server" },
+                  ],
+                },
+              ],
+              volumes: [
+                // Docker's 64 MB /dev/shm is too small for the python backend and DALI.
+                { name: "dshm", emptyDir: { medium: "Memory", sizeLimit: args.sizing.shmSize } },
+                { name: "tmp", emptyDir: {} },
+                { name: "model-cache", emptyDir: {} },
+              ],
+            },
           },
         },
-      },
-    },
-    { ...nsOpts, dependsOn: [namespace, serviceAccount], ignoreChanges: ["spec.replicas"] },
-  );
+      }),
+      { ...nsOpts, dependsOn: [namespace, serviceAccount], ignoreChanges: ["spec.replicas"] },
+    );
+  }
 
-  const service = args.privateDnsHostname !== undefined ? headlessService(args.privateDnsHostname) : new k8s.core.v1.Service(
-    `${name}-triton-svc`,
-    {
-      metadata: {
-        ...metadata("triton"),
-        // Internal NLB through the AWS Load Balancer Controller: ip targets (pods directly, no
-        // NodePort hop), the network's Triton LB security group; the network already allows
-        // that group to reach the GPU nodes, so the controller must not add rules of its own.
-        annotations: pulumi.output(args.loadBalancerSecurityGroupId).apply((sg) => ({
-          "service.beta.kubernetes.io/aws-load-balancer-type": "external",
-          "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
-          "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
-          "service.beta.kubernetes.io/aws-load-balancer-security-groups": sg,
-          "service.beta.kubernetes.io/aws-load-balancer-manage-backend-security-group-rules": "false",
-          "service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol": "http",
-          "service.beta.kubernetes.io/aws-load-balancer-healthcheck-path": "/v2/health/ready",
-          "service.beta.kubernetes.io/aws-load-balancer-healthcheck-port": String(PORTS.tritonHttp),
-          "service.beta.kubernetes.io/aws-load-balancer-attributes": "load_balancing.cross_zone.enabled=true",
-          "service.beta.kubernetes.io/aws-load-balancer-target-group-attributes": `deregistration_delay.timeout_seconds=${TRITON_TIMINGS.deregistrationDelaySeconds}`,
-        })),
-      },
-      spec: {
-        type: "LoadBalancer",
-        loadBalancerClass: "service.k8s.aws/nlb",
-        selector: APP_LABELS,
-        ports: SERVICE_PORTS,
-      },
-    },
-    nsOpts,
-  );
-
-  // A PDB only means something when a second replica can exist; with one it would block node drains forever.
-  const podDisruptionBudget =
-    args.sizing.maxReplicas > 1
-      ? new k8s.policy.v1.PodDisruptionBudget(
-          `${name}-triton-pdb`,
-          { metadata: metadata("triton"), spec: { maxUnavailable: 1, selector: { matchLabels: APP_LABELS } } },
-          nsOpts,
-        )
-      : undefined;
-
-  const networkPolicy = new k8s.networking.v1.NetworkPolicy(
-    `${name}-triton-netpol`,
-    {
-      metadata: metadata("triton"),
-      spec: {
-        podSelector: { matchLabels: APP_LABELS },
-        policyTypes: ["Ingress"],
-        ingress: [
-          {
-            // The gateway and workers come through the internal NLB (ip targets), whose addresses
-            // are in the VPC's private subnets.
-            from: pulumi.output(args.clientCidrs).apply((cidrs) => cidrs.map((cidr) => ({ ipBlock: { cidr } }))),
-            ports: [
-              { port: PORTS.tritonHttp, protocol: "TCP" },
-              { port: PORTS.tritonGrpc, protocol: "TCP" },
-            ],
-          },
-          {
-            from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": NAMESPACES.monitoring } } }],
-            ports: [{ port: PORTS.tritonMetrics, protocol: "TCP" }],
-          },
-        ],
-      },
-    },
-    nsOpts,
-  );
-
-  // KEDA's operator uses its own IRSA role (set on its service account by the chart).
-  const triggerAuthentication = new k8s.apiextensions.CustomResource(
-    `${name}-triton-keda-auth`,
-    {
-      apiVersion: "keda.sh/v1alpha1",
-      kind: "TriggerAuthentication",
-      metadata: metadata("triton-aws"),
-      spec: { podIdentity: { provider: "aws", identityOwner: "keda" } },
-    },
-    nsOpts,
-  );
-
-  const authenticationRef = { name: "triton-aws" };
-  const cloudWatch = (metadataFields: Record<string, string>) => ({
-    type: "aws-cloudwatch",
-    // The metric is already an average per request / per GPU: compare it to the target as is,
-    // not divided by the replica count.
-    metricType: "Value",
-    authenticationRef,
-    metadata: {
-      awsRegion: args.region,
-      metricCollectionTime: String(METRICS_COLLECTION_SECONDS),
-      metricStatPeriod: String(METRICS_PERIOD_SECONDS),
-      // No data (no traffic, or no replica running) reads as 0, i.e. "no demand".
-      minMetricValue: "0",
-      ...metadataFields,
-    },
-  });
-  const scaledObject = new k8s.apiextensions.CustomResource(
-    `${name}-triton-scaler`,
-    {
-      apiVersion: "keda.sh/v1alpha1",
-      kind: "ScaledObject",
-      metadata: metadata("triton"),
-      spec: {
-        scaleTargetRef: { name: "triton" },
-        minReplicaCount: args.sizing.minReplicas,
-        maxReplicaCount: args.sizing.maxReplicas,
-        cooldownPeriod: args.sizing.cooldownSeconds,
-        pollingInterval: KEDA_POLLING_INTERVAL_SECONDS,
-        triggers: pulumi.all(args.wakeQueues.map((q) => q.url)).apply((urls) => [
-          cloudWatch({
-            namespace: args.metricsNamespace,
-            expression: queueTimeExpression(args.metricsNamespace, args.clusterName, METRICS_PERIOD_SECONDS),
-            targetMetricValue: String(args.sizing.queueTimeTargetUs),
-          }),
-          cloudWatch({
-            namespace: args.metricsNamespace,
-            metricName: INFERENCE_METRICS.gpuUtilisation,
-            dimensionName: METRICS_DIMENSION,
-            dimensionValue: args.clusterName,
-            metricStat: "Average",
-            targetMetricValue: String(args.sizing.gpuUtilisationTargetPercent),
-          }),
-          // Wake from zero: a job waiting in a queue means a worker is about to call Triton, and
-          // Triton's own metrics cannot wake it (no replica, no metrics).
-          ...urls.map((url, i) => ({
-            type: "aws-sqs-queue",
-            authenticationRef,
-            metadata: {
-              queueURL: url,
-              awsRegion: args.region,
-              queueLength: String(args.wakeQueues[i].backlogPerReplica),
-              activationQueueLength: "0",
-            },
+  function createLoadBalancerService(): k8s.core.v1.Service {
+    return new k8s.core.v1.Service(
+      `${name}-triton-svc`,
+      {
+        metadata: {
+          ...metadata("triton"),
+          // Internal NLB through the AWS Load Balancer Controller: ip targets (pods directly, no
+          // NodePort hop), the network's Triton LB security group; the network already allows
+          // that group to reach the GPU nodes, so the controller must not add rules of its own.
+          annotations: pulumi.output(args.loadBalancerSecurityGroupId).apply((sg) => ({
+            "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+            "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+            "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
+            "service.beta.kubernetes.io/aws-load-balancer-security-groups": sg,
+            "service.beta.kubernetes.io/aws-load-balancer-manage-backend-security-group-rules": "false",
+            "service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol": "http",
+            "service.beta.kubernetes.io/aws-load-balancer-healthcheck-path": "/v2/health/ready",
+            "service.beta.kubernetes.io/aws-load-balancer-healthcheck-port": String(PORTS.tritonHttp),
+            "service.beta.kubernetes.io/aws-load-balancer-attributes": "load_balancing.cross_zone.enabled=true",
+            "service.beta.kubernetes.io/aws-load-balancer-target-group-attributes": `deregistration_delay.timeout_seconds=${TRITON_TIMINGS.deregistrationDelaySeconds}`,
           })),
-        ]),
+        },
+        spec: {
+          type: "LoadBalancer",
+          loadBalancerClass: "service.k8s.aws/nlb",
+          selector: APP_LABELS,
+          ports: SERVICE_PORTS,
+        },
       },
-    },
-    { ...nsOpts, dependsOn: [namespace, deployment, triggerAuthentication] },
-  );
+      nsOpts,
+    );
+  }
 
   // Without an NLB the gateway and workers resolve the pods' addresses (ExternalDNS): a headless
   // Service (no cluster IP, which Fargate tasks could not reach anyway) named in the private zone.
-  function headlessService(hostname: string): k8s.core.v1.Service {
+  function createHeadlessService(hostname: string): k8s.core.v1.Service {
     return new k8s.core.v1.Service(
       `${name}-triton-svc`,
       {
@@ -372,19 +313,117 @@ export function createTriton(
     );
   }
 
-  const hostname =
-    args.privateDnsHostname !== undefined ? pulumi.output(args.privateDnsHostname) : service.status.loadBalancer.ingress[0].hostname;
-  return {
-    namespace,
-    role,
-    serviceAccount,
-    deployment,
-    service,
-    podDisruptionBudget,
-    networkPolicy,
-    triggerAuthentication,
-    scaledObject,
-    httpUrl: pulumi.interpolate`http://${hostname}:${PORTS.tritonHttp}`,
-    grpcUrl: pulumi.interpolate`${hostname}:${PORTS.tritonGrpc}`,
-  };
+  // A PDB only means something when a second replica can exist; with one it would block node drains forever.
+  function createPodDisruptionBudget(): k8s.policy.v1.PodDisruptionBudget {
+    return new k8s.policy.v1.PodDisruptionBudget(
+      `${name}-triton-pdb`,
+      { metadata: metadata("triton"), spec: { maxUnavailable: 1, selector: { matchLabels: APP_LABELS } } },
+      nsOpts,
+    );
+  }
+
+  function createNetworkPolicy(): k8s.networking.v1.NetworkPolicy {
+    return new k8s.networking.v1.NetworkPolicy(
+      `${name}-triton-netpol`,
+      {
+        metadata: metadata("triton"),
+        spec: {
+          podSelector: { matchLabels: APP_LABELS },
+          policyTypes: ["Ingress"],
+          ingress: [
+            {
+              // The gateway and workers come through the internal NLB (ip targets), whose addresses
+              // are in the VPC's private subnets.
+              from: pulumi.output(args.clientCidrs).apply((cidrs) => cidrs.map((cidr) => ({ ipBlock: { cidr } }))),
+              ports: [
+                { port: PORTS.tritonHttp, protocol: "TCP" },
+                { port: PORTS.tritonGrpc, protocol: "TCP" },
+              ],
+            },
+            {
+              from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": NAMESPACES.monitoring } } }],
+              ports: [{ port: PORTS.tritonMetrics, protocol: "TCP" }],
+            },
+          ],
+        },
+      },
+      nsOpts,
+    );
+  }
+
+  /** KEDA's operator uses its own IRSA role (set on its service account by the chart). */
+  function createTriggerAuthentication(): k8s.apiextensions.CustomResource {
+    return new k8s.apiextensions.CustomResource(
+      `${name}-triton-keda-auth`,
+      {
+        apiVersion: "keda.sh/v1alpha1",
+        kind: "TriggerAuthentication",
+        metadata: metadata("triton-aws"),
+        spec: { podIdentity: { provider: "aws", identityOwner: "keda" } },
+      },
+      nsOpts,
+    );
+  }
+
+  function createScaledObject(): k8s.apiextensions.CustomResource {
+    const authenticationRef = { name: "triton-aws" };
+    const cloudWatch = (metadataFields: Record<string, string>) => ({
+      type: "aws-cloudwatch",
+      // The metric is already an average per request / per GPU: compare it to the target as is,
+      // not divided by the replica count.
+      metricType: "Value",
+      authenticationRef,
+      metadata: {
+        awsRegion: args.context.region,
+        metricCollectionTime: String(METRICS_COLLECTION_SECONDS),
+        metricStatPeriod: String(METRICS_PERIOD_SECONDS),
+        // No data (no traffic, or no replica running) reads as 0, i.e. "no demand".
+        minMetricValue: "0",
+        ...metadataFields,
+      },
+    });
+    return new k8s.apiextensions.CustomResource(
+      `${name}-triton-scaler`,
+      {
+        apiVersion: "keda.sh/v1alpha1",
+        kind: "ScaledObject",
+        metadata: metadata("triton"),
+        spec: {
+          scaleTargetRef: { name: "triton" },
+          minReplicaCount: args.sizing.minReplicas,
+          maxReplicaCount: args.sizing.maxReplicas,
+          cooldownPeriod: args.sizing.cooldownSeconds,
+          pollingInterval: KEDA_POLLING_INTERVAL_SECONDS,
+          triggers: pulumi.all(args.wakeQueues.map((q) => q.url)).apply((urls) => [
+            cloudWatch({
+              namespace: args.metricsNamespace,
+              expression: queueTimeExpression(args.metricsNamespace, args.clusterName, METRICS_PERIOD_SECONDS),
+              targetMetricValue: String(args.sizing.queueTimeTargetUs),
+            }),
+            cloudWatch({
+              namespace: args.metricsNamespace,
+              metricName: INFERENCE_METRICS.gpuUtilisation,
+              dimensionName: METRICS_DIMENSION,
+              dimensionValue: args.clusterName,
+              metricStat: "Average",
+              targetMetricValue: String(args.sizing.gpuUtilisationTargetPercent),
+            }),
+            // Wake from zero: a job waiting in a queue means a worker is about to call Triton, and
+            // Triton's own metrics cannot wake it (no replica, no metrics).
+            ...urls.map((url, i) => ({
+              type: "aws-sqs-queue",
+              authenticationRef,
+              metadata: {
+                queueURL: url,
+                awsRegion: args.context.region,
+                queueLength: String(args.wakeQueues[i].backlogPerReplica),
+                activationQueueLength: "0",
+              },
+            })),
+          ]),
+        },
+      },
+      { ...nsOpts, dependsOn: [namespace, deployment, triggerAuthentication] },
+    );
+  }
 }

@@ -12,16 +12,12 @@ import {
   EKS_ADDONS,
   HELM_CHARTS,
   NODE_MANAGED_POLICIES,
-  TRITON_PRIVATE_DNS,
-  TRITON_TIMINGS,
-  TRITON_WAKE,
-  KEDA_POLLING_INTERVAL_SECONDS,
   TRITON_USER_ID,
 } from "../../components/inference/constants";
 import { INFERENCE_METRICS } from "../../components/inference/metrics";
 import { acceleratorOf, autoscalerTagsFor, gpusPerNode, systemAmiType } from "../../components/inference/node-groups";
 import { tritonArgs } from "../../components/inference/triton";
-import { PORTS } from "../../sizing";
+import { KEDA_POLLING_INTERVAL_SECONDS, PORTS, TRITON_PRIVATE_DNS, TRITON_TIMINGS, TRITON_WAKE } from "../../sizing";
 import { estimateCost } from "../../src/plan/cost";
 import { mockCall } from "../../src/plan/mocks";
 import { json, named, ofType, type RenderedGraph, type RenderedResource, rendered, stackTierMatrix, statementsOf, type Captured as Obj } from "../support/graph";
