@@ -6,6 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { configReferenceMarkdown } from "../src/plan/config-reference";
 import { blockLocations, blockNames, blockPattern, documentFiles, GENERATED_BLOCKS, regenerate } from "../src/plan/docs";
 import { REPO_ROOT } from "../src/plan/harness";
 
@@ -55,6 +56,19 @@ describe("generated blocks", () => {
   it.each(files)("regenerating %s changes nothing", async (file) => {
     for (const name of blockNames(text[file])) expect(GENERATED_BLOCKS, `${file}: ${name}`).toHaveProperty(name);
     expect(await regenerate(text[file], file)).toBe(text[file]);
+  });
+});
+
+describe("configuration", () => {
+  it("the README's Configuration section names every key of the generated reference", () => {
+    const section = readme.split(/^## /m).find((s) => s.startsWith("Configuration\n"));
+    expect(section).toBeDefined();
+    const keys = configReferenceMarkdown()
+      .split("\n")
+      .slice(2)
+      .flatMap((row) => [...(row.split(" | ")[0] ?? "").matchAll(/`([^`]+)`/g)].map((m) => m[1]));
+    expect(keys.length).toBeGreaterThan(10);
+    for (const key of keys) expect(section, key).toContain(`\`${key}\``);
   });
 });
 
