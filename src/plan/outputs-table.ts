@@ -10,20 +10,25 @@ import { listStacks, renderStack } from "./harness";
 /** Which stacks export an output, at which tiers: stack → tiers. */
 export type OutputPresence = Record<string, Record<string, string[]>>;
 
+/** Renders a stack at a tier; the tests pass their shared, already rendered graphs. */
+export type Render = (stack: string, tier: (typeof TIER_NAMES)[number]) => Promise<{ outputs: Record<string, unknown> }>;
+
+/** Which outputs each shipped stack × tier returns. */
+export async function collectOutputs(render: Render = (stack, tier) => renderStack({ stack, tier })): Promise<OutputPresence> {
+  const presence: OutputPresence = {};
+  for (const stack of listStacks()) {
+    for (const tier of TIER_NAMES) {
+      for (const name of Object.keys((await render(stack, tier)).outputs)) ((presence[name] ??= {})[stack] ??= []).push(tier);
+    }
+  }
+  return presence;
+}
+
 let rendered: Promise<OutputPresence> | undefined;
 
-/** Renders every shipped stack × tier once (per process) and records which outputs each returns. */
+/** {@link collectOutputs} with the harness, once per process. */
 export function renderedOutputs(): Promise<OutputPresence> {
-  rendered ??= (async () => {
-    const presence: OutputPresence = {};
-    for (const stack of listStacks()) {
-      for (const tier of TIER_NAMES) {
-        const graph = await renderStack({ stack, tier });
-        for (const name of Object.keys(graph.outputs)) ((presence[name] ??= {})[stack] ??= []).push(tier);
-      }
-    }
-    return presence;
-  })();
+  rendered ??= collectOutputs();
   return rendered;
 }
 
