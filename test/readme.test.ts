@@ -59,6 +59,21 @@ describe("generated blocks", () => {
   });
 });
 
+describe("front door", () => {
+  it("the README stays about 300 lines; the rest lives in chapters", () => {
+    expect(readme.split("\n").length).toBeLessThanOrEqual(320);
+  });
+
+  it("the README links every chapter under docs/", () => {
+    for (const file of files.slice(1)) expect(readme, file).toContain(`](${file})`);
+  });
+
+  it("the README points to the file every sizing number lives in", () => {
+    expect(readme).toContain("<!-- generated:sizing -->");
+    expect(readme).toMatch(/\]\(sizing\/[a-z-]+\.ts\)/);
+  });
+});
+
 describe("configuration", () => {
   it("the README's Configuration section names every key of the generated reference", () => {
     const section = readme.split(/^## /m).find((s) => s.startsWith("Configuration\n"));
