@@ -1,7 +1,9 @@
 /**
- * `npm run docs`: rewrites the README's generated blocks (`<!-- generated:NAME -->` … `<!-- /generated:NAME -->`)
- * from the code they describe. test/readme.test.ts fails when a block is stale, so tables of sizes,
- * alarms and rules cannot drift from what the program deploys.
+ * `npm run docs`: rewrites the generated blocks (`<!-- generated:NAME -->` … `<!-- /generated:NAME -->`)
+ * of README.md and of every chapter under docs/ from the code they describe. Each block lives in
+ * exactly one of those files (wherever its chapter is); test/readme.test.ts fails when a block is stale,
+ * missing or duplicated, so tables of sizes, outputs, alarms and rules cannot drift from what the
+ * program deploys.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -16,10 +18,14 @@ import { planStack, renderForCli } from "./cli";
 import { diffRows, formatDiff } from "./compare";
 import { buildPlan, compareRow, formatCompare } from "./report";
 import { sizingTableMarkdown } from "./sizing-table";
+import { configReferenceMarkdown } from "./config-reference";
+import { outputsTableMarkdown } from "./outputs-table";
 
-/** Every generated block of the README, by name. */
+/** Every generated block of the docs, by name (the file holding it is found by its marker). */
 export const GENERATED_BLOCKS: Record<string, () => string | Promise<string>> = {
   sizing: sizingTableMarkdown,
+  "config-reference": configReferenceMarkdown,
+  outputs: outputsTableMarkdown,
   cost: costMarkdown,
   alarms: () => alarmTableMarkdown(),
   ...SECURITY_BLOCKS,
@@ -45,23 +51,51 @@ export async function prCommentMarkdown(): Promise<string> {
     .join("\n");
 }
 
-const README = path.join(REPO_ROOT, "README.md");
+/** The files whose blocks `npm run docs` rewrites, relative to the repository root: README.md, then docs/*.md. */
+export function documentFiles(root = REPO_ROOT): string[] {
+  const chapters = fs
+    .readdirSync(path.join(root, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .sort()
+    .map((f) => `docs/${f}`);
+  return ["README.md", ...chapters];
+}
 
 /** Regex matching one generated block with its markers. */
 export function blockPattern(name: string): RegExp {
   return new RegExp(`(<!-- generated:${name} -->\\n)([\\s\\S]*?)(\\n<!-- /generated:${name} -->)`);
 }
 
-/** The README with every generated block replaced by its current content. Throws on a missing marker. */
-export async function regenerate(readme: string): Promise<string> {
-  let out = readme;
-  for (const [name, generate] of Object.entries(GENERATED_BLOCKS)) {
+/** Names of the generated blocks a document holds, in order. */
+export function blockNames(text: string): string[] {
+  return [...text.matchAll(/<!-- generated:([a-z0-9-]+) -->/g)].map((m) => m[1]);
+}
+
+/** The document with each of its generated blocks replaced by its current content. Throws on an unknown block. */
+export async function regenerate(text: string, file = "README.md"): Promise<string> {
+  let out = text;
+  for (const name of blockNames(text)) {
+    const generate = GENERATED_BLOCKS[name];
+    if (!generate) throw new Error(`${file}: <!-- generated:${name} --> names no generator in src/plan/docs.ts`);
     const pattern = blockPattern(name);
-    if (!pattern.test(out)) throw new Error(`README.md has no <!-- generated:${name} --> block`);
+    if (!pattern.test(out)) throw new Error(`${file}: <!-- generated:${name} --> has no closing <!-- /generated:${name} -->`);
     const content = await generate();
     out = out.replace(pattern, (_m, open: string, _old: string, close: string) => `${open}${content}${close}`);
   }
   return out;
+}
+
+/** The file holding each generated block. Throws when a block is in no file or in more than one. */
+export function blockLocations(root = REPO_ROOT): Record<string, string> {
+  const found: Record<string, string[]> = {};
+  for (const file of documentFiles(root)) {
+    for (const name of blockNames(fs.readFileSync(path.join(root, file), "utf8"))) (found[name] ??= []).push(file);
+  }
+  const problems = Object.keys(GENERATED_BLOCKS)
+    .filter((name) => (found[name] ?? []).length !== 1)
+    .map((name) => `<!-- generated:${name} --> is in ${found[name]?.join(" and ") ?? "no file"} (README.md or docs/*.md, exactly once)`);
+  if (problems.length) throw new Error(problems.join("\n"));
+  return Object.fromEntries(Object.entries(found).map(([name, files]) => [name, files[0]]));
 }
 
 /** The prod stack's cost and capacity per tier, and the documented budget exceptions. */
@@ -102,15 +136,18 @@ if (require.main === module) {
     fs.writeFileSync(configFile, config);
     process.stderr.write(`${DEV_POLICY_CONFIG_FILE} regenerated\n`);
   }
-  const before = fs.readFileSync(README, "utf8");
-  regenerate(before).then(
-    (after) => {
-      fs.writeFileSync(README, after);
-      process.stderr.write(before === after ? "README.md is up to date\n" : "README.md regenerated\n");
-    },
-    (e: Error) => {
-      process.stderr.write(`${e.message}\n`);
-      process.exit(1);
-    },
-  );
+  const run = async () => {
+    blockLocations();
+    for (const file of documentFiles()) {
+      const full = path.join(REPO_ROOT, file);
+      const before = fs.readFileSync(full, "utf8");
+      const after = await regenerate(before, file);
+      if (after !== before) fs.writeFileSync(full, after);
+      process.stderr.write(before === after ? `${file} is up to date\n` : `${file} regenerated\n`);
+    }
+  };
+  run().catch((e: Error) => {
+    process.stderr.write(`${e.message}\n`);
+    process.exit(1);
+  });
 }

@@ -234,9 +234,9 @@ describe("prod stack budgets", () => {
     expect(perDau[2]).toBeLessThan(perDau[1]);
   });
 
-  it("the README's cost table and budget exceptions are the model's", async () => {
+  it("the cost chapter's table and budget exceptions are the model's", async () => {
     const rows = await Promise.all(plans.map(async ({ plan }) => compareRow(await plan)));
-    const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
+    const readme = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "cost.md"), "utf8");
     expect(readme, "regenerate with: npm run -s plan -- --stack prod --compare --format markdown").toContain(formatCompare("prod", rows, true));
     for (const [tier, e] of Object.entries(BUDGET_EXCEPTIONS)) {
       expect(readme).toContain(`${tier}: $${e.overUsd} over budget`);
