@@ -12,10 +12,7 @@ import { Inference } from "../components/inference";
 import { Storage } from "../components/storage";
 import { Database } from "../components/database";
 import { Cache } from "../components/cache";
-import { JobQueues } from "../components/queues";
-import { FargateCluster } from "../components/fargate";
-import { Workers } from "../components/workers";
-import { Gateway } from "../components/gateway";
+import { FargateCluster, Gateway, JobQueues, Workers } from "../components/services";
 import { Observability } from "../components/observability";
 import type { PlatformConfig } from "./config";
 

@@ -5,18 +5,12 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DNS_RECORD_TTL_SECONDS, type GatewaySizing, PORTS, type SafetySizing, SERVICES } from "../sizing";
-import { PlatformComponent, physicalName, type StackIdentity } from "./component";
-import {
-  createFargateService,
-  createServiceScalableTarget,
-  dependencyEnvironment,
-  type FargateCluster,
-  type FargateServiceParts,
-  type ImageSource,
-  type ServiceDependencies,
-} from "./fargate";
-import type { PolicyStatement } from "./iam";
+import { DNS_RECORD_TTL_SECONDS, type GatewaySizing, PORTS, type SafetySizing, SERVICES } from "../../sizing";
+import { PlatformComponent, physicalName, type StackIdentity } from "../component";
+import type { FargateCluster, ImageSource } from "./cluster";
+import { dependencyEnvironment, type ServiceDependencies } from "./contract";
+import { createFargateService, createServiceScalableTarget, type FargateServiceParts } from "./service";
+import type { PolicyStatement } from "../iam";
 
 /** ALB names allow 32 characters; WAF names 128. */
 const ALB_NAME_LIMIT = 32;

@@ -4,19 +4,12 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { CELERY, PRIORITIES, type Priority, SERVICES, WORKER_SCALING, type WorkerPrioritySizing, type WorkersSizing } from "../sizing";
-import { PlatformComponent, physicalName, type StackIdentity } from "./component";
-import {
-  createFargateService,
-  createServiceLogGroup,
-  createServiceScalableTarget,
-  dependencyEnvironment,
-  type FargateCluster,
-  type FargateServiceParts,
-  type ImageSource,
-  type ServiceDependencies,
-} from "./fargate";
-import type { PolicyStatement } from "./iam";
+import { CELERY, PRIORITIES, type Priority, SERVICES, WORKER_SCALING, type WorkerPrioritySizing, type WorkersSizing } from "../../sizing";
+import { PlatformComponent, physicalName, type StackIdentity } from "../component";
+import type { FargateCluster, ImageSource } from "./cluster";
+import { dependencyEnvironment, type ServiceDependencies } from "./contract";
+import { createFargateService, createServiceLogGroup, createServiceScalableTarget, type FargateServiceParts } from "./service";
+import type { PolicyStatement } from "../iam";
 import type { JobQueues } from "./queues";
 
 /** CloudWatch alarm names allow 255 characters. */

@@ -5,9 +5,9 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { JOB_QUEUE, PRIORITIES, type Priority, SECONDS_PER_DAY, type WorkersSizing } from "../sizing";
-import { PlatformComponent, physicalName, type StackIdentity, applyTransform, type Transform } from "./component";
-import type { PolicyStatement } from "./iam";
+import { JOB_QUEUE, PRIORITIES, type Priority, SECONDS_PER_DAY, type WorkersSizing } from "../../sizing";
+import { PlatformComponent, physicalName, type StackIdentity, applyTransform, type Transform } from "../component";
+import type { PolicyStatement } from "../iam";
 
 /** SQS queue names allow 80 characters. */
 const SQS_NAME_LIMIT = 80;
