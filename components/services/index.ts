@@ -12,3 +12,4 @@ export * from "./service";
 export * from "./gateway";
 export * from "./workers";
 export * from "./queues";
+export * from "./worker-scaling";

@@ -4,46 +4,14 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { CELERY, PRIORITIES, type Priority, SERVICES, WORKER_SCALING, type WorkerPrioritySizing, type WorkersSizing } from "../../sizing";
-import { PlatformComponent, physicalName, type StackIdentity } from "../component";
+import { CELERY, PRIORITIES, type Priority, type WorkersSizing } from "../../sizing";
+import { PlatformComponent, type StackIdentity } from "../component";
 import type { FargateCluster, ImageSource } from "./cluster";
 import { dependencyEnvironment, type ServiceDependencies } from "./contract";
-import { createFargateService, createServiceLogGroup, createServiceScalableTarget, type FargateServiceParts } from "./service";
+import { createFargateService, createServiceLogGroup, type FargateServiceParts } from "./service";
+import { type BacklogScaling, combinePriorities, createBacklogScaling } from "./worker-scaling";
 import type { PolicyStatement } from "../iam";
 import type { JobQueues } from "./queues";
-
-/** CloudWatch alarm names allow 255 characters. */
-const ALARM_NAME_LIMIT = 255;
-
-/** One step of a step-scaling policy, in absolute visible-message counts (upper bound exclusive). */
-export interface BacklogStep {
-  fromMessages: number;
-  toMessages?: number;
-  change: number;
-}
-
-/**
- * The scale-out rule of one priority, as data (tested on its own): the alarm fires at `threshold`
- * visible messages and the steps add tasks by backlog size — one above `backlogPerTask`, a large
- * step above `largeBacklogMultiple` times it (the CDK queue-processing pattern's shape).
- *
- * A service allowed to sit at zero tasks wakes at the FIRST visible message: with nobody consuming,
- * waiting for `backlogPerTask` messages could leave a job queued forever.
- */
-export function backlogScaleOut(p: Pick<WorkerPrioritySizing, "minTasks" | "backlogPerTask">): {
-  threshold: number;
-  steps: BacklogStep[];
-} {
-  const large = p.backlogPerTask * WORKER_SCALING.largeBacklogMultiple;
-  const threshold = p.minTasks === 0 ? 1 : p.backlogPerTask;
-  return {
-    threshold,
-    steps: [
-      { fromMessages: threshold, toMessages: large, change: 1 },
-      { fromMessages: large, change: WORKER_SCALING.largeStepChange },
-    ],
-  };
-}
 
 export interface WorkersArgs {
   /** Stack identity for names and tags. */
@@ -89,32 +57,13 @@ export interface WorkersArgs {
 /** A worker service's key: its priority, or `shared` for the one service of `sizing.shared`. */
 export type WorkerKey = Priority | "shared";
 
-/**
- * The sizing of a service consuming several priorities: the widest bounds, the longest timeouts,
- * the smallest backlog per task, spot only when every priority allows it.
- */
-export function combinePriorities(sizings: WorkerPrioritySizing[]): WorkerPrioritySizing {
-  const max = (f: (p: WorkerPrioritySizing) => number) => Math.max(...sizings.map(f));
-  return {
-    minTasks: max((p) => p.minTasks),
-    maxTasks: max((p) => p.maxTasks),
-    spot: sizings.every((p) => p.spot),
-    taskTimeoutSeconds: max((p) => p.taskTimeoutSeconds),
-    visibilityTimeoutSeconds: max((p) => p.visibilityTimeoutSeconds),
-    maxReceiveCount: max((p) => p.maxReceiveCount),
-    backlogPerTask: Math.min(...sizings.map((p) => p.backlogPerTask)),
-  };
-}
-
 /** One worker service (a priority's, or the shared one) and its scaling pieces. */
 export interface WorkerService {
   key: WorkerKey;
   /** The priorities whose queues it consumes, highest first. */
   priorities: Priority[];
   parts: FargateServiceParts;
-  scalingTarget: aws.appautoscaling.Target;
-  scaleOutAlarm: aws.cloudwatch.MetricAlarm;
-  scaleInAlarm: aws.cloudwatch.MetricAlarm;
+  scaling: BacklogScaling;
 }
 
 /**
@@ -147,7 +96,6 @@ export class Workers extends PlatformComponent {
     const priorities = args.priorities ?? PRIORITIES;
     const taskPermissions = args.taskPermissions ?? [];
     const celeryApp = args.celeryApp ?? "app";
-    const tags = args.identity.tags;
     const parent = this;
     const deps = dependencyEnvironment(args.dependencies);
 
@@ -169,8 +117,19 @@ export class Workers extends PlatformComponent {
     ) as Record<WorkerKey, aws.cloudwatch.LogGroup>;
     for (const { key, priorities: consumed } of consumers) {
       const parts = createWorkerService(key, consumed);
-      const scaling = createBacklogScaling(key, consumed, parts.service);
-      this.services[key] = { key, priorities: consumed, parts, ...scaling };
+      const scaling = createBacklogScaling(
+        parent.childName(key),
+        {
+          identity: args.identity,
+          key,
+          sizing: combinePriorities(consumed.map((c) => args.sizing.priorities[c])),
+          queueNames: consumed.map((c) => args.queues.byPriority[c].name),
+          cluster: args.cluster,
+          service: parts.service,
+        },
+        parent,
+      );
+      this.services[key] = { key, priorities: consumed, parts, scaling };
       this.serviceNames[key] = parts.service.name;
       this.logGroupNames[key] = parts.logGroup.name;
     }
@@ -254,137 +213,6 @@ export class Workers extends PlatformComponent {
         },
         parent,
       );
-    }
-
-    function createBacklogScaling(
-      key: WorkerKey,
-      consumed: Priority[],
-      service: aws.ecs.Service,
-    ): Omit<WorkerService, "key" | "priorities" | "parts"> {
-      const priority = key;
-      const p = combinePriorities(consumed.map((c) => args.sizing.priorities[c]));
-      const queues = consumed.map((c) => args.queues.byPriority[c]);
-      const scalingTarget = createServiceScalableTarget(
-        parent.childName(`${priority}-scaling-target`),
-        { cluster: args.cluster, service, minTasks: p.minTasks, maxTasks: p.maxTasks },
-        parent,
-      );
-      const target = {
-        resourceId: scalingTarget.resourceId,
-        scalableDimension: scalingTarget.scalableDimension,
-        serviceNamespace: scalingTarget.serviceNamespace,
-      };
-      const rule = backlogScaleOut(p);
-      const scaleOut = new aws.appautoscaling.Policy(
-        parent.childName(`${priority}-scale-out`),
-        {
-          policyType: "StepScaling",
-          ...target,
-          stepScalingPolicyConfiguration: {
-            adjustmentType: "ChangeInCapacity",
-            cooldown: SERVICES.scaleOutCooldownSeconds,
-            metricAggregationType: "Maximum",
-            // Step bounds are relative to the alarm threshold.
-            stepAdjustments: rule.steps.map((s) => ({
-              metricIntervalLowerBound: String(s.fromMessages - rule.threshold),
-              metricIntervalUpperBound: s.toMessages === undefined ? undefined : String(s.toMessages - rule.threshold),
-              scalingAdjustment: s.change,
-            })),
-          },
-        },
-        { parent },
-      );
-      const scaleIn = new aws.appautoscaling.Policy(
-        parent.childName(`${priority}-scale-in`),
-        {
-          policyType: "StepScaling",
-          ...target,
-          stepScalingPolicyConfiguration: {
-            // Idle means no job is running either, so going straight to the minimum stops nothing.
-            adjustmentType: "ExactCapacity",
-            cooldown: SERVICES.scaleInCooldownSeconds,
-            metricAggregationType: "Maximum",
-            stepAdjustments: [{ metricIntervalUpperBound: "0", scalingAdjustment: p.minTasks }],
-          },
-        },
-        { parent },
-      );
-      // One queue: the metric itself. Several (a shared worker): their sum, by metric math.
-      const single = queues.length === 1;
-      const visibleSum: Pick<aws.cloudwatch.MetricAlarmArgs, "namespace" | "metricName" | "dimensions" | "statistic" | "period" | "metricQueries"> = single
-        ? {
-            namespace: "AWS/SQS",
-            metricName: "ApproximateNumberOfMessagesVisible",
-            dimensions: { QueueName: queues[0].name },
-            statistic: "Maximum",
-            period: WORKER_SCALING.periodSeconds,
-          }
-        : {
-            metricQueries: [
-              ...queues.map((q, i) => sqsMetric(`visible${i}`, "ApproximateNumberOfMessagesVisible", q.name)),
-              { id: "backlog", expression: `SUM([${queues.map((_, i) => `FILL(visible${i}, 0)`).join(", ")}])`, label: "Jobs waiting in its queues", returnData: true },
-            ],
-          };
-      const scaleOutAlarm = new aws.cloudwatch.MetricAlarm(
-        parent.childName(`${priority}-backlog-high`),
-        {
-          name: physicalName(args.identity, `workers-${priority}-backlog-high`, ALARM_NAME_LIMIT),
-          alarmDescription: `Scale out the ${priority} workers: jobs are waiting in their queue${single ? "" : "s"}`,
-          ...visibleSum,
-          evaluationPeriods: WORKER_SCALING.scaleOutEvaluationPeriods,
-          threshold: rule.threshold,
-          comparisonOperator: "GreaterThanOrEqualToThreshold",
-          // SQS stops publishing for a queue idle for six hours: no data means no backlog.
-          treatMissingData: "notBreaching",
-          alarmActions: [scaleOut.arn],
-          tags,
-        },
-        { parent },
-      );
-      const scaleInAlarm = new aws.cloudwatch.MetricAlarm(
-        parent.childName(`${priority}-idle`),
-        {
-          name: physicalName(args.identity, `workers-${priority}-idle`, ALARM_NAME_LIMIT),
-          alarmDescription: `Scale the ${priority} workers to their minimum: nothing queued and nothing in flight`,
-          metricQueries: single
-            ? [
-                sqsMetric("visible", "ApproximateNumberOfMessagesVisible", queues[0].name),
-                sqsMetric("inflight", "ApproximateNumberOfMessagesNotVisible", queues[0].name),
-                // FILL: a minute where only one of the two metrics reported still yields a sum.
-                { id: "backlog", expression: "FILL(visible, 0) + FILL(inflight, 0)", label: "Jobs queued or running", returnData: true },
-              ]
-            : [
-                ...queues.flatMap((q, i) => [
-                  sqsMetric(`visible${i}`, "ApproximateNumberOfMessagesVisible", q.name),
-                  sqsMetric(`inflight${i}`, "ApproximateNumberOfMessagesNotVisible", q.name),
-                ]),
-                {
-                  id: "backlog",
-                  expression: `SUM([${queues.flatMap((_, i) => [`FILL(visible${i}, 0)`, `FILL(inflight${i}, 0)`]).join(", ")}])`,
-                  label: "Jobs queued or running in its queues",
-                  returnData: true,
-                },
-              ],
-          evaluationPeriods: WORKER_SCALING.idleMinutesBeforeScaleIn,
-          datapointsToAlarm: WORKER_SCALING.idleMinutesBeforeScaleIn,
-          threshold: 0,
-          comparisonOperator: "LessThanOrEqualToThreshold",
-          // No data is an idle queue (see above): scale in.
-          treatMissingData: "breaching",
-          alarmActions: [scaleIn.arn],
-          tags,
-        },
-        { parent },
-      );
-      return { scalingTarget, scaleOutAlarm, scaleInAlarm };
-
-      function sqsMetric(id: string, metricName: string, queueName: pulumi.Input<string>): aws.types.input.cloudwatch.MetricAlarmMetricQuery {
-        return {
-          id,
-          returnData: false,
-          metric: { namespace: "AWS/SQS", metricName, dimensions: { QueueName: queueName }, stat: "Maximum", period: WORKER_SCALING.periodSeconds },
-        };
-      }
     }
   }
 }
