@@ -120,7 +120,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
   );
 
   // Job queues before inference: Triton's KEDA wake-up trigger may watch them.
-  const queues = new JobQueues("queues", { identity, sizing: sizing.workers, kmsKeyArn: keys.keyArn }, opts);
+  const queues = new JobQueues("queues", { context, sizing: sizing.workers }, opts);
 
   // GPU inference: EKS, GPU node groups, Triton behind an internal NLB.
   const inference = new Inference(
@@ -164,9 +164,8 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
   const ecs = new FargateCluster(
     "ecs",
     {
-      identity,
+      context,
       containerInsights: sizing.safety.containerInsights,
-      kmsKeyArn: keys.keyArn,
       externalImages: { gateway: config.images.gateway, worker: config.images.worker },
       imageTag: config.images.appTag,
       awaitImages: config.images.awaitPush,
@@ -195,12 +194,8 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
   const workers = new Workers(
     "workers",
     {
-      identity,
-      region: config.region,
-      accountId: account.accountId,
+      context,
       sizing: sizing.workers,
-      logRetentionDays: sizing.observability.logRetentionDays,
-      kmsKeyArn: keys.keyArn,
       network: { privateSubnetIds: network.privateSubnetIds, securityGroupId: network.securityGroups.workers.id },
       cluster: ecs,
       image: ecs.images.worker,
@@ -218,13 +213,9 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
   const gateway = new Gateway(
     "gateway",
     {
-      identity,
-      region: config.region,
-      accountId: account.accountId,
+      context,
       sizing: sizing.gateway,
       safety: sizing.safety,
-      logRetentionDays: sizing.observability.logRetentionDays,
-      kmsKeyArn: keys.keyArn,
       network: {
         vpcId: network.vpcId,
         publicSubnetIds: network.publicSubnetIds,

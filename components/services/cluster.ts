@@ -7,19 +7,17 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULTS, SERVICES } from "../../sizing";
-import { PlatformComponent, physicalName, type StackIdentity, applyTransform, type Transform } from "../component";
+import { PlatformComponent, physicalName, type StackContext, applyTransform, type Transform } from "../component";
 
 /** The images the stack builds and runs on Fargate. */
 export const SERVICE_IMAGES = ["gateway", "worker"] as const;
 export type ServiceImage = (typeof SERVICE_IMAGES)[number];
 
 export interface FargateClusterArgs {
-  /** Stack identity for names and tags. */
-  identity: StackIdentity;
+  /** The stack: identity (names, tags), region, account, KMS key and log retention. */
+  context: StackContext;
   /** ECS Container Insights (per-task CPU/memory/network metrics, ~$0.30 per metric-month). */
   containerInsights: boolean;
-  /** KMS key that encrypts the ECR repositories. */
-  kmsKeyArn: pulumi.Input<string>;
   /**
    * Full image references to run instead of the stack's own ECR repositories; an image with a
    * reference here gets no repository.
@@ -66,7 +64,7 @@ export interface ImageSource {
  * one ECR repository per image the stack builds (scan on push, immutable tags, KMS, lifecycle).
  *
  * ```ts
- * const ecs = new FargateCluster("ecs", { identity, containerInsights: true, kmsKeyArn: keys.keyArn });
+ * const ecs = new FargateCluster("ecs", { context, containerInsights: true });
  * new Gateway("gateway", { cluster: ecs, image: ecs.images.gateway, ... });
  * ```
  *
@@ -91,7 +89,7 @@ export class FargateCluster extends PlatformComponent {
     const externalImages = args.externalImages ?? {};
     const imageTag = args.imageTag ?? DEFAULTS.imageTag;
     const forceDeleteRepositories = args.forceDeleteRepositories ?? false;
-    const tags = args.identity.tags;
+    const tags = args.context.identity.tags;
     const parent = this;
 
     this.cluster = createCluster();
@@ -126,7 +124,7 @@ export class FargateCluster extends PlatformComponent {
 
     function createCluster(): aws.ecs.Cluster {
       const clusterArgs: aws.ecs.ClusterArgs = {
-        name: physicalName(args.identity, "services", 255),
+        name: physicalName(args.context.identity, "services", 255),
         settings: [{ name: "containerInsights", value: args.containerInsights ? "enabled" : "disabled" }],
         tags,
       };
@@ -151,11 +149,11 @@ export class FargateCluster extends PlatformComponent {
       const repository = new aws.ecr.Repository(
         parent.childName(`${image}-repository`),
         {
-          name: physicalName(args.identity, image, 256),
+          name: physicalName(args.context.identity, image, 256),
           // Immutable tags: a deployed tag always means the same bytes, so a rollback is exact.
           imageTagMutability: "IMMUTABLE",
           imageScanningConfiguration: { scanOnPush: true },
-          encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: args.kmsKeyArn }],
+          encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: args.context.kmsKeyArn }],
           forceDelete: forceDeleteRepositories,
           tags,
         },

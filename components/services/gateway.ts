@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DNS_RECORD_TTL_SECONDS, type GatewaySizing, PORTS, type SafetySizing, SERVICES } from "../../sizing";
-import { PlatformComponent, physicalName, type StackIdentity } from "../component";
+import { PlatformComponent, physicalName, type StackContext } from "../component";
 import type { FargateCluster, ImageSource } from "./cluster";
 import { dependencyEnvironment, type ServiceDependencies } from "./contract";
 import { createFargateService, createServiceScalableTarget, type FargateServiceParts } from "./service";
@@ -34,20 +34,12 @@ export const WAF_COUNT_ONLY_RULES: Partial<Record<(typeof WAF_MANAGED_RULE_GROUP
 };
 
 export interface GatewayArgs {
-  /** Stack identity for names and tags. */
-  identity: StackIdentity;
-  /** AWS region (log configuration, environment). */
-  region: string;
-  /** Account id: the task roles trust ECS only on behalf of this account. */
-  accountId: pulumi.Input<string>;
+  /** The stack: identity (names, tags), region, account, KMS key and log retention. */
+  context: StackContext;
   /** Task size, task counts, scaling goals, health-check grace and WAF rate limit, from the tier table. */
   sizing: GatewaySizing;
   /** Safety switches: ALB deletion protection, WAF, access logs. */
   safety: Pick<SafetySizing, "deletionProtection" | "waf" | "accessLogs">;
-  /** Retention of the service and WAF log groups (days). */
-  logRetentionDays: number;
-  /** KMS key for the log groups and the injected secrets. */
-  kmsKeyArn: pulumi.Input<string>;
   /** Where things run: the ALB in public subnets, tasks in private ones, each with its network security group. */
   network: {
     vpcId: pulumi.Input<string>;
@@ -102,7 +94,7 @@ export interface GatewayArgs {
  * The API gateway.
  *
  * ```ts
- * const gateway = new Gateway("gateway", { identity, sizing: sizing.gateway, cluster: ecs, image: ecs.images.gateway, ... });
+ * const gateway = new Gateway("gateway", { context, sizing: sizing.gateway, cluster: ecs, image: ecs.images.gateway, ... });
  * export const url = gateway.url;
  * ```
  *
@@ -137,7 +129,7 @@ export class Gateway extends PlatformComponent {
     const tls = args.tls ?? {};
     const accessLogsBucket = args.safety.accessLogs ? args.accessLogsBucket : undefined;
     const accessLogsPrefix = args.accessLogsPrefix ?? "alb";
-    const tags = args.identity.tags;
+    const tags = args.context.identity.tags;
     const parent = this;
 
     this.loadBalancer = createLoadBalancer();
@@ -181,7 +173,7 @@ export class Gateway extends PlatformComponent {
       return new aws.lb.LoadBalancer(
         parent.childName("alb"),
         {
-          name: physicalName(args.identity, "api", ALB_NAME_LIMIT),
+          name: physicalName(args.context.identity, "api", ALB_NAME_LIMIT),
           loadBalancerType: "application",
           internal: false,
           subnets: args.network.publicSubnetIds,
@@ -329,7 +321,7 @@ export class Gateway extends PlatformComponent {
     }
 
     function createWebAcl(): aws.wafv2.WebAcl {
-      const aclName = physicalName(args.identity, "api", WAF_NAME_LIMIT);
+      const aclName = physicalName(args.context.identity, "api", WAF_NAME_LIMIT);
       const visibility = (metricName: string) => ({
         cloudwatchMetricsEnabled: true,
         metricName,
@@ -378,8 +370,8 @@ export class Gateway extends PlatformComponent {
         {
           // AWS WAF only delivers to log groups whose name starts with `aws-waf-logs-`.
           name: `aws-waf-logs-${aclName}`,
-          retentionInDays: args.logRetentionDays,
-          kmsKeyId: args.kmsKeyArn,
+          retentionInDays: args.context.logRetentionDays,
+          kmsKeyId: args.context.kmsKeyArn,
           tags,
         },
         { parent },
@@ -409,9 +401,7 @@ export class Gateway extends PlatformComponent {
       return createFargateService(
         parent.childName("api"),
         {
-          identity: args.identity,
-          region: args.region,
-          accountId: args.accountId,
+          context: args.context,
           role: "gateway",
           cluster: args.cluster,
           image: args.image,
@@ -421,8 +411,6 @@ export class Gateway extends PlatformComponent {
           spot: args.sizing.spot,
           subnetIds: args.network.privateSubnetIds,
           securityGroupIds: [args.network.serviceSecurityGroupId],
-          kmsKeyArn: args.kmsKeyArn,
-          logRetentionDays: args.logRetentionDays,
           port: PORTS.gateway,
           healthCheckPath: SERVICES.healthCheckPath,
           environment,

@@ -6,22 +6,20 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { JOB_QUEUE, PRIORITIES, type Priority, SECONDS_PER_DAY, type WorkersSizing } from "../../sizing";
-import { PlatformComponent, physicalName, type StackIdentity, applyTransform, type Transform } from "../component";
+import { PlatformComponent, physicalName, type StackContext, applyTransform, type Transform } from "../component";
 import type { PolicyStatement } from "../iam";
 
 /** SQS queue names allow 80 characters. */
 const SQS_NAME_LIMIT = 80;
 
 export interface JobQueuesArgs {
-  /** Stack identity for physical queue names and tags. */
-  identity: StackIdentity;
+  /** The stack: identity (names, tags), region, account, KMS key and log retention. */
+  context: StackContext;
   /**
    * Worker sizing from the tier table: per-priority visibility timeout and `maxReceiveCount`, DLQ
    * retention and the long-polling wait.
    */
   sizing: WorkersSizing;
-  /** ARN of the stack's KMS key; every queue is encrypted with it (SSE-KMS). */
-  kmsKeyArn: pulumi.Input<string>;
   /**
    * Priorities to create queues for.
    * @default `PRIORITIES` (`["free", "paid", "sprint"]`)
@@ -50,7 +48,7 @@ export interface JobQueue {
  * One SQS queue and one dead-letter queue per job priority.
  *
  * ```ts
- * const queues = new JobQueues("queues", { identity, sizing: sizing.workers, kmsKeyArn: keys.keyArn });
+ * const queues = new JobQueues("queues", { context, sizing: sizing.workers });
  * role policy: queues.grantSend()            // the API enqueues to any priority
  * role policy: queues.grantConsume("free")   // a free-tier worker reads only its own queue
  * ```
@@ -73,9 +71,9 @@ export class JobQueues extends PlatformComponent {
   constructor(name: string, args: JobQueuesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("queues", "JobQueues", name, opts);
     const priorities = args.priorities ?? PRIORITIES;
-    const tags = args.identity.tags;
+    const tags = args.context.identity.tags;
     const parent = this;
-    this.kmsKeyArn = args.kmsKeyArn;
+    this.kmsKeyArn = args.context.kmsKeyArn;
 
     this.queues = {} as Record<Priority, { jobs: aws.sqs.Queue; dlq: aws.sqs.Queue }>;
     this.byPriority = {} as Record<Priority, JobQueue>;
@@ -104,7 +102,7 @@ export class JobQueues extends PlatformComponent {
     });
 
     function encryption(): Pick<aws.sqs.QueueArgs, "kmsMasterKeyId" | "kmsDataKeyReusePeriodSeconds"> {
-      return { kmsMasterKeyId: args.kmsKeyArn, kmsDataKeyReusePeriodSeconds: JOB_QUEUE.kmsDataKeyReuseSeconds };
+      return { kmsMasterKeyId: args.context.kmsKeyArn, kmsDataKeyReusePeriodSeconds: JOB_QUEUE.kmsDataKeyReuseSeconds };
     }
 
     function transformed(queueArgs: aws.sqs.QueueArgs, priority: Priority, kind: "jobs" | "dlq"): aws.sqs.QueueArgs {
@@ -116,7 +114,7 @@ export class JobQueues extends PlatformComponent {
         parent.childName(`${priority}-dlq`),
         transformed(
           {
-            name: physicalName(args.identity, `jobs-${priority}-dlq`, SQS_NAME_LIMIT),
+            name: physicalName(args.context.identity, `jobs-${priority}-dlq`, SQS_NAME_LIMIT),
             messageRetentionSeconds: args.sizing.dlqRetentionDays * SECONDS_PER_DAY,
             ...encryption(),
             tags: { ...tags, priority, role: "dead-letter" },
@@ -134,7 +132,7 @@ export class JobQueues extends PlatformComponent {
         parent.childName(`${priority}-jobs`),
         transformed(
           {
-            name: physicalName(args.identity, `jobs-${priority}`, SQS_NAME_LIMIT),
+            name: physicalName(args.context.identity, `jobs-${priority}`, SQS_NAME_LIMIT),
             // Above the longest task (config validation refuses anything else): a message that
             // reappears while its task still runs is executed twice.
             visibilityTimeoutSeconds: p.visibilityTimeoutSeconds,

@@ -7,7 +7,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DEPLOYMENT } from "../../sizing";
-import { physicalName, type StackIdentity } from "../component";
+import { physicalName, type StackContext } from "../component";
 import { policyDocument, type PolicyStatement, serviceTrustPolicy } from "../iam";
 import type { FargateCluster, ImageSource } from "./cluster";
 import { containerDefinition, type InjectedSecret, SCRATCH_VOLUME, secretValueFrom } from "./container";
@@ -20,12 +20,8 @@ import { containerDefinition, type InjectedSecret, SCRATCH_VOLUME, secretValueFr
 export const FARGATE_RUNTIME_PLATFORM = { operatingSystemFamily: "LINUX", cpuArchitecture: "ARM64" } as const;
 
 export interface FargateServiceArgs {
-  /** Stack identity for names and tags. */
-  identity: StackIdentity;
-  /** AWS region (the awslogs driver's region). */
-  region: string;
-  /** Account id: both roles trust ECS only on behalf of this account. */
-  accountId: pulumi.Input<string>;
+  /** The stack: identity (names, tags), region, account, KMS key and log retention. */
+  context: StackContext;
   /** Role of the service in names (`gateway`, `worker-free`): ECS service name, container name, log group. */
   role: string;
   /** The shared cluster; the service waits for its capacity-provider association. */
@@ -44,10 +40,6 @@ export interface FargateServiceArgs {
   subnetIds: pulumi.Input<string[]>;
   /** Security groups of the tasks. */
   securityGroupIds: pulumi.Input<string>[];
-  /** KMS key of the log group and of the injected secrets. */
-  kmsKeyArn: pulumi.Input<string>;
-  /** Retention of the service's log group (days). */
-  logRetentionDays: number;
   /**
    * A log group the caller owns (it outlives this service: the workers keep every shape's log group so
    * a tier switch that changes their shape deletes no logs).
@@ -103,16 +95,16 @@ export interface FargateServiceParts {
 /** The log group of one Fargate service, `/<project>/<stack>/ecs/<role>`, encrypted with the stack key. */
 export function createServiceLogGroup(
   prefix: string,
-  args: Pick<FargateServiceArgs, "identity" | "role" | "logRetentionDays" | "kmsKeyArn">,
+  args: Pick<FargateServiceArgs, "context" | "role">,
   parent: pulumi.Resource,
 ): aws.cloudwatch.LogGroup {
   return new aws.cloudwatch.LogGroup(
     `${prefix}-logs`,
     {
-      name: `/${args.identity.project}/${args.identity.stack}/ecs/${args.role}`,
-      retentionInDays: args.logRetentionDays,
-      kmsKeyId: args.kmsKeyArn,
-      tags: args.identity.tags,
+      name: `/${args.context.identity.project}/${args.context.identity.stack}/ecs/${args.role}`,
+      retentionInDays: args.context.logRetentionDays,
+      kmsKeyId: args.context.kmsKeyArn,
+      tags: args.context.identity.tags,
     },
     { parent },
   );
@@ -124,7 +116,7 @@ export function createServiceLogGroup(
  * exactly the secrets it injects; the task role is what the application may do.
  */
 export function createFargateService(prefix: string, args: FargateServiceArgs, parent: pulumi.Resource): FargateServiceParts {
-  const tags = args.identity.tags;
+  const tags = args.context.identity.tags;
   const child = (what: string) => `${prefix}-${what}`;
 
   const logGroup = args.logGroup ?? createServiceLogGroup(prefix, args, parent);
@@ -134,7 +126,7 @@ export function createFargateService(prefix: string, args: FargateServiceArgs, p
   const ecsTaskRole = (role: string, statements: pulumi.Input<PolicyStatement[]>): aws.iam.Role => {
     const created = new aws.iam.Role(
       child(`${role}-role`),
-      { assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com", args.accountId), tags },
+      { assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com", args.context.accountId), tags },
       { parent },
     );
     new aws.iam.RolePolicy(child(`${role}-policy`), { role: created.id, policy: policyDocument(statements) }, { parent });
@@ -161,7 +153,7 @@ export function createFargateService(prefix: string, args: FargateServiceArgs, p
           environment: env,
           secrets: secretRefs,
           logGroupName,
-          region: args.region,
+          region: args.context.region,
           healthCheckPath: args.healthCheckPath,
         }),
       ]),
@@ -170,7 +162,7 @@ export function createFargateService(prefix: string, args: FargateServiceArgs, p
   const taskDefinition = new aws.ecs.TaskDefinition(
     child("task"),
     {
-      family: physicalName(args.identity, args.role, 255),
+      family: physicalName(args.context.identity, args.role, 255),
       cpu: String(args.cpu),
       memory: String(args.memoryMiB),
       networkMode: "awsvpc",
@@ -246,7 +238,7 @@ export function createFargateService(prefix: string, args: FargateServiceArgs, p
     }
     if (secretArns.length > 0) {
       statements.push({ Sid: "ReadInjectedSecrets", Action: "secretsmanager:GetSecretValue", Resource: secretArns });
-      statements.push({ Sid: "DecryptInjectedSecrets", Action: "kms:Decrypt", Resource: args.kmsKeyArn });
+      statements.push({ Sid: "DecryptInjectedSecrets", Action: "kms:Decrypt", Resource: args.context.kmsKeyArn });
     }
     return pulumi.all(statements.map((s) => pulumi.output(s))) as pulumi.Output<PolicyStatement[]>;
   }

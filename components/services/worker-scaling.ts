@@ -8,7 +8,7 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import { SERVICES, WORKER_SCALING, type WorkerPrioritySizing } from "../../sizing";
-import { physicalName, type StackIdentity } from "../component";
+import { physicalName, type StackContext } from "../component";
 import type { FargateCluster } from "./cluster";
 import { createServiceScalableTarget } from "./service";
 
@@ -72,8 +72,8 @@ export function fleetBacklog(p: Pick<WorkerPrioritySizing, "backlogPerTask" | "m
 }
 
 export interface BacklogScalingArgs {
-  /** Stack identity for alarm names and tags. */
-  identity: StackIdentity;
+  /** The stack: identity (names, tags), region, account, KMS key and log retention. */
+  context: StackContext;
   /** The worker service's key (a priority, or `shared`): alarm names and descriptions. */
   key: string;
   /** Its scaling bounds and backlog per task (combined with {@link combinePriorities} for a shared worker). */
@@ -104,7 +104,7 @@ export function createBacklogScaling(prefix: string, args: BacklogScalingArgs, p
   const priority = args.key;
   const p = args.sizing;
   const queues = args.queueNames.map((name) => ({ name }));
-  const tags = args.identity.tags;
+  const tags = args.context.identity.tags;
   const child = (what: string) => `${prefix}-${what}`;
   const scalingTarget = createServiceScalableTarget(
     child("scaling-target"),
@@ -170,7 +170,7 @@ export function createBacklogScaling(prefix: string, args: BacklogScalingArgs, p
   const scaleOutAlarm = new aws.cloudwatch.MetricAlarm(
     child("backlog-high"),
     {
-      name: physicalName(args.identity, `workers-${priority}-backlog-high`, ALARM_NAME_LIMIT),
+      name: physicalName(args.context.identity, `workers-${priority}-backlog-high`, ALARM_NAME_LIMIT),
       alarmDescription: `Scale out the ${priority} workers: jobs are waiting in their queue${single ? "" : "s"}`,
       ...visibleSum,
       evaluationPeriods: WORKER_SCALING.scaleOutEvaluationPeriods,
@@ -186,7 +186,7 @@ export function createBacklogScaling(prefix: string, args: BacklogScalingArgs, p
   const scaleInAlarm = new aws.cloudwatch.MetricAlarm(
     child("idle"),
     {
-      name: physicalName(args.identity, `workers-${priority}-idle`, ALARM_NAME_LIMIT),
+      name: physicalName(args.context.identity, `workers-${priority}-idle`, ALARM_NAME_LIMIT),
       alarmDescription: `Scale the ${priority} workers to their minimum: nothing queued and nothing in flight`,
       metricQueries: single
         ? [

@@ -5,7 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CELERY, PRIORITIES, type Priority, type WorkersSizing } from "../../sizing";
-import { PlatformComponent, type StackIdentity } from "../component";
+import { PlatformComponent, type StackContext } from "../component";
 import type { FargateCluster, ImageSource } from "./cluster";
 import { dependencyEnvironment, type ServiceDependencies } from "./contract";
 import { createFargateService, createServiceLogGroup, type FargateServiceParts } from "./service";
@@ -14,18 +14,10 @@ import type { PolicyStatement } from "../iam";
 import type { JobQueues } from "./queues";
 
 export interface WorkersArgs {
-  /** Stack identity for names and tags. */
-  identity: StackIdentity;
-  /** AWS region (log configuration, Celery's SQS transport). */
-  region: string;
-  /** Account id: the task roles trust ECS only on behalf of this account. */
-  accountId: pulumi.Input<string>;
+  /** The stack: identity (names, tags), region, account, KMS key and log retention. */
+  context: StackContext;
   /** Task size, Celery concurrency and per-priority scaling bounds, from the tier table. */
   sizing: WorkersSizing;
-  /** Retention of the workers' log groups (days). */
-  logRetentionDays: number;
-  /** KMS key for the log groups and the injected secrets. */
-  kmsKeyArn: pulumi.Input<string>;
   /** Private subnets and the network's `workers` security group. */
   network: { privateSubnetIds: pulumi.Input<string[]>; securityGroupId: pulumi.Input<string> };
   /** The shared ECS cluster. */
@@ -112,7 +104,7 @@ export class Workers extends PlatformComponent {
     const logGroups = Object.fromEntries(
       (["shared", ...priorities] as WorkerKey[]).map((key) => [
         key,
-        createServiceLogGroup(parent.childName(key), { identity: args.identity, role: `worker-${key}`, logRetentionDays: args.logRetentionDays, kmsKeyArn: args.kmsKeyArn }, parent),
+        createServiceLogGroup(parent.childName(key), { context: args.context, role: `worker-${key}` }, parent),
       ]),
     ) as Record<WorkerKey, aws.cloudwatch.LogGroup>;
     for (const { key, priorities: consumed } of consumers) {
@@ -120,7 +112,7 @@ export class Workers extends PlatformComponent {
       const scaling = createBacklogScaling(
         parent.childName(key),
         {
-          identity: args.identity,
+          context: args.context,
           key,
           sizing: combinePriorities(consumed.map((c) => args.sizing.priorities[c])),
           queueNames: consumed.map((c) => args.queues.byPriority[c].name),
@@ -155,7 +147,7 @@ export class Workers extends PlatformComponent {
         .all(queues.map((q) => pulumi.all([q.name, q.url])))
         .apply((pairs) =>
           JSON.stringify({
-            region: args.region,
+            region: args.context.region,
             predefined_queues: Object.fromEntries(pairs.map(([queueName, url]) => [queueName, { url }])),
             visibility_timeout: p.visibilityTimeoutSeconds,
             wait_time_seconds: args.sizing.receiveWaitSeconds,
@@ -164,9 +156,7 @@ export class Workers extends PlatformComponent {
       return createFargateService(
         parent.childName(key),
         {
-          identity: args.identity,
-          region: args.region,
-          accountId: args.accountId,
+          context: args.context,
           role: `worker-${key}`,
           cluster: args.cluster,
           image: args.image,
@@ -176,8 +166,6 @@ export class Workers extends PlatformComponent {
           spot: p.spot,
           subnetIds: args.network.privateSubnetIds,
           securityGroupIds: [args.network.securityGroupId],
-          kmsKeyArn: args.kmsKeyArn,
-          logRetentionDays: args.logRetentionDays,
           logGroup: logGroups[key],
           command: [
             "celery",
