@@ -149,13 +149,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
       modelBucketName: storage.bucketNames.models,
       modelRepositoryPrefix: config.modelRepositoryPrefix,
       modelReadStatements: storage.grant("read", "models", config.modelRepositoryPrefix),
-      // A priority's full worker fleet busy on jobs is about one Triton replica's worth of demand.
-      jobQueues: Object.values(queues.byPriority).map((q) => ({
-        url: q.url,
-        arn: q.arn,
-        backlogPerReplica:
-          sizing.workers.priorities[q.priority].backlogPerTask * sizing.workers.priorities[q.priority].maxTasks,
-      })),
+      jobQueues: queues.tritonWakeSources(sizing.workers),
     },
     opts,
   );
@@ -229,7 +223,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
       accessLogsBucket: storage.logsBucketName,
       accessLogsPrefix: storage.albLogPrefix,
       dependencies: serviceDependencies,
-      queueUrls: Object.fromEntries(Object.values(queues.byPriority).map((q) => [q.priority, q.url])),
+      queueUrls: queues.urlsByPriority,
       taskPermissions: [queues.grantSend(), storage.grant("readWrite", "artifacts"), database.grantConnect(database.applicationUser), inference.grantWake()],
       tritonWakeQueueUrl: inference.wakeQueue?.url,
     },
@@ -256,7 +250,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
           clusterName: workers.clusterName,
         })),
       ],
-      queues: Object.values(queues.byPriority).map((q) => ({ priority: q.priority, name: q.name, dlqName: q.dlqName })),
+      queues: queues.alarmQueues,
       database: {
         writerInstanceId: database.writerIdentifier,
         replicaInstanceIds: database.replicas.map((r) => r.identifier),
@@ -284,8 +278,8 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
     certificateValidationRecords: gateway.certificateValidationRecords,
     ecsClusterName: ecs.clusterName,
     imageRepositories: ecs.repositoryUrls,
-    jobQueueUrls: Object.fromEntries(Object.values(queues.byPriority).map((q) => [q.priority, q.url])),
-    deadLetterQueueUrls: Object.fromEntries(Object.values(queues.byPriority).map((q) => [q.priority, q.dlqUrl])),
+    jobQueueUrls: queues.urlsByPriority,
+    deadLetterQueueUrls: queues.dlqUrlsByPriority,
     workerServiceNames: workers.serviceNames,
     alertTopicArn: observability.topicArn,
     dashboardName: observability.dashboardName,

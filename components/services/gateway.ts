@@ -73,7 +73,7 @@ export interface GatewayArgs {
   dependencies: ServiceDependencies;
   /**
    * Job queue URL per priority; each becomes `<PRIORITY>_QUEUE_URL`.
-   * @example `{ free: queues.byPriority.free.url }`
+   * @example `queues.urlsByPriority`
    */
   queueUrls: Record<string, pulumi.Input<string>>;
   /**

@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { JOB_QUEUE, PRIORITIES, type Priority, SECONDS_PER_DAY, type WorkersSizing } from "../../sizing";
 import { PlatformComponent, physicalName, type StackContext, applyTransform, type Transform } from "../component";
 import type { PolicyStatement } from "../iam";
+import { fleetBacklog } from "./worker-scaling";
 
 /** SQS queue names allow 80 characters. */
 const SQS_NAME_LIMIT = 80;
@@ -64,6 +65,14 @@ export class JobQueues extends PlatformComponent {
   public readonly queueUrls: pulumi.Output<string>[];
   /** Job queue ARNs in priority order. */
   public readonly queueArns: pulumi.Output<string>[];
+  /** Job queue URL per priority (the gateway's `<PRIORITY>_QUEUE_URL`, the `jobQueueUrls` stack output). */
+  public readonly urlsByPriority: Record<Priority, pulumi.Output<string>>;
+  /** Dead-letter queue URL per priority (the `deadLetterQueueUrls` stack output, for redrives). */
+  public readonly dlqUrlsByPriority: Record<Priority, pulumi.Output<string>>;
+  /** What the queue alarms watch, in priority order: each priority's queue and DLQ names. */
+  public readonly alarmQueues: { priority: Priority; name: pulumi.Output<string>; dlqName: pulumi.Output<string> }[];
+  /** What can wake Triton, in priority order: each job queue's URL and ARN. */
+  public readonly wakeSources: { priority: Priority; url: pulumi.Output<string>; arn: pulumi.Output<string> }[];
   /** The raw queues, for anything this component does not expose. */
   public readonly queues: Record<Priority, { jobs: aws.sqs.Queue; dlq: aws.sqs.Queue }>;
   private readonly kmsKeyArn: pulumi.Input<string>;
@@ -92,11 +101,20 @@ export class JobQueues extends PlatformComponent {
         dlqName: dlq.name,
       };
     }
+    const ordered = priorities.map((p) => this.byPriority[p]);
+    this.urlsByPriority = Object.fromEntries(ordered.map((q) => [q.priority, q.url])) as Record<Priority, pulumi.Output<string>>;
+    this.dlqUrlsByPriority = Object.fromEntries(ordered.map((q) => [q.priority, q.dlqUrl])) as Record<Priority, pulumi.Output<string>>;
+    this.alarmQueues = ordered.map((q) => ({ priority: q.priority, name: q.name, dlqName: q.dlqName }));
+    this.wakeSources = ordered.map((q) => ({ priority: q.priority, url: q.url, arn: q.arn }));
     this.queueUrls = priorities.map((p) => this.byPriority[p].url);
     this.queueArns = priorities.map((p) => this.byPriority[p].arn);
 
     this.registerOutputs({
       byPriority: this.byPriority,
+      urlsByPriority: this.urlsByPriority,
+      dlqUrlsByPriority: this.dlqUrlsByPriority,
+      alarmQueues: this.alarmQueues,
+      wakeSources: this.wakeSources,
       queueUrls: this.queueUrls,
       queueArns: this.queueArns,
     });
@@ -160,6 +178,14 @@ export class JobQueues extends PlatformComponent {
         { parent },
       );
     }
+  }
+
+  /**
+   * Triton's wake triggers (Inference's `jobQueues`): each job queue with the backlog that is about
+   * one Triton replica's worth of demand, its worker fleet busy at its maximum ({@link fleetBacklog}).
+   */
+  public tritonWakeSources(sizing: Pick<WorkersSizing, "priorities">): { url: pulumi.Output<string>; arn: pulumi.Output<string>; backlogPerReplica: number }[] {
+    return this.wakeSources.map((q) => ({ url: q.url, arn: q.arn, backlogPerReplica: fleetBacklog(sizing.priorities[q.priority]) }));
   }
 
   /**
