@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DNS_RECORD_TTL_SECONDS, type GatewaySizing, PORTS, type SafetySizing, SERVICES } from "../../sizing";
-import { PlatformComponent, physicalName, type StackContext } from "../component";
+import { applyTransform, PlatformComponent, physicalName, type StackContext, type Transform } from "../component";
 import type { FargateCluster, ImageSource } from "./cluster";
 import { dependencyEnvironment, type ServiceDependencies } from "./contract";
 import { createFargateService, createServiceScalableTarget, type FargateServiceParts } from "./service";
@@ -88,6 +88,13 @@ export interface GatewayArgs {
    * The task role gets these and nothing else.
    */
   taskPermissions: pulumi.Input<PolicyStatement[]>[];
+  /**
+   * Adjust the load balancer's or the ECS service's arguments without forking this component.
+   * @default - no transform
+   * @example `{ loadBalancer: { idleTimeout: 120 } }`
+   * @example `{ service: (args) => ({ ...args, availabilityZoneRebalancing: "ENABLED" }) }`
+   */
+  transform?: { loadBalancer?: Transform<aws.lb.LoadBalancerArgs>; service?: Transform<aws.ecs.ServiceArgs> };
 }
 
 /**
@@ -170,24 +177,21 @@ export class Gateway extends PlatformComponent {
     });
 
     function createLoadBalancer(): aws.lb.LoadBalancer {
-      return new aws.lb.LoadBalancer(
-        parent.childName("alb"),
-        {
-          name: physicalName(args.context.identity, "api", ALB_NAME_LIMIT),
-          loadBalancerType: "application",
-          internal: false,
-          subnets: args.network.publicSubnetIds,
-          securityGroups: [args.network.loadBalancerSecurityGroupId],
-          enableDeletionProtection: args.safety.deletionProtection,
-          // Requests with malformed header names never reach the app (FSBP ELB.4); `defensive`
-          // blocks request-smuggling shapes while keeping compatible clients working (ELB.12).
-          dropInvalidHeaderFields: true,
-          desyncMitigationMode: "defensive",
-          accessLogs: accessLogsBucket ? { bucket: accessLogsBucket, prefix: accessLogsPrefix, enabled: true } : undefined,
-          tags,
-        },
-        { parent },
-      );
+      const loadBalancerArgs: aws.lb.LoadBalancerArgs = {
+        name: physicalName(args.context.identity, "api", ALB_NAME_LIMIT),
+        loadBalancerType: "application",
+        internal: false,
+        subnets: args.network.publicSubnetIds,
+        securityGroups: [args.network.loadBalancerSecurityGroupId],
+        enableDeletionProtection: args.safety.deletionProtection,
+        // Requests with malformed header names never reach the app (FSBP ELB.4); `defensive`
+        // blocks request-smuggling shapes while keeping compatible clients working (ELB.12).
+        dropInvalidHeaderFields: true,
+        desyncMitigationMode: "defensive",
+        accessLogs: accessLogsBucket ? { bucket: accessLogsBucket, prefix: accessLogsPrefix, enabled: true } : undefined,
+        tags,
+      };
+      return new aws.lb.LoadBalancer(parent.childName("alb"), applyTransform(args.transform?.loadBalancer, loadBalancerArgs), { parent });
     }
 
     function createTargetGroup(): aws.lb.TargetGroup {
@@ -420,6 +424,7 @@ export class Gateway extends PlatformComponent {
           healthCheckGraceSeconds: args.sizing.healthCheckGraceSeconds,
           // The target group must be attached to a listener before a service can register into it.
           dependsOn: parent.listeners,
+          transformService: (serviceArgs) => applyTransform(args.transform?.service, serviceArgs),
         },
         parent,
       );

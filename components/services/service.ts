@@ -82,6 +82,11 @@ export interface FargateServiceArgs {
    * @default `[]`
    */
   dependsOn?: pulumi.Resource[];
+  /**
+   * Adjusts the ECS service's arguments (the variant binds the user's `transform.service` and its context).
+   * @default - no transform
+   */
+  transformService?: (args: aws.ecs.ServiceArgs) => aws.ecs.ServiceArgs;
 }
 
 export interface FargateServiceParts {
@@ -178,34 +183,35 @@ export function createFargateService(prefix: string, args: FargateServiceArgs, p
     { parent },
   );
 
+  const serviceArgs: aws.ecs.ServiceArgs = {
+    name: args.role,
+    cluster: args.cluster.clusterArn,
+    taskDefinition: taskDefinition.arn,
+    // No task may try to pull an image that is not pushed yet (first deploy).
+    desiredCount: args.image.awaitingPush ? 0 : args.desiredCount,
+    capacityProviderStrategies: [{ capacityProvider: args.spot ? "FARGATE_SPOT" : "FARGATE", weight: 1 }],
+    // The tier table flips `spot` (paid/sprint workers go from FARGATE_SPOT at 1k to FARGATE at 10k).
+    // The AWS provider only updates a capacity provider strategy in place together with a forced
+    // deployment; without it the service is replaced, and a replacement under the same fixed `name`
+    // fails ("Creation of service was not idempotent"). Any other service update redeploys too, which
+    // every update (a new task definition) does anyway.
+    forceNewDeployment: true,
+    platformVersion: "LATEST",
+    networkConfiguration: { subnets: args.subnetIds, securityGroups: args.securityGroupIds, assignPublicIp: false },
+    deploymentCircuitBreaker: { enable: true, rollback: true },
+    deploymentMinimumHealthyPercent: DEPLOYMENT.minimumHealthyPercent,
+    deploymentMaximumPercent: DEPLOYMENT.maximumPercent,
+    // ECS Exec would need ssmmessages:* on "*" in the task role; debug with logs instead.
+    enableExecuteCommand: false,
+    enableEcsManagedTags: true,
+    propagateTags: "SERVICE",
+    loadBalancers: args.loadBalancers,
+    healthCheckGracePeriodSeconds: args.loadBalancers ? args.healthCheckGraceSeconds : undefined,
+    tags,
+  };
   const service = new aws.ecs.Service(
     child("service"),
-    {
-      name: args.role,
-      cluster: args.cluster.clusterArn,
-      taskDefinition: taskDefinition.arn,
-      // No task may try to pull an image that is not pushed yet (first deploy).
-      desiredCount: args.image.awaitingPush ? 0 : args.desiredCount,
-      capacityProviderStrategies: [{ capacityProvider: args.spot ? "FARGATE_SPOT" : "FARGATE", weight: 1 }],
-      // The tier table flips `spot` (paid/sprint workers go from FARGATE_SPOT at 1k to FARGATE at 10k).
-      // The AWS provider only updates a capacity provider strategy in place together with a forced
-      // deployment; without it the service is replaced, and a replacement under the same fixed `name`
-      // fails ("Creation of service was not idempotent"). Any other service update redeploys too, which
-      // every update (a new task definition) does anyway.
-      forceNewDeployment: true,
-      platformVersion: "LATEST",
-      networkConfiguration: { subnets: args.subnetIds, securityGroups: args.securityGroupIds, assignPublicIp: false },
-      deploymentCircuitBreaker: { enable: true, rollback: true },
-      deploymentMinimumHealthyPercent: DEPLOYMENT.minimumHealthyPercent,
-      deploymentMaximumPercent: DEPLOYMENT.maximumPercent,
-      // ECS Exec would need ssmmessages:* on "*" in the task role; debug with logs instead.
-      enableExecuteCommand: false,
-      enableEcsManagedTags: true,
-      propagateTags: "SERVICE",
-      loadBalancers: args.loadBalancers,
-      healthCheckGracePeriodSeconds: args.loadBalancers ? args.healthCheckGraceSeconds : undefined,
-      tags,
-    },
+    args.transformService ? args.transformService(serviceArgs) : serviceArgs,
     {
       parent,
       dependsOn: [args.cluster.capacityProviders, ...(args.dependsOn ?? [])],

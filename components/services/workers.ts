@@ -5,7 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CELERY, PRIORITIES, type Priority, type WorkersSizing } from "../../sizing";
-import { PlatformComponent, type StackContext } from "../component";
+import { applyTransform, PlatformComponent, type StackContext, type Transform } from "../component";
 import type { FargateCluster, ImageSource } from "./cluster";
 import { dependencyEnvironment, type ServiceDependencies } from "./contract";
 import { createFargateService, createServiceLogGroup, type FargateServiceParts } from "./service";
@@ -44,7 +44,17 @@ export interface WorkersArgs {
    * @default `"app"`
    */
   celeryApp?: string;
+  /**
+   * Adjust a worker ECS service's arguments without forking this component; the function form gets
+   * the service's role (`worker-free`, `worker-shared`, ...).
+   * @default - no transform
+   * @example `{ service: (args, role) => (role === "worker-sprint" ? { ...args, availabilityZoneRebalancing: "ENABLED" } : args) }`
+   */
+  transform?: { service?: Transform<aws.ecs.ServiceArgs, [role: WorkerRole]> };
 }
+
+/** A worker service's role in names: `worker-<key>`. */
+export type WorkerRole = `worker-${WorkerKey}`;
 
 /** A worker service's key: its priority, or `shared` for the one service of `sizing.shared`. */
 export type WorkerKey = Priority | "shared";
@@ -198,6 +208,7 @@ export class Workers extends PlatformComponent {
           },
           secrets: deps.secrets,
           taskPermissions: [...consumed.map((c) => args.queues.grantConsume(c)), ...taskPermissions],
+          transformService: (serviceArgs) => applyTransform(args.transform?.service, serviceArgs, `worker-${key}` as WorkerRole),
         },
         parent,
       );
