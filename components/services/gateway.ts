@@ -1,7 +1,8 @@
 /**
- * The public API: an internet-facing Application Load Balancer (TLS 1.3/1.2, HTTP→HTTPS redirect,
- * WAF in prod) in front of the FastAPI gateway on ECS Fargate in private subnets, autoscaled on CPU
- * and on requests per target.
+ * Owns the public API, a thin variant over the service base (service.ts): the internet-facing
+ * Application Load Balancer (TLS 1.3/1.2, HTTP→HTTPS redirect), its target group, listeners,
+ * certificate and DNS alias, the WAF in prod (waf.ts), the FastAPI service in private subnets, and
+ * its autoscaling on CPU and on requests per target.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -10,28 +11,11 @@ import { applyTransform, PlatformComponent, physicalName, type StackContext, typ
 import type { FargateCluster, ImageSource } from "./cluster";
 import { dependencyEnvironment, type ServiceDependencies } from "./contract";
 import { createFargateService, createServiceScalableTarget, type FargateServiceParts } from "./service";
+import { createWebAcl } from "./waf";
 import type { PolicyStatement } from "../iam";
 
-/** ALB names allow 32 characters; WAF names 128. */
+/** ALB names allow 32 characters. */
 const ALB_NAME_LIMIT = 32;
-const WAF_NAME_LIMIT = 128;
-
-/** AWS managed rule groups on the web ACL, in evaluation order (all from vendor `AWS`). */
-export const WAF_MANAGED_RULE_GROUPS = [
-  "AWSManagedRulesAmazonIpReputationList",
-  "AWSManagedRulesCommonRuleSet",
-  "AWSManagedRulesKnownBadInputsRuleSet",
-] as const;
-
-/**
- * Rules of those groups that only count instead of blocking. The Core rule set's `SizeRestrictions_BODY`
- * blocks every request body above 8 KB (AWS WAF docs, "Baseline rule groups"), which would turn
- * inference calls with larger inputs into 403s in prod only (dev has no WAF). Body size is the API's to
- * limit; the other rules still inspect the first 8 KB, all an ALB forwards to WAF.
- */
-export const WAF_COUNT_ONLY_RULES: Partial<Record<(typeof WAF_MANAGED_RULE_GROUPS)[number], string[]>> = {
-  AWSManagedRulesCommonRuleSet: ["SizeRestrictions_BODY"],
-};
 
 export interface GatewayArgs {
   /** The stack: identity (names, tags), region, account, KMS key and log retention. */
@@ -145,7 +129,9 @@ export class Gateway extends PlatformComponent {
     this.certificate = certificate.resource;
     this.certificateValidationRecords = certificate.manualRecords;
     this.listeners = createListeners(certificate.arn);
-    if (args.safety.waf) this.webAcl = createWebAcl();
+    if (args.safety.waf) {
+      this.webAcl = createWebAcl(name, { context: args.context, loadBalancerArn: this.loadBalancer.arn, rateLimitPer5Min: args.sizing.wafRateLimitPer5Min }, this);
+    }
     if (tls.domain && tls.hostedZoneId) createAliasRecord(tls.domain, tls.hostedZoneId);
     this.parts = createService();
     this.service = this.parts.service;
@@ -322,75 +308,6 @@ export class Gateway extends PlatformComponent {
         },
         { parent },
       );
-    }
-
-    function createWebAcl(): aws.wafv2.WebAcl {
-      const aclName = physicalName(args.context.identity, "api", WAF_NAME_LIMIT);
-      const visibility = (metricName: string) => ({
-        cloudwatchMetricsEnabled: true,
-        metricName,
-        sampledRequestsEnabled: true,
-      });
-      const managedRules = WAF_MANAGED_RULE_GROUPS.map((group, priority) => ({
-        name: group,
-        priority,
-        // `none` keeps each group's own block actions (`count` would only observe).
-        overrideAction: { none: {} },
-        statement: {
-          managedRuleGroupStatement: {
-            vendorName: "AWS",
-            name: group,
-            ruleActionOverrides: WAF_COUNT_ONLY_RULES[group]?.map((rule) => ({ name: rule, actionToUse: { count: {} } })),
-          },
-        },
-        visibilityConfig: visibility(group),
-      }));
-      const rateRule = {
-        name: "rate-limit-per-ip",
-        priority: managedRules.length,
-        action: { block: {} },
-        statement: { rateBasedStatement: { limit: args.sizing.wafRateLimitPer5Min, aggregateKeyType: "IP" } },
-        visibilityConfig: visibility("rate-limit-per-ip"),
-      };
-      const acl = new aws.wafv2.WebAcl(
-        parent.childName("waf"),
-        {
-          name: aclName,
-          scope: "REGIONAL",
-          defaultAction: { allow: {} },
-          rules: [...managedRules, rateRule],
-          visibilityConfig: visibility(aclName),
-          tags,
-        },
-        { parent },
-      );
-      new aws.wafv2.WebAclAssociation(
-        parent.childName("waf-association"),
-        { resourceArn: parent.loadBalancer.arn, webAclArn: acl.arn },
-        { parent },
-      );
-      const logGroup = new aws.cloudwatch.LogGroup(
-        parent.childName("waf-logs"),
-        {
-          // AWS WAF only delivers to log groups whose name starts with `aws-waf-logs-`.
-          name: `aws-waf-logs-${aclName}`,
-          retentionInDays: args.context.logRetentionDays,
-          kmsKeyId: args.context.kmsKeyArn,
-          tags,
-        },
-        { parent },
-      );
-      new aws.wafv2.WebAclLoggingConfiguration(
-        parent.childName("waf-logging"),
-        {
-          resourceArn: acl.arn,
-          logDestinationConfigs: [logGroup.arn],
-          // Credentials and session cookies never land in the logs.
-          redactedFields: [{ singleHeader: { name: "authorization" } }, { singleHeader: { name: "cookie" } }],
-        },
-        { parent },
-      );
-      return acl;
     }
 
     function createService(): FargateServiceParts {
