@@ -8,3 +8,4 @@ export * from "./tiers";
 export * from "./constants";
 export * from "./regions";
 export * from "./instances";
+export * from "./services";

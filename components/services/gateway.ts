@@ -6,16 +6,13 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DNS_RECORD_TTL_SECONDS, type GatewaySizing, PORTS, type SafetySizing, SERVICES } from "../../sizing";
+import { DNS_RECORD_TTL_SECONDS, type GatewaySizing, PORTS, type SafetySizing, SERVICE_NAME_LIMITS, SERVICES } from "../../sizing";
 import { applyTransform, PlatformComponent, physicalName, type StackContext, type Transform } from "../component";
 import type { FargateCluster, ImageSource } from "./cluster";
 import { dependencyEnvironment, type ServiceDependencies } from "./contract";
 import { createFargateService, createServiceScalableTarget, type FargateServiceParts } from "./service";
 import { createWebAcl } from "./waf";
 import type { PolicyStatement } from "../iam";
-
-/** ALB names allow 32 characters. */
-const ALB_NAME_LIMIT = 32;
 
 export interface GatewayArgs {
   /** The stack: identity (names, tags), region, account, KMS key and log retention. */
@@ -164,7 +161,7 @@ export class Gateway extends PlatformComponent {
 
     function createLoadBalancer(): aws.lb.LoadBalancer {
       const loadBalancerArgs: aws.lb.LoadBalancerArgs = {
-        name: physicalName(args.context.identity, "api", ALB_NAME_LIMIT),
+        name: physicalName(args.context.identity, "api", SERVICE_NAME_LIMITS.loadBalancer),
         loadBalancerType: "application",
         internal: false,
         subnets: args.network.publicSubnetIds,

@@ -5,13 +5,10 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { JOB_QUEUE, PRIORITIES, type Priority, SECONDS_PER_DAY, type WorkersSizing } from "../../sizing";
+import { JOB_QUEUE, PRIORITIES, type Priority, SECONDS_PER_DAY, SERVICE_NAME_LIMITS, type WorkersSizing } from "../../sizing";
 import { PlatformComponent, physicalName, type StackContext, applyTransform, type Transform } from "../component";
 import type { PolicyStatement } from "../iam";
 import { fleetBacklog } from "./worker-scaling";
-
-/** SQS queue names allow 80 characters. */
-const SQS_NAME_LIMIT = 80;
 
 export interface JobQueuesArgs {
   /** The stack: identity (names, tags), region, account, KMS key and log retention. */
@@ -132,7 +129,7 @@ export class JobQueues extends PlatformComponent {
         parent.childName(`${priority}-dlq`),
         transformed(
           {
-            name: physicalName(args.context.identity, `jobs-${priority}-dlq`, SQS_NAME_LIMIT),
+            name: physicalName(args.context.identity, `jobs-${priority}-dlq`, SERVICE_NAME_LIMITS.sqsQueue),
             messageRetentionSeconds: args.sizing.dlqRetentionDays * SECONDS_PER_DAY,
             ...encryption(),
             tags: { ...tags, priority, role: "dead-letter" },
@@ -150,7 +147,7 @@ export class JobQueues extends PlatformComponent {
         parent.childName(`${priority}-jobs`),
         transformed(
           {
-            name: physicalName(args.context.identity, `jobs-${priority}`, SQS_NAME_LIMIT),
+            name: physicalName(args.context.identity, `jobs-${priority}`, SERVICE_NAME_LIMITS.sqsQueue),
             // Above the longest task (config validation refuses anything else): a message that
             // reappears while its task still runs is executed twice.
             visibilityTimeoutSeconds: p.visibilityTimeoutSeconds,

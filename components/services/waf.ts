@@ -5,10 +5,8 @@
  */
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
+import { SERVICE_NAME_LIMITS } from "../../sizing";
 import { physicalName, type StackContext } from "../component";
-
-/** WAF names allow 128 characters. */
-const WAF_NAME_LIMIT = 128;
 
 /** AWS managed rule groups on the web ACL, in evaluation order (all from vendor `AWS`). */
 export const WAF_MANAGED_RULE_GROUPS = [
@@ -40,7 +38,7 @@ export interface WebAclArgs {
 export function createWebAcl(prefix: string, args: WebAclArgs, parent: pulumi.Resource): aws.wafv2.WebAcl {
   const tags = args.context.identity.tags;
   const child = (what: string) => `${prefix}-${what}`;
-  const aclName = physicalName(args.context.identity, "api", WAF_NAME_LIMIT);
+  const aclName = physicalName(args.context.identity, "api", SERVICE_NAME_LIMITS.webAcl);
   const visibility = (metricName: string) => ({
     cloudwatchMetricsEnabled: true,
     metricName,

@@ -7,13 +7,10 @@
  */
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import { SERVICES, WORKER_SCALING, type WorkerPrioritySizing } from "../../sizing";
+import { SERVICE_NAME_LIMITS, SERVICES, WORKER_BACKLOG_STEPS, WORKER_SCALING, type WorkerPrioritySizing } from "../../sizing";
 import { physicalName, type StackContext } from "../component";
 import type { FargateCluster } from "./cluster";
 import { createServiceScalableTarget } from "./service";
-
-/** CloudWatch alarm names allow 255 characters. */
-const ALARM_NAME_LIMIT = 255;
 
 /** One step of a step-scaling policy, in absolute visible-message counts (upper bound exclusive). */
 export interface BacklogStep {
@@ -35,11 +32,11 @@ export function backlogScaleOut(p: Pick<WorkerPrioritySizing, "minTasks" | "back
   steps: BacklogStep[];
 } {
   const large = p.backlogPerTask * WORKER_SCALING.largeBacklogMultiple;
-  const threshold = p.minTasks === 0 ? 1 : p.backlogPerTask;
+  const threshold = p.minTasks === 0 ? WORKER_BACKLOG_STEPS.wakeAtMessages : p.backlogPerTask;
   return {
     threshold,
     steps: [
-      { fromMessages: threshold, toMessages: large, change: 1 },
+      { fromMessages: threshold, toMessages: large, change: WORKER_BACKLOG_STEPS.firstStepChange },
       { fromMessages: large, change: WORKER_SCALING.largeStepChange },
     ],
   };
@@ -170,7 +167,7 @@ export function createBacklogScaling(prefix: string, args: BacklogScalingArgs, p
   const scaleOutAlarm = new aws.cloudwatch.MetricAlarm(
     child("backlog-high"),
     {
-      name: physicalName(args.context.identity, `workers-${priority}-backlog-high`, ALARM_NAME_LIMIT),
+      name: physicalName(args.context.identity, `workers-${priority}-backlog-high`, SERVICE_NAME_LIMITS.alarm),
       alarmDescription: `Scale out the ${priority} workers: jobs are waiting in their queue${single ? "" : "s"}`,
       ...visibleSum,
       evaluationPeriods: WORKER_SCALING.scaleOutEvaluationPeriods,
@@ -186,7 +183,7 @@ export function createBacklogScaling(prefix: string, args: BacklogScalingArgs, p
   const scaleInAlarm = new aws.cloudwatch.MetricAlarm(
     child("idle"),
     {
-      name: physicalName(args.context.identity, `workers-${priority}-idle`, ALARM_NAME_LIMIT),
+      name: physicalName(args.context.identity, `workers-${priority}-idle`, SERVICE_NAME_LIMITS.alarm),
       alarmDescription: `Scale the ${priority} workers to their minimum: nothing queued and nothing in flight`,
       metricQueries: single
         ? [
