@@ -12,7 +12,7 @@ import { Inference } from "../components/inference";
 import { Storage } from "../components/storage";
 import { Database } from "../components/database";
 import { Cache } from "../components/cache";
-import { FargateCluster, Gateway, JobQueues, Workers } from "../components/services";
+import { type CacheConnection, type DatabaseConnection, FargateCluster, Gateway, JobQueues, type ServiceDependencies, Workers } from "../components/services";
 import { Observability } from "../components/observability";
 import type { PlatformConfig } from "./config";
 
@@ -167,21 +167,24 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
     },
     opts,
   );
-  const serviceDependencies = {
+  // The data components' connections (the services' contract, components/services/contract.ts).
+  const databaseConnection: DatabaseConnection = {
+    host: database.address,
+    readerHost: database.readerEndpoint,
+    port: database.port,
+    name: database.databaseName,
+    user: database.applicationUser,
+  };
+  const cacheConnection: CacheConnection = {
+    host: cache.primaryEndpoint,
+    port: cache.port,
+    authTokenSecretArn: cache.authSecretArn,
+    authTokenJsonKey: "authToken",
+  };
+  const serviceDependencies: ServiceDependencies = {
     region: config.region,
-    database: {
-      host: database.address,
-      readerHost: database.readerEndpoint,
-      port: database.port,
-      name: database.databaseName,
-      user: database.applicationUser,
-    },
-    cache: {
-      host: cache.primaryEndpoint,
-      port: cache.port,
-      authTokenSecretArn: cache.authSecretArn,
-      authTokenJsonKey: "authToken",
-    },
+    database: databaseConnection,
+    cache: cacheConnection,
     buckets: storage.bucketNames,
     triton: { httpUrl: inference.tritonHttpUrl, grpcUrl: inference.tritonGrpcUrl },
   };
