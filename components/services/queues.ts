@@ -1,7 +1,8 @@
 /**
- * The Celery job queues: one SQS queue per priority (SQS has no message priorities, seed PWM), each
- * with its own dead-letter queue, encrypted with the stack key, long-polled, and with a visibility
- * timeout above the longest task of its priority.
+ * Owns the Celery job queues: one SQS queue per priority (SQS has no message priorities, seed PWM),
+ * each with its own dead-letter queue, encrypted with the stack key, long-polled, and with a
+ * visibility timeout above the longest task of its priority; the grants to send and consume; and the
+ * queue outputs shaped for their consumers (URLs by priority, the alarms' list, Triton's wake sources).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";

@@ -93,7 +93,8 @@ export interface BacklogScaling {
 /**
  * Step scaling on a worker service's queue backlog, children named `${prefix}-...` under `parent`.
  * Target tracking on a per-task metric cannot leave zero (with no task there is no per-task value to
- * track), so a zero-task service would never wake; an alarm on the queue itself can. Scale-in waits
+ * track, and target tracking never scales out from 0 on an empty denominator), so a zero-task
+ * service would never wake; an alarm on the queue itself can. Scale-in waits
  * until the queues are completely idle (nothing visible AND nothing in flight), so no worker is
  * stopped in the middle of a job.
  */

@@ -1,6 +1,8 @@
 /**
- * Celery workers on ECS Fargate: one service per job priority, each consuming only its own SQS
- * queue, scaled on that queue's backlog by step scaling (to zero where the tier allows).
+ * Owns the Celery workers, a thin variant over the service base (service.ts): one Fargate service per
+ * job priority (or one shared service where the tier says so), each consuming only its own SQS
+ * queue(s) with the Celery command, environment and grants it needs, and every shape's log group.
+ * How they scale (backlog step scaling, to zero where the tier allows) is worker-scaling.ts.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -75,11 +77,8 @@ export interface WorkerService {
  * const workers = new Workers("workers", { queues, cluster: ecs, image: ecs.images.worker, sizing: sizing.workers, ... });
  * ```
  *
- * Scaling: Application Auto Scaling step policies driven by CloudWatch alarms on the queue. Target
- * tracking on a per-task metric cannot leave zero (with no task there is no per-task value to track,
- * and target tracking never scales out from 0 on an empty denominator), so a zero-task service
- * would never wake; an alarm on the queue itself can. Scale-in waits until the queue is completely
- * idle (nothing visible AND nothing in flight), so no worker is stopped in the middle of a job.
+ * Scaling: step policies driven by CloudWatch alarms on the queue backlog, waking from zero and
+ * scaling in only when nothing is queued or in flight ({@link createBacklogScaling}, worker-scaling.ts).
  *
  * **Cost**: Fargate ARM64 $0.03238 per vCPU-hour + $0.00356 per GB-hour per running task, ~65 % less
  * on Fargate Spot (free tier and dev); zero while idle where the tier's minimum is 0. Two alarms per
