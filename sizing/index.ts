@@ -12,3 +12,4 @@ export * from "./observability";
 export * from "./data";
 export * from "./network";
 export * from "./inference";
+export * from "./services";

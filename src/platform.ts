@@ -12,10 +12,7 @@ import { Inference } from "../components/inference";
 import { Storage } from "../components/storage";
 import { Database } from "../components/database";
 import { Cache } from "../components/cache";
-import { JobQueues } from "../components/queues";
-import { FargateCluster } from "../components/fargate";
-import { Workers } from "../components/workers";
-import { Gateway } from "../components/gateway";
+import { FargateCluster, Gateway, JobQueues, type ServiceDependencies, Workers } from "../components/services";
 import { Observability } from "../components/observability";
 import type { PlatformConfig } from "./config";
 
@@ -114,7 +111,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
   );
 
   // Job queues before inference: Triton's KEDA wake-up trigger may watch them.
-  const queues = new JobQueues("queues", { identity, sizing: sizing.workers, kmsKeyArn: keys.keyArn }, opts);
+  const queues = new JobQueues("queues", { context, sizing: sizing.workers }, opts);
 
   // GPU inference: EKS, GPU node groups, Triton behind an internal NLB.
   const inference = new Inference(
@@ -139,13 +136,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
       modelBucketName: storage.bucketNames.models,
       modelRepositoryPrefix: config.modelRepositoryPrefix,
       modelReadStatements: storage.grant("read", "models", config.modelRepositoryPrefix),
-      // A priority's full worker fleet busy on jobs is about one Triton replica's worth of demand.
-      jobQueues: Object.values(queues.byPriority).map((q) => ({
-        url: q.url,
-        arn: q.arn,
-        backlogPerReplica:
-          sizing.workers.priorities[q.priority].backlogPerTask * sizing.workers.priorities[q.priority].maxTasks,
-      })),
+      jobQueues: queues.tritonWakeSources(sizing.workers),
     },
     opts,
   );
@@ -154,9 +145,8 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
   const ecs = new FargateCluster(
     "ecs",
     {
-      identity,
+      context,
       containerInsights: sizing.safety.containerInsights,
-      kmsKeyArn: keys.keyArn,
       externalImages: { gateway: config.images.gateway, worker: config.images.worker },
       imageTag: config.images.appTag,
       awaitImages: config.images.awaitPush,
@@ -164,7 +154,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
     },
     opts,
   );
-  const serviceDependencies = {
+  const serviceDependencies: ServiceDependencies = {
     region: config.region,
     database: database.connection,
     cache: cache.connection,
@@ -174,12 +164,8 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
   const workers = new Workers(
     "workers",
     {
-      identity,
-      region: config.region,
-      accountId: account.accountId,
+      context,
       sizing: sizing.workers,
-      logRetentionDays: sizing.observability.logRetentionDays,
-      kmsKeyArn: keys.keyArn,
       network: { privateSubnetIds: network.privateSubnetIds, securityGroupId: network.securityGroups.workers.id },
       cluster: ecs,
       image: ecs.images.worker,
@@ -197,13 +183,9 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
   const gateway = new Gateway(
     "gateway",
     {
-      identity,
-      region: config.region,
-      accountId: account.accountId,
+      context,
       sizing: sizing.gateway,
       safety: sizing.safety,
-      logRetentionDays: sizing.observability.logRetentionDays,
-      kmsKeyArn: keys.keyArn,
       network: {
         vpcId: network.vpcId,
         publicSubnetIds: network.publicSubnetIds,
@@ -217,7 +199,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
       accessLogsBucket: storage.logsBucketName,
       accessLogsPrefix: storage.albLogPrefix,
       dependencies: serviceDependencies,
-      queueUrls: Object.fromEntries(Object.values(queues.byPriority).map((q) => [q.priority, q.url])),
+      queueUrls: queues.urlsByPriority,
       taskPermissions: [queues.grantSend(), storage.grant("readWrite", "artifacts"), database.grantConnect(database.applicationUser), inference.grantWake()],
       tritonWakeQueueUrl: inference.wakeQueue?.url,
     },
@@ -241,7 +223,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
           clusterName: workers.clusterName,
         })),
       ],
-      queues: Object.values(queues.byPriority).map((q) => ({ priority: q.priority, name: q.name, dlqName: q.dlqName })),
+      queues: queues.alarmQueues,
       database: {
         writerInstanceId: database.writerIdentifier,
         replicaInstanceIds: database.replicas.map((r) => r.identifier),
@@ -263,8 +245,8 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
     certificateValidationRecords: gateway.certificateValidationRecords,
     ecsClusterName: ecs.clusterName,
     imageRepositories: ecs.repositoryUrls,
-    jobQueueUrls: Object.fromEntries(Object.values(queues.byPriority).map((q) => [q.priority, q.url])),
-    deadLetterQueueUrls: Object.fromEntries(Object.values(queues.byPriority).map((q) => [q.priority, q.dlqUrl])),
+    jobQueueUrls: queues.urlsByPriority,
+    deadLetterQueueUrls: queues.dlqUrlsByPriority,
     workerServiceNames: workers.serviceNames,
     alertTopicArn: observability.topicArn,
     dashboardName: observability.dashboardName,

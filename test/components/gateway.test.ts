@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { WAF_MANAGED_RULE_GROUPS } from "../../components/gateway";
+import { WAF_MANAGED_RULE_GROUPS } from "../../components/services/waf";
 import { PORTS, PRIORITIES, SERVICES } from "../../sizing";
 import { json, named, ofType, type RenderedGraph, renderStack, rendered, single, stackTierMatrix, type Captured, statementsOf } from "../support/graph";
 

@@ -5,7 +5,7 @@
  * their own queue.
  */
 import { describe, expect, it } from "vitest";
-import { backlogScaleOut, combinePriorities } from "../../components/workers";
+import { backlogScaleOut, combinePriorities } from "../../components/services/worker-scaling";
 import { PRIORITIES, type Priority, SERVICES, WORKER_SCALING } from "../../sizing";
 import { json, named, ofType, type RenderedGraph, rendered, stackTierMatrix, type Captured, statementsOf } from "../support/graph";
 

@@ -1,59 +1,26 @@
 /**
- * The public API: an internet-facing Application Load Balancer (TLS 1.3/1.2, HTTP→HTTPS redirect,
- * WAF in prod) in front of the FastAPI gateway on ECS Fargate in private subnets, autoscaled on CPU
- * and on requests per target.
+ * Owns the public API, a thin variant over the service base (service.ts): the internet-facing
+ * Application Load Balancer (TLS 1.3/1.2, HTTP→HTTPS redirect), its target group, listeners,
+ * certificate and DNS alias, the WAF in prod (waf.ts), the FastAPI service in private subnets, and
+ * its autoscaling on CPU and on requests per target.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DNS_RECORD_TTL_SECONDS, type GatewaySizing, PORTS, type SafetySizing, SERVICES } from "../sizing";
-import { PlatformComponent, physicalName, type StackIdentity } from "./component";
-import {
-  createFargateService,
-  createServiceScalableTarget,
-  dependencyEnvironment,
-  type FargateCluster,
-  type FargateServiceParts,
-  type ImageSource,
-  type ServiceDependencies,
-} from "./fargate";
-import type { PolicyStatement } from "./iam";
-
-/** ALB names allow 32 characters; WAF names 128. */
-const ALB_NAME_LIMIT = 32;
-const WAF_NAME_LIMIT = 128;
-
-/** AWS managed rule groups on the web ACL, in evaluation order (all from vendor `AWS`). */
-export const WAF_MANAGED_RULE_GROUPS = [
-  "AWSManagedRulesAmazonIpReputationList",
-  "AWSManagedRulesCommonRuleSet",
-  "AWSManagedRulesKnownBadInputsRuleSet",
-] as const;
-
-/**
- * Rules of those groups that only count instead of blocking. The Core rule set's `SizeRestrictions_BODY`
- * blocks every request body above 8 KB (AWS WAF docs, "Baseline rule groups"), which would turn
- * inference calls with larger inputs into 403s in prod only (dev has no WAF). Body size is the API's to
- * limit; the other rules still inspect the first 8 KB, all an ALB forwards to WAF.
- */
-export const WAF_COUNT_ONLY_RULES: Partial<Record<(typeof WAF_MANAGED_RULE_GROUPS)[number], string[]>> = {
-  AWSManagedRulesCommonRuleSet: ["SizeRestrictions_BODY"],
-};
+import { DNS_RECORD_TTL_SECONDS, type GatewaySizing, PORTS, type SafetySizing, SERVICE_NAME_LIMITS, SERVICES } from "../../sizing";
+import { applyTransform, PlatformComponent, physicalName, type StackContext, type Transform } from "../component";
+import type { FargateCluster, ImageSource } from "./cluster";
+import { dependencyEnvironment, type ServiceDependencies } from "./contract";
+import { createFargateService, createServiceScalableTarget, type FargateServiceParts } from "./service";
+import { createWebAcl } from "./waf";
+import type { PolicyStatement } from "../iam";
 
 export interface GatewayArgs {
-  /** Stack identity for names and tags. */
-  identity: StackIdentity;
-  /** AWS region (log configuration, environment). */
-  region: string;
-  /** Account id: the task roles trust ECS only on behalf of this account. */
-  accountId: pulumi.Input<string>;
+  /** The stack: identity (names, tags), region, account, KMS key and log retention. */
+  context: StackContext;
   /** Task size, task counts, scaling goals, health-check grace and WAF rate limit, from the tier table. */
   sizing: GatewaySizing;
   /** Safety switches: ALB deletion protection, WAF, access logs. */
   safety: Pick<SafetySizing, "deletionProtection" | "waf" | "accessLogs">;
-  /** Retention of the service and WAF log groups (days). */
-  logRetentionDays: number;
-  /** KMS key for the log groups and the injected secrets. */
-  kmsKeyArn: pulumi.Input<string>;
   /** Where things run: the ALB in public subnets, tasks in private ones, each with its network security group. */
   network: {
     vpcId: pulumi.Input<string>;
@@ -87,7 +54,7 @@ export interface GatewayArgs {
   dependencies: ServiceDependencies;
   /**
    * Job queue URL per priority; each becomes `<PRIORITY>_QUEUE_URL`.
-   * @example `{ free: queues.byPriority.free.url }`
+   * @example `queues.urlsByPriority`
    */
   queueUrls: Record<string, pulumi.Input<string>>;
   /**
@@ -102,13 +69,20 @@ export interface GatewayArgs {
    * The task role gets these and nothing else.
    */
   taskPermissions: pulumi.Input<PolicyStatement[]>[];
+  /**
+   * Adjust the load balancer's or the ECS service's arguments without forking this component.
+   * @default - no transform
+   * @example `{ loadBalancer: { idleTimeout: 120 } }`
+   * @example `{ service: (args) => ({ ...args, availabilityZoneRebalancing: "ENABLED" }) }`
+   */
+  transform?: { loadBalancer?: Transform<aws.lb.LoadBalancerArgs>; service?: Transform<aws.ecs.ServiceArgs> };
 }
 
 /**
  * The API gateway.
  *
  * ```ts
- * const gateway = new Gateway("gateway", { identity, sizing: sizing.gateway, cluster: ecs, image: ecs.images.gateway, ... });
+ * const gateway = new Gateway("gateway", { context, sizing: sizing.gateway, cluster: ecs, image: ecs.images.gateway, ... });
  * export const url = gateway.url;
  * ```
  *
@@ -143,7 +117,7 @@ export class Gateway extends PlatformComponent {
     const tls = args.tls ?? {};
     const accessLogsBucket = args.safety.accessLogs ? args.accessLogsBucket : undefined;
     const accessLogsPrefix = args.accessLogsPrefix ?? "alb";
-    const tags = args.identity.tags;
+    const tags = args.context.identity.tags;
     const parent = this;
 
     this.loadBalancer = createLoadBalancer();
@@ -152,7 +126,9 @@ export class Gateway extends PlatformComponent {
     this.certificate = certificate.resource;
     this.certificateValidationRecords = certificate.manualRecords;
     this.listeners = createListeners(certificate.arn);
-    if (args.safety.waf) this.webAcl = createWebAcl();
+    if (args.safety.waf) {
+      this.webAcl = createWebAcl(name, { context: args.context, loadBalancerArn: this.loadBalancer.arn, rateLimitPer5Min: args.sizing.wafRateLimitPer5Min }, this);
+    }
     if (tls.domain && tls.hostedZoneId) createAliasRecord(tls.domain, tls.hostedZoneId);
     this.parts = createService();
     this.service = this.parts.service;
@@ -184,24 +160,21 @@ export class Gateway extends PlatformComponent {
     });
 
     function createLoadBalancer(): aws.lb.LoadBalancer {
-      return new aws.lb.LoadBalancer(
-        parent.childName("alb"),
-        {
-          name: physicalName(args.identity, "api", ALB_NAME_LIMIT),
-          loadBalancerType: "application",
-          internal: false,
-          subnets: args.network.publicSubnetIds,
-          securityGroups: [args.network.loadBalancerSecurityGroupId],
-          enableDeletionProtection: args.safety.deletionProtection,
-          // Requests with malformed header names never reach the app (FSBP ELB.4); `defensive`
-          // blocks request-smuggling shapes while keeping compatible clients working (ELB.12).
-          dropInvalidHeaderFields: true,
-          desyncMitigationMode: "defensive",
-          accessLogs: accessLogsBucket ? { bucket: accessLogsBucket, prefix: accessLogsPrefix, enabled: true } : undefined,
-          tags,
-        },
-        { parent },
-      );
+      const loadBalancerArgs: aws.lb.LoadBalancerArgs = {
+        name: physicalName(args.context.identity, "api", SERVICE_NAME_LIMITS.loadBalancer),
+        loadBalancerType: "application",
+        internal: false,
+        subnets: args.network.publicSubnetIds,
+        securityGroups: [args.network.loadBalancerSecurityGroupId],
+        enableDeletionProtection: args.safety.deletionProtection,
+        // Requests with malformed header names never reach the app (FSBP ELB.4); `defensive`
+        // blocks request-smuggling shapes while keeping compatible clients working (ELB.12).
+        dropInvalidHeaderFields: true,
+        desyncMitigationMode: "defensive",
+        accessLogs: accessLogsBucket ? { bucket: accessLogsBucket, prefix: accessLogsPrefix, enabled: true } : undefined,
+        tags,
+      };
+      return new aws.lb.LoadBalancer(parent.childName("alb"), applyTransform(args.transform?.loadBalancer, loadBalancerArgs), { parent });
     }
 
     function createTargetGroup(): aws.lb.TargetGroup {
@@ -334,75 +307,6 @@ export class Gateway extends PlatformComponent {
       );
     }
 
-    function createWebAcl(): aws.wafv2.WebAcl {
-      const aclName = physicalName(args.identity, "api", WAF_NAME_LIMIT);
-      const visibility = (metricName: string) => ({
-        cloudwatchMetricsEnabled: true,
-        metricName,
-        sampledRequestsEnabled: true,
-      });
-      const managedRules = WAF_MANAGED_RULE_GROUPS.map((group, priority) => ({
-        name: group,
-        priority,
-        // `none` keeps each group's own block actions (`count` would only observe).
-        overrideAction: { none: {} },
-        statement: {
-          managedRuleGroupStatement: {
-            vendorName: "AWS",
-            name: group,
-            ruleActionOverrides: WAF_COUNT_ONLY_RULES[group]?.map((rule) => ({ name: rule, actionToUse: { count: {} } })),
-          },
-        },
-        visibilityConfig: visibility(group),
-      }));
-      const rateRule = {
-        name: "rate-limit-per-ip",
-        priority: managedRules.length,
-        action: { block: {} },
-        statement: { rateBasedStatement: { limit: args.sizing.wafRateLimitPer5Min, aggregateKeyType: "IP" } },
-        visibilityConfig: visibility("rate-limit-per-ip"),
-      };
-      const acl = new aws.wafv2.WebAcl(
-        parent.childName("waf"),
-        {
-          name: aclName,
-          scope: "REGIONAL",
-          defaultAction: { allow: {} },
-          rules: [...managedRules, rateRule],
-          visibilityConfig: visibility(aclName),
-          tags,
-        },
-        { parent },
-      );
-      new aws.wafv2.WebAclAssociation(
-        parent.childName("waf-association"),
-        { resourceArn: parent.loadBalancer.arn, webAclArn: acl.arn },
-        { parent },
-      );
-      const logGroup = new aws.cloudwatch.LogGroup(
-        parent.childName("waf-logs"),
-        {
-          // AWS WAF only delivers to log groups whose name starts with `aws-waf-logs-`.
-          name: `aws-waf-logs-${aclName}`,
-          retentionInDays: args.logRetentionDays,
-          kmsKeyId: args.kmsKeyArn,
-          tags,
-        },
-        { parent },
-      );
-      new aws.wafv2.WebAclLoggingConfiguration(
-        parent.childName("waf-logging"),
-        {
-          resourceArn: acl.arn,
-          logDestinationConfigs: [logGroup.arn],
-          // Credentials and session cookies never land in the logs.
-          redactedFields: [{ singleHeader: { name: "authorization" } }, { singleHeader: { name: "cookie" } }],
-        },
-        { parent },
-      );
-      return acl;
-    }
-
     function createService(): FargateServiceParts {
       const deps = dependencyEnvironment(args.dependencies);
       const environment: Record<string, pulumi.Input<string>> = {
@@ -415,9 +319,7 @@ export class Gateway extends PlatformComponent {
       return createFargateService(
         parent.childName("api"),
         {
-          identity: args.identity,
-          region: args.region,
-          accountId: args.accountId,
+          context: args.context,
           role: "gateway",
           cluster: args.cluster,
           image: args.image,
@@ -427,8 +329,6 @@ export class Gateway extends PlatformComponent {
           spot: args.sizing.spot,
           subnetIds: args.network.privateSubnetIds,
           securityGroupIds: [args.network.serviceSecurityGroupId],
-          kmsKeyArn: args.kmsKeyArn,
-          logRetentionDays: args.logRetentionDays,
           port: PORTS.gateway,
           healthCheckPath: SERVICES.healthCheckPath,
           environment,
@@ -438,6 +338,7 @@ export class Gateway extends PlatformComponent {
           healthCheckGraceSeconds: args.sizing.healthCheckGraceSeconds,
           // The target group must be attached to a listener before a service can register into it.
           dependsOn: parent.listeners,
+          transformService: (serviceArgs) => applyTransform(args.transform?.service, serviceArgs),
         },
         parent,
       );

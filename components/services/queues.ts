@@ -1,27 +1,24 @@
 /**
- * The Celery job queues: one SQS queue per priority (SQS has no message priorities, seed PWM), each
- * with its own dead-letter queue, encrypted with the stack key, long-polled, and with a visibility
- * timeout above the longest task of its priority.
+ * Owns the Celery job queues: one SQS queue per priority (SQS has no message priorities, seed PWM),
+ * each with its own dead-letter queue, encrypted with the stack key, long-polled, and with a
+ * visibility timeout above the longest task of its priority; the grants to send and consume; and the
+ * queue outputs shaped for their consumers (URLs by priority, the alarms' list, Triton's wake sources).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { JOB_QUEUE, PRIORITIES, type Priority, SECONDS_PER_DAY, type WorkersSizing } from "../sizing";
-import { PlatformComponent, physicalName, type StackIdentity, applyTransform, type Transform } from "./component";
-import type { PolicyStatement } from "./iam";
-
-/** SQS queue names allow 80 characters. */
-const SQS_NAME_LIMIT = 80;
+import { JOB_QUEUE, PRIORITIES, type Priority, SECONDS_PER_DAY, SERVICE_NAME_LIMITS, type WorkersSizing } from "../../sizing";
+import { PlatformComponent, physicalName, type StackContext, applyTransform, type Transform } from "../component";
+import type { PolicyStatement } from "../iam";
+import { fleetBacklog } from "./worker-scaling";
 
 export interface JobQueuesArgs {
-  /** Stack identity for physical queue names and tags. */
-  identity: StackIdentity;
+  /** The stack: identity (names, tags), region, account, KMS key and log retention. */
+  context: StackContext;
   /**
    * Worker sizing from the tier table: per-priority visibility timeout and `maxReceiveCount`, DLQ
    * retention and the long-polling wait.
    */
   sizing: WorkersSizing;
-  /** ARN of the stack's KMS key; every queue is encrypted with it (SSE-KMS). */
-  kmsKeyArn: pulumi.Input<string>;
   /**
    * Priorities to create queues for.
    * @default `PRIORITIES` (`["free", "paid", "sprint"]`)
@@ -50,7 +47,7 @@ export interface JobQueue {
  * One SQS queue and one dead-letter queue per job priority.
  *
  * ```ts
- * const queues = new JobQueues("queues", { identity, sizing: sizing.workers, kmsKeyArn: keys.keyArn });
+ * const queues = new JobQueues("queues", { context, sizing: sizing.workers });
  * role policy: queues.grantSend()            // the API enqueues to any priority
  * role policy: queues.grantConsume("free")   // a free-tier worker reads only its own queue
  * ```
@@ -66,6 +63,14 @@ export class JobQueues extends PlatformComponent {
   public readonly queueUrls: pulumi.Output<string>[];
   /** Job queue ARNs in priority order. */
   public readonly queueArns: pulumi.Output<string>[];
+  /** Job queue URL per priority (the gateway's `<PRIORITY>_QUEUE_URL`, the `jobQueueUrls` stack output). */
+  public readonly urlsByPriority: Record<Priority, pulumi.Output<string>>;
+  /** Dead-letter queue URL per priority (the `deadLetterQueueUrls` stack output, for redrives). */
+  public readonly dlqUrlsByPriority: Record<Priority, pulumi.Output<string>>;
+  /** What the queue alarms watch, in priority order: each priority's queue and DLQ names. */
+  public readonly alarmQueues: { priority: Priority; name: pulumi.Output<string>; dlqName: pulumi.Output<string> }[];
+  /** What can wake Triton, in priority order: each job queue's URL and ARN. */
+  public readonly wakeSources: { priority: Priority; url: pulumi.Output<string>; arn: pulumi.Output<string> }[];
   /** The raw queues, for anything this component does not expose. */
   public readonly queues: Record<Priority, { jobs: aws.sqs.Queue; dlq: aws.sqs.Queue }>;
   private readonly kmsKeyArn: pulumi.Input<string>;
@@ -73,9 +78,9 @@ export class JobQueues extends PlatformComponent {
   constructor(name: string, args: JobQueuesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("queues", "JobQueues", name, opts);
     const priorities = args.priorities ?? PRIORITIES;
-    const tags = args.identity.tags;
+    const tags = args.context.identity.tags;
     const parent = this;
-    this.kmsKeyArn = args.kmsKeyArn;
+    this.kmsKeyArn = args.context.kmsKeyArn;
 
     this.queues = {} as Record<Priority, { jobs: aws.sqs.Queue; dlq: aws.sqs.Queue }>;
     this.byPriority = {} as Record<Priority, JobQueue>;
@@ -94,17 +99,26 @@ export class JobQueues extends PlatformComponent {
         dlqName: dlq.name,
       };
     }
+    const ordered = priorities.map((p) => this.byPriority[p]);
+    this.urlsByPriority = Object.fromEntries(ordered.map((q) => [q.priority, q.url])) as Record<Priority, pulumi.Output<string>>;
+    this.dlqUrlsByPriority = Object.fromEntries(ordered.map((q) => [q.priority, q.dlqUrl])) as Record<Priority, pulumi.Output<string>>;
+    this.alarmQueues = ordered.map((q) => ({ priority: q.priority, name: q.name, dlqName: q.dlqName }));
+    this.wakeSources = ordered.map((q) => ({ priority: q.priority, url: q.url, arn: q.arn }));
     this.queueUrls = priorities.map((p) => this.byPriority[p].url);
     this.queueArns = priorities.map((p) => this.byPriority[p].arn);
 
     this.registerOutputs({
       byPriority: this.byPriority,
+      urlsByPriority: this.urlsByPriority,
+      dlqUrlsByPriority: this.dlqUrlsByPriority,
+      alarmQueues: this.alarmQueues,
+      wakeSources: this.wakeSources,
       queueUrls: this.queueUrls,
       queueArns: this.queueArns,
     });
 
     function encryption(): Pick<aws.sqs.QueueArgs, "kmsMasterKeyId" | "kmsDataKeyReusePeriodSeconds"> {
-      return { kmsMasterKeyId: args.kmsKeyArn, kmsDataKeyReusePeriodSeconds: JOB_QUEUE.kmsDataKeyReuseSeconds };
+      return { kmsMasterKeyId: args.context.kmsKeyArn, kmsDataKeyReusePeriodSeconds: JOB_QUEUE.kmsDataKeyReuseSeconds };
     }
 
     function transformed(queueArgs: aws.sqs.QueueArgs, priority: Priority, kind: "jobs" | "dlq"): aws.sqs.QueueArgs {
@@ -116,7 +130,7 @@ export class JobQueues extends PlatformComponent {
         parent.childName(`${priority}-dlq`),
         transformed(
           {
-            name: physicalName(args.identity, `jobs-${priority}-dlq`, SQS_NAME_LIMIT),
+            name: physicalName(args.context.identity, `jobs-${priority}-dlq`, SERVICE_NAME_LIMITS.sqsQueue),
             messageRetentionSeconds: args.sizing.dlqRetentionDays * SECONDS_PER_DAY,
             ...encryption(),
             tags: { ...tags, priority, role: "dead-letter" },
@@ -134,7 +148,7 @@ export class JobQueues extends PlatformComponent {
         parent.childName(`${priority}-jobs`),
         transformed(
           {
-            name: physicalName(args.identity, `jobs-${priority}`, SQS_NAME_LIMIT),
+            name: physicalName(args.context.identity, `jobs-${priority}`, SERVICE_NAME_LIMITS.sqsQueue),
             // Above the longest task (config validation refuses anything else): a message that
             // reappears while its task still runs is executed twice.
             visibilityTimeoutSeconds: p.visibilityTimeoutSeconds,
@@ -162,6 +176,14 @@ export class JobQueues extends PlatformComponent {
         { parent },
       );
     }
+  }
+
+  /**
+   * Triton's wake triggers (Inference's `jobQueues`): each job queue with the backlog that is about
+   * one Triton replica's worth of demand, its worker fleet busy at its maximum ({@link fleetBacklog}).
+   */
+  public tritonWakeSources(sizing: Pick<WorkersSizing, "priorities">): { url: pulumi.Output<string>; arn: pulumi.Output<string>; backlogPerReplica: number }[] {
+    return this.wakeSources.map((q) => ({ url: q.url, arn: q.arn, backlogPerReplica: fleetBacklog(sizing.priorities[q.priority]) }));
   }
 
   /**
