@@ -1,6 +1,6 @@
 /**
  * Fixed facts the components share: protocol ports, version pins, defaults of optional config keys
- * and AWS limits. Sizes and counts are NOT here: they live in sizing/tiers.ts.
+ * and AWS limits. Sizes and counts are NOT here: they live in sizing/table.ts.
  */
 
 /** Ports. Triton's three are fixed by the server (docs: "Triton Inference Server: ports"). */
