@@ -3,7 +3,7 @@
  * environment's adjustments, then the stack's `overrides`.
  */
 import type { Environment, Tier } from "./names";
-import type { Sizing } from "./shape";
+import type { Sizing } from "./schema";
 import { TIERS } from "./table";
 
 // ---------------------------------------------------------------------------------------------

@@ -6,7 +6,9 @@
  */
 export * from "./names";
 export * from "./load";
-export * from "./shape";
+export * from "./schema";
+export * from "./limits";
+export * from "./quantity";
 export * from "./table";
 export * from "./environments";
 export * from "./constants";

@@ -16,4 +16,6 @@ export type GpuType = (typeof GPU_TYPES)[number];
 export const PRIORITIES = ["free", "paid", "sprint"] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
-export type CapacityType = "ON_DEMAND" | "SPOT";
+/** EC2 capacity types of a node group. */
+export const CAPACITY_TYPES = ["ON_DEMAND", "SPOT"] as const;
+export type CapacityType = (typeof CAPACITY_TYPES)[number];

@@ -12,7 +12,7 @@
  * deployment notes (OSKAR, SpeakFit, Sutra, PWM, MarketResearchAI) it cites.
  */
 import type { GpuType, Tier } from "./names";
-import type { CapacityAssumptions, ObservabilitySizing, SafetySizing, Sizing, StorageSizing, WorkerPrioritySizing } from "./shape";
+import type { CapacityAssumptions, ObservabilitySizing, SafetySizing, Sizing, StorageSizing, WorkerPrioritySizing } from "./schema";
 
 // ---------------------------------------------------------------------------------------------
 // Shared pieces of the table.

@@ -10,7 +10,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { DEFAULTS, type Environment, ENVIRONMENT_NAMES, FARGATE_MEMORY_BY_CPU, GPU_TYPES, type GpuType, LOAD_MODEL, partitionOf, PRIORITIES, REGION_AVAILABILITY_ZONES, resolveSizing, type Sizing, SUPPORTED_KUBERNETES_VERSIONS, type Tier, TIER_NAMES, tierLoad, TRITON_ROLLOUT } from "../sizing";
+import { DEFAULTS, type Environment, ENVIRONMENT_NAMES, FARGATE_MEMORY_BY_CPU, GPU_TYPES, type GpuType, LOAD_MODEL, partitionOf, PRIORITIES, quantityValue, REGION_AVAILABILITY_ZONES, resolveSizing, type Sizing, sizingSchema, SUPPORTED_KUBERNETES_VERSIONS, type Tier, TIER_NAMES, tierLoad, TRITON_ROLLOUT } from "../sizing";
 import { cidrProblem, opensToInternet } from "../policy/cidr";
 import { imagePinProblem } from "../policy/references";
 import { availabilityZoneCidrMask } from "../components/network";
@@ -218,24 +218,6 @@ function show(v: unknown): string {
 // Schemas.
 // ---------------------------------------------------------------------------------------------
 
-const positiveInt = z.number().int().min(1);
-const nonNegativeInt = z.number().int().min(0);
-const percent = z.number().min(1).max(100);
-const quantity = z.string().regex(/^\d+(\.\d+)?(m|Mi|Gi|Ki|Ti)?$/, "a Kubernetes quantity such as 2, 500m, 8Gi");
-/**
- * A memory quantity: binary units only, at least 1 MiB. `m` is milli in Kubernetes quantities
- * (https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/), so `100m` of
- * memory is 0.1 byte, not 100 MiB: refused, as is a bare byte count below 1 MiB.
- */
-const memoryQuantity = z.string().superRefine((q, ctx) => {
-  if (!/^\d+(\.\d+)?(Ki|Mi|Gi|Ti)?$/.test(q)) ctx.addIssue({ code: "custom", message: "a memory quantity in binary units such as 512Mi or 8Gi (`m` is milli: 100m is 0.1 byte)" });
-  else if (quantityValue(q) < 2 ** 20) ctx.addIssue({ code: "custom", message: "at least 1Mi: a container cannot start with less memory" });
-});
-/** Amazon ECS allows at most 5,000 tasks per service (Amazon ECS service quotas, https://docs.aws.amazon.com/general/latest/gr/ecs-service.html). */
-const ECS_MAX_TASKS_PER_SERVICE = 5_000;
-const taskCount = z.number().int().min(0).max(ECS_MAX_TASKS_PER_SERVICE, `at most ${ECS_MAX_TASKS_PER_SERVICE}: Amazon ECS runs at most ${ECS_MAX_TASKS_PER_SERVICE} tasks per service`);
-const capacityType = z.enum(["ON_DEMAND", "SPOT"]);
-const instanceType = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "an EC2 instance type such as g6.xlarge");
 /** A CIDR judged by policy/cidr.ts, the parser the policy pack uses too (host bits, family, prefix bounds). */
 const cidr = (opts: Parameters<typeof cidrProblem>[1]) =>
   z.string().superRefine((v, ctx) => {
@@ -259,162 +241,13 @@ const eksCidrs = z
   .array(cidr({ family: 4, why: "the cluster is IPv4; EKS accepts IPv6 blocks only on IPv6 clusters" }))
   .min(1, "at least one block: an empty list makes EKS apply its default, 0.0.0.0/0 (open to the internet)");
 
-const workerPrioritySchema = z.strictObject({
-  minTasks: taskCount,
-  maxTasks: taskCount.min(1),
-  spot: z.boolean(),
-  taskTimeoutSeconds: positiveInt,
-  visibilityTimeoutSeconds: z.number().int().min(0).max(43_200, "SQS allows at most 43200 s (12 h)"),
-  maxReceiveCount: z.number().int().min(1).max(10),
-  backlogPerTask: positiveInt,
-});
-
-const nodeGroupSchema = z.strictObject({
-  instanceTypes: z.array(instanceType).min(1),
-  capacityType,
-  minNodes: nonNegativeInt,
-  maxNodes: positiveInt,
-  desiredNodes: nonNegativeInt,
-  diskGiB: z.number().int().min(20).max(16_384),
-});
-
-/** Mirrors the {@link Sizing} interface; strict, so a misspelt override is an error, not a no-op. */
-export const sizingSchema = z.strictObject({
-  network: z.strictObject({
-    // The subnet layout gives each AZ a fixed quarter of the VPC (AZ_SLOT_BITS in components/network.ts).
-    availabilityZones: z.number().int().min(2).max(4, "at most 4: the VPC is split into four fixed AZ slices"),
-    natGateways: z.enum(["single", "perAz"]),
-    natType: z.enum(["gateway", "instance"]),
-    natInstanceType: z.string().regex(/^t4g\.(nano|micro|small|medium|large)$/, "a Graviton burstable type (t4g.nano ... t4g.large)"),
-    vpcCidr,
-  }),
-  safety: z.strictObject({
-    deletionProtection: z.boolean(),
-    finalSnapshot: z.boolean(),
-    forceDestroyBuckets: z.boolean(),
-    waf: z.boolean(),
-    flowLogs: z.boolean(),
-    accessLogs: z.boolean(),
-    containerInsights: z.boolean(),
-  }),
-  observability: z.strictObject({
-    logRetentionDays: z.union(
-      [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653].map(
-        (d) => z.literal(d),
-      ) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>],
-      { error: "one of CloudWatch's retention values: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ... 3653" },
-    ),
-    http5xxRatePercent: percent,
-    p95LatencySeconds: z.number().positive(),
-    queueOldestMessageAgeSeconds: positiveInt,
-    queueDepthAlarm: positiveInt,
-    cpuAlarmPercent: percent,
-    memoryAlarmPercent: percent,
-    dbFreeStorageGiB: positiveInt,
-    dbConnections: positiveInt,
-    replicaLagSeconds: positiveInt,
-    cacheEvictions: nonNegativeInt,
-    gpuUtilisationPercent: percent,
-    tritonQueueTimeMs: positiveInt,
-  }),
-  gateway: z.strictObject({
-    cpu: z.union([256, 512, 1024, 2048, 4096, 8192, 16384].map((c) => z.literal(c)) as unknown as [
-      z.ZodLiteral<number>,
-      z.ZodLiteral<number>,
-    ], { error: "Fargate CPU units: 256, 512, 1024, 2048, 4096, 8192 or 16384" }),
-    memoryMiB: positiveInt,
-    minTasks: taskCount,
-    maxTasks: taskCount.min(1),
-    cpuTargetPercent: percent,
-    requestsPerTargetPerMinute: positiveInt,
-    spot: z.boolean(),
-    healthCheckGraceSeconds: nonNegativeInt,
-    wafRateLimitPer5Min: z.number().int().min(10, "WAF rate limits start at 10").max(2_000_000_000),
-  }),
-  workers: z.strictObject({
-    cpu: z.union([256, 512, 1024, 2048, 4096, 8192, 16384].map((c) => z.literal(c)) as unknown as [
-      z.ZodLiteral<number>,
-      z.ZodLiteral<number>,
-    ], { error: "Fargate CPU units: 256, 512, 1024, 2048, 4096, 8192 or 16384" }),
-    memoryMiB: positiveInt,
-    concurrency: positiveInt,
-    dlqRetentionDays: z.number().int().min(1).max(14, "SQS keeps messages at most 14 days"),
-    receiveWaitSeconds: z.number().int().min(0).max(20, "SQS long polling waits at most 20 s"),
-    shared: z.boolean(),
-    priorities: z.strictObject({
-      free: workerPrioritySchema,
-      paid: workerPrioritySchema,
-      sprint: workerPrioritySchema,
-    }),
-  }),
-  systemNodes: nodeGroupSchema,
-  gpu: z.strictObject({
-    instanceTypes: z.strictObject({ l4: z.array(instanceType).min(1), a10g: z.array(instanceType).min(1) }),
-    capacityType,
-    minNodes: nonNegativeInt,
-    maxNodes: positiveInt,
-    diskGiB: z.number().int().min(50, "the Triton image alone is ~10 GB; at least 50 GiB").max(16_384),
-    onDemandFallback: z.boolean(),
-    fastImagePull: z.boolean(),
-    fastImagePullThroughputMiBps: z.number().int().min(125).max(1000, "gp3 allows at most 1000 MiB/s"),
-  }),
-  triton: z.strictObject({
-    endpoint: z.enum(["loadBalancer", "privateDns"]),
-    minReplicas: nonNegativeInt,
-    maxReplicas: positiveInt,
-    cpuRequest: quantity,
-    cpuLimit: quantity,
-    memoryRequest: memoryQuantity,
-    memoryLimit: memoryQuantity,
-    shmSize: memoryQuantity,
-    queueTimeTargetUs: positiveInt,
-    gpuUtilisationTargetPercent: percent,
-    cooldownSeconds: positiveInt,
-  }),
-  database: z.strictObject({
-    instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "an RDS instance class such as db.t4g.medium"),
-    allocatedStorageGiB: z.number().int().min(20, "RDS gp3 starts at 20 GiB").max(65_536),
-    maxAllocatedStorageGiB: z.number().int().min(20).max(65_536),
-    multiAz: z.boolean(),
-    readReplicas: z.number().int().min(0).max(5, "RDS PostgreSQL allows at most 5 read replicas here"),
-    backupRetentionDays: z.number().int().min(1, "at least 1 day, or point-in-time recovery is off").max(35),
-    performanceInsights: z.boolean(),
-    monitoringIntervalSeconds: z.union([0, 1, 5, 10, 15, 30, 60].map((n) => z.literal(n)) as unknown as [
-      z.ZodLiteral<number>,
-      z.ZodLiteral<number>,
-    ], { error: "one of 0, 1, 5, 10, 15, 30, 60" }),
-    slowQueryMs: nonNegativeInt,
-  }),
-  cache: z.strictObject({
-    nodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, "an ElastiCache node type such as cache.t4g.small"),
-    nodes: z.number().int().min(1).max(6),
-    snapshotRetentionDays: z.number().int().min(0).max(35),
-  }),
-  storage: z.strictObject({
-    freeTierRetentionDays: positiveInt,
-    noncurrentVersionDays: positiveInt,
-    abortIncompleteUploadDays: positiveInt,
-  }),
-  usage: z.strictObject({
-    gpuActiveHoursPerDay: z.number().min(0).max(24),
-    gpuAverageExtraNodes: z.number().min(0),
-    gatewayAverageExtraTasks: z.number().min(0),
-    averageJobSeconds: z.number().positive(),
-    natGbPerMonth: z.number().min(0),
-    logGbPerMonth: z.number().min(0),
-    s3GbStored: z.number().min(0),
-    albAverageLcu: z.number().min(0),
-    nlbAverageLcu: z.number().min(0),
-    ec2SpotDiscount: z.number().min(0).max(0.95),
-    fargateSpotDiscount: z.number().min(0).max(0.95),
-  }),
-  capacity: z.strictObject({
-    gatewayRpsPerVcpu: z.number().positive(),
-    inferencesPerSecPerGpu: z.strictObject({ l4: z.number().positive(), a10g: z.number().positive() }),
-  }),
-  // AWS Budgets takes the limit as a decimal string; below a dollar every month alerts, and a
-  // billion is far beyond any tier (a typo guard, not an AWS limit).
-  budgetUsd: z.number().min(1, "at least 1 USD: a budget below a dollar alerts every month").max(1_000_000_000, "at most 1,000,000,000 USD (a typo guard)"),
+/**
+ * The sizing schema (sizing/schema.ts) with the VPC CIDR judged by policy/cidr.ts, the parser the policy
+ * pack uses too: sizing/ imports nothing of ours, so the check is added here. `extend` keeps the key
+ * order and strictness, so problems are reported as before.
+ */
+const validatedSizingSchema = sizingSchema.extend({
+  network: sizingSchema.shape.network.extend({ vpcCidr: vpcCidr.describe(sizingSchema.shape.network.shape.vpcCidr.description ?? "") }),
 });
 
 /** A container image pinned to a tag (not `latest` in any case) or a digest, by the OCI grammar (policy/references.ts). */
@@ -536,10 +369,10 @@ function valueAt(root: unknown, path: PropertyKey[]): unknown {
 }
 
 function allowedKeys(prefix: string, path: PropertyKey[]): string {
-  let schema: z.ZodType = prefix === "overrides" ? sizingSchema : topLevelSchema;
+  let schema: z.ZodType = prefix === "overrides" ? validatedSizingSchema : topLevelSchema;
   for (const k of path) {
     const shape = (schema as unknown as { shape?: Record<string, z.ZodType> }).shape;
-    if (!shape?.[String(k)]) return "see sizing/tiers.ts";
+    if (!shape?.[String(k)]) return "see sizing/schema.ts";
     schema = shape[String(k)];
   }
   const shape = (schema as unknown as { shape?: Record<string, z.ZodType> }).shape;
@@ -715,14 +548,6 @@ export const STACK_TAG_COUNT = 5;
 /** Most tags a component sets on one resource itself (subnet role tags, Name, ...); measured by a test. */
 export const PROGRAM_RESOURCE_TAGS_MAX = 4;
 
-const QUANTITY_UNITS: Record<string, number> = { "": 1, m: 1e-3, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
-
-/** A Kubernetes quantity (`500m`, `8Gi`, `2`) as a number, to compare requests with limits. */
-function quantityValue(q: string): number {
-  const m = /^(\d+(?:\.\d+)?)(m|Ki|Mi|Gi|Ti)?$/.exec(q);
-  return m ? Number(m[1]) * QUANTITY_UNITS[m[2] ?? ""] : NaN;
-}
-
 /** Dotted paths of keys named `__proto__`, `constructor` or `prototype` anywhere in a JSON value. */
 function reservedKeyPaths(v: unknown, prefix = ""): string[] {
   if (v === null || typeof v !== "object") return [];
@@ -793,7 +618,7 @@ export function parsePlatformConfig(raw: Record<string, string>, ctx: ConfigCont
   if (reserved.length === 0) {
     try {
       const merged = resolveSizing(c.tier ?? TIER_NAMES[0], environment, (c.overrides ?? {}) as never);
-      const checked = sizingSchema.safeParse(merged);
+      const checked = validatedSizingSchema.safeParse(merged);
       if (!checked.success) {
         problems.push(...zodProblems(checked.error.issues, "overrides", merged));
       } else if (c.tier) {
