@@ -11,6 +11,7 @@
  * Sources for the starting numbers: ../shared/design/ARCHITECTURE.md ("Starting sizing") and the seed
  * deployment notes (OSKAR, SpeakFit, Sutra, PWM, MarketResearchAI) it cites.
  */
+import { GPU_DEFAULT_INSTANCE_TYPES } from "./instances";
 import type { GpuType, Tier } from "./names";
 import type { CapacityAssumptions, ObservabilitySizing, SafetySizing, Sizing, StorageSizing, WorkerPrioritySizing } from "./schema";
 
@@ -52,10 +53,8 @@ const STORAGE: StorageSizing = {
   abortIncompleteUploadDays: 7,
 };
 
-const GPU_INSTANCE_TYPES: Record<GpuType, string[]> = {
-  l4: ["g6.xlarge"],
-  a10g: ["g5.xlarge"],
-};
+/** The smallest (one-GPU) instance of each GPU type's family (sizing/instances.ts). */
+const GPU_INSTANCE_TYPES: Record<GpuType, string[]> = GPU_DEFAULT_INSTANCE_TYPES;
 
 const CAPACITY: CapacityAssumptions = {
   gatewayRpsPerVcpu: 50,

@@ -10,7 +10,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { DEFAULTS, type Environment, ENVIRONMENT_NAMES, FARGATE_MEMORY_BY_CPU, GPU_TYPES, type GpuType, LOAD_MODEL, partitionOf, PRIORITIES, quantityValue, REGION_AVAILABILITY_ZONES, resolveSizing, type Sizing, sizingSchema, SUPPORTED_KUBERNETES_VERSIONS, type Tier, TIER_NAMES, tierLoad, TRITON_ROLLOUT } from "../sizing";
+import { DEFAULTS, type Environment, ENVIRONMENT_NAMES, FARGATE_MEMORY_BY_CPU, GPU_FAMILY_PREFIX, GPU_TYPES, type GpuType, LOAD_MODEL, partitionOf, PRIORITIES, quantityValue, REGION_AVAILABILITY_ZONES, resolveSizing, type Sizing, sizingSchema, SUPPORTED_KUBERNETES_VERSIONS, type Tier, TIER_NAMES, tierLoad, TRITON_ROLLOUT } from "../sizing";
 import { cidrProblem, opensToInternet } from "../policy/cidr";
 import { imagePinProblem } from "../policy/references";
 import { availabilityZoneCidrMask } from "../components/network";
@@ -557,8 +557,6 @@ function reservedKeyPaths(v: unknown, prefix = ""): string[] {
   });
 }
 
-/** Instance-family prefixes each GPU type runs on. */
-export const GPU_FAMILY_PREFIX: Record<GpuType, string[]> = { l4: ["g6."], a10g: ["g5."] };
 
 /** The environment a stack name implies when `environment` is not set. */
 export function environmentFromStackName(stack: string): Environment {
