@@ -6,6 +6,7 @@
  */
 export * from "./names";
 export * from "./load";
+export * from "./capacity";
 export * from "./schema";
 export * from "./limits";
 export * from "./quantity";

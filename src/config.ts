@@ -10,7 +10,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { DEFAULTS, type Environment, ENVIRONMENT_NAMES, FARGATE_MEMORY_BY_CPU, GPU_FAMILY_PREFIX, GPU_TYPES, type GpuType, LOAD_MODEL, partitionOf, PRIORITIES, quantityValue, REGION_AVAILABILITY_ZONES, resolveSizing, type Sizing, sizingSchema, SUPPORTED_KUBERNETES_VERSIONS, type Tier, TIER_NAMES, tierLoad, TRITON_ROLLOUT } from "../sizing";
+import { capacityAtMax, DEFAULTS, type Environment, ENVIRONMENT_NAMES, FARGATE_MEMORY_BY_CPU, GPU_FAMILY_PREFIX, GPU_TYPES, type GpuType, LOAD_MODEL, partitionOf, PRIORITIES, quantityValue, REGION_AVAILABILITY_ZONES, resolveSizing, type Sizing, sizingSchema, sizingScaleAtMax, SUPPORTED_KUBERNETES_VERSIONS, type Tier, TIER_NAMES, tierLoad, TRITON_ROLLOUT } from "../sizing";
 import { cidrProblem, opensToInternet } from "../policy/cidr";
 import { imagePinProblem } from "../policy/references";
 import { availabilityZoneCidrMask } from "../components/network";
@@ -511,22 +511,22 @@ function crossFieldProblems(s: Sizing, tier: Tier, gpuType: GpuType): ConfigProb
   // Capacity at max scale must still cover the modeled peak with the required headroom, so an
   // override can't quietly make a tier unable to serve its load.
   const load = tierLoad(tier);
-  const gatewayMaxRps = s.gateway.maxTasks * (s.gateway.cpu / 1024) * s.capacity.gatewayRpsPerVcpu;
+  const atMax = capacityAtMax(sizingScaleAtMax(s, gpuType), s, gpuType);
+  const gatewayMaxRps = atMax.maxApiRps;
   check(
     gatewayMaxRps >= load.peakApiRps * HEADROOM,
     "gateway.maxTasks",
     s.gateway.maxTasks,
     `at max scale the gateway serves ${gatewayMaxRps.toFixed(1)} req/s; the ${tier} tier needs ${(load.peakApiRps * HEADROOM).toFixed(1)} (peak × ${HEADROOM})`,
   );
-  const gpuMaxRps = Math.min(s.gpu.maxNodes, s.triton.maxReplicas) * s.capacity.inferencesPerSecPerGpu[gpuType];
+  const gpuMaxRps = atMax.maxInferencePerSec;
   check(
     gpuMaxRps >= load.peakInferencePerSec * HEADROOM,
     "triton.maxReplicas",
     s.triton.maxReplicas,
     `at max scale Triton serves ${gpuMaxRps.toFixed(1)} inferences/s; the ${tier} tier needs ${(load.peakInferencePerSec * HEADROOM).toFixed(1)}`,
   );
-  const workerSlots = PRIORITIES.reduce((sum, p) => sum + s.workers.priorities[p].maxTasks, 0) * s.workers.concurrency;
-  const jobsMaxRate = workerSlots / s.usage.averageJobSeconds;
+  const jobsMaxRate = atMax.maxJobsPerSec;
   check(
     jobsMaxRate >= load.peakJobsPerSec * HEADROOM,
     "workers.priorities.*.maxTasks",
