@@ -7,6 +7,7 @@
 export * from "./names";
 export * from "./load";
 export * from "./capacity";
+export * from "./rules";
 export * from "./schema";
 export * from "./limits";
 export * from "./quantity";

@@ -10,7 +10,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { capacityAtMax, DEFAULTS, type Environment, ENVIRONMENT_NAMES, FARGATE_MEMORY_BY_CPU, GPU_FAMILY_PREFIX, GPU_TYPES, type GpuType, LOAD_MODEL, partitionOf, PRIORITIES, quantityValue, REGION_AVAILABILITY_ZONES, resolveSizing, type Sizing, sizingSchema, sizingScaleAtMax, SUPPORTED_KUBERNETES_VERSIONS, type Tier, TIER_NAMES, tierLoad, TRITON_ROLLOUT } from "../sizing";
+import { DEFAULTS, type Environment, ENVIRONMENT_NAMES, GPU_TYPES, type GpuType, partitionOf, PRIORITIES, REGION_AVAILABILITY_ZONES, resolveSizing, type Sizing, sizingProblems, sizingSchema, SUPPORTED_KUBERNETES_VERSIONS, type Tier, TIER_NAMES } from "../sizing";
 import { cidrProblem, opensToInternet } from "../policy/cidr";
 import { imagePinProblem } from "../policy/references";
 import { availabilityZoneCidrMask } from "../components/network";
@@ -396,147 +396,6 @@ function decode(key: string, raw: string): unknown {
   }
 }
 
-/** Cross-field rules zod's per-field schemas cannot express. Each returns problems; none throws. */
-function crossFieldProblems(s: Sizing, tier: Tier, gpuType: GpuType): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
-  const check = (ok: boolean, key: string, value: unknown, message: string) => {
-    if (!ok) problems.push({ key: `overrides.${key}`, value, message });
-  };
-  const minMax = (path: string, min: number, max: number) =>
-    check(min <= max, `${path}`, { min, max }, `minimum (${min}) must not exceed maximum (${max})`);
-
-  minMax("gateway.minTasks/maxTasks", s.gateway.minTasks, s.gateway.maxTasks);
-  check(s.gateway.minTasks >= 1, "gateway.minTasks", s.gateway.minTasks, "at least 1: with no task the load balancer answers every request with 503");
-  minMax("systemNodes.minNodes/maxNodes", s.systemNodes.minNodes, s.systemNodes.maxNodes);
-  check(
-    s.systemNodes.desiredNodes >= s.systemNodes.minNodes && s.systemNodes.desiredNodes <= s.systemNodes.maxNodes,
-    "systemNodes.desiredNodes",
-    s.systemNodes.desiredNodes,
-    `must lie between minNodes (${s.systemNodes.minNodes}) and maxNodes (${s.systemNodes.maxNodes})`,
-  );
-  check(s.systemNodes.minNodes >= 1, "systemNodes.minNodes", s.systemNodes.minNodes, "at least 1: CoreDNS and the controllers need a node");
-  minMax("gpu.minNodes/maxNodes", s.gpu.minNodes, s.gpu.maxNodes);
-  minMax("triton.minReplicas/maxReplicas", s.triton.minReplicas, s.triton.maxReplicas);
-  for (const r of ["cpu", "memory"] as const) {
-    const [request, limit] = [s.triton[`${r}Request`], s.triton[`${r}Limit`]];
-    check(
-      quantityValue(request) <= quantityValue(limit),
-      `triton.${r}Request`,
-      request,
-      `must not exceed triton.${r}Limit (${limit}): Kubernetes rejects a request above its limit`,
-    );
-  }
-  check(
-    s.triton.maxReplicas + TRITON_ROLLOUT.maxSurge <= s.gpu.maxNodes,
-    "triton.maxReplicas",
-    s.triton.maxReplicas,
-    `one replica needs one GPU node, and a rolling update one more (maxSurge ${TRITON_ROLLOUT.maxSurge}): at most gpu.maxNodes − ${TRITON_ROLLOUT.maxSurge} (${s.gpu.maxNodes - TRITON_ROLLOUT.maxSurge}), or raise gpu.maxNodes`,
-  );
-  check(
-    s.triton.minReplicas <= s.gpu.minNodes || s.gpu.minNodes === 0,
-    "triton.minReplicas",
-    s.triton.minReplicas,
-    `more replicas than gpu.minNodes (${s.gpu.minNodes}) keeps extra GPU nodes up; raise gpu.minNodes`,
-  );
-  check(
-    s.gpu.instanceTypes[gpuType].every((t) => GPU_FAMILY_PREFIX[gpuType].some((p) => t.startsWith(p))),
-    `gpu.instanceTypes.${gpuType}`,
-    s.gpu.instanceTypes[gpuType],
-    `gpuType ${gpuType} runs on the ${GPU_FAMILY_PREFIX[gpuType].join("/")} instance family`,
-  );
-  check(
-    !(s.gpu.onDemandFallback && s.gpu.capacityType === "ON_DEMAND"),
-    "gpu.onDemandFallback",
-    true,
-    "an on-demand fallback only makes sense when gpu.capacityType is SPOT",
-  );
-  for (const [role, svc] of [
-    ["gateway", s.gateway],
-    ["workers", s.workers],
-  ] as const) {
-    const allowed = FARGATE_MEMORY_BY_CPU[svc.cpu] ?? [];
-    check(
-      allowed.includes(svc.memoryMiB),
-      `${role}.memoryMiB`,
-      svc.memoryMiB,
-      `Fargate with ${svc.cpu} CPU units allows ${allowed[0]}–${allowed[allowed.length - 1]} MiB in 1024 MiB steps (512/1024/2048 at 256 units)`,
-    );
-  }
-  for (const p of PRIORITIES) {
-    const w = s.workers.priorities[p];
-    minMax(`workers.priorities.${p}.minTasks/maxTasks`, w.minTasks, w.maxTasks);
-    check(
-      w.visibilityTimeoutSeconds > w.taskTimeoutSeconds,
-      `workers.priorities.${p}.visibilityTimeoutSeconds`,
-      w.visibilityTimeoutSeconds,
-      `must exceed taskTimeoutSeconds (${w.taskTimeoutSeconds}), or a running task is delivered to a second worker`,
-    );
-  }
-  check(
-    s.database.maxAllocatedStorageGiB >= s.database.allocatedStorageGiB,
-    "database.maxAllocatedStorageGiB",
-    s.database.maxAllocatedStorageGiB,
-    `must be at least allocatedStorageGiB (${s.database.allocatedStorageGiB})`,
-  );
-  check(
-    !(tier === "100k" && /^db\.t\d/.test(s.database.instanceClass)),
-    "database.instanceClass",
-    s.database.instanceClass,
-    "the 100k tier needs a non-burstable class (db.m*/db.r*): t-class CPU credits run out under sustained load",
-  );
-  check(
-    !(tier === "100k" && /^cache\.t\d/.test(s.cache.nodeType)),
-    "cache.nodeType",
-    s.cache.nodeType,
-    "the 100k tier needs a non-burstable node type (cache.m*/cache.r*)",
-  );
-  check(
-    s.database.readReplicas === 0 || s.database.backupRetentionDays >= 1,
-    "database.backupRetentionDays",
-    s.database.backupRetentionDays,
-    "read replicas need automated backups (at least 1 day)",
-  );
-  try {
-    availabilityZoneCidrMask(s.network);
-  } catch (e) {
-    check(false, "network.vpcCidr", s.network.vpcCidr, (e as Error).message.replace(/^Network: /, ""));
-  }
-  check(
-    s.network.natGateways === "single" || s.network.availabilityZones >= 2,
-    "network.natGateways",
-    s.network.natGateways,
-    "perAz needs at least 2 availability zones",
-  );
-
-  // Capacity at max scale must still cover the modeled peak with the required headroom, so an
-  // override can't quietly make a tier unable to serve its load.
-  const load = tierLoad(tier);
-  const atMax = capacityAtMax(sizingScaleAtMax(s, gpuType), s, gpuType);
-  const gatewayMaxRps = atMax.maxApiRps;
-  check(
-    gatewayMaxRps >= load.peakApiRps * HEADROOM,
-    "gateway.maxTasks",
-    s.gateway.maxTasks,
-    `at max scale the gateway serves ${gatewayMaxRps.toFixed(1)} req/s; the ${tier} tier needs ${(load.peakApiRps * HEADROOM).toFixed(1)} (peak × ${HEADROOM})`,
-  );
-  const gpuMaxRps = atMax.maxInferencePerSec;
-  check(
-    gpuMaxRps >= load.peakInferencePerSec * HEADROOM,
-    "triton.maxReplicas",
-    s.triton.maxReplicas,
-    `at max scale Triton serves ${gpuMaxRps.toFixed(1)} inferences/s; the ${tier} tier needs ${(load.peakInferencePerSec * HEADROOM).toFixed(1)}`,
-  );
-  const jobsMaxRate = atMax.maxJobsPerSec;
-  check(
-    jobsMaxRate >= load.peakJobsPerSec * HEADROOM,
-    "workers.priorities.*.maxTasks",
-    PRIORITIES.map((p) => s.workers.priorities[p].maxTasks),
-    `at max scale the workers finish ${jobsMaxRate.toFixed(1)} jobs/s; the ${tier} tier needs ${(load.peakJobsPerSec * HEADROOM).toFixed(1)} (peak × ${HEADROOM})`,
-  );
-  return problems;
-}
-
-const HEADROOM = LOAD_MODEL.requiredHeadroom;
 
 /** AWS tag key characters and length (tag-editor user guide, tag naming conventions). */
 const TAG_KEY = /^[\p{L}\p{N}\p{Zs}_.:/=+\-@]{1,128}$/u;
@@ -557,6 +416,16 @@ function reservedKeyPaths(v: unknown, prefix = ""): string[] {
   });
 }
 
+
+/** The VPC subnet layout's refusal (components/network.ts), for sizing/rules.ts. */
+function vpcLayoutProblem(network: Sizing["network"]): string | undefined {
+  try {
+    availabilityZoneCidrMask(network);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message.replace(/^Network: /, "");
+  }
+}
 
 /** The environment a stack name implies when `environment` is not set. */
 export function environmentFromStackName(stack: string): Environment {
@@ -621,7 +490,7 @@ export function parsePlatformConfig(raw: Record<string, string>, ctx: ConfigCont
         problems.push(...zodProblems(checked.error.issues, "overrides", merged));
       } else if (c.tier) {
         sizing = merged;
-        problems.push(...crossFieldProblems(sizing, c.tier, gpuType));
+        problems.push(...sizingProblems(sizing, c.tier, gpuType, vpcLayoutProblem).map((p) => ({ ...p, key: `overrides.${p.key}` })));
       }
     } catch (e) {
       problems.push({ key: "overrides", value: c.overrides, message: `could not be merged: ${(e as Error).message}` });
