@@ -16,7 +16,7 @@ import { obj, type PolicyGraph, type PolicyResource, providerDefaultTags } from 
 
 export const ACKNOWLEDGEMENT_TAG_PREFIX = "guardrails:acknowledged:";
 
-/** The acknowledgements config accepts (src/config.ts WEAKENING_ACKNOWLEDGEMENTS has one entry per name). */
+/** The acknowledgements config accepts (sizing/weakening.ts WEAKENING_ACKNOWLEDGEMENTS has one entry per name). */
 export const ACKNOWLEDGEMENT_NAMES = [
   "prod-as-dev",
   "prod-without-deletion-protection",

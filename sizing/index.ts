@@ -8,6 +8,7 @@ export * from "./names";
 export * from "./load";
 export * from "./capacity";
 export * from "./rules";
+export * from "./weakening";
 export * from "./schema";
 export * from "./limits";
 export * from "./quantity";
