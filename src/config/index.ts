@@ -10,20 +10,22 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { type Acknowledgement, DEFAULTS, type Environment, ENVIRONMENT_NAMES, GPU_TYPES, type GpuType, partitionOf, REGION_AVAILABILITY_ZONES, resolveSizing, type Sizing, sizingProblems, sizingSchema, SUPPORTED_KUBERNETES_VERSIONS, type Tier, TIER_NAMES, WEAKENING_ACKNOWLEDGEMENTS, WEAKENING_NAMES, type WeakeningContext } from "../sizing";
-import { cidrProblem, opensToInternet } from "../policy/cidr";
-import { imagePinProblem } from "../policy/references";
-import { availabilityZoneCidrMask } from "../components/network";
-import { ACKNOWLEDGEMENT_TAG_PREFIX, type AcknowledgementName } from "../policy/acknowledgements";
+import { type Acknowledgement, AWS_MAX_TAGS_PER_RESOURCE, DEFAULTS, type Environment, type GpuType, partitionOf, REGION_AVAILABILITY_ZONES, resolveSizing, type Sizing, sizingProblems, type Tier, TAG_KEY, TIER_NAMES, WEAKENING_ACKNOWLEDGEMENTS, type WeakeningContext } from "../../sizing";
+import { opensToInternet } from "../../policy/cidr";
+import { availabilityZoneCidrMask } from "../../components/network";
+import { ACKNOWLEDGEMENT_TAG_PREFIX, type AcknowledgementName } from "../../policy/acknowledgements";
+import { ConfigError, type ConfigProblem, valueAt, zodProblems } from "./problems";
+import { decode, reservedKeyPaths, topLevelSchema, validatedSizingSchema } from "./schema";
 
 // The weakening table moved to the sizing floor (sizing/weakening.ts); re-exported for config's importers.
-export { type Acknowledgement, WEAKENING_ACKNOWLEDGEMENTS, type WeakeningContext } from "../sizing";
+export { type Acknowledgement, WEAKENING_ACKNOWLEDGEMENTS, type WeakeningContext } from "../../sizing";
 /**
  * Compile-time proof that the policy pack's acknowledgement names (policy/acknowledgements.ts) and the
  * weakening table's (sizing/weakening.ts) are the same, both ways. Checked here: the pack must stay
  * self-contained and sizing/ imports nothing of ours.
  */
 const _sameAcknowledgementNames: [Acknowledgement] extends [AcknowledgementName] ? ([AcknowledgementName] extends [Acknowledgement] ? true : never) : never = true;
+export { ConfigError, type ConfigProblem } from "./problems";
 
 // ---------------------------------------------------------------------------------------------
 // The typed result.
@@ -80,165 +82,6 @@ export interface PlatformConfig {
   tags: Record<string, string>;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Errors.
-// ---------------------------------------------------------------------------------------------
-
-export interface ConfigProblem {
-  key: string;
-  value: unknown;
-  message: string;
-  /** The key was set with `--secret`: its value is never printed. */
-  secret?: boolean;
-}
-
-/**
- * A refused configuration. A `pulumi.RunError`, because the Pulumi CLI's nodejs language host prints a
- * RunError's message and nothing else (node_modules/@pulumi/pulumi/cmd/run/run.js: "Always hide the
- * stack for RunErrors"); any other error goes through `util.inspect`, which dumps the object. The stack
- * name is `stackName`, not `stack`: a `stack` field would shadow `Error.prototype.stack`.
- */
-export class ConfigError extends pulumi.RunError {
-  public readonly stackName: string;
-  public readonly problems: ConfigProblem[];
-  constructor(stackName: string, problems: ConfigProblem[]) {
-    super(
-      `Invalid configuration for stack "${stackName}" (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
-        problems.map((p) => `  - ${p.key} = ${p.secret ? "[secret]" : show(p.value)}: ${p.message}`).join("\n"),
-    );
-    this.name = "ConfigError";
-    this.stackName = stackName;
-    this.problems = problems;
-  }
-}
-
-function show(v: unknown): string {
-  if (v === undefined) return "(unset)";
-  const s = JSON.stringify(v);
-  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Schemas.
-// ---------------------------------------------------------------------------------------------
-
-/** A CIDR judged by policy/cidr.ts, the parser the policy pack uses too (host bits, family, prefix bounds). */
-const cidr = (opts: Parameters<typeof cidrProblem>[1]) =>
-  z.string().superRefine((v, ctx) => {
-    const problem = cidrProblem(v, opts);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
-  });
-/**
- * A VPC's IPv4 block: AWS allows /16 to /28 ("The smallest VPC you can create uses a /28 netmask, and
- * the largest uses a /16 netmask", EC2 API CreateVpc,
- * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpc.html); the subnet layout then
- * needs room for its per-AZ slices (checked in crossFieldProblems).
- */
-const vpcCidr = cidr({ family: 4, prefixRange: [16, 28], why: "AWS VPC blocks are /16 to /28" });
-/**
- * Blocks allowed to reach the public Kubernetes API. IPv4 only: "You can't add IPv6 CIDR blocks to
- * IPv4 clusters" (EKS VpcConfigRequest.publicAccessCidrs). Never empty: with no block EKS applies its
- * default, 0.0.0.0/0 ("The default value is 0.0.0.0/0",
- * https://docs.aws.amazon.com/eks/latest/APIReference/API_VpcConfigRequest.html).
- */
-const eksCidrs = z
-  .array(cidr({ family: 4, why: "the cluster is IPv4; EKS accepts IPv6 blocks only on IPv6 clusters" }))
-  .min(1, "at least one block: an empty list makes EKS apply its default, 0.0.0.0/0 (open to the internet)");
-
-/**
- * The sizing schema (sizing/schema.ts) with the VPC CIDR judged by policy/cidr.ts, the parser the policy
- * pack uses too: sizing/ imports nothing of ours, so the check is added here. `extend` keeps the key
- * order and strictness, so problems are reported as before.
- */
-const validatedSizingSchema = sizingSchema.extend({
-  network: sizingSchema.shape.network.extend({ vpcCidr: vpcCidr.describe(sizingSchema.shape.network.shape.vpcCidr.description ?? "") }),
-});
-
-/** A container image pinned to a tag (not `latest` in any case) or a digest, by the OCI grammar (policy/references.ts). */
-function pinnedImage() {
-  return z.string().superRefine((v, ctx) => {
-    const problem = imagePinProblem(v);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
-  });
-}
-
-/** An IAM role ARN with no wildcard (names: letters, digits and + = , . @ _ -; paths of the same between slashes). */
-const roleArn = z
-  .string()
-  .regex(/^arn:aws(-[a-z]+)*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/, "an IAM role ARN without wildcards, such as arn:aws:iam::123456789012:role/platform-admin");
-
-/**
- * Every key the project accepts, with its type. Keys not listed here are refused so a typo
- * (`teir: 10k`) fails loudly instead of silently deploying the default.
- */
-const topLevelSchema = z.strictObject({
-  tier: z.enum(TIER_NAMES, { error: `one of ${TIER_NAMES.join(", ")}` }),
-  environment: z.enum(ENVIRONMENT_NAMES, { error: `one of ${ENVIRONMENT_NAMES.join(", ")}` }).optional(),
-  gpuType: z.enum(GPU_TYPES, { error: `one of ${GPU_TYPES.join(", ")} (l4 → g6 family, a10g → g5 family)` }).optional(),
-  kubernetesVersion: z
-    .enum(SUPPORTED_KUBERNETES_VERSIONS, {
-      error: `an EKS version in standard support: ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}`,
-    })
-    .optional(),
-  domain: z
-    .string()
-    .regex(/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "a lower-case DNS name such as api.example.com")
-    .optional(),
-  hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, "a Route 53 hosted zone id such as Z0123456789ABC").optional(),
-  certificateArn: z
-    .string()
-    .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, "an ACM certificate ARN")
-    .optional(),
-  alertEmail: z.email({ error: "an e-mail address" }).optional(),
-  gatewayImage: pinnedImage().optional(),
-  workerImage: pinnedImage().optional(),
-  imageTag: z
-    .string()
-    .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "a Docker tag")
-    .refine((t) => t.toLowerCase() !== "latest", "a pinned tag, not latest")
-    .optional(),
-  awaitImages: z.enum(["true", "false"], { error: "true or false" }).optional(),
-  tritonImage: pinnedImage().optional(),
-  eksAdminRoleArn: roleArn.optional(),
-  eksPublicAccessCidrs: eksCidrs.optional(),
-  // Roles with cluster access (CI deploy: admin, CI preview: view, people). A role ARN only: no
-  // wildcard (access entries take one principal; IAM matches ARNs literally there), no duplicates.
-  eksClusterAccess: z
-    .array(
-      z.object(
-        {
-          principalArn: roleArn,
-          access: z.enum(["admin", "view"], { error: "admin or view" }),
-        },
-        { error: "{ principalArn: <role ARN>, access: admin | view }" },
-      ),
-    )
-    .refine((l) => new Set(l.map((a) => a.principalArn)).size === l.length, "each role once")
-    .optional(),
-  corsAllowedOrigins: z.array(z.string().regex(/^https?:\/\/[^\s/]+$/, "an origin such as https://app.example.com")).optional(),
-  modelRepositoryPrefix: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9/_-]*[a-z0-9]$/, "an S3 key prefix without leading or trailing slash")
-    .optional(),
-  overrides: z.record(z.string(), z.unknown()).optional(),
-  acknowledge: z.array(z.enum(WEAKENING_NAMES, { error: `one of ${WEAKENING_NAMES.join(", ")}` })).optional(),
-  // AWS tag rules: key 1-128 and value 0-256 characters of letters, numbers, spaces and _ . : / = + - @
-  // (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html#tag-conventions).
-  tags: z
-    .record(
-      z.string(), // keys are checked by name below (zod reports a bad record key without naming it)
-      z.string().regex(/^[\p{L}\p{N}\p{Zs}_.:/=+\-@]{0,256}$/u, "a tag value of at most 256 letters, numbers, spaces and _ . : / = + - @"),
-    )
-    .optional(),
-});
-
-/** Keys whose stack-file value is structured (JSON-encoded by the CLI); every other key is a plain string. */
-const STRUCTURED_KEYS = new Set(["eksPublicAccessCidrs", "eksClusterAccess", "corsAllowedOrigins", "overrides", "acknowledge", "tags"]);
-
-// ---------------------------------------------------------------------------------------------
-// Parsing.
-// ---------------------------------------------------------------------------------------------
-
 export interface ConfigContext {
   project: string;
   stack: string;
@@ -248,78 +91,12 @@ export interface ConfigContext {
   secretKeys?: readonly string[];
 }
 
-function joinPath(prefix: string, path: PropertyKey[]): string {
-  return [prefix, ...path.map(String)].filter((s) => s !== "").join(".");
-}
-
-function zodProblems(issues: z.core.$ZodIssue[], prefix: string, root: unknown): ConfigProblem[] {
-  return issues.flatMap((issue) => {
-    if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((k) => ({
-        key: joinPath(prefix, [...issue.path, k]),
-        value: valueAt(root, [...issue.path, k]),
-        message: `unknown key (allowed here: ${allowedKeys(prefix, issue.path)})`,
-      }));
-    }
-    return [{ key: joinPath(prefix, issue.path), value: valueAt(root, issue.path), message: `expected ${describe(issue)}` }];
-  });
-}
-
-function valueAt(root: unknown, path: PropertyKey[]): unknown {
-  return path.reduce<unknown>(
-    (v, k) => (v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined),
-    root,
-  );
-}
-
-function allowedKeys(prefix: string, path: PropertyKey[]): string {
-  let schema: z.ZodType = prefix === "overrides" ? validatedSizingSchema : topLevelSchema;
-  for (const k of path) {
-    const shape = (schema as unknown as { shape?: Record<string, z.ZodType> }).shape;
-    if (!shape?.[String(k)]) return "see sizing/schema.ts";
-    schema = shape[String(k)];
-  }
-  const shape = (schema as unknown as { shape?: Record<string, z.ZodType> }).shape;
-  return shape ? Object.keys(shape).join(", ") : "none";
-}
-
-function describe(issue: z.core.$ZodIssue): string {
-  // Zod's own wording is good for ranges ("Too small: expected number to be >=1"); custom messages
-  // (the `error:` / regex texts above) already say what is allowed.
-  const msg = issue.message.replace(/^Invalid input: /, "");
-  return msg.startsWith("expected ") ? msg.slice("expected ".length) : msg;
-}
-
-/** Decodes one raw stack-file value the way the CLI hands it to the program (strings, JSON for structures). */
-function decode(key: string, raw: string): unknown {
-  if (!STRUCTURED_KEYS.has(key)) return raw;
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return raw; // the schema reports it as the wrong type, naming the key
-  }
-}
-
-
-/** AWS tag key characters and length (tag-editor user guide, tag naming conventions). */
-const TAG_KEY = /^[\p{L}\p{N}\p{Zs}_.:/=+\-@]{1,128}$/u;
-
-/** AWS: "Maximum tags per resource – 50" (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html). */
-export const AWS_MAX_TAGS_PER_RESOURCE = 50;
+// AWS tag limits live on the sizing floor (sizing/limits.ts); re-exported for config's importers.
+export { AWS_MAX_TAGS_PER_RESOURCE } from "../../sizing";
 /** Tags src/platform.ts `stackTags` adds to every resource (project, stack, environment, tier, managed-by). */
 export const STACK_TAG_COUNT = 5;
 /** Most tags a component sets on one resource itself (subnet role tags, Name, ...); measured by a test. */
 export const PROGRAM_RESOURCE_TAGS_MAX = 4;
-
-/** Dotted paths of keys named `__proto__`, `constructor` or `prototype` anywhere in a JSON value. */
-function reservedKeyPaths(v: unknown, prefix = ""): string[] {
-  if (v === null || typeof v !== "object") return [];
-  return Object.keys(v).flatMap((k) => {
-    const path = prefix ? `${prefix}.${k}` : k;
-    return ["__proto__", "constructor", "prototype"].includes(k) ? [path] : reservedKeyPaths((v as Record<string, unknown>)[k], path);
-  });
-}
-
 
 /** The VPC subnet layout's refusal (components/network.ts), for sizing/rules.ts. */
 function vpcLayoutProblem(network: Sizing["network"]): string | undefined {
