@@ -4,7 +4,7 @@
  * CIDR, judged by policy/cidr.ts), and the decoding of raw CLI values.
  */
 import { z } from "zod";
-import { ENVIRONMENT_NAMES, GPU_TYPES, sizingSchema, SUPPORTED_KUBERNETES_VERSIONS, TIER_NAMES, WEAKENING_NAMES } from "../../sizing";
+import { DEFAULTS, ENVIRONMENT_NAMES, GPU_TYPES, sizingSchema, SUPPORTED_KUBERNETES_VERSIONS, TIER_NAMES, WEAKENING_NAMES } from "../../sizing";
 import { cidrProblem } from "../../policy/cidr";
 import { imagePinProblem } from "../../policy/references";
 
@@ -117,6 +117,41 @@ export const topLevelSchema = z.strictObject({
     )
     .optional(),
 });
+
+/**
+ * What each top-level key means and what it defaults to, for the generated configuration reference
+ * (src/plan/config-reference.ts). Typed over the schema's keys, so a key without documentation does not
+ * compile.
+ */
+export const TOP_LEVEL_DOCS: { [K in keyof typeof topLevelSchema.shape]: { description: string; default?: string } } = {
+  tier: { description: "Sizing tier: the daily active users the stack is sized for (sizing/table.ts)." },
+  environment: {
+    description: "Durability profile. Dev gives up durability for price (sizing/environments.ts); a prod-named stack set to dev needs the prod-as-dev acknowledgement.",
+    default: "from the stack name (`prod*` → prod, else dev)",
+  },
+  gpuType: { description: "GPU Triton runs on: l4 (g6 family) or a10g (g5 family).", default: DEFAULTS.gpuType },
+  kubernetesVersion: { description: "EKS version, one in standard support.", default: DEFAULTS.kubernetesVersion },
+  domain: { description: "Public hostname of the API; with `hostedZoneId` the stack requests and DNS-validates a certificate." },
+  hostedZoneId: { description: "Route 53 hosted zone of `domain` (only with `domain`)." },
+  certificateArn: { description: "An existing ACM certificate for the ALB, in the stack's region (takes precedence over `domain`). Prod needs this or `domain`." },
+  alertEmail: { description: "E-mail address subscribed to the alarm topic." },
+  gatewayImage: { description: "Full, pinned image reference of the gateway.", default: "the stack's own ECR repository at `imageTag`" },
+  workerImage: { description: "Full, pinned image reference of the workers.", default: "the stack's own ECR repository at `imageTag`" },
+  imageTag: { description: "Tag pushed to the stack's ECR repositories when `gatewayImage`/`workerImage` are unset (not latest).", default: DEFAULTS.imageTag },
+  awaitImages: { description: "`true` on the first deploy: services that run the stack's own images start no task until the images are pushed and the key removed.", default: "false" },
+  tritonImage: { description: "Pinned Triton Inference Server image.", default: `${DEFAULTS.tritonRepository}:${DEFAULTS.tritonTag}` },
+  eksAdminRoleArn: { description: "IAM role given cluster admin through its own access entry." },
+  eksPublicAccessCidrs: {
+    description: "CIDRs (office, VPN, CI runners) allowed to reach the public Kubernetes API endpoint; required in prod, never empty.",
+    default: "dev: 0.0.0.0/0; prod: required",
+  },
+  eksClusterAccess: { description: "Roles with an EKS access entry: `[{ principalArn, access: admin | view }]` (CI deploy role, CI preview role, people), each role once." },
+  corsAllowedOrigins: { description: "Origins allowed to call the API and upload to the buckets from a browser (https; a wildcard or http origin in prod needs an acknowledgement).", default: "none" },
+  modelRepositoryPrefix: { description: "Key prefix of the Triton model repository in the models bucket.", default: DEFAULTS.modelRepositoryPrefix },
+  overrides: { description: "Any sizing field, merged over the tier table and the environment's adjustments (see the sizing rows below).", default: "{}" },
+  acknowledge: { description: "Named acknowledgements of prod weakenings (sizing/weakening.ts); each accepted one tags every resource so the policy pack downgrades exactly its rules.", default: "[]" },
+  tags: { description: "Tags added to every resource (AWS tag rules; keys starting with aws: or guardrails: are refused).", default: "{}" },
+};
 
 /** Keys whose stack-file value is structured (JSON-encoded by the CLI); every other key is a plain string. */
 const STRUCTURED_KEYS = new Set(["eksPublicAccessCidrs", "eksClusterAccess", "corsAllowedOrigins", "overrides", "acknowledge", "tags"]);
