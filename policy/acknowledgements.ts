@@ -2,7 +2,7 @@
  * How the policy pack learns that prod config acknowledged a weakening, so a CrossGuard preview does
  * not block what config accepted, without opening a side door.
  *
- * Config (src/config.ts) accepts a weakened prod setting only with its named acknowledgement in the
+ * Config (src/config) accepts a weakened prod setting only with its named acknowledgement in the
  * `acknowledge` key. It then adds the tag `guardrails:acknowledged:<name>` to the stack's tags, which
  * the AWS provider applies to every resource (`defaultTags`). The rules here read that tag from the
  * resource's own `tags` / `tagsAll` or from its AWS provider's `defaultTags`, and a violation of a rule
@@ -16,7 +16,7 @@ import { obj, type PolicyGraph, type PolicyResource, providerDefaultTags } from 
 
 export const ACKNOWLEDGEMENT_TAG_PREFIX = "guardrails:acknowledged:";
 
-/** The acknowledgements config accepts (src/config.ts WEAKENING_ACKNOWLEDGEMENTS has one entry per name). */
+/** The acknowledgements config accepts (sizing/weakening.ts WEAKENING_ACKNOWLEDGEMENTS has one entry per name). */
 export const ACKNOWLEDGEMENT_NAMES = [
   "prod-as-dev",
   "prod-without-deletion-protection",

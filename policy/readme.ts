@@ -3,7 +3,7 @@
  * the `*`-resource list and the acknowledgement keys (`npm run docs`; test/readme.test.ts keeps them
  * current). Not imported by the CrossGuard pack.
  */
-import { WEAKENING_ACKNOWLEDGEMENTS } from "../src/config";
+import { WEAKENING_ACKNOWLEDGEMENTS } from "../sizing";
 import { ACKNOWLEDGEMENT_RULES, type AcknowledgementName } from "./acknowledgements";
 import { devExceptionsMarkdown, RULES, ruleTableMarkdown, starResourceMarkdown } from "./index";
 

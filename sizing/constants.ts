@@ -1,6 +1,6 @@
 /**
  * Fixed facts the components share: protocol ports, version pins, defaults of optional config keys
- * and AWS limits. Sizes and counts are NOT here: they live in sizing/tiers.ts.
+ * and AWS limits. Sizes and counts are NOT here: they live in sizing/table.ts.
  */
 
 /** Ports. Triton's three are fixed by the server (docs: "Triton Inference Server: ports"). */
@@ -21,7 +21,7 @@ export const PORTS = {
 /** EKS versions in standard support on 2026-11 (newest last). Update when AWS moves the window. */
 export const SUPPORTED_KUBERNETES_VERSIONS = ["1.32", "1.33", "1.34", "1.35"] as const;
 
-/** Defaults of optional config keys; `src/config.ts` applies them and the README lists them. */
+/** Defaults of optional config keys; `src/config/index.ts` applies them and the README lists them. */
 export const DEFAULTS = {
   gpuType: "l4",
   kubernetesVersion: "1.34",
@@ -151,7 +151,7 @@ export const DNS_RECORD_TTL_SECONDS = 60;
  * Rolling-update bounds of the Triton Deployment. Surge first: a replica is a whole GPU node, so the old
  * pod keeps serving until its successor is Ready behind the NLB (readiness gate). The surge pod needs a
  * GPU node of its own, which is why every GPU node group's maximum is `triton.maxReplicas` plus
- * `maxSurge` (src/config.ts refuses less): at the replica ceiling a rollout otherwise waits forever for
+ * `maxSurge` (sizing/rules.ts refuses less): at the replica ceiling a rollout otherwise waits forever for
  * a node the group may not add (issue 12, defect 4).
  */
 export const TRITON_ROLLOUT = { maxSurge: 1, maxUnavailable: 0 } as const;

@@ -4,7 +4,16 @@
  * It imports nothing else of this project, so components, the policy pack, config validation and the
  * offline plan all read one declaration of each fact.
  */
-export * from "./tiers";
+export * from "./names";
+export * from "./load";
+export * from "./capacity";
+export * from "./rules";
+export * from "./weakening";
+export * from "./schema";
+export * from "./limits";
+export * from "./quantity";
+export * from "./table";
+export * from "./environments";
 export * from "./constants";
 export * from "./regions";
 export * from "./instances";

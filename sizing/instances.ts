@@ -12,6 +12,7 @@
  * * Accelerator label values: kubernetes/autoscaler `cluster-autoscaler/cloudprovider/aws/aws_cloud_provider.go`
  *   (`availableGPUTypes`: `nvidia-a10g`, `nvidia-l4`).
  */
+import type { GpuType } from "./names";
 
 export interface InstanceType {
   vcpu: number;
@@ -45,8 +46,19 @@ const gpu = (accelerator: string) => (vcpu: number, memoryGiB: number, gpus: num
   ipv4PerEni,
   arch: "x86_64",
 });
-const g5 = gpu("nvidia-a10g");
-const g6 = gpu("nvidia-l4");
+
+/**
+ * The GPU types the platform offers, by the EC2 family that carries them: the one declaration of which
+ * family runs which GPU (config validation refuses other families for a `gpuType`), of the accelerator
+ * label, and of the instance type the tier table starts each GPU type on (the smallest: one GPU).
+ */
+export const GPU_FAMILIES = {
+  l4: { family: "g6", accelerator: "nvidia-l4", defaultInstanceType: "g6.xlarge" },
+  a10g: { family: "g5", accelerator: "nvidia-a10g", defaultInstanceType: "g5.xlarge" },
+} as const satisfies Record<GpuType, { family: string; accelerator: string; defaultInstanceType: string }>;
+
+const g5 = gpu(GPU_FAMILIES.a10g.accelerator);
+const g6 = gpu(GPU_FAMILIES.l4.accelerator);
 
 export const INSTANCE_TYPES: Record<string, InstanceType> = {
   "t4g.small": graviton(2, 2, 3, 4),
@@ -83,6 +95,26 @@ export function instanceType(name: string, key = "instanceTypes"): InstanceType 
     throw new Error(`\`${key}\`: ${name} is not in the instance catalogue (sizing/instances.ts: ${Object.keys(INSTANCE_TYPES).join(", ")})`);
   }
   return found;
+}
+
+/** Instance-family prefixes each GPU type runs on (`g6.` for l4), from {@link GPU_FAMILIES}. */
+export const GPU_FAMILY_PREFIX: Record<GpuType, string[]> = {
+  l4: [`${GPU_FAMILIES.l4.family}.`],
+  a10g: [`${GPU_FAMILIES.a10g.family}.`],
+};
+
+/** The instance types the tier table starts each GPU type on, from {@link GPU_FAMILIES}. */
+export const GPU_DEFAULT_INSTANCE_TYPES: Record<GpuType, string[]> = {
+  l4: [GPU_FAMILIES.l4.defaultInstanceType],
+  a10g: [GPU_FAMILIES.a10g.defaultInstanceType],
+};
+
+/**
+ * GPUs one instance of a type carries (one Triton replica per GPU), from the catalogue; a type the
+ * catalogue does not know counts as one GPU, the least any GPU instance has.
+ */
+export function gpusPerInstance(name: string): number {
+  return INSTANCE_TYPES[name]?.gpus ?? 1;
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * The tag budget config enforces (AWS: 50 tags per resource) counts the program's own tags; this
- * measures them on every shipped graph so the reserve in src/config.ts cannot silently fall short.
+ * measures them on every shipped graph so the reserve in src/config/index.ts cannot silently fall short.
  */
 import { describe, expect, it } from "vitest";
 import { AWS_MAX_TAGS_PER_RESOURCE, PROGRAM_RESOURCE_TAGS_MAX, STACK_TAG_COUNT } from "../src/config";

@@ -3,7 +3,7 @@
  * matching the architecture doc, and dev trimming prod without changing the table's shape.
  */
 import { describe, expect, it } from "vitest";
-import { sizingSchema } from "../src/config";
+import { sizingSchema } from "../sizing";
 import {
   deepMerge,
   ENVIRONMENT_NAMES,

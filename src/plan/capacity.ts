@@ -2,11 +2,11 @@
  * Capacity check: at max scale, as DECLARED in the rendered graph (scaling targets, the GPU
  * autoscaler, node group maxima), does each tier cover its modeled peak with the required headroom?
  * Per-unit throughput (requests/s per gateway vCPU, inferences/s per GPU) comes from
- * `sizing.capacity`; the peak from the load model (`tierLoad`); GPUs per instance from the instance
- * catalogue (one Triton replica per GPU; a type the catalogue lacks counts as one GPU).
+ * `sizing.capacity`; the peak from the load model (`tierLoad`). The formula is sizing/capacity.ts's
+ * `capacityAtMax`, the one config validation uses too; this file reads its inputs from the graph.
  */
 import { fargateServices, GraphIndex, gpuReplicaBounds, nodeGroups, type PlanGraph } from "./model";
-import { type GpuType, INSTANCE_TYPES, LOAD_MODEL, type Sizing, type Tier, tierLoad } from "../../sizing";
+import { capacityAtMax, type GpuType, gpusPerInstance, LOAD_MODEL, type Sizing, type Tier, tierLoad } from "../../sizing";
 
 export interface CapacityCheck {
   peakApiRps: number;
@@ -41,23 +41,30 @@ export function checkCapacity(graph: PlanGraph, sizing: CapacitySizing, tier: Ti
 
   const services = fargateServices(index);
   const api = services.filter((s) => s.loadBalanced);
-  const maxApiRps = api.reduce((sum, s) => sum + s.maxTasks * s.vcpu * sizing.capacity.gatewayRpsPerVcpu, 0);
   if (api.length === 0) notes.push("no load-balanced ECS service in the graph: API capacity is 0");
   for (const s of api) notes.push(`API: ${s.service.name} max ${s.maxTasks} tasks × ${s.vcpu} vCPU × ${sizing.capacity.gatewayRpsPerVcpu} req/s per vCPU`);
 
   const gpuGroups = nodeGroups(index).filter((g) => g.gpu);
-  const gpusAtMax = gpuGroups.reduce((sum, g) => sum + g.maxNodes * (INSTANCE_TYPES[g.instanceType]?.gpus ?? 1), 0);
+  const gpusAtMax = gpuGroups.reduce((sum, g) => sum + g.maxNodes * gpusPerInstance(g.instanceType), 0);
   const replicas = gpuReplicaBounds(index);
   const perGpu = sizing.capacity.inferencesPerSecPerGpu[gpuType];
-  const gpuReplicas = replicas ? Math.min(replicas.max, gpusAtMax) : gpusAtMax;
-  const maxInferencePerSec = gpuReplicas * perGpu;
   if (gpuGroups.length === 0) notes.push("no GPU node group in the graph: inference capacity is 0");
   if (!replicas) notes.push("no KEDA ScaledObject or HPA for the GPU workload: replicas bounded by GPU node maxima only");
   notes.push(`inference: min(${replicas ? `${replicas.source} max ${replicas.max}` : "no autoscaler"}, ${gpusAtMax} GPUs at node-group max) × ${perGpu}/s per ${gpuType} GPU`);
 
   const workers = services.filter((s) => !s.loadBalanced);
   const concurrency = sizing.workers?.concurrency ?? 1;
-  const maxJobsPerSec = workers.reduce((sum, s) => sum + (s.maxTasks * concurrency) / sizing.usage.averageJobSeconds, 0);
+  const { maxApiRps, maxInferencePerSec, maxJobsPerSec } = capacityAtMax(
+    {
+      api: api.map((s) => ({ maxTasks: s.maxTasks, vcpu: s.vcpu })),
+      gpusAtMax,
+      gpuReplicasMax: replicas?.max,
+      workerMaxTasks: workers.map((s) => s.maxTasks),
+      workerConcurrency: concurrency,
+    },
+    sizing,
+    gpuType,
+  );
   if (workers.length === 0) notes.push("no queue-consumer ECS service in the graph: job capacity is 0");
   else notes.push(`jobs: ${workers.map((s) => s.maxTasks).join(" + ")} max tasks × ${concurrency} concurrency / ${sizing.usage.averageJobSeconds} s per job`);
 

@@ -1,39 +1,133 @@
 /**
- * The configuration reference (docs/configuration.md's generated `config-reference` block): every
- * top-level stack config key, its default and what it means.
- *
- * STUB kept by the docs sweep until the sizing room's version lands: that one renders the same table
- * from the zod schema in sizing/ (one declaration of the shape, every field documented). Keep the
- * signature: src/plan/docs.ts calls `configReferenceMarkdown()` and writes what it returns verbatim.
- * Links are relative to docs/ (the block lives in docs/configuration.md).
+ * The configuration reference, generated from the schemas: every top-level key of the stack file
+ * (src/config/schema.ts, with TOP_LEVEL_DOCS) and every sizing path `overrides` may set
+ * (sizing/schema.ts, each field's `.describe()`), with its type or allowed values, its default (per
+ * tier from the prod table, sizing/table.ts) and its description. Suggested generated block name:
+ * `config-reference`.
  */
+import type { z } from "zod";
+import { sizingSchema, type Sizing, TIER_NAMES, TIERS } from "../../sizing";
+import { TOP_LEVEL_DOCS, topLevelSchema } from "../config/schema";
 
-/** key, default, meaning: the rows of the reference table, as the README listed them before the sweep. */
-const KEYS: [key: string, defaultValue: string, meaning: string][] = [
-  ["`aws:region`", "(required)", "region of the stack; the cost model prices `us-east-1`"],
-  ["`tier`", "(required)", "`1k`, `10k` or `100k`"],
-  ["`environment`", "from the stack name", "`dev` or `prod` profile; a stack named like prod in any case (a word of the name starting with `prod`: `Prod-eu`, `Production`, `eu-prod`) gets `prod`, and `dev` on such a stack needs the `prod-as-dev` acknowledgement"],
-  ["`gpuType`", "`l4`", "`l4` (g6 family) or `a10g` (g5 family)"],
-  ["`kubernetesVersion`", "`1.34`", "EKS version; one of the versions in standard support"],
-  ["`domain`", "–", "public API hostname; with `hostedZoneId` the stack requests and DNS-validates an ACM certificate"],
-  ["`hostedZoneId`", "–", "Route 53 zone of `domain`"],
-  ["`certificateArn`", "–", "existing ACM certificate in the stack's region (wins over `domain`)"],
-  ["`alertEmail`", "–", "subscribed to the alarm topic"],
-  ["`gatewayImage`, `workerImage`", "the stack's ECR repositories at `imageTag`", "container images of the API and the Celery workers (OCI reference with a tag or digest: `registry:5000/team/app:1.2@sha256:…` is valid; `*`, `?`, `;`, quotes and `latest` in any case are not)"],
-  ["`imageTag`", "`0.1.0`", "tag used with the stack's ECR repositories (never `latest`, in any case)"],
-  ["`awaitImages`", "unset", "`true` on the first deploy only: services that run the stack's own images start no task until the images are pushed and the key is removed ([First deploy](runbooks.md#first-deploy))"],
-  ["`tritonImage`", "`nvcr.io/nvidia/tritonserver:25.10-py3`", "Triton image (tag or digest; never `latest`)"],
-  ["`eksAdminRoleArn`", "–", "IAM role granted cluster-admin through an EKS access entry; no wildcard, in the stack's partition; not the role that creates the cluster"],
-  ["`eksClusterAccess`", "`[]`", "roles with an EKS access entry: `[{ principalArn: <role ARN, no wildcard, in the stack's partition>, access: admin \\| view }]` (CI deploy role `admin`, CI preview role `view`; never the role that creates the cluster, which EKS already made admin: see [docs/ci-cd.md](ci-cd.md#cluster-access))"],
-  ["`eksPublicAccessCidrs`", "dev: `0.0.0.0/0`; prod: required", "IPv4 CIDRs that may reach the Kubernetes API endpoint; never empty (EKS then applies 0.0.0.0/0), no host bits; in prod, blocks that together cover a large part of the internet need `prod-public-eks-endpoint`"],
-  ["`corsAllowedOrigins`", "`[]`", "browser origins allowed to upload to the artifacts bucket with pre-signed URLs; in prod a `*` or an `http://` origin needs `prod-wildcard-cors`"],
-  ["`modelRepositoryPrefix`", "`triton`", "key prefix of the Triton model repository in the models bucket"],
-  ["`overrides`", "`{}`", "any value of the sizing table ([README, Sizing per tier](../README.md#sizing-per-tier); every field in `sizing/tiers.ts`)"],
-  ["`acknowledge`", "`[]`", "named acknowledgements for weakening prod safety (see [Weakening prod safety](security.md#weakening-prod-safety))"],
-  ["`tags`", "`{}`", "extra tags on every AWS resource: AWS characters (letters, digits, spaces, `_ . : / = + - @`), key ≤ 128, value ≤ 256, at most 50 per resource including the program's own (so at most 42 here, fewer with acknowledgements); `aws:` and `guardrails:` keys are reserved"],
-];
+/** A zod schema as far as the reference reads it: its definition's kind and parts. */
+interface Def {
+  type: string;
+  innerType?: z.ZodType;
+  entries?: Record<string, string>;
+  options?: z.ZodType[];
+  values?: unknown[];
+  element?: z.ZodType;
+  shape?: Record<string, z.ZodType>;
+  format?: string;
+}
 
-/** Markdown table of the top-level config keys. */
+const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
+
+/** Strips `optional` wrappers. */
+function unwrap(schema: z.ZodType): z.ZodType {
+  let s = schema;
+  while (defOf(s).type === "optional" && defOf(s).innerType) s = defOf(s).innerType as z.ZodType;
+  return s;
+}
+
+/** The object schema's fields, or undefined for a leaf. */
+function fieldsOf(schema: z.ZodType): Record<string, z.ZodType> | undefined {
+  const s = unwrap(schema) as unknown as { shape?: Record<string, z.ZodType> };
+  return defOf(unwrap(schema)).type === "object" ? s.shape : undefined;
+}
+
+/** "number (integer, 2–4)", "one of: single, perAz", "list of string", ... */
+export function typeOf(schema: z.ZodType): string {
+  const s = unwrap(schema);
+  const def = defOf(s);
+  const bag = s as unknown as { minValue?: number | null; maxValue?: number | null; isInt?: boolean; minLength?: number | null; maxLength?: number | null };
+  switch (def.type) {
+    case "enum":
+      return `one of: ${Object.values(def.entries ?? {}).join(", ")}`;
+    case "union": {
+      const literals = (def.options ?? []).flatMap((o) => defOf(o).values ?? []);
+      return literals.length === (def.options ?? []).length ? `one of: ${literals.join(", ")}` : "union";
+    }
+    case "number": {
+      const finite = (v: number | null | undefined) => v !== null && v !== undefined && Number.isFinite(v) && Math.abs(v) < Number.MAX_SAFE_INTEGER;
+      const range = finite(bag.minValue) && finite(bag.maxValue) ? `${bag.minValue}–${bag.maxValue}` : finite(bag.minValue) ? `≥ ${bag.minValue}` : finite(bag.maxValue) ? `≤ ${bag.maxValue}` : "";
+      const kind = bag.isInt ? "integer" : "number";
+      // `positive()` is an exclusive minimum of 0 (zod records it in the schema's bag).
+      const exclusiveMin = (s as unknown as { _zod: { bag: { exclusiveMinimum?: number } } })._zod.bag.exclusiveMinimum;
+      if (exclusiveMin !== undefined && !finite(bag.maxValue)) return `${kind} (> ${exclusiveMin})`;
+      return range ? `${kind} (${range})` : kind;
+    }
+    case "string":
+      return def.format && def.format !== "regex" ? `string (${def.format})` : "string";
+    case "boolean":
+      return "boolean";
+    case "array":
+      return `list of ${def.element ? typeOf(def.element) : "values"}`;
+    case "record":
+      return "map";
+    case "object":
+      return `object (${Object.keys(fieldsOf(s) ?? {}).join(", ")})`;
+    default:
+      return def.type;
+  }
+}
+
+/** One row per leaf of the sizing schema: its dotted path and schema. Objects keyed by GPU type are leaves. */
+export function sizingFields(schema: z.ZodType = sizingSchema, prefix = ""): { path: string; schema: z.ZodType }[] {
+  const fields = fieldsOf(schema);
+  if (!fields || (prefix !== "" && !schema.description && prefix.split(".").length > 1 && Object.values(fields).every((f) => !f.description))) {
+    return [{ path: prefix, schema }];
+  }
+  return Object.entries(fields).flatMap(([k, f]) => {
+    const path = prefix ? `${prefix}.${k}` : k;
+    // A documented object whose fields are not (per-GPU-type lists, per-GPU throughput) is one setting.
+    const sub = fieldsOf(f);
+    if (sub && f.description && Object.values(sub).every((x) => !x.description)) return [{ path, schema: f }];
+    return sub ? sizingFields(f, path) : [{ path, schema: f }];
+  });
+}
+
+/** The description of a field: its own, or (a shared sub-schema such as a worker priority) its parent's. */
+function descriptionOf(schema: z.ZodType): string {
+  return schema.description ?? defOf(schema).innerType?.description ?? "";
+}
+
+function valueAt(sizing: Sizing, path: string): unknown {
+  return path.split(".").reduce<unknown>((v, k) => (v !== null && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), sizing);
+}
+
+/** A value as one short table cell. */
+function show(v: unknown): string {
+  if (Array.isArray(v)) return v.map(show).join(", ");
+  if (v !== null && typeof v === "object") return Object.entries(v).map(([k, x]) => `${k}: ${show(x)}`).join("; ");
+  return String(v);
+}
+
+const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+const row = (cells: string[]) => `| ${cells.map(cell).join(" | ")} |`;
+
+/**
+ * The reference as markdown: the top-level keys (key, type, default, description), then every
+ * `overrides` path with the prod table's value per tier (dev adjusts some: sizing/environments.ts).
+ */
 export function configReferenceMarkdown(): string {
-  return ["| key | default | meaning |", "|---|---|---|", ...KEYS.map(([k, d, m]) => `| ${k} | ${d} | ${m} |`)].join("\n");
+  const out: string[] = [];
+  out.push(row(["key", "type / allowed values", "default", "description"]));
+  out.push(row(["---", "---", "---", "---"]));
+  for (const [key, schema] of Object.entries(topLevelSchema.shape) as [keyof typeof TOP_LEVEL_DOCS, z.ZodType][]) {
+    const doc = TOP_LEVEL_DOCS[key];
+    const required = defOf(schema).type !== "optional";
+    out.push(row([`\`${key}\``, typeOf(schema), doc.default ?? (required ? "required" : "unset"), doc.description]));
+  }
+  out.push("");
+  out.push(
+    "Every `overrides` path (JSON in the stack file, e.g. `overrides: '{\"gateway\":{\"maxTasks\":30}}'`); defaults are the prod table per tier, which dev adjusts (sizing/environments.ts).",
+  );
+  out.push("");
+  out.push(row(["`overrides` path", "type / allowed values", ...TIER_NAMES, "description"]));
+  out.push(row(["---", "---", ...TIER_NAMES.map(() => "---"), "---"]));
+  for (const { path, schema } of sizingFields()) {
+    out.push(row([`\`${path}\``, typeOf(schema), ...TIER_NAMES.map((t) => show(valueAt(TIERS[t], path))), descriptionOf(schema)]));
+  }
+  return out.join("\n") + "\n";
 }

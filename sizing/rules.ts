@@ -1,0 +1,169 @@
+/**
+ * Cross-field rules over a settled sizing: min below max, requests below limits, Fargate CPU/memory
+ * pairs, GPU families per GPU type, timeouts, and capacity at max scale against the tier's modeled peak
+ * with the required headroom (sizing/capacity.ts). Problems are plain data keyed by their sizing path;
+ * config validation (src/config) reports them under `overrides.`.
+ */
+import { capacityAtMax, sizingScaleAtMax } from "./capacity";
+import { FARGATE_MEMORY_BY_CPU, TRITON_ROLLOUT } from "./constants";
+import { GPU_FAMILY_PREFIX } from "./instances";
+import { LOAD_MODEL, tierLoad } from "./load";
+import { type GpuType, PRIORITIES, type Tier } from "./names";
+import { quantityValue } from "./quantity";
+import type { Sizing } from "./schema";
+
+/** One refused combination: the sizing path it names, the value there, and why. */
+export interface SizingProblem {
+  key: string;
+  value: unknown;
+  message: string;
+}
+
+const HEADROOM = LOAD_MODEL.requiredHeadroom;
+
+/**
+ * Cross-field rules zod's per-field schemas cannot express, over one settled sizing. Each returns
+ * problems; none throws. `vpcLayoutProblem` judges the VPC's subnet layout (components/network.ts owns
+ * it; sizing/ imports nothing of ours, so config validation passes it in).
+ */
+export function sizingProblems(
+  s: Sizing,
+  tier: Tier,
+  gpuType: GpuType,
+  vpcLayoutProblem: (network: Sizing["network"]) => string | undefined = () => undefined,
+): SizingProblem[] {
+  const problems: SizingProblem[] = [];
+  const check = (ok: boolean, key: string, value: unknown, message: string) => {
+    if (!ok) problems.push({ key, value, message });
+  };
+  const minMax = (path: string, min: number, max: number) =>
+    check(min <= max, `${path}`, { min, max }, `minimum (${min}) must not exceed maximum (${max})`);
+
+  minMax("gateway.minTasks/maxTasks", s.gateway.minTasks, s.gateway.maxTasks);
+  check(s.gateway.minTasks >= 1, "gateway.minTasks", s.gateway.minTasks, "at least 1: with no task the load balancer answers every request with 503");
+  minMax("systemNodes.minNodes/maxNodes", s.systemNodes.minNodes, s.systemNodes.maxNodes);
+  check(
+    s.systemNodes.desiredNodes >= s.systemNodes.minNodes && s.systemNodes.desiredNodes <= s.systemNodes.maxNodes,
+    "systemNodes.desiredNodes",
+    s.systemNodes.desiredNodes,
+    `must lie between minNodes (${s.systemNodes.minNodes}) and maxNodes (${s.systemNodes.maxNodes})`,
+  );
+  check(s.systemNodes.minNodes >= 1, "systemNodes.minNodes", s.systemNodes.minNodes, "at least 1: CoreDNS and the controllers need a node");
+  minMax("gpu.minNodes/maxNodes", s.gpu.minNodes, s.gpu.maxNodes);
+  minMax("triton.minReplicas/maxReplicas", s.triton.minReplicas, s.triton.maxReplicas);
+  for (const r of ["cpu", "memory"] as const) {
+    const [request, limit] = [s.triton[`${r}Request`], s.triton[`${r}Limit`]];
+    check(
+      quantityValue(request) <= quantityValue(limit),
+      `triton.${r}Request`,
+      request,
+      `must not exceed triton.${r}Limit (${limit}): Kubernetes rejects a request above its limit`,
+    );
+  }
+  check(
+    s.triton.maxReplicas + TRITON_ROLLOUT.maxSurge <= s.gpu.maxNodes,
+    "triton.maxReplicas",
+    s.triton.maxReplicas,
+    `one replica needs one GPU node, and a rolling update one more (maxSurge ${TRITON_ROLLOUT.maxSurge}): at most gpu.maxNodes − ${TRITON_ROLLOUT.maxSurge} (${s.gpu.maxNodes - TRITON_ROLLOUT.maxSurge}), or raise gpu.maxNodes`,
+  );
+  check(
+    s.triton.minReplicas <= s.gpu.minNodes || s.gpu.minNodes === 0,
+    "triton.minReplicas",
+    s.triton.minReplicas,
+    `more replicas than gpu.minNodes (${s.gpu.minNodes}) keeps extra GPU nodes up; raise gpu.minNodes`,
+  );
+  check(
+    s.gpu.instanceTypes[gpuType].every((t) => GPU_FAMILY_PREFIX[gpuType].some((p) => t.startsWith(p))),
+    `gpu.instanceTypes.${gpuType}`,
+    s.gpu.instanceTypes[gpuType],
+    `gpuType ${gpuType} runs on the ${GPU_FAMILY_PREFIX[gpuType].join("/")} instance family`,
+  );
+  check(
+    !(s.gpu.onDemandFallback && s.gpu.capacityType === "ON_DEMAND"),
+    "gpu.onDemandFallback",
+    true,
+    "an on-demand fallback only makes sense when gpu.capacityType is SPOT",
+  );
+  for (const [role, svc] of [
+    ["gateway", s.gateway],
+    ["workers", s.workers],
+  ] as const) {
+    const allowed = FARGATE_MEMORY_BY_CPU[svc.cpu] ?? [];
+    check(
+      allowed.includes(svc.memoryMiB),
+      `${role}.memoryMiB`,
+      svc.memoryMiB,
+      `Fargate with ${svc.cpu} CPU units allows ${allowed[0]}–${allowed[allowed.length - 1]} MiB in 1024 MiB steps (512/1024/2048 at 256 units)`,
+    );
+  }
+  for (const p of PRIORITIES) {
+    const w = s.workers.priorities[p];
+    minMax(`workers.priorities.${p}.minTasks/maxTasks`, w.minTasks, w.maxTasks);
+    check(
+      w.visibilityTimeoutSeconds > w.taskTimeoutSeconds,
+      `workers.priorities.${p}.visibilityTimeoutSeconds`,
+      w.visibilityTimeoutSeconds,
+      `must exceed taskTimeoutSeconds (${w.taskTimeoutSeconds}), or a running task is delivered to a second worker`,
+    );
+  }
+  check(
+    s.database.maxAllocatedStorageGiB >= s.database.allocatedStorageGiB,
+    "database.maxAllocatedStorageGiB",
+    s.database.maxAllocatedStorageGiB,
+    `must be at least allocatedStorageGiB (${s.database.allocatedStorageGiB})`,
+  );
+  check(
+    !(tier === "100k" && /^db\.t\d/.test(s.database.instanceClass)),
+    "database.instanceClass",
+    s.database.instanceClass,
+    "the 100k tier needs a non-burstable class (db.m*/db.r*): t-class CPU credits run out under sustained load",
+  );
+  check(
+    !(tier === "100k" && /^cache\.t\d/.test(s.cache.nodeType)),
+    "cache.nodeType",
+    s.cache.nodeType,
+    "the 100k tier needs a non-burstable node type (cache.m*/cache.r*)",
+  );
+  check(
+    s.database.readReplicas === 0 || s.database.backupRetentionDays >= 1,
+    "database.backupRetentionDays",
+    s.database.backupRetentionDays,
+    "read replicas need automated backups (at least 1 day)",
+  );
+  const layout = vpcLayoutProblem(s.network);
+  if (layout !== undefined) check(false, "network.vpcCidr", s.network.vpcCidr, layout);
+  check(
+    s.network.natGateways === "single" || s.network.availabilityZones >= 2,
+    "network.natGateways",
+    s.network.natGateways,
+    "perAz needs at least 2 availability zones",
+  );
+
+  // Capacity at max scale must still cover the modeled peak with the required headroom, so an
+  // override can't quietly make a tier unable to serve its load.
+  const load = tierLoad(tier);
+  const atMax = capacityAtMax(sizingScaleAtMax(s, gpuType), s, gpuType);
+  const gatewayMaxRps = atMax.maxApiRps;
+  check(
+    gatewayMaxRps >= load.peakApiRps * HEADROOM,
+    "gateway.maxTasks",
+    s.gateway.maxTasks,
+    `at max scale the gateway serves ${gatewayMaxRps.toFixed(1)} req/s; the ${tier} tier needs ${(load.peakApiRps * HEADROOM).toFixed(1)} (peak × ${HEADROOM})`,
+  );
+  const gpuMaxRps = atMax.maxInferencePerSec;
+  check(
+    gpuMaxRps >= load.peakInferencePerSec * HEADROOM,
+    "triton.maxReplicas",
+    s.triton.maxReplicas,
+    `at max scale Triton serves ${gpuMaxRps.toFixed(1)} inferences/s; the ${tier} tier needs ${(load.peakInferencePerSec * HEADROOM).toFixed(1)}`,
+  );
+  const jobsMaxRate = atMax.maxJobsPerSec;
+  check(
+    jobsMaxRate >= load.peakJobsPerSec * HEADROOM,
+    "workers.priorities.*.maxTasks",
+    PRIORITIES.map((p) => s.workers.priorities[p].maxTasks),
+    `at max scale the workers finish ${jobsMaxRate.toFixed(1)} jobs/s; the ${tier} tier needs ${(load.peakJobsPerSec * HEADROOM).toFixed(1)} (peak × ${HEADROOM})`,
+  );
+  return problems;
+}
+
