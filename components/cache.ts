@@ -28,7 +28,7 @@ export const AUTH_SECRET_KEYS = { authToken: "authToken", url: "url" } as const;
 
 /**
  * How an application reaches the cache, shaped for the services' dependency contract
- * (`ServiceDependencies.cache` in components/fargate.ts): the token is injected from the secret,
+ * (`ServiceDependencies.cache` in components/services/contract.ts): the token is injected from the secret,
  * never passed as a value.
  */
 export interface CacheConnection {

@@ -16,7 +16,7 @@ const ENHANCED_MONITORING_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/Ama
 
 /**
  * How an application reaches the database, shaped for the services' dependency contract
- * (`ServiceDependencies.database` in components/fargate.ts): IAM database authentication, so no password.
+ * (`ServiceDependencies.database` in components/services/contract.ts): IAM database authentication, so no password.
  */
 export interface DatabaseConnection {
   /** Writer host name. */
@@ -355,7 +355,7 @@ export class Database extends PlatformComponent {
      */
     function createReplica(index: number): aws.rds.Instance {
       // A same-region replica is encrypted with its source's key; CreateDBInstanceReadReplica refuses
-      // a KmsKeyId here (src/plan/aws-refusals.ts, rds-replica-kms-key-same-region).
+      // a KmsKeyId here (src/plan/refusals/, rds-replica-kms-key-same-region).
       const { kmsKeyId: _inheritedFromSource, ...shared } = commonArgs();
       return new aws.rds.Instance(
         parent.childName(`replica-${index}`),

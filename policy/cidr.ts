@@ -1,6 +1,6 @@
 /**
  * THE CIDR parser: IPv4 and IPv6 blocks, host bits, prefix bounds, and how much of the address space a
- * set of blocks covers. Stack config (src/config.ts) and the policy rules (rules/network.ts,
+ * set of blocks covers. Stack config (src/config/) and the policy rules (rules/network.ts,
  * rules/compute.ts) judge CIDRs through this one file, so "open to the internet" means the same thing
  * in both places. It lives in policy/ because the pack is self-contained (it imports nothing from src/).
  *

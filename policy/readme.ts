@@ -1,5 +1,5 @@
 /**
- * The README's "Security and guardrails" blocks, generated from the rule table, the dev exceptions,
+ * The "Security and guardrails" blocks of docs/security.md, generated from the rule table, the dev exceptions,
  * the `*`-resource list and the acknowledgement keys (`npm run docs`; test/readme.test.ts keeps them
  * current). Not imported by the CrossGuard pack.
  */

@@ -11,7 +11,7 @@
  *   tag            := [\w][\w.-]{0,127}
  *   digest         := algorithm ":" hex           (sha256: 64 lowercase hex)
  *
- * Shared by config (src/config.ts) and the image-pin rules, so both read `host:5000/app:1.2@sha256:…`
+ * Shared by config (src/config/) and the image-pin rules, so both read `host:5000/app:1.2@sha256:…`
  * the same way. A pinned reference has a tag or a digest, and its tag is not `latest` in any case.
  */
 

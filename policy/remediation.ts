@@ -5,7 +5,7 @@
  * Where the platform has a switch for it, the text names the stack config key.
  */
 export const REMEDIATION: Readonly<Record<string, string>> = {
-  "s3-bucket-versioning": "Add an aws.s3.BucketVersioning with status Enabled for the bucket (components/storage.ts does this for every platform bucket).",
+  "s3-bucket-versioning": "Add an aws.s3.BucketVersioning with status Enabled for the bucket (components/storage/ does this for every platform bucket).",
   "s3-bucket-sse-kms": "Add an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm aws:kms and the stack's key (SSE-S3 only for the ALB access-log bucket).",
   "s3-bucket-public-access-block": "Add an aws.s3.BucketPublicAccessBlock with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true.",
   "s3-bucket-tls-only": "Add a bucket policy statement that denies s3:* when aws:SecureTransport is false.",

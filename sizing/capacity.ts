@@ -7,7 +7,7 @@
 import { gpusPerInstance } from "./instances";
 import type { GpuType, Priority } from "./names";
 import { PRIORITIES } from "./names";
-import type { CapacityAssumptions, Sizing, UsageAssumptions, WorkersSizing } from "./schema";
+import type { CapacityAssumptions, Sizing, UsageAssumptions, WorkerPrioritySizing, WorkersSizing } from "./schema";
 
 /** The maxima of a deployment: what each service may scale out to. */
 export interface ScaleAtMax {
@@ -49,13 +49,38 @@ export function capacityAtMax(
 
 /**
  * Max tasks of each worker service the sizing deploys: one service per priority, or with
- * `workers.shared` one service whose bounds are the widest of the priorities (components/workers.ts
- * `combinePriorities`).
+ * `workers.shared` one service whose bounds are the widest of the priorities ({@link combinePriorities}).
  */
 export function workerServiceMaxTasks(workers: Pick<WorkersSizing, "shared" | "priorities">): number[] {
-  const perPriority = PRIORITIES.map((p: Priority) => workers.priorities[p].maxTasks);
-  return workers.shared ? [Math.max(...perPriority)] : perPriority;
+  const perPriority = PRIORITIES.map((p: Priority) => workers.priorities[p]);
+  return workers.shared ? [combinePriorities(perPriority).maxTasks] : perPriority.map((p) => p.maxTasks);
 }
+
+/**
+ * The sizing of a service consuming several priorities: the widest bounds, the longest timeouts,
+ * the smallest backlog per task, spot only when every priority allows it.
+ */
+export function combinePriorities(sizings: WorkerPrioritySizing[]): WorkerPrioritySizing {
+  const max = (f: (p: WorkerPrioritySizing) => number) => Math.max(...sizings.map(f));
+  return {
+    minTasks: max((p) => p.minTasks),
+    maxTasks: max((p) => p.maxTasks),
+    spot: sizings.every((p) => p.spot),
+    taskTimeoutSeconds: max((p) => p.taskTimeoutSeconds),
+    visibilityTimeoutSeconds: max((p) => p.visibilityTimeoutSeconds),
+    maxReceiveCount: max((p) => p.maxReceiveCount),
+    backlogPerTask: Math.min(...sizings.map((p) => p.backlogPerTask)),
+  };
+}
+
+/**
+ * Jobs a priority's whole worker fleet works through at its maximum, `backlogPerTask * maxTasks`:
+ * about one Triton replica's worth of demand, so Triton's wake trigger sizes on it.
+ */
+export function fleetBacklog(p: Pick<WorkerPrioritySizing, "backlogPerTask" | "maxTasks">): number {
+  return p.backlogPerTask * p.maxTasks;
+}
+
 
 /**
  * The maxima a settled sizing declares, as config validation reads them: the gateway service, the

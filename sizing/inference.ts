@@ -3,7 +3,7 @@
  * how its probes, drain and rollout are timed, the wake path's queue retention and KEDA target, KEDA's
  * and the collector's polling, the private-DNS TTLs, and the requests set on each add-on chart's pods.
  * They are not per tier (every tier runs the same Triton and add-ons); components/inference reads
- * them, and the offline scheduling check (src/plan/scheduling.ts) counts the requests.
+ * them, and the offline scheduling check (src/plan/scheduling/) counts the requests.
  */
 
 /**
@@ -89,7 +89,7 @@ export interface PodRequests {
 
 /**
  * Requests the stack sets on each Helm chart's pods. Most charts ship `resources: {}` (no requests), so
- * the scheduler would place them anywhere and the offline scheduling check (src/plan/scheduling.ts)
+ * the scheduler would place them anywhere and the offline scheduling check (src/plan/scheduling/)
  * could not judge them. The numbers are each chart's own suggestion:
  * * load balancer controller: aws/eks-charts `stable/aws-load-balancer-controller/values.yaml` (commented example);
  * * cluster-autoscaler: kubernetes/autoscaler `cluster-autoscaler/charts/cluster-autoscaler/values.yaml` (commented example);

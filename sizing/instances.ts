@@ -1,7 +1,7 @@
 /**
  * The instance catalogue: what one EC2 instance type gives Kubernetes. One declaration per fact, read
  * by the node groups (GPU count for the autoscaler's node template, the accelerator label) and by the
- * offline scheduling check (src/plan/scheduling.ts: allocatable CPU, memory, pods and GPUs).
+ * offline scheduling check (src/plan/scheduling/: allocatable CPU, memory, pods and GPUs).
  *
  * Sources:
  * * vCPU, memory and GPUs: EC2 User Guide, "Amazon EC2 instance type specifications" (general purpose

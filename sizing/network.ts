@@ -4,7 +4,7 @@
  * per-AZ slicing of the VPC (a cross-field rule config validation applies before any resource), and
  * the NAT instances' disk and boot-script retries.
  */
-import type { NetworkSizing } from "./tiers";
+import type { NetworkSizing } from "./schema";
 
 /** Subnet sizes. Private subnets are large: the VPC CNI gives every pod a VPC address. */
 export const SUBNET_CIDR_MASKS = { public: 24, private: 19 } as const;

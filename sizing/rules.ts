@@ -9,6 +9,7 @@ import { FARGATE_MEMORY_BY_CPU, TRITON_ROLLOUT } from "./constants";
 import { GPU_FAMILY_PREFIX } from "./instances";
 import { LOAD_MODEL, tierLoad } from "./load";
 import { type GpuType, PRIORITIES, type Tier } from "./names";
+import { availabilityZoneCidrMask } from "./network";
 import { quantityValue } from "./quantity";
 import type { Sizing } from "./schema";
 
@@ -23,14 +24,12 @@ const HEADROOM = LOAD_MODEL.requiredHeadroom;
 
 /**
  * Cross-field rules zod's per-field schemas cannot express, over one settled sizing. Each returns
- * problems; none throws. `vpcLayoutProblem` judges the VPC's subnet layout (components/network.ts owns
- * it; sizing/ imports nothing of ours, so config validation passes it in).
+ * problems; none throws.
  */
 export function sizingProblems(
   s: Sizing,
   tier: Tier,
   gpuType: GpuType,
-  vpcLayoutProblem: (network: Sizing["network"]) => string | undefined = () => undefined,
 ): SizingProblem[] {
   const problems: SizingProblem[] = [];
   const check = (ok: boolean, key: string, value: unknown, message: string) => {
@@ -167,3 +166,13 @@ export function sizingProblems(
   return problems;
 }
 
+
+/** The VPC subnet layout's refusal (availabilityZoneCidrMask throws it), without the component prefix. */
+function vpcLayoutProblem(network: Sizing["network"]): string | undefined {
+  try {
+    availabilityZoneCidrMask(network);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message.replace(/^Network: /, "");
+  }
+}

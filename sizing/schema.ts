@@ -36,7 +36,7 @@ const fargateCpu = oneOf(FARGATE_CPU_UNITS, "Fargate CPU units: 256, 512, 1024, 
 
 export const networkSchema = z
   .strictObject({
-    // The subnet layout gives each AZ a fixed quarter of the VPC (AZ_SLOT_BITS in components/network.ts).
+    // The subnet layout gives each AZ a fixed quarter of the VPC (AZ_SLOT_BITS in sizing/network.ts).
     availabilityZones: z
       .number()
       .int()

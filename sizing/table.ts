@@ -148,7 +148,7 @@ export const TIERS: Record<Tier, Sizing> = {
       gpuUtilisationTargetPercent: 70,
       cooldownSeconds: 15 * 60,
     },
-    // Single-AZ at 1k: point-in-time restore keeps RPO 1 h / RTO 4 h (README "Backup and restore":
+    // Single-AZ at 1k: point-in-time restore keeps RPO 1 h / RTO 4 h (docs/data-layer.md "Backup and restore":
     // RPO ≤ 5 min, a 20 GB restore ~20–30 min + ~25 min of renames and state steps); Multi-AZ
     // would buy minutes instead of an hour of downtime for $14/month.
     database: {

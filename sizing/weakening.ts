@@ -51,7 +51,7 @@ export const WEAKENING_ACKNOWLEDGEMENTS = {
   "prod-without-access-logs": { path: "safety.accessLogs", weak: (c: WeakeningContext) => !c.sizing.safety.accessLogs },
 
   // The promise is Multi-AZ data stores from 10k up; the 1k prod table runs single-AZ on purpose (point-in-time
-  // restore keeps RPO 1 h / RTO 4 h there: README "Backup and restore"), so "weak" is below the table.
+  // restore keeps RPO 1 h / RTO 4 h there: docs/data-layer.md "Backup and restore"), so "weak" is below the table.
   "prod-single-az-database": { path: "database.multiAz", weak: (c: WeakeningContext) => !c.sizing.database.multiAz && c.table.database.multiAz },
   "prod-short-backups": {
     path: "database.backupRetentionDays",

@@ -3,7 +3,7 @@
  * stateful resource (data stores, keys, secrets, queues, clusters, log groups) the URN must be the
  * same at every tier and every input whose change forces a replacement must hold the same value.
  *
- * The one documented exception (README, "Tier switches"): RDS read replicas exist only where the tier
+ * The one documented exception (docs/data-layer.md, "Tier switches"): RDS read replicas exist only where the tier
  * asks for them (100k in prod), so a switch to or from 100k adds or removes the replica; the writer
  * is never touched.
  */

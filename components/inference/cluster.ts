@@ -198,7 +198,7 @@ export function createNetworkingAddons(
       // delegation: with it, managed node groups raise kubelet maxPods to 110 and the EKS AMI
       // reserves 11 MiB per possible pod (1465 MiB of a t4g.small's 2 GiB), so the add-ons no longer
       // fit the small system nodes; the ENI limit (11 pods on a t4g.small, 58 on a g6.xlarge) is
-      // more than this cluster runs per node (src/plan/scheduling.ts checks memory and pod count).
+      // more than this cluster runs per node (src/plan/scheduling/ checks memory and pod count).
       configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }),
       resolveConflictsOnCreate: "OVERWRITE",
       resolveConflictsOnUpdate: "OVERWRITE",

@@ -1,7 +1,7 @@
 /**
  * Facts of the inference component that size nothing: version pins, AWS managed policy ARNs, the
  * Kubernetes labels, taints and namespaces of the GPU scheduling contract, and the EKS add-ons' own
- * pods. Sizes are in sizing/tiers.ts, timings and pod requests in sizing/inference.ts, ports in
+ * pods. Sizes are in sizing/table.ts, timings and pod requests in sizing/inference.ts, ports in
  * `PORTS` (sizing/constants.ts).
  *
  * Refresh the add-on pins with

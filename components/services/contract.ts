@@ -35,7 +35,7 @@ export interface ServiceDependencies {
   region: string;
   /**
    * PostgreSQL, reached with IAM database authentication: no password is injected. The contract the
-   * application honours (README, "Database authentication"): for each new connection it uses a token
+   * application honours (docs/data-layer.md, "Database authentication"): for each new connection it uses a token
    * from boto3 `rds.generate_db_auth_token(DBHostname=<this connection's host: DATABASE_HOST or
    * DATABASE_READER_HOST>, Port=DATABASE_PORT, DBUsername=DATABASE_USER, Region=AWS_REGION)` as the
    * password (the token is a SigV4-presigned request for that host: one token per host) (tokens live 15 minutes; a cached

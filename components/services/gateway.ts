@@ -60,7 +60,7 @@ export interface GatewayArgs {
   /**
    * Triton's wake queue (tiers where Triton scales to zero): becomes `TRITON_WAKE_QUEUE_URL`. The API
    * sends one message when Triton has no ready endpoint and answers `503` with `Retry-After`
-   * (README "Scale to zero and cold start"); grant it `inference.grantWake()`.
+   * (docs/inference.md "Scale to zero and cold start"); grant it `inference.grantWake()`.
    * @default `undefined` (Triton always has a replica)
    */
   tritonWakeQueueUrl?: pulumi.Input<string>;

@@ -6,10 +6,9 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { JOB_QUEUE, PRIORITIES, type Priority, SECONDS_PER_DAY, SERVICE_NAME_LIMITS, type WorkersSizing } from "../../sizing";
+import { fleetBacklog, JOB_QUEUE, PRIORITIES, type Priority, SECONDS_PER_DAY, SERVICE_NAME_LIMITS, type WorkersSizing } from "../../sizing";
 import { PlatformComponent, physicalName, type StackContext, applyTransform, type Transform } from "../component";
 import type { PolicyStatement } from "../iam";
-import { fleetBacklog } from "./worker-scaling";
 
 export interface JobQueuesArgs {
   /** The stack: identity (names, tags), region, account, KMS key and log retention. */
@@ -212,7 +211,7 @@ export class JobQueues extends PlatformComponent {
     const queue = this.byPriority[priority];
     if (!queue) throw new Error(`JobQueues ${this.name} has no ${priority} queue`);
     // Sids name the priority: a shared worker joins several priorities' grants into one policy, and
-    // IAM refuses a policy whose Sids repeat (src/plan/aws-refusals.ts, iam-policy-sid).
+    // IAM refuses a policy whose Sids repeat (src/plan/refusals/, iam-policy-sid).
     const label = `${priority[0].toUpperCase()}${priority.slice(1)}`;
     return [
       {

@@ -42,32 +42,6 @@ export function backlogScaleOut(p: Pick<WorkerPrioritySizing, "minTasks" | "back
   };
 }
 
-
-/**
- * The sizing of a service consuming several priorities: the widest bounds, the longest timeouts,
- * the smallest backlog per task, spot only when every priority allows it.
- */
-export function combinePriorities(sizings: WorkerPrioritySizing[]): WorkerPrioritySizing {
-  const max = (f: (p: WorkerPrioritySizing) => number) => Math.max(...sizings.map(f));
-  return {
-    minTasks: max((p) => p.minTasks),
-    maxTasks: max((p) => p.maxTasks),
-    spot: sizings.every((p) => p.spot),
-    taskTimeoutSeconds: max((p) => p.taskTimeoutSeconds),
-    visibilityTimeoutSeconds: max((p) => p.visibilityTimeoutSeconds),
-    maxReceiveCount: max((p) => p.maxReceiveCount),
-    backlogPerTask: Math.min(...sizings.map((p) => p.backlogPerTask)),
-  };
-}
-
-/**
- * Jobs a priority's whole worker fleet works through at its maximum, `backlogPerTask * maxTasks`:
- * about one Triton replica's worth of demand, so Triton's wake trigger sizes on it.
- */
-export function fleetBacklog(p: Pick<WorkerPrioritySizing, "backlogPerTask" | "maxTasks">): number {
-  return p.backlogPerTask * p.maxTasks;
-}
-
 export interface BacklogScalingArgs {
   /** The stack: identity (names, tags), region, account, KMS key and log retention. */
   context: StackContext;

@@ -6,12 +6,12 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { CELERY, PRIORITIES, type Priority, type WorkersSizing } from "../../sizing";
+import { CELERY, combinePriorities, PRIORITIES, type Priority, type WorkersSizing } from "../../sizing";
 import { applyTransform, PlatformComponent, type StackContext, type Transform } from "../component";
 import type { FargateCluster, ImageSource } from "./cluster";
 import { dependencyEnvironment, type ServiceDependencies } from "./contract";
 import { createFargateService, createServiceLogGroup, type FargateServiceParts } from "./service";
-import { type BacklogScaling, combinePriorities, createBacklogScaling } from "./worker-scaling";
+import { type BacklogScaling, createBacklogScaling } from "./worker-scaling";
 import type { PolicyStatement } from "../iam";
 import type { JobQueues } from "./queues";
 

@@ -74,7 +74,7 @@ export const dataRules: Rule[] = [
       if (isReplica(i) || i.multiAz === true) return undefined;
       // Multi-AZ is a feature; the promise is RPO 1 h / RTO 4 h. A single-AZ instance keeps it through
       // point-in-time restore (logs uploaded every 5 min; restore of a small database well under an
-      // hour, README "Backup and restore"), which needs backups, deletion protection and a final
+      // hour, docs/data-layer.md "Backup and restore"), which needs backups, deletion protection and a final
       // snapshot. The promise asks Multi-AZ from 10k up, where a restore's hour of downtime matters.
       const pitrKeepsThePromise =
         stackTier(graph) === "1k" && Number(i.backupRetentionPeriod ?? 0) >= PITR_MIN_BACKUP_DAYS && i.deletionProtection === true && i.skipFinalSnapshot !== true;

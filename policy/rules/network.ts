@@ -190,7 +190,7 @@ export const networkRules: Rule[] = [
       // Preview before the groups exist: a CIDR admitted on a data-store port to a group nobody can
       // name yet is judged as if it were the data store's (nothing else listens there).
       // One shape is exempt from that guess: all traffic from inside the platform's own VPC, which is
-      // what a NAT instance admits to forward egress (components/network.ts). Once the ids exist, every
+      // what a NAT instance admits to forward egress (components/network/). Once the ids exist, every
       // later preview judges that rule by its group, so a data store opened this way is still caught.
       const vpcCidrs = ofTypes(graph, ["awsx:ec2:Vpc", "aws:ec2/vpc:Vpc"]).map((v) => v.inputs.cidrBlock).filter((c): c is string => typeof c === "string");
       const natShape = (g: Ingress) => allPorts(g) && g.cidrs.every((c) => vpcCidrs.some((v) => cidrWithin(c, v)));

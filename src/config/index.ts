@@ -12,7 +12,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { type Acknowledgement, AWS_MAX_TAGS_PER_RESOURCE, DEFAULTS, type Environment, type GpuType, partitionOf, REGION_AVAILABILITY_ZONES, resolveSizing, type Sizing, sizingProblems, type Tier, TAG_KEY, TIER_NAMES, WEAKENING_ACKNOWLEDGEMENTS, type WeakeningContext } from "../../sizing";
 import { opensToInternet } from "../../policy/cidr";
-import { availabilityZoneCidrMask } from "../../components/network";
 import { ACKNOWLEDGEMENT_TAG_PREFIX, type AcknowledgementName } from "../../policy/acknowledgements";
 import { ConfigError, type ConfigProblem, valueAt, zodProblems } from "./problems";
 import { decode, reservedKeyPaths, topLevelSchema, validatedSizingSchema } from "./schema";
@@ -98,16 +97,6 @@ export const STACK_TAG_COUNT = 5;
 /** Most tags a component sets on one resource itself (subnet role tags, Name, ...); measured by a test. */
 export const PROGRAM_RESOURCE_TAGS_MAX = 4;
 
-/** The VPC subnet layout's refusal (components/network.ts), for sizing/rules.ts. */
-function vpcLayoutProblem(network: Sizing["network"]): string | undefined {
-  try {
-    availabilityZoneCidrMask(network);
-    return undefined;
-  } catch (e) {
-    return (e as Error).message.replace(/^Network: /, "");
-  }
-}
-
 /** The environment a stack name implies when `environment` is not set. */
 export function environmentFromStackName(stack: string): Environment {
   return isProdStackName(stack) ? "prod" : "dev";
@@ -171,7 +160,7 @@ export function parsePlatformConfig(raw: Record<string, string>, ctx: ConfigCont
         problems.push(...zodProblems(checked.error.issues, "overrides", merged));
       } else if (c.tier) {
         sizing = merged;
-        problems.push(...sizingProblems(sizing, c.tier, gpuType, vpcLayoutProblem).map((p) => ({ ...p, key: `overrides.${p.key}` })));
+        problems.push(...sizingProblems(sizing, c.tier, gpuType).map((p) => ({ ...p, key: `overrides.${p.key}` })));
       }
     } catch (e) {
       problems.push({ key: "overrides", value: c.overrides, message: `could not be merged: ${(e as Error).message}` });

@@ -126,7 +126,8 @@ export const topLevelSchema = z.strictObject({
 export const TOP_LEVEL_DOCS: { [K in keyof typeof topLevelSchema.shape]: { description: string; default?: string } } = {
   tier: { description: "Sizing tier: the daily active users the stack is sized for (sizing/table.ts)." },
   environment: {
-    description: "Durability profile. Dev gives up durability for price (sizing/environments.ts); a prod-named stack set to dev needs the prod-as-dev acknowledgement.",
+    description:
+      "Durability profile. Dev gives up durability for price (sizing/environments.ts). A stack named like prod in any case (a word of the name starting with `prod`: `Prod-eu`, `Production`, `eu-prod`) gets prod, and `dev` on such a stack needs the prod-as-dev acknowledgement.",
     default: "from the stack name (`prod*` → prod, else dev)",
   },
   gpuType: { description: "GPU Triton runs on: l4 (g6 family) or a10g (g5 family).", default: DEFAULTS.gpuType },
@@ -135,22 +136,36 @@ export const TOP_LEVEL_DOCS: { [K in keyof typeof topLevelSchema.shape]: { descr
   hostedZoneId: { description: "Route 53 hosted zone of `domain` (only with `domain`)." },
   certificateArn: { description: "An existing ACM certificate for the ALB, in the stack's region (takes precedence over `domain`). Prod needs this or `domain`." },
   alertEmail: { description: "E-mail address subscribed to the alarm topic." },
-  gatewayImage: { description: "Full, pinned image reference of the gateway.", default: "the stack's own ECR repository at `imageTag`" },
-  workerImage: { description: "Full, pinned image reference of the workers.", default: "the stack's own ECR repository at `imageTag`" },
+  gatewayImage: {
+    description:
+      "Full, pinned image reference of the gateway (OCI reference with a tag or digest: `registry:5000/team/app:1.2@sha256:…` is valid; `*`, `?`, `;`, quotes and `latest` in any case are not).",
+    default: "the stack's own ECR repository at `imageTag`",
+  },
+  workerImage: { description: "Full, pinned image reference of the Celery workers (same rules as `gatewayImage`).", default: "the stack's own ECR repository at `imageTag`" },
   imageTag: { description: "Tag pushed to the stack's ECR repositories when `gatewayImage`/`workerImage` are unset (not latest).", default: DEFAULTS.imageTag },
   awaitImages: { description: "`true` on the first deploy: services that run the stack's own images start no task until the images are pushed and the key removed.", default: "false" },
-  tritonImage: { description: "Pinned Triton Inference Server image.", default: `${DEFAULTS.tritonRepository}:${DEFAULTS.tritonTag}` },
-  eksAdminRoleArn: { description: "IAM role given cluster admin through its own access entry." },
+  tritonImage: { description: "Pinned Triton Inference Server image (tag or digest; never `latest`).", default: `${DEFAULTS.tritonRepository}:${DEFAULTS.tritonTag}` },
+  eksAdminRoleArn: {
+    description: "IAM role given cluster admin through its own access entry: no wildcard, in the stack's partition, not the role that creates the cluster (EKS already made that one admin).",
+  },
   eksPublicAccessCidrs: {
-    description: "CIDRs (office, VPN, CI runners) allowed to reach the public Kubernetes API endpoint; required in prod, never empty.",
+    description:
+      "IPv4 CIDRs (office, VPN, CI runners) allowed to reach the public Kubernetes API endpoint: never empty (EKS would then apply 0.0.0.0/0), no host bits; in prod, blocks that together cover a large part of the internet need the prod-public-eks-endpoint acknowledgement.",
     default: "dev: 0.0.0.0/0; prod: required",
   },
-  eksClusterAccess: { description: "Roles with an EKS access entry: `[{ principalArn, access: admin | view }]` (CI deploy role, CI preview role, people), each role once." },
+  eksClusterAccess: {
+    description:
+      "Roles with an EKS access entry: `[{ principalArn, access: admin | view }]` (CI deploy role admin, CI preview role view, people), each role once, no wildcard, never the role that creates the cluster (docs/ci-cd.md, Cluster access).",
+  },
   corsAllowedOrigins: { description: "Origins allowed to call the API and upload to the buckets from a browser (https; a wildcard or http origin in prod needs an acknowledgement).", default: "none" },
   modelRepositoryPrefix: { description: "Key prefix of the Triton model repository in the models bucket.", default: DEFAULTS.modelRepositoryPrefix },
   overrides: { description: "Any sizing field, merged over the tier table and the environment's adjustments (see the sizing rows below).", default: "{}" },
   acknowledge: { description: "Named acknowledgements of prod weakenings (sizing/weakening.ts); each accepted one tags every resource so the policy pack downgrades exactly its rules.", default: "[]" },
-  tags: { description: "Tags added to every resource (AWS tag rules; keys starting with aws: or guardrails: are refused).", default: "{}" },
+  tags: {
+    description:
+      "Tags added to every AWS resource: AWS characters (letters, digits, spaces, `_ . : / = + - @`), key ≤ 128, value ≤ 256, at most 50 per resource including the program's own (so at most 42 here, fewer with acknowledgements); `aws:` and `guardrails:` keys are reserved.",
+    default: "{}",
+  },
 };
 
 /** Keys whose stack-file value is structured (JSON-encoded by the CLI); every other key is a plain string. */

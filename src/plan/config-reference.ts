@@ -114,6 +114,8 @@ export function configReferenceMarkdown(): string {
   const out: string[] = [];
   out.push(row(["key", "type / allowed values", "default", "description"]));
   out.push(row(["---", "---", "---", "---"]));
+  // The region is the AWS provider's key, not this project's: required all the same.
+  out.push(row(["`aws:region`", "an AWS region", "required", "Region of the stack (the cost model prices us-east-1; the AZ count is checked against sizing/regions.ts)."]));
   for (const [key, schema] of Object.entries(topLevelSchema.shape) as [keyof typeof TOP_LEVEL_DOCS, z.ZodType][]) {
     const doc = TOP_LEVEL_DOCS[key];
     const required = defOf(schema).type !== "optional";

@@ -1,7 +1,7 @@
 /**
  * The architecture diagram, drawn from the rendered graph: one Graphviz cluster per top-level
  * component holding its notable resources, solid edges for the network flows the security groups
- * allow (components/network.ts ALLOWED_FLOWS, attached to whichever resource uses each role's
+ * allow (components/network/security-groups.ts ALLOWED_FLOWS, attached to whichever resource uses each role's
  * group), dashed edges where one component's inputs reference another's resources (ARNs, ids,
  * names). Rendered to SVG offline with Graphviz compiled to WebAssembly (@viz-js/viz).
  */

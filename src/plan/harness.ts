@@ -179,7 +179,7 @@ async function renderOnce(options: RenderOptions): Promise<RenderedGraph> {
   })) as Record<string, unknown>;
   await settle(() => inputsByKey.size);
 
-  // What AWS would refuse fails the render the way it would fail `pulumi up` (src/plan/aws-refusals.ts).
+  // What AWS would refuse fails the render the way it would fail `pulumi up` (src/plan/refusals/).
   const refusals = cloud.refusals();
   if (refusals.length > 0) throw new AwsRefusalError(refusals);
 

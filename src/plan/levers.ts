@@ -1,7 +1,7 @@
 /**
  * The cost levers of issue 15, as data: what each changes, at which tiers, and which promise says it
  * may. `measureLever` prices the prod stack with the lever undone (the overrides below) and returns
- * the difference, so the README's "what each lever saved" is measured, never typed in; the figures
+ * the difference, so docs/cost.md's "what each lever saved" is measured, never typed in; the figures
  * are pinned in src/plan/budget.ts (LEVER_SAVINGS) and test/plan/levers.test.ts.
  */
 import { estimateCost } from "./cost";

@@ -15,7 +15,7 @@ import { DEV_POLICY_CONFIG_FILE, devPolicyPackConfig, effectiveLevels } from "..
 
 /**
  * Version of the JSON documents `npm run plan` writes (plan, compare, diff). Raised when a field is
- * removed or changes meaning; adding a field keeps it. The README's "JSON document" section is the schema.
+ * removed or changes meaning; adding a field keeps it. docs/plan.md's "JSON document" section is the schema.
  */
 export const PLAN_SCHEMA_VERSION = 1;
 

@@ -162,7 +162,7 @@ function workerCalls(w: WorkloadFacts["workers"][number]): CatalogueCall[] {
     { api: "SQS SendMessage (CELERY_TASK_DEFAULT_QUEUE)", action: "sqs:SendMessage", resource: () => w.defaultQueueArn, when: "a task the worker sends itself (no explicit queue)", source: SRC.celeryMulti },
     sqsKms(defaultQueue, "kms:GenerateDataKey", "SendMessage to the SSE-KMS default queue"),
     sqsKms(defaultQueue, "kms:Decrypt", "SendMessage to the SSE-KMS default queue (producers need Decrypt too)"),
-    // The worker application's S3 use (README "Job path": read/write artifacts, read models and datasets).
+    // The worker application's S3 use (docs/services.md "Job path": read/write artifacts, read models and datasets).
     { api: "S3 PutObject (artifacts)", action: "s3:PutObject", resource: (f) => `${f.buckets.artifacts.arn}/users/u1/results/r.json`, when: "write a result", source: "README.md Job path (application contract)" },
     s3Kms((f) => f.buckets.artifacts, "kms:GenerateDataKey", "PutObject into the SSE-KMS artifacts bucket"),
     s3Kms((f) => f.buckets.artifacts, "kms:Decrypt", "multipart upload of a large result"),
@@ -196,7 +196,7 @@ function gatewayCalls(): CatalogueCall[] {
 }
 
 /**
- * IAM database authentication (README "Database authentication"): each new connection presents a token
+ * IAM database authentication (docs/data-layer.md "Database authentication"): each new connection presents a token
  * generated for the task's `DATABASE_USER`, authorised as rds-db:connect on the instance's resource id.
  * The reader endpoint resolves to a replica, so the last resource id is the reader's.
  */

@@ -6,15 +6,15 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { Observability, type ObservabilityArgs } from "../../components/observability";
 import { alarmTableMarkdown } from "../../src/plan/alarm-table";
 import { physicalName } from "../../components/component";
-import { MOCK_ACCOUNT_ID, mockCall, mockResource } from "../../src/plan/mocks";
+import { MOCK_ACCOUNT_ID } from "../../src/plan/mocks";
 import { REPO_ROOT } from "../../src/plan/harness";
 import { ALARM_WINDOWS, type ObservabilitySizing, TIERS } from "../../sizing";
 import { json, named, ofType, rendered, type RenderedGraph, type RenderedResource, single, stackTierMatrix } from "../support/graph";
+import { type Recorded as RecordedOf, recordRegistrations, unitContext } from "../support/unit";
 
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 
@@ -172,7 +172,7 @@ describe.each(stackTierMatrix())("observability of $stack at $tier", ({ stack, t
   it("budgets the tier's monthly amount for this stack's tag, alerting at 80 % forecast and 100 % actual", async () => {
     const g = await rendered(stack, tier);
     const budget = single(g, "aws:budgets/budget:Budget").inputs;
-    // Dev keeps its tier's budget: a guard against runaway spend (sizing/tiers.ts, environment adjustments).
+    // Dev keeps its tier's budget: a guard against runaway spend (sizing/environments.ts, environment adjustments).
     const expected = TIERS[tier].budgetUsd;
     expect(budget).toMatchObject({ budgetType: "COST", timeUnit: "MONTHLY", limitUnit: "USD", limitAmount: String(expected) });
     expect(budget.costFilters).toEqual([{ name: "TagKeyValue", values: [`user:stack$${stack}`] }]);
@@ -222,45 +222,18 @@ describe.each(stackTierMatrix())("observability of $stack at $tier", ({ stack, t
 // The component alone, with synthetic inputs (every section, and none).
 // ---------------------------------------------------------------------------------------------
 
-interface Recorded { type: string; name: string; inputs: Inputs }
+type Recorded = RecordedOf<Inputs>;
 
 /** Constructs one Observability under mocks and returns what it registered. */
-async function renderObservability(args: Partial<ObservabilityArgs>): Promise<Recorded[]> {
-  const recorded: Recorded[] = [];
-  await pulumi.runtime.setMocks(
-    {
-      newResource: (a) => {
-        recorded.push({ type: a.type, name: a.name, inputs: a.inputs });
-        return mockResource(a);
-      },
-      call: mockCall,
-    },
-    "proj",
-    "unit",
-    false,
-  );
-  await pulumi.runtime.runInPulumiStack(async () => {
+function renderObservability(args: Partial<ObservabilityArgs>): Promise<Recorded[]> {
+  return recordRegistrations<Inputs>("proj", "unit", () => {
     new Observability("obs", {
-      context: {
-        identity: { project: "proj", stack: "unit", tags: {} },
-        region: "us-east-1",
-        accountId: MOCK_ACCOUNT_ID,
-        kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/unit",
-        logRetentionDays: DISTINCT_SIZING.logRetentionDays,
-      },
+      context: unitContext("proj", "unit", DISTINCT_SIZING.logRetentionDays),
       sizing: DISTINCT_SIZING,
       budgetUsd: 1234,
       ...args,
     });
-    return {};
   });
-  let last = -1;
-  for (let stable = 0; stable < 3; ) {
-    await new Promise((r) => setImmediate(r));
-    stable = recorded.length === last ? stable + 1 : 0;
-    last = recorded.length;
-  }
-  return recorded;
 }
 
 /** Every threshold different from the shipped ones, so a literal in the component cannot pass. */

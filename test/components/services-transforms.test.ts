@@ -8,7 +8,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { StackContext } from "../../components/component";
-import { FargateCluster, fleetBacklog, Gateway, JobQueues, type ServiceDependencies, Workers, type WorkersArgs, type GatewayArgs, type FargateClusterArgs } from "../../components/services";
+import { fleetBacklog } from "../../sizing";
+import { FargateCluster, Gateway, JobQueues, type ServiceDependencies, Workers, type WorkersArgs, type GatewayArgs, type FargateClusterArgs } from "../../components/services";
 import { MOCK_ACCOUNT_ID, mockCall, mockResource } from "../../src/plan/mocks";
 import { PRIORITIES, TIERS } from "../../sizing";
 

@@ -5,59 +5,21 @@
  * rendered, and only for the child it names. Observability's `alarm` transform is tested with the
  * rest of that component (observability.test.ts).
  */
-import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import type { StackContext } from "../../components/component";
 import { Cache } from "../../components/cache";
 import { Database } from "../../components/database";
 import { Network } from "../../components/network";
 import { Storage } from "../../components/storage";
-import { MOCK_ACCOUNT_ID, mockCall, mockResource } from "../../src/plan/mocks";
+import { type Recorded, recordRegistrations, unitContext } from "../support/unit";
 import { TIERS } from "../../sizing";
-
-interface Recorded {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-}
 
 const SIZING = TIERS["10k"];
 
-const CONTEXT: StackContext = {
-  identity: { project: "proj", stack: "unit", tags: {} },
-  region: "us-east-1",
-  accountId: MOCK_ACCOUNT_ID,
-  kmsKeyArn: `arn:aws:kms:us-east-1:${MOCK_ACCOUNT_ID}:key/unit`,
-  logRetentionDays: SIZING.observability.logRetentionDays,
-};
+const CONTEXT: StackContext = unitContext("proj", "unit", SIZING.observability.logRetentionDays);
 
 /** Builds components under mocks and returns what they registered, once registrations settle. */
-async function render(build: () => void): Promise<Recorded[]> {
-  const recorded: Recorded[] = [];
-  await pulumi.runtime.setMocks(
-    {
-      newResource: (a) => {
-        recorded.push({ type: a.type, name: a.name, inputs: a.inputs });
-        return mockResource(a);
-      },
-      call: mockCall,
-    },
-    "proj",
-    "unit",
-    false,
-  );
-  await pulumi.runtime.runInPulumiStack(async () => {
-    build();
-    return {};
-  });
-  let last = -1;
-  for (let stable = 0; stable < 3; ) {
-    await new Promise((r) => setImmediate(r));
-    stable = recorded.length === last ? stable + 1 : 0;
-    last = recorded.length;
-  }
-  return recorded;
-}
+const render = (build: () => void): Promise<Recorded[]> => recordRegistrations("proj", "unit", build);
 
 function inputsOf(rs: Recorded[], name: string): Record<string, unknown> {
   const r = rs.find((x) => x.name === name);

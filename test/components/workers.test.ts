@@ -5,7 +5,8 @@
  * their own queue.
  */
 import { describe, expect, it } from "vitest";
-import { backlogScaleOut, combinePriorities } from "../../components/services/worker-scaling";
+import { backlogScaleOut } from "../../components/services/worker-scaling";
+import { combinePriorities } from "../../sizing";
 import { PRIORITIES, type Priority, SERVICES, WORKER_SCALING } from "../../sizing";
 import { json, named, ofType, type RenderedGraph, rendered, stackTierMatrix, type Captured, statementsOf } from "../support/graph";
 

@@ -189,7 +189,10 @@ describe("compiled JavaScript", () => {
     expect(pkg.scripts.docs).toBe("node build/src/plan/docs.js");
     expect(Object.values(pkg.scripts).join("\n")).not.toMatch(/ts-node/);
     expect(pkg.scripts.prepare).toBe("npm run build");
-    expect(pkg.scripts.build).toBe("tsc -p tsconfig.build.json");
+    expect(pkg.scripts.fingerprint).toBe("node build/src/plan/fingerprint.js");
+    // A clean build: a module moved into a folder (src/plan/cost.ts -> src/plan/cost/index.ts) would
+    // otherwise leave build/src/plan/cost.js behind, and Node resolves `./cost` to the stale file first.
+    expect(pkg.scripts.build).toMatch(/^node -e "require\('fs'\)\.rmSync\('build',\{recursive:true,force:true\}\)" && tsc -p tsconfig\.build\.json$/);
     expect(tsconfig).toMatch(/"outDir": "build"/);
     expect(fs.readFileSync(path.join(ROOT, ".gitignore"), "utf8").split("\n")).toContain("build/");
   });
