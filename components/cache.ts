@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { AUTH_TOKEN_LENGTH, type CacheSizing, DEFAULTS, PORTS, type SafetySizing } from "../sizing";
+import { AUTH_TOKEN_LENGTH, type CacheSizing, DEFAULTS, NAME_LIMITS, PORTS, type SafetySizing } from "../sizing";
 import { physicalName, PlatformComponent, type StackContext, applyTransform, type Transform } from "./component";
 import type { PolicyStatement } from "./iam";
 
@@ -208,8 +208,7 @@ export class Cache extends PlatformComponent {
 
     function createReplicationGroup(): aws.elasticache.ReplicationGroup {
       const groupArgs: aws.elasticache.ReplicationGroupArgs = {
-        // ElastiCache limits replication group ids to 40 characters.
-        replicationGroupId: physicalName(identity, "cache", 40),
+        replicationGroupId: physicalName(identity, "cache", NAME_LIMITS.elasticacheReplicationGroup),
         description: `${identity.project}/${identity.stack} Celery results and cache`,
         engine,
         engineVersion,

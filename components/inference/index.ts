@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { type GpuType, JOB_QUEUE, type Sizing, TRITON_WAKE } from "../../sizing";
+import { type GpuType, JOB_QUEUE, NAME_LIMITS, type Sizing, TRITON_WAKE } from "../../sizing";
 import { physicalName, PlatformComponent, type StackContext, type Transform } from "../component";
 import type { PolicyStatement } from "../iam";
 import { type Addons, createAddons } from "./addons";
@@ -28,9 +28,6 @@ export { INFERENCE_METRICS, METRICS_DIMENSION } from "./metrics";
 export type { InferenceMetricNames } from "./metrics";
 export type { WakeQueue } from "./triton";
 export type { NodeGroupRole } from "./node-groups";
-
-/** SQS queue names allow 80 characters. */
-const SQS_NAME_LIMIT = 80;
 
 /** Where clients reach Triton. */
 export interface TritonEndpoints {
@@ -182,10 +179,8 @@ export class Inference extends PlatformComponent {
     const { identity, region } = args.context;
     const imdsHopLimit = { system: args.imdsHopLimit?.system ?? 1, gpu: args.imdsHopLimit?.gpu ?? 1 };
     const tags = identity.tags;
-    const clusterName = physicalName(identity, "eks", 100);
-    // EKS allows 63 characters and appends 26 to a name prefix; the longest role ("gpu-fallback-")
-    // leaves 24 for `<project>-<stack>-`, shortened with a stable hash when longer.
-    const namePrefix = `${physicalName(identity, "ng", 23)}-`;
+    const clusterName = physicalName(identity, "eks", NAME_LIMITS.eksCluster);
+    const namePrefix = `${physicalName(identity, "ng", NAME_LIMITS.eksNodeGroupPrefix)}-`;
     this.kmsKeyArn = args.context.kmsKeyArn;
     const metricsNamespace = metricsNamespaceFor(identity.project, identity.stack);
     const parent = this;
@@ -332,7 +327,7 @@ export class Inference extends PlatformComponent {
       return new aws.sqs.Queue(
         `${name}-triton-wake`,
         {
-          name: physicalName(identity, "triton-wake", SQS_NAME_LIMIT),
+          name: physicalName(identity, "triton-wake", NAME_LIMITS.sqsQueue),
           messageRetentionSeconds: TRITON_WAKE.messageRetentionSeconds,
           kmsMasterKeyId: args.context.kmsKeyArn,
           // Same data-key reuse as the job queues: fewer KMS calls for the same protection.

@@ -6,7 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DNS_RECORD_TTL_SECONDS, type GatewaySizing, PORTS, type SafetySizing, SERVICE_NAME_LIMITS, SERVICES } from "../../sizing";
+import { DNS_RECORD_TTL_SECONDS, type GatewaySizing, PORTS, type SafetySizing, NAME_LIMITS, SERVICES } from "../../sizing";
 import { applyTransform, PlatformComponent, physicalName, type StackContext, type Transform } from "../component";
 import type { FargateCluster, ImageSource } from "./cluster";
 import { dependencyEnvironment, type ServiceDependencies } from "./contract";
@@ -161,7 +161,7 @@ export class Gateway extends PlatformComponent {
 
     function createLoadBalancer(): aws.lb.LoadBalancer {
       const loadBalancerArgs: aws.lb.LoadBalancerArgs = {
-        name: physicalName(args.context.identity, "api", SERVICE_NAME_LIMITS.loadBalancer),
+        name: physicalName(args.context.identity, "api", NAME_LIMITS.loadBalancer),
         loadBalancerType: "application",
         internal: false,
         subnets: args.network.publicSubnetIds,

@@ -6,7 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { fleetBacklog, JOB_QUEUE, PRIORITIES, type Priority, SECONDS_PER_DAY, SERVICE_NAME_LIMITS, type WorkersSizing } from "../../sizing";
+import { fleetBacklog, JOB_QUEUE, PRIORITIES, type Priority, SECONDS_PER_DAY, NAME_LIMITS, type WorkersSizing } from "../../sizing";
 import { PlatformComponent, physicalName, type StackContext, applyTransform, type Transform } from "../component";
 import type { PolicyStatement } from "../iam";
 
@@ -129,7 +129,7 @@ export class JobQueues extends PlatformComponent {
         parent.childName(`${priority}-dlq`),
         transformed(
           {
-            name: physicalName(args.context.identity, `jobs-${priority}-dlq`, SERVICE_NAME_LIMITS.sqsQueue),
+            name: physicalName(args.context.identity, `jobs-${priority}-dlq`, NAME_LIMITS.sqsQueue),
             messageRetentionSeconds: args.sizing.dlqRetentionDays * SECONDS_PER_DAY,
             ...encryption(),
             tags: { ...tags, priority, role: "dead-letter" },
@@ -147,7 +147,7 @@ export class JobQueues extends PlatformComponent {
         parent.childName(`${priority}-jobs`),
         transformed(
           {
-            name: physicalName(args.context.identity, `jobs-${priority}`, SERVICE_NAME_LIMITS.sqsQueue),
+            name: physicalName(args.context.identity, `jobs-${priority}`, NAME_LIMITS.sqsQueue),
             // Above the longest task (config validation refuses anything else): a message that
             // reappears while its task still runs is executed twice.
             visibilityTimeoutSeconds: p.visibilityTimeoutSeconds,

@@ -5,7 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_ACCESS_LOG_RETENTION_DAYS, type SafetySizing, type StorageSizing } from "../../sizing";
+import { DEFAULT_ACCESS_LOG_RETENTION_DAYS, NAME_LIMITS, type SafetySizing, type StorageSizing } from "../../sizing";
 import { physicalName, PlatformComponent, type StackContext, applyTransform, type Transform } from "../component";
 import type { PolicyStatement } from "../iam";
 import { type BucketAccess, bucketGrantStatements } from "./grants";
@@ -167,8 +167,8 @@ export class Storage extends PlatformComponent {
     function newBucket(role: BucketRole | "logs"): aws.s3.Bucket {
       const bucketArgs: aws.s3.BucketArgs = {
         // Bucket names are global: a readable, tier-independent prefix plus the provider's unique
-        // suffix. S3 limits prefixes to 37 characters, the trailing hyphen included.
-        bucketPrefix: `${physicalName(args.context.identity, role, 36)}-`,
+        // suffix (NAME_LIMITS.s3BucketPrefix leaves room for the trailing hyphen).
+        bucketPrefix: `${physicalName(args.context.identity, role, NAME_LIMITS.s3BucketPrefix)}-`,
         forceDestroy: args.safety.forceDestroyBuckets,
         tags,
       };
