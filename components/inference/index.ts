@@ -7,7 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { type GpuType, JOB_QUEUE, NAME_LIMITS, type Sizing, TRITON_WAKE } from "../../sizing";
-import { physicalName, PlatformComponent, type StackContext, type Transform } from "../component";
+import { physicalName, PlatformComponent, type StackContext, stackNamePrefix, type Transform } from "../component";
 import type { PolicyStatement } from "../iam";
 import { type Addons, createAddons } from "./addons";
 import {
@@ -267,12 +267,13 @@ export class Inference extends PlatformComponent {
       this.kubernetesProvider,
       [this.systemNodeGroup, coredns],
     );
-    // triton.endpoint privateDns: no NLB; ExternalDNS names the ready pods in a private zone.
+    // triton.endpoint privateDns: no NLB; ExternalDNS names the ready pods in a private zone, named
+    // from the normalized stack prefix (a `.` in a stack name would otherwise add a DNS label).
     const privateDns =
       args.sizing.triton.endpoint === "privateDns"
         ? createPrivateDns(
             name,
-            { ...irsa, zoneName: `${identity.project}-${identity.stack}.internal`, vpcId: args.vpcId, context: args.context, clusterName },
+            { ...irsa, zoneName: `${stackNamePrefix(identity)}.internal`, vpcId: args.vpcId, context: args.context, clusterName },
             parent,
             this.kubernetesProvider,
             [this.systemNodeGroup, coredns],
