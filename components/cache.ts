@@ -9,6 +9,7 @@ import * as random from "@pulumi/random";
 import { AUTH_TOKEN_LENGTH, type CacheSizing, DEFAULTS, NAME_LIMITS, PORTS, type SafetySizing } from "../sizing";
 import { physicalName, PlatformComponent, type StackContext, applyTransform, type Transform } from "./component";
 import type { PolicyStatement } from "./iam";
+import type { ObservedCache } from "./observability";
 
 /**
  * Eviction policy under memory pressure. SQS is the Celery broker, so this store holds task results
@@ -120,6 +121,8 @@ export class Cache extends PlatformComponent {
   public readonly authSecretArn: pulumi.Output<string>;
   /** Host, port and where the AUTH token is, for the applications (see {@link CacheConnection}). */
   public readonly connection: CacheConnection;
+  /** What Observability watches: the replication group and its node count (its `cache`). */
+  public readonly observed: ObservedCache;
 
   private readonly kmsKeyArn: pulumi.Input<string>;
   private readonly region: string;
@@ -152,6 +155,7 @@ export class Cache extends PlatformComponent {
     this.authSecret = createAuthSecret();
 
     this.replicationGroupId = this.replicationGroup.replicationGroupId;
+    this.observed = { replicationGroupId: this.replicationGroupId, nodeCount: sizing.nodes };
     this.primaryEndpoint = this.replicationGroup.primaryEndpointAddress;
     this.readerEndpoint = this.replicationGroup.readerEndpointAddress;
     this.port = this.replicationGroup.port.apply((p) => p ?? PORTS.redis);

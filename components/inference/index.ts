@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { type GpuType, JOB_QUEUE, NAME_LIMITS, type Sizing, TRITON_WAKE } from "../../sizing";
 import { physicalName, PlatformComponent, type StackContext, stackNamePrefix, type Transform } from "../component";
 import type { PolicyStatement } from "../iam";
+import type { ObservedInference } from "../observability";
 import { type Addons, createAddons } from "./addons";
 import {
   addonVersionsFor,
@@ -173,6 +174,8 @@ export class Inference extends PlatformComponent {
   /** The one dimension every inference metric carries (`{ ClusterName: <cluster> }`), for alarms and widgets. */
   public readonly metricDimensions: Record<typeof METRICS_DIMENSION, pulumi.Output<string>>;
   public readonly oidcProviderArn: pulumi.Output<string>;
+  /** What Observability watches: the cluster's metrics and each node group's ASG (its `inference`). */
+  public readonly observed: ObservedInference;
 
   constructor(name: string, args: InferenceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("inference", "Inference", name, opts);
@@ -314,6 +317,7 @@ export class Inference extends PlatformComponent {
     this.metricsNamespace = metricsNamespace;
     this.metricNames = INFERENCE_METRICS;
     this.metricDimensions = { [METRICS_DIMENSION]: this.clusterName };
+    this.observed = { clusterName: this.clusterName, metricsNamespace, metricNames: this.metricNames, nodeGroups: this.nodeGroupAutoScalingGroups };
     this.registerOutputs({
       clusterName: this.clusterName,
       oidcProviderArn: this.oidcProviderArn,

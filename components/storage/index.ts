@@ -5,7 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_ACCESS_LOG_RETENTION_DAYS, NAME_LIMITS, type SafetySizing, type StorageSizing } from "../../sizing";
+import { NAME_LIMITS, type SafetySizing, type StorageSizing } from "../../sizing";
 import { physicalName, PlatformComponent, type StackContext, applyTransform, type Transform } from "../component";
 import type { PolicyStatement } from "../iam";
 import { type BucketAccess, bucketGrantStatements } from "./grants";
@@ -84,7 +84,7 @@ export interface StorageArgs {
   freeTierPrefix?: string;
   /**
    * Days the log bucket keeps access logs.
-   * @default `DEFAULT_ACCESS_LOG_RETENTION_DAYS` (`365`)
+   * @default `context.logRetentionDays` (the stack's log retention)
    */
   accessLogRetentionDays?: number;
   /**
@@ -135,7 +135,7 @@ export class Storage extends PlatformComponent {
     super("storage", "Storage", name, opts);
     const corsAllowedOrigins = args.corsAllowedOrigins ?? [];
     const freeTierPrefix = args.freeTierPrefix ?? DEFAULT_FREE_TIER_PREFIX;
-    const accessLogRetentionDays = args.accessLogRetentionDays ?? DEFAULT_ACCESS_LOG_RETENTION_DAYS;
+    const accessLogRetentionDays = args.accessLogRetentionDays ?? args.context.logRetentionDays;
     const tags = args.context.identity.tags;
     const parent = this;
     this.kmsKeyArn = args.context.kmsKeyArn;
