@@ -87,6 +87,7 @@ export interface CacheArgs {
   /**
    * Adjust the replication group's arguments without forking this component.
    * @example `{ replicationGroup: (args) => ({ ...args, snapshotWindow: "03:00-04:00" }) }`
+   * @default - no transform
    */
   transform?: { replicationGroup?: Transform<aws.elasticache.ReplicationGroupArgs> };
 }

@@ -83,6 +83,7 @@ export interface DatabaseArgs {
   /**
    * Adjust the writer's arguments without forking this component.
    * @example `{ instance: (args) => ({ ...args, backupWindow: "03:00-04:00" }) }`
+   * @default - no transform
    */
   transform?: { instance?: Transform<aws.rds.InstanceArgs> };
 }

@@ -43,6 +43,7 @@ export interface ObservabilityArgs extends ObservedResources {
    * changed here is not redrawn there.
    * @example `{ alarm: { actionsEnabled: false } }` (a quiet stack: alarms change state, nobody is paged)
    * @example `{ alarm: (args, role) => (role === "gateway-p95-latency" ? { ...args, evaluationPeriods: 5 } : args) }`
+   * @default - no transform
    */
   transform?: { alarm?: Transform<aws.cloudwatch.MetricAlarmArgs, [role: string, spec: AlarmSpec]> };
 }

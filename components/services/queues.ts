@@ -27,6 +27,7 @@ export interface JobQueuesArgs {
   /**
    * Adjust a queue's arguments without forking this component (called for job queues and DLQs).
    * @example `{ queue: (args, priority, kind) => (kind === "dlq" ? args : { ...args, delaySeconds: 5 }) }`
+   * @default - no transform
    */
   transform?: { queue?: Transform<aws.sqs.QueueArgs, [priority: Priority, kind: "jobs" | "dlq"]> };
 }

@@ -90,6 +90,7 @@ export interface StorageArgs {
   /**
    * Adjust a bucket's arguments without forking this component.
    * @example `{ bucket: (args, role) => (role === "datasets" ? { ...args, objectLockEnabled: true } : args) }`
+   * @default - no transform
    */
   transform?: { bucket?: Transform<aws.s3.BucketArgs, [role: BucketRole | "logs"]> };
 }

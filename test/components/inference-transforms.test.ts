@@ -119,6 +119,18 @@ describe(`Inference transforms (tier ${TIER})`, () => {
     expect(get(inputs, "inference-triton").metadata.annotations).toEqual({ owner: "ml" });
   });
 
+  it("merges a node-group partial over every node group, and uses what a cluster function returns", async () => {
+    const plain = await build();
+    const { inputs } = await build({
+      nodeGroup: { updateConfig: { maxUnavailable: 1 } },
+      cluster: (a) => ({ ...a, upgradePolicy: { supportType: "STANDARD" } }),
+    });
+    for (const role of ["system", "gpu-primary", "gpu-fallback"]) {
+      expect(get(inputs, `inference-${role}`)).toEqual({ ...get(plain.inputs, `inference-${role}`), updateConfig: { maxUnavailable: 1 } });
+    }
+    expect(get(inputs, "inference-cluster")).toEqual({ ...get(plain.inputs, "inference-cluster"), upgradePolicy: { supportType: "STANDARD" } });
+  });
+
   it("names each node group's Auto Scaling group by role and gives Triton's endpoints as one object", async () => {
     const { inference } = await build();
     expect(inference.nodeGroupAutoScalingGroups.map((g) => g.role)).toEqual(["system", "gpu-primary", "gpu-fallback"]);
