@@ -129,3 +129,29 @@ export const EKS_ADDON_PODS = {
   "kube-proxy": { kind: "DaemonSet", name: "kube-proxy", requests: { cpu: "100m", memory: "0" }, toleratesEverything: true },
   coredns: { kind: "Deployment", name: "coredns", replicas: 2, requests: { cpu: "100m", memory: "70Mi" }, toleratesEverything: false },
 } as const;
+
+/**
+ * How much of the inference platform a rollout or a node drain may take down at once: one node of a
+ * node group during an EKS rolling update (`updateConfig.maxUnavailable`), and one pod of a workload
+ * with a PodDisruptionBudget (Triton, the load balancer controller), so the rest keep serving while
+ * it is replaced.
+ */
+export const DISRUPTION = {
+  nodeGroupMaxUnavailable: 1,
+  podMaxUnavailable: 1,
+} as const;
+
+/**
+ * Replicas of the metrics collector (OpenTelemetry collector in deployment mode): one. It scrapes
+ * every target itself, so a second replica would publish each series twice (double the CloudWatch
+ * EMF records and their cost); a restart only leaves a gap of one scrape interval.
+ */
+export const COLLECTOR_REPLICAS = 1;
+
+/**
+ * The SOA fields Route 53 writes into every hosted zone it creates (serial 1, refresh 7200 s, retry
+ * 900 s, expire 1209600 s; https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/SOA-NSrecords.html),
+ * kept when the private zone's SOA is rewritten for its shorter negative TTL
+ * (`TRITON_PRIVATE_DNS.negativeTtlSeconds`).
+ */
+export const ROUTE53_SOA_TIMINGS = "1 7200 900 1209600";
