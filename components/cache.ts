@@ -6,9 +6,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { AUTH_TOKEN_LENGTH, type CacheSizing, DEFAULTS, PORTS, type SafetySizing } from "../sizing";
+import { AUTH_TOKEN_LENGTH, type CacheSizing, DEFAULTS, NAME_LIMITS, PORTS, type SafetySizing } from "../sizing";
 import { physicalName, PlatformComponent, type StackContext, applyTransform, type Transform } from "./component";
 import type { PolicyStatement } from "./iam";
+import type { ObservedCache } from "./observability";
 
 /**
  * Eviction policy under memory pressure. SQS is the Celery broker, so this store holds task results
@@ -86,6 +87,7 @@ export interface CacheArgs {
   /**
    * Adjust the replication group's arguments without forking this component.
    * @example `{ replicationGroup: (args) => ({ ...args, snapshotWindow: "03:00-04:00" }) }`
+   * @default - no transform
    */
   transform?: { replicationGroup?: Transform<aws.elasticache.ReplicationGroupArgs> };
 }
@@ -120,6 +122,8 @@ export class Cache extends PlatformComponent {
   public readonly authSecretArn: pulumi.Output<string>;
   /** Host, port and where the AUTH token is, for the applications (see {@link CacheConnection}). */
   public readonly connection: CacheConnection;
+  /** What Observability watches: the replication group and its node count (its `cache`). */
+  public readonly observed: ObservedCache;
 
   private readonly kmsKeyArn: pulumi.Input<string>;
   private readonly region: string;
@@ -152,6 +156,7 @@ export class Cache extends PlatformComponent {
     this.authSecret = createAuthSecret();
 
     this.replicationGroupId = this.replicationGroup.replicationGroupId;
+    this.observed = { replicationGroupId: this.replicationGroupId, nodeCount: sizing.nodes };
     this.primaryEndpoint = this.replicationGroup.primaryEndpointAddress;
     this.readerEndpoint = this.replicationGroup.readerEndpointAddress;
     this.port = this.replicationGroup.port.apply((p) => p ?? PORTS.redis);
@@ -208,8 +213,7 @@ export class Cache extends PlatformComponent {
 
     function createReplicationGroup(): aws.elasticache.ReplicationGroup {
       const groupArgs: aws.elasticache.ReplicationGroupArgs = {
-        // ElastiCache limits replication group ids to 40 characters.
-        replicationGroupId: physicalName(identity, "cache", 40),
+        replicationGroupId: physicalName(identity, "cache", NAME_LIMITS.elasticacheReplicationGroup),
         description: `${identity.project}/${identity.stack} Celery results and cache`,
         engine,
         engineVersion,

@@ -4,6 +4,7 @@
  */
 import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { NAME_LIMITS } from "../sizing";
 
 /** Package part of every component's type token (`platform:<module>:<Type>`). */
 export const TYPE_PREFIX = "platform";
@@ -35,7 +36,7 @@ function normalizeNamePart(raw: string): string {
  * depends only on project, stack and role, never on the tier, so switching tier never renames (and
  * so never replaces) anything.
  */
-export function physicalName(id: Pick<StackIdentity, "project" | "stack">, role: string, maxLength = 63): string {
+export function physicalName(id: Pick<StackIdentity, "project" | "stack">, role: string, maxLength: number = NAME_LIMITS.default): string {
   const full = normalizeNamePart(`${stackNamePrefix(id)}-${role}`);
   if (full.length <= maxLength) return full;
   const hash = crypto.createHash("sha256").update(full).digest("hex").slice(0, 6);

@@ -10,6 +10,7 @@ import * as random from "@pulumi/random";
 import { DATABASE, type DatabaseSizing, DEFAULTS, PORTS, type SafetySizing } from "../sizing";
 import { physicalName, PlatformComponent, type StackContext, applyTransform, type Transform } from "./component";
 import { type PolicyStatement, serviceTrustPolicy } from "./iam";
+import type { ObservedDatabase } from "./observability";
 
 /** AWS-managed policy that lets RDS publish enhanced-monitoring metrics to CloudWatch Logs. */
 const ENHANCED_MONITORING_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole";
@@ -82,6 +83,7 @@ export interface DatabaseArgs {
   /**
    * Adjust the writer's arguments without forking this component.
    * @example `{ instance: (args) => ({ ...args, backupWindow: "03:00-04:00" }) }`
+   * @default - no transform
    */
   transform?: { instance?: Transform<aws.rds.InstanceArgs> };
 }
@@ -135,6 +137,8 @@ export class Database extends PlatformComponent {
   public readonly replicaIdentifiers: pulumi.Output<string[]>;
   /** Host, reader host, port, database and user for the applications (see {@link DatabaseConnection}). */
   public readonly connection: DatabaseConnection;
+  /** What Observability watches: the writer and each replica (its `database`). */
+  public readonly observedInstances: ObservedDatabase;
 
   private readonly region: string;
   private readonly accountId: pulumi.Input<string>;
@@ -180,6 +184,7 @@ export class Database extends PlatformComponent {
     this.masterSecret = createMasterSecret();
     this.masterSecretArn = this.masterSecret.arn;
     this.writerIdentifier = this.instance.identifier;
+    this.observedInstances = { writerInstanceId: this.writerIdentifier, replicaInstanceIds: this.replicas.map((r) => r.identifier) };
     this.replicaIdentifiers = pulumi.all(this.replicas.map((r) => r.identifier));
     this.instanceIdentifiers = pulumi
       .all([this.writerIdentifier, this.replicaIdentifiers])

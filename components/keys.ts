@@ -4,13 +4,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { KMS_MAX_DELETION_WINDOW_DAYS } from "../sizing";
 import { PlatformComponent, type StackIdentity, stackNamePrefix } from "./component";
-
-/**
- * The longest scheduled-deletion window AWS KMS allows (ScheduleKeyDeletion: 7–30 days). A destroyed
- * key makes every backup it encrypted unreadable, so the platform waits as long as AWS lets it.
- */
-export const KMS_MAX_DELETION_WINDOW_DAYS = 30;
 
 /**
  * The service-linked role EC2 Auto Scaling launches instances with, EKS managed node groups included

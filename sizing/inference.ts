@@ -1,9 +1,10 @@
 /**
  * The inference platform's timings and pod requests: how often Triton polls its model repository and
  * how its probes, drain and rollout are timed, the wake path's queue retention and KEDA target, KEDA's
- * and the collector's polling, the private-DNS TTLs, and the requests set on each add-on chart's pods.
- * They are not per tier (every tier runs the same Triton and add-ons); components/inference reads
- * them, and the offline scheduling check (src/plan/scheduling/) counts the requests.
+ * and the collector's polling, the private-DNS TTLs, the requests set on each add-on chart's pods and
+ * those of the EKS managed add-ons' pods, and how many subnets the control plane uses. They are not
+ * per tier (every tier runs the same Triton and add-ons); components/inference reads them, and the
+ * offline scheduling check (src/plan/scheduling/) counts the requests.
  */
 
 /**
@@ -109,3 +110,48 @@ export const ADDON_REQUESTS = {
   dcgmExporter: { cpu: "100m", memory: "128Mi" },
 } as const satisfies Record<string, PodRequests>;
 
+/**
+ * Subnets (one per AZ) the control plane's ENIs use: EKS requires subnets in at least two AZs
+ * (https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html), and every tier has at least two.
+ */
+export const CONTROL_PLANE_SUBNETS = 2;
+
+/**
+ * Pods of the EKS managed add-ons, which the graph holds only as `aws.eks.Addon` resources: their
+ * requests and where they run. Sources: the manifests EKS installs, upstream —
+ * aws/amazon-vpc-cni-k8s `charts/aws-vpc-cni/values.yaml` (aws-node, requests cpu 25m; the network policy
+ * agent container newer versions add is not counted), EKS's aws-node DaemonSet tolerates every taint,
+ * kubernetes/kubernetes `cluster/addons/dns/coredns/coredns.yaml.base` (requests 100m / 70Mi, 2 replicas,
+ * tolerates only `CriticalAddonsOnly`), and the kube-proxy DaemonSet (requests cpu 100m, tolerates every taint).
+ */
+export const EKS_ADDON_PODS = {
+  "vpc-cni": { kind: "DaemonSet", name: "aws-node", requests: { cpu: "25m", memory: "0" }, toleratesEverything: true },
+  "kube-proxy": { kind: "DaemonSet", name: "kube-proxy", requests: { cpu: "100m", memory: "0" }, toleratesEverything: true },
+  coredns: { kind: "Deployment", name: "coredns", replicas: 2, requests: { cpu: "100m", memory: "70Mi" }, toleratesEverything: false },
+} as const;
+
+/**
+ * How much of the inference platform a rollout or a node drain may take down at once: one node of a
+ * node group during an EKS rolling update (`updateConfig.maxUnavailable`), and one pod of a workload
+ * with a PodDisruptionBudget (Triton, the load balancer controller), so the rest keep serving while
+ * it is replaced.
+ */
+export const DISRUPTION = {
+  nodeGroupMaxUnavailable: 1,
+  podMaxUnavailable: 1,
+} as const;
+
+/**
+ * Replicas of the metrics collector (OpenTelemetry collector in deployment mode): one. It scrapes
+ * every target itself, so a second replica would publish each series twice (double the CloudWatch
+ * EMF records and their cost); a restart only leaves a gap of one scrape interval.
+ */
+export const COLLECTOR_REPLICAS = 1;
+
+/**
+ * The SOA fields Route 53 writes into every hosted zone it creates (serial 1, refresh 7200 s, retry
+ * 900 s, expire 1209600 s; https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/SOA-NSrecords.html),
+ * kept when the private zone's SOA is rewritten for its shorter negative TTL
+ * (`TRITON_PRIVATE_DNS.negativeTtlSeconds`).
+ */
+export const ROUTE53_SOA_TIMINGS = "1 7200 900 1209600";

@@ -81,7 +81,6 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
       sizing: sizing.storage,
       safety: sizing.safety,
       corsAllowedOrigins: config.corsAllowedOrigins,
-      accessLogRetentionDays: sizing.observability.logRetentionDays,
     },
     opts,
   );
@@ -136,7 +135,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
       modelBucketName: storage.bucketNames.models,
       modelRepositoryPrefix: config.modelRepositoryPrefix,
       modelReadStatements: storage.grant("read", "models", config.modelRepositoryPrefix),
-      jobQueues: queues.tritonWakeSources(sizing.workers),
+      jobQueues: queues.tritonWakeSources,
     },
     opts,
   );
@@ -214,27 +213,12 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
       sizing: sizing.observability,
       budgetUsd: sizing.budgetUsd,
       alertEmail: secretIfMarked(config, "alertEmail", config.alertEmail),
-      loadBalancer: { arnSuffix: gateway.loadBalancerArnSuffix, targetGroupArnSuffix: gateway.targetGroupArnSuffix },
-      services: [
-        { role: "gateway", serviceName: gateway.serviceName, clusterName: gateway.clusterName },
-        ...(Object.entries(workers.serviceNames) as [keyof typeof workers.serviceNames, pulumi.Output<string>][]).map(([key, serviceName]) => ({
-          role: `worker-${key}` as const,
-          serviceName,
-          clusterName: workers.clusterName,
-        })),
-      ],
+      loadBalancer: gateway.observedLoadBalancer,
+      services: [gateway.observedService, ...workers.observedServices],
       queues: queues.alarmQueues,
-      database: {
-        writerInstanceId: database.writerIdentifier,
-        replicaInstanceIds: database.replicas.map((r) => r.identifier),
-      },
-      cache: { replicationGroupId: cache.replicationGroupId, nodeCount: sizing.cache.nodes },
-      inference: {
-        clusterName: inference.clusterName,
-        metricsNamespace: inference.metricsNamespace,
-        metricNames: inference.metricNames,
-        nodeGroups: inference.nodeGroupAutoScalingGroups,
-      },
+      database: database.observedInstances,
+      cache: cache.observed,
+      inference: inference.observed,
     },
     opts,
   );

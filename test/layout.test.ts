@@ -11,33 +11,29 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { isRelative, isTypeScriptSource, moduleSpecifiers, typeScriptSources } from "./support/imports";
 
 const ROOT = path.resolve(__dirname, "..");
 const SOURCE_ROOTS = ["sizing", "src", "components", "policy", "bench"];
 /** Lines a source file may have (tests excluded): STYLE.md's "one concern per file", measured. */
 const MAX_SOURCE_LINES = 450;
 
-function sourceFiles(dir: string): string[] {
-  const abs = path.join(ROOT, dir);
-  if (!fs.existsSync(abs)) return [];
-  return fs.readdirSync(abs, { withFileTypes: true }).flatMap((e) => {
-    const rel = path.join(dir, e.name);
-    if (e.isDirectory()) return e.name === "node_modules" ? [] : sourceFiles(rel);
-    return e.name.endsWith(".ts") && !e.name.endsWith(".d.ts") ? [rel] : [];
-  });
+/** Repository-relative targets of the relative specifiers in `text`, a file at `file` (every import form). */
+function relativeTargets(file: string, text: string): string[] {
+  return moduleSpecifiers(text)
+    .filter(isRelative)
+    .map((s) => path.normalize(path.join(path.dirname(file), s)));
 }
 
-/** Repository-relative targets of a file's relative imports (static, dynamic and `export ... from`). */
+/** Repository-relative targets of a file's relative imports. */
 function relativeImports(file: string): string[] {
-  const text = fs.readFileSync(path.join(ROOT, file), "utf8");
-  const specs = [...text.matchAll(/(?:from\s+|import\(\s*)["'](\.{1,2}\/[^"']*)["']/g)].map((m) => m[1]);
-  return specs.map((s) => path.normalize(path.join(path.dirname(file), s)));
+  return relativeTargets(file, fs.readFileSync(path.join(ROOT, file), "utf8"));
 }
 
 const roomOf = (target: string) => target.split(path.sep)[0];
 
 describe("layout", () => {
-  const files = SOURCE_ROOTS.flatMap(sourceFiles);
+  const files = SOURCE_ROOTS.flatMap((dir) => typeScriptSources(ROOT, dir));
 
   it("finds the source rooms", () => {
     for (const room of ["sizing", "src", "components", "policy"]) expect(files.some((f) => roomOf(f) === room)).toBe(true);
@@ -63,5 +59,34 @@ describe("layout", () => {
 
   it("the import scan sees imports (a scan that finds nothing would pass every rule above)", () => {
     expect(relativeImports("src/platform.ts").some((t) => roomOf(t) === "components")).toBe(true);
+  });
+});
+
+describe("the import scan", () => {
+  // Each form a file can load another by, as a one-line fixture in components/: the scan must see
+  // src/ in every one, or a leak written that way would pass the rules above.
+  const FILE = path.join("components", "inference", "fixture.ts");
+  it.each([
+    ["static import, double quotes", 'import { x } from "../../src/platform";'],
+    ["static import, single quotes", "import { x } from '../../src/platform';"],
+    ["type-only import", 'import type { X } from "../../src/platform";'],
+    ["re-export", 'export * from "../../src/platform";'],
+    ["side-effect import", 'import "../../src/platform";'],
+    ["import = require", 'import platform = require("../../src/platform");'],
+    ["require", "const platform = require('../../src/platform');"],
+    ["dynamic import", 'const platform = await import("../../src/platform");'],
+    ["template-literal dynamic import, static prefix", "const mod = await import(`../../src/${name}`);"],
+    ["template-literal dynamic import, no placeholder", "const mod = await import(`../../src/platform`);"],
+  ])("sees %s", (_form, fixture) => {
+    expect(relativeTargets(FILE, fixture).map(roomOf)).toEqual(["src"]);
+  });
+
+  it("sees a bare `..` and `.`", () => {
+    expect(relativeTargets(path.join("src", "plan", "x.ts"), 'import { a } from "..";\nimport { b } from ".";')).toEqual(["src", path.join("src", "plan")]);
+  });
+
+  it("ignores package imports and reads .mts and .cts files, not declarations", () => {
+    expect(relativeTargets(FILE, 'import * as aws from "@pulumi/aws";\nconst fs = require("node:fs");')).toEqual([]);
+    expect(["a.ts", "a.mts", "a.cts", "a.d.ts", "a.d.mts", "a.js"].filter(isTypeScriptSource)).toEqual(["a.ts", "a.mts", "a.cts"]);
   });
 });

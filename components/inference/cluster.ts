@@ -6,6 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { CONTROL_PLANE_SUBNETS } from "../../sizing";
 import { applyTransform, type StackContext, type Transform } from "../component";
 import { serviceTrustPolicy } from "../iam";
 import {
@@ -13,7 +14,6 @@ import {
   CLUSTER_ADMIN_ACCESS_POLICY,
   CLUSTER_ROLE_POLICY,
   CONTROL_PLANE_LOG_TYPES,
-  CONTROL_PLANE_SUBNETS,
   EKS_ADDONS,
 } from "./constants";
 

@@ -79,9 +79,6 @@ export const CLUSTER_ACCESS_POLICIES = {
   view: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
 } as const;
 
-/** Subnets (one per AZ) the control plane's ENIs use: EKS requires two AZs, and every tier has at least two. */
-export const CONTROL_PLANE_SUBNETS = 2;
-
 /** Control-plane log types sent to CloudWatch (all five: FSBP EKS.8 / CKV_AWS_37). */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 
@@ -106,17 +103,3 @@ export const LB_READINESS_GATE_LABEL = { key: "elbv2.k8s.aws/pod-readiness-gate-
 
 /** Namespaces the component creates. */
 export const NAMESPACES = { triton: "triton", monitoring: "monitoring", keda: "keda" } as const;
-
-/**
- * Pods of the EKS managed add-ons, which the graph holds only as `aws.eks.Addon` resources: their
- * requests and where they run. Sources: the manifests EKS installs, upstream —
- * aws/amazon-vpc-cni-k8s `charts/aws-vpc-cni/values.yaml` (aws-node, requests cpu 25m; the network policy
- * agent container newer versions add is not counted), EKS's aws-node DaemonSet tolerates every taint,
- * kubernetes/kubernetes `cluster/addons/dns/coredns/coredns.yaml.base` (requests 100m / 70Mi, 2 replicas,
- * tolerates only `CriticalAddonsOnly`), and the kube-proxy DaemonSet (requests cpu 100m, tolerates every taint).
- */
-export const EKS_ADDON_PODS = {
-  "vpc-cni": { kind: "DaemonSet", name: "aws-node", requests: { cpu: "25m", memory: "0" }, toleratesEverything: true },
-  "kube-proxy": { kind: "DaemonSet", name: "kube-proxy", requests: { cpu: "100m", memory: "0" }, toleratesEverything: true },
-  coredns: { kind: "Deployment", name: "coredns", replicas: 2, requests: { cpu: "100m", memory: "70Mi" }, toleratesEverything: false },
-} as const;

@@ -6,9 +6,10 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { type GpuType, JOB_QUEUE, type Sizing, TRITON_WAKE } from "../../sizing";
-import { physicalName, PlatformComponent, type StackContext, type Transform } from "../component";
+import { type GpuType, JOB_QUEUE, NAME_LIMITS, type Sizing, TRITON_WAKE } from "../../sizing";
+import { physicalName, PlatformComponent, type StackContext, stackNamePrefix, type Transform } from "../component";
 import type { PolicyStatement } from "../iam";
+import type { ObservedInference } from "../observability";
 import { type Addons, createAddons } from "./addons";
 import {
   addonVersionsFor,
@@ -28,9 +29,6 @@ export { INFERENCE_METRICS, METRICS_DIMENSION } from "./metrics";
 export type { InferenceMetricNames } from "./metrics";
 export type { WakeQueue } from "./triton";
 export type { NodeGroupRole } from "./node-groups";
-
-/** SQS queue names allow 80 characters. */
-const SQS_NAME_LIMIT = 80;
 
 /** Where clients reach Triton. */
 export interface TritonEndpoints {
@@ -176,16 +174,16 @@ export class Inference extends PlatformComponent {
   /** The one dimension every inference metric carries (`{ ClusterName: <cluster> }`), for alarms and widgets. */
   public readonly metricDimensions: Record<typeof METRICS_DIMENSION, pulumi.Output<string>>;
   public readonly oidcProviderArn: pulumi.Output<string>;
+  /** What Observability watches: the cluster's metrics and each node group's ASG (its `inference`). */
+  public readonly observed: ObservedInference;
 
   constructor(name: string, args: InferenceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("inference", "Inference", name, opts);
     const { identity, region } = args.context;
     const imdsHopLimit = { system: args.imdsHopLimit?.system ?? 1, gpu: args.imdsHopLimit?.gpu ?? 1 };
     const tags = identity.tags;
-    const clusterName = physicalName(identity, "eks", 100);
-    // EKS allows 63 characters and appends 26 to a name prefix; the longest role ("gpu-fallback-")
-    // leaves 24 for `<project>-<stack>-`, shortened with a stable hash when longer.
-    const namePrefix = `${physicalName(identity, "ng", 23)}-`;
+    const clusterName = physicalName(identity, "eks", NAME_LIMITS.eksCluster);
+    const namePrefix = `${physicalName(identity, "ng", NAME_LIMITS.eksNodeGroupPrefix)}-`;
     this.kmsKeyArn = args.context.kmsKeyArn;
     const metricsNamespace = metricsNamespaceFor(identity.project, identity.stack);
     const parent = this;
@@ -272,12 +270,13 @@ export class Inference extends PlatformComponent {
       this.kubernetesProvider,
       [this.systemNodeGroup, coredns],
     );
-    // triton.endpoint privateDns: no NLB; ExternalDNS names the ready pods in a private zone.
+    // triton.endpoint privateDns: no NLB; ExternalDNS names the ready pods in a private zone, named
+    // from the normalized stack prefix (a `.` in a stack name would otherwise add a DNS label).
     const privateDns =
       args.sizing.triton.endpoint === "privateDns"
         ? createPrivateDns(
             name,
-            { ...irsa, zoneName: `${identity.project}-${identity.stack}.internal`, vpcId: args.vpcId, context: args.context, clusterName },
+            { ...irsa, zoneName: `${stackNamePrefix(identity)}.internal`, vpcId: args.vpcId, context: args.context, clusterName },
             parent,
             this.kubernetesProvider,
             [this.systemNodeGroup, coredns],
@@ -318,6 +317,7 @@ export class Inference extends PlatformComponent {
     this.metricsNamespace = metricsNamespace;
     this.metricNames = INFERENCE_METRICS;
     this.metricDimensions = { [METRICS_DIMENSION]: this.clusterName };
+    this.observed = { clusterName: this.clusterName, metricsNamespace, metricNames: this.metricNames, nodeGroups: this.nodeGroupAutoScalingGroups };
     this.registerOutputs({
       clusterName: this.clusterName,
       oidcProviderArn: this.oidcProviderArn,
@@ -332,7 +332,7 @@ export class Inference extends PlatformComponent {
       return new aws.sqs.Queue(
         `${name}-triton-wake`,
         {
-          name: physicalName(identity, "triton-wake", SQS_NAME_LIMIT),
+          name: physicalName(identity, "triton-wake", NAME_LIMITS.sqsQueue),
           messageRetentionSeconds: TRITON_WAKE.messageRetentionSeconds,
           kmsMasterKeyId: args.context.kmsKeyArn,
           // Same data-key reuse as the job queues: fewer KMS calls for the same protection.

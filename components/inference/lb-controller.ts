@@ -5,7 +5,7 @@
 import type * as aws from "@pulumi/aws";
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ADDON_REQUESTS } from "../../sizing";
+import { ADDON_REQUESTS, DISRUPTION } from "../../sizing";
 import type { PolicyStatement } from "../iam";
 import type { AddonsArgs } from "./addons";
 import { type AddonOpts, createIrsaRole, helmChart, SYSTEM_SCHEDULING } from "./shared";
@@ -43,7 +43,7 @@ export function createLoadBalancerController(
       enableWaf: false,
       enableWafv2: false,
       // The chart runs two replicas but ships no PDB: keep one (and its webhooks) up through node drains.
-      podDisruptionBudget: { maxUnavailable: 1 },
+      podDisruptionBudget: { maxUnavailable: DISRUPTION.podMaxUnavailable },
       resources: { requests: ADDON_REQUESTS.loadBalancerController },
       serviceAccount: {
         create: true,

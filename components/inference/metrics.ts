@@ -3,7 +3,7 @@
  * from Triton (:8002) and dcgm-exporter (:9400), and how they land in CloudWatch. KEDA, the alarms
  * and the dashboard all read these names, so they are defined once here and exported.
  */
-import { METRICS_SCRAPE_INTERVAL, PORTS } from "../../sizing";
+import { COLLECTOR_REPLICAS, METRICS_SCRAPE_INTERVAL, PORTS } from "../../sizing";
 import { NAMESPACES } from "./constants";
 
 /**
@@ -91,7 +91,7 @@ export function collectorValues(args: {
   });
   return {
     mode: "deployment",
-    replicaCount: 1,
+    replicaCount: COLLECTOR_REPLICAS,
     image: args.image,
     nodeSelector: args.nodeSelector,
     serviceAccount: {

@@ -7,7 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { applyTransform, type StackContext, type Transform } from "../component";
 import { serviceTrustPolicy } from "../iam";
-import { type CapacityType, type GpuSizing, type GpuType, instanceType, type NodeGroupSizing } from "../../sizing";
+import { type CapacityType, DISRUPTION, type GpuSizing, type GpuType, instanceType, type NodeGroupSizing } from "../../sizing";
 import {
   GPU_ACCELERATOR_LABEL,
   GPU_NODE_LABEL,
@@ -220,7 +220,7 @@ export function createSystemNodeGroup(
     },
     labels: { [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value },
     launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
-    updateConfig: { maxUnavailable: 1 },
+    updateConfig: { maxUnavailable: DISRUPTION.nodeGroupMaxUnavailable },
     tags: args.context.identity.tags,
   };
   return new aws.eks.NodeGroup(
@@ -286,7 +286,7 @@ export function createGpuNodeGroups(
       labels: { [GPU_NODE_LABEL.key]: GPU_NODE_LABEL.value, [GPU_POOL_LABEL]: pool, [GPU_ACCELERATOR_LABEL]: accelerator },
       taints: [{ key: GPU_TAINT.key, value: GPU_TAINT.value, effect: "NO_SCHEDULE" }],
       launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
-      updateConfig: { maxUnavailable: 1 },
+      updateConfig: { maxUnavailable: DISRUPTION.nodeGroupMaxUnavailable },
       tags: args.context.identity.tags,
     };
     const nodeGroup = new aws.eks.NodeGroup(

@@ -12,7 +12,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { TRITON_PRIVATE_DNS } from "../../sizing";
+import { ROUTE53_SOA_TIMINGS, TRITON_PRIVATE_DNS } from "../../sizing";
 import type { StackContext } from "../component";
 import { createIrsaRole, type IrsaContext } from "./shared";
 import { HELM_CHARTS, SYSTEM_NODE_LABEL } from "./constants";
@@ -72,7 +72,7 @@ export function createPrivateDns(
       // The provider reports a private zone's primary name server with its trailing dot
       // (terraform-provider-aws route53/zone.go returns the NS value as is; hashicorp/terraform-provider-aws#14863):
       // add one only where it is missing, or the SOA gets an empty label and Route 53 refuses the batch.
-      records: [pulumi.interpolate`${zone.primaryNameServer.apply(fullyQualified)} awsdns-hostmaster.amazon.com. 1 7200 900 1209600 ${TRITON_PRIVATE_DNS.negativeTtlSeconds}`],
+      records: [pulumi.interpolate`${zone.primaryNameServer.apply(fullyQualified)} awsdns-hostmaster.amazon.com. ${ROUTE53_SOA_TIMINGS} ${TRITON_PRIVATE_DNS.negativeTtlSeconds}`],
       allowOverwrite: true,
     },
     { parent },

@@ -7,6 +7,7 @@ import type * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import {
+  DISRUPTION,
   KEDA_POLLING_INTERVAL_SECONDS,
   METRICS_COLLECTION_SECONDS,
   METRICS_PERIOD_SECONDS,
@@ -317,7 +318,7 @@ export function createTriton(
   function createPodDisruptionBudget(): k8s.policy.v1.PodDisruptionBudget {
     return new k8s.policy.v1.PodDisruptionBudget(
       `${name}-triton-pdb`,
-      { metadata: metadata("triton"), spec: { maxUnavailable: 1, selector: { matchLabels: APP_LABELS } } },
+      { metadata: metadata("triton"), spec: { maxUnavailable: DISRUPTION.podMaxUnavailable, selector: { matchLabels: APP_LABELS } } },
       nsOpts,
     );
   }

@@ -35,6 +35,7 @@ export interface NetworkArgs {
   /**
    * Adjust the awsx VPC's arguments without forking this component.
    * @example `{ vpc: (args) => ({ ...args, enableDnsHostnames: true }) }`
+   * @default - no transform
    */
   transform?: { vpc?: Transform<awsx.ec2.VpcArgs> };
 }

@@ -22,11 +22,8 @@ export interface ObservedCache {
    * @default `<replicationGroupId>-001` … `-00<nodeCount>` (ElastiCache's naming for cluster-mode-disabled groups)
    */
   memberIds?: pulumi.Input<string>[];
-  /**
-   * Nodes in the group, used when `memberIds` is not given.
-   * @default `1`
-   */
-  nodeCount?: number;
+  /** Nodes in the group (the cache's `sizing.nodes`), naming the members when `memberIds` is not given. */
+  nodeCount: number;
 }
 
 export function databaseAlarms(db: ObservedDatabase | undefined, s: ObservabilitySizing): AlarmSpec[] {
@@ -105,8 +102,7 @@ export function databaseAlarms(db: ObservedDatabase | undefined, s: Observabilit
 /** Node ids of a cluster-mode-disabled replication group, as ElastiCache names them. */
 export function cacheMemberIds(cache: ObservedCache): pulumi.Input<string>[] {
   if (cache.memberIds) return cache.memberIds;
-  const count = cache.nodeCount ?? 1;
-  return Array.from({ length: count }, (_, i) =>
+  return Array.from({ length: cache.nodeCount }, (_, i) =>
     // Plain strings stay plain (tests, README); Outputs are interpolated lazily.
     typeof cache.replicationGroupId === "string"
       ? `${cache.replicationGroupId}-${String(i + 1).padStart(3, "0")}`

@@ -63,11 +63,36 @@ export interface AlarmSpec {
 
 /** Everything the alarms can watch; an absent section means no alarms (and no dashboard section) for it. */
 export interface ObservedResources {
+  /**
+   * The public load balancer: 5xx rate, p95 latency and unhealthy-target alarms (`Gateway.observedLoadBalancer`).
+   * @default - no load balancer alarms
+   */
   loadBalancer?: ObservedLoadBalancer;
+  /**
+   * ECS services, each with its role: CPU and memory alarms on each (`Gateway.observedService`,
+   * `Workers.observedServices`).
+   * @default - no service alarms
+   */
   services?: ObservedService[];
+  /**
+   * Job queues with their dead-letter queues: oldest-message age, depth and DLQ-not-empty alarms (`JobQueues.alarmQueues`).
+   * @default - no queue alarms
+   */
   queues?: ObservedQueue[];
+  /**
+   * The RDS writer and replicas: CPU, free storage, connections and replica lag (`Database.observedInstances`).
+   * @default - no database alarms
+   */
   database?: ObservedDatabase;
+  /**
+   * The ElastiCache replication group: engine CPU, memory and evictions per node (`Cache.observed`).
+   * @default - no cache alarms
+   */
   cache?: ObservedCache;
+  /**
+   * GPU utilisation, Triton queue time and each node group's status checks (`Inference.observed`).
+   * @default - no inference alarms
+   */
   inference?: ObservedInference;
 }
 

@@ -4,7 +4,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ALARM_WINDOWS, BUDGET_NOTIFICATIONS, type ObservabilitySizing } from "../../sizing";
+import { ALARM_WINDOWS, BUDGET_NOTIFICATIONS, NAME_LIMITS, type ObservabilitySizing } from "../../sizing";
 import { applyTransform, PlatformComponent, physicalName, type StackContext, type Transform } from "../component";
 import { policyDocument, type PolicyStatement } from "../iam";
 import { type AlarmSpec, alarmSpecs, type ObservedResources } from "./alarms";
@@ -12,9 +12,6 @@ import { dashboardBody } from "./dashboard";
 
 export * from "./alarms";
 export { dashboardBody, widgetMetrics } from "./dashboard";
-
-/** CloudWatch caps alarm names at 255 characters; dashboard and budget names at 100. */
-const NAME_LIMITS = { alarm: 255, dashboard: 100, budget: 100, topic: 256 } as const;
 
 export interface ObservabilityArgs extends ObservedResources {
   /**
@@ -46,6 +43,7 @@ export interface ObservabilityArgs extends ObservedResources {
    * changed here is not redrawn there.
    * @example `{ alarm: { actionsEnabled: false } }` (a quiet stack: alarms change state, nobody is paged)
    * @example `{ alarm: (args, role) => (role === "gateway-p95-latency" ? { ...args, evaluationPeriods: 5 } : args) }`
+   * @default - no transform
    */
   transform?: { alarm?: Transform<aws.cloudwatch.MetricAlarmArgs, [role: string, spec: AlarmSpec]> };
 }
@@ -100,7 +98,7 @@ export class Observability extends PlatformComponent {
       return new aws.sns.Topic(
         parent.childName("alerts"),
         {
-          name: physicalName(identity, "alerts", NAME_LIMITS.topic),
+          name: physicalName(identity, "alerts", NAME_LIMITS.snsTopic),
           kmsMasterKeyId: kmsKeyArn,
           tags,
         },

@@ -6,7 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULTS, SERVICE_NAME_LIMITS, SERVICES } from "../../sizing";
+import { DEFAULTS, NAME_LIMITS, SERVICES } from "../../sizing";
 import { PlatformComponent, physicalName, type StackContext, applyTransform, type Transform } from "../component";
 
 /** The images the stack builds and runs on Fargate. */
@@ -124,7 +124,7 @@ export class FargateCluster extends PlatformComponent {
 
     function createCluster(): aws.ecs.Cluster {
       const clusterArgs: aws.ecs.ClusterArgs = {
-        name: physicalName(args.context.identity, "services", SERVICE_NAME_LIMITS.ecsCluster),
+        name: physicalName(args.context.identity, "services", NAME_LIMITS.ecsCluster),
         settings: [{ name: "containerInsights", value: args.containerInsights ? "enabled" : "disabled" }],
         tags,
       };
@@ -149,7 +149,7 @@ export class FargateCluster extends PlatformComponent {
       const repository = new aws.ecr.Repository(
         parent.childName(`${image}-repository`),
         {
-          name: physicalName(args.context.identity, image, SERVICE_NAME_LIMITS.ecrRepository),
+          name: physicalName(args.context.identity, image, NAME_LIMITS.ecrRepository),
           // Immutable tags: a deployed tag always means the same bytes, so a rollback is exact.
           imageTagMutability: "IMMUTABLE",
           imageScanningConfiguration: { scanOnPush: true },

@@ -6,13 +6,14 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DNS_RECORD_TTL_SECONDS, type GatewaySizing, PORTS, type SafetySizing, SERVICE_NAME_LIMITS, SERVICES } from "../../sizing";
+import { DNS_RECORD_TTL_SECONDS, type GatewaySizing, NAME_LIMITS, PORTS, type SafetySizing, SERVICES } from "../../sizing";
 import { applyTransform, PlatformComponent, physicalName, type StackContext, type Transform } from "../component";
 import type { FargateCluster, ImageSource } from "./cluster";
 import { dependencyEnvironment, type ServiceDependencies } from "./contract";
 import { createFargateService, createServiceScalableTarget, type FargateServiceParts } from "./service";
 import { createWebAcl } from "./waf";
 import type { PolicyStatement } from "../iam";
+import type { ObservedLoadBalancer, ObservedService } from "../observability";
 
 export interface GatewayArgs {
   /** The stack: identity (names, tags), region, account, KMS key and log retention. */
@@ -109,6 +110,10 @@ export class Gateway extends PlatformComponent {
   public readonly serviceName: pulumi.Output<string>;
   public readonly clusterName: pulumi.Output<string>;
   public readonly logGroupName: pulumi.Output<string>;
+  /** What Observability watches on the load balancer (its `loadBalancer`). */
+  public readonly observedLoadBalancer: ObservedLoadBalancer;
+  /** What Observability watches on the ECS service (one of its `services`). */
+  public readonly observedService: ObservedService;
   /** DNS records to create by hand when a domain has no hosted zone here (else empty). */
   public readonly certificateValidationRecords: pulumi.Output<{ name: string; type: string; value: string }[]>;
 
@@ -140,6 +145,8 @@ export class Gateway extends PlatformComponent {
     this.targetGroupArnSuffix = this.targetGroup.arnSuffix;
     this.serviceName = this.service.name;
     this.clusterName = args.cluster.clusterName;
+    this.observedLoadBalancer = { arnSuffix: this.loadBalancerArnSuffix, targetGroupArnSuffix: this.targetGroupArnSuffix };
+    this.observedService = { role: "gateway", serviceName: this.serviceName, clusterName: this.clusterName };
     this.logGroupName = this.parts.logGroup.name;
     this.url = certificate.arn
       ? tls.domain
@@ -161,7 +168,7 @@ export class Gateway extends PlatformComponent {
 
     function createLoadBalancer(): aws.lb.LoadBalancer {
       const loadBalancerArgs: aws.lb.LoadBalancerArgs = {
-        name: physicalName(args.context.identity, "api", SERVICE_NAME_LIMITS.loadBalancer),
+        name: physicalName(args.context.identity, "api", NAME_LIMITS.loadBalancer),
         loadBalancerType: "application",
         internal: false,
         subnets: args.network.publicSubnetIds,

@@ -6,7 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { fleetBacklog, JOB_QUEUE, PRIORITIES, type Priority, SECONDS_PER_DAY, SERVICE_NAME_LIMITS, type WorkersSizing } from "../../sizing";
+import { fleetBacklog, JOB_QUEUE, NAME_LIMITS, PRIORITIES, type Priority, SECONDS_PER_DAY, type WorkersSizing } from "../../sizing";
 import { PlatformComponent, physicalName, type StackContext, applyTransform, type Transform } from "../component";
 import type { PolicyStatement } from "../iam";
 
@@ -27,6 +27,7 @@ export interface JobQueuesArgs {
   /**
    * Adjust a queue's arguments without forking this component (called for job queues and DLQs).
    * @example `{ queue: (args, priority, kind) => (kind === "dlq" ? args : { ...args, delaySeconds: 5 }) }`
+   * @default - no transform
    */
   transform?: { queue?: Transform<aws.sqs.QueueArgs, [priority: Priority, kind: "jobs" | "dlq"]> };
 }
@@ -70,6 +71,12 @@ export class JobQueues extends PlatformComponent {
   public readonly alarmQueues: { priority: Priority; name: pulumi.Output<string>; dlqName: pulumi.Output<string> }[];
   /** What can wake Triton, in priority order: each job queue's URL and ARN. */
   public readonly wakeSources: { priority: Priority; url: pulumi.Output<string>; arn: pulumi.Output<string> }[];
+  /**
+   * Triton's wake triggers (Inference's `jobQueues`), in priority order: each job queue with the
+   * backlog that is about one Triton replica's worth of demand, its worker fleet busy at its maximum
+   * ({@link fleetBacklog} of this component's own `sizing`).
+   */
+  public readonly tritonWakeSources: { url: pulumi.Output<string>; arn: pulumi.Output<string>; backlogPerReplica: number }[];
   /** The raw queues, for anything this component does not expose. */
   public readonly queues: Record<Priority, { jobs: aws.sqs.Queue; dlq: aws.sqs.Queue }>;
   private readonly kmsKeyArn: pulumi.Input<string>;
@@ -103,6 +110,7 @@ export class JobQueues extends PlatformComponent {
     this.dlqUrlsByPriority = Object.fromEntries(ordered.map((q) => [q.priority, q.dlqUrl])) as Record<Priority, pulumi.Output<string>>;
     this.alarmQueues = ordered.map((q) => ({ priority: q.priority, name: q.name, dlqName: q.dlqName }));
     this.wakeSources = ordered.map((q) => ({ priority: q.priority, url: q.url, arn: q.arn }));
+    this.tritonWakeSources = ordered.map((q) => ({ url: q.url, arn: q.arn, backlogPerReplica: fleetBacklog(args.sizing.priorities[q.priority]) }));
     this.queueUrls = priorities.map((p) => this.byPriority[p].url);
     this.queueArns = priorities.map((p) => this.byPriority[p].arn);
 
@@ -129,7 +137,7 @@ export class JobQueues extends PlatformComponent {
         parent.childName(`${priority}-dlq`),
         transformed(
           {
-            name: physicalName(args.context.identity, `jobs-${priority}-dlq`, SERVICE_NAME_LIMITS.sqsQueue),
+            name: physicalName(args.context.identity, `jobs-${priority}-dlq`, NAME_LIMITS.sqsQueue),
             messageRetentionSeconds: args.sizing.dlqRetentionDays * SECONDS_PER_DAY,
             ...encryption(),
             tags: { ...tags, priority, role: "dead-letter" },
@@ -147,7 +155,7 @@ export class JobQueues extends PlatformComponent {
         parent.childName(`${priority}-jobs`),
         transformed(
           {
-            name: physicalName(args.context.identity, `jobs-${priority}`, SERVICE_NAME_LIMITS.sqsQueue),
+            name: physicalName(args.context.identity, `jobs-${priority}`, NAME_LIMITS.sqsQueue),
             // Above the longest task (config validation refuses anything else): a message that
             // reappears while its task still runs is executed twice.
             visibilityTimeoutSeconds: p.visibilityTimeoutSeconds,
@@ -175,14 +183,6 @@ export class JobQueues extends PlatformComponent {
         { parent },
       );
     }
-  }
-
-  /**
-   * Triton's wake triggers (Inference's `jobQueues`): each job queue with the backlog that is about
-   * one Triton replica's worth of demand, its worker fleet busy at its maximum ({@link fleetBacklog}).
-   */
-  public tritonWakeSources(sizing: Pick<WorkersSizing, "priorities">): { url: pulumi.Output<string>; arn: pulumi.Output<string>; backlogPerReplica: number }[] {
-    return this.wakeSources.map((q) => ({ url: q.url, arn: q.arn, backlogPerReplica: fleetBacklog(sizing.priorities[q.priority]) }));
   }
 
   /**

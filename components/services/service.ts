@@ -6,7 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DEPLOYMENT, SERVICE_NAME_LIMITS } from "../../sizing";
+import { DEPLOYMENT, NAME_LIMITS } from "../../sizing";
 import { physicalName, type StackContext } from "../component";
 import { policyDocument, type PolicyStatement, serviceTrustPolicy } from "../iam";
 import type { FargateCluster, ImageSource } from "./cluster";
@@ -167,7 +167,7 @@ export function createFargateService(prefix: string, args: FargateServiceArgs, p
   const taskDefinition = new aws.ecs.TaskDefinition(
     child("task"),
     {
-      family: physicalName(args.context.identity, args.role, SERVICE_NAME_LIMITS.taskFamily),
+      family: physicalName(args.context.identity, args.role, NAME_LIMITS.taskFamily),
       cpu: String(args.cpu),
       memory: String(args.memoryMiB),
       networkMode: "awsvpc",

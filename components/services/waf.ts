@@ -5,7 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import { SERVICE_NAME_LIMITS } from "../../sizing";
+import { NAME_LIMITS } from "../../sizing";
 import { physicalName, type StackContext } from "../component";
 
 /** AWS managed rule groups on the web ACL, in evaluation order (all from vendor `AWS`). */
@@ -38,7 +38,7 @@ export interface WebAclArgs {
 export function createWebAcl(prefix: string, args: WebAclArgs, parent: pulumi.Resource): aws.wafv2.WebAcl {
   const tags = args.context.identity.tags;
   const child = (what: string) => `${prefix}-${what}`;
-  const aclName = physicalName(args.context.identity, "api", SERVICE_NAME_LIMITS.webAcl);
+  const aclName = physicalName(args.context.identity, "api", NAME_LIMITS.webAcl);
   const visibility = (metricName: string) => ({
     cloudwatchMetricsEnabled: true,
     metricName,

@@ -7,7 +7,7 @@
  */
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import { SERVICE_NAME_LIMITS, SERVICES, WORKER_BACKLOG_STEPS, WORKER_SCALING, type WorkerPrioritySizing } from "../../sizing";
+import { NAME_LIMITS, SERVICES, WORKER_BACKLOG_STEPS, WORKER_SCALING, type WorkerPrioritySizing } from "../../sizing";
 import { physicalName, type StackContext } from "../component";
 import type { FargateCluster } from "./cluster";
 import { createServiceScalableTarget } from "./service";
@@ -142,7 +142,7 @@ export function createBacklogScaling(prefix: string, args: BacklogScalingArgs, p
   const scaleOutAlarm = new aws.cloudwatch.MetricAlarm(
     child("backlog-high"),
     {
-      name: physicalName(args.context.identity, `workers-${priority}-backlog-high`, SERVICE_NAME_LIMITS.alarm),
+      name: physicalName(args.context.identity, `workers-${priority}-backlog-high`, NAME_LIMITS.alarm),
       alarmDescription: `Scale out the ${priority} workers: jobs are waiting in their queue${single ? "" : "s"}`,
       ...visibleSum,
       evaluationPeriods: WORKER_SCALING.scaleOutEvaluationPeriods,
@@ -158,7 +158,7 @@ export function createBacklogScaling(prefix: string, args: BacklogScalingArgs, p
   const scaleInAlarm = new aws.cloudwatch.MetricAlarm(
     child("idle"),
     {
-      name: physicalName(args.context.identity, `workers-${priority}-idle`, SERVICE_NAME_LIMITS.alarm),
+      name: physicalName(args.context.identity, `workers-${priority}-idle`, NAME_LIMITS.alarm),
       alarmDescription: `Scale the ${priority} workers to their minimum: nothing queued and nothing in flight`,
       metricQueries: single
         ? [

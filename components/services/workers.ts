@@ -14,6 +14,7 @@ import { createFargateService, createServiceLogGroup, type FargateServiceParts }
 import { type BacklogScaling, createBacklogScaling } from "./worker-scaling";
 import type { PolicyStatement } from "../iam";
 import type { JobQueues } from "./queues";
+import type { ObservedService } from "../observability";
 
 export interface WorkersArgs {
   /** The stack: identity (names, tags), region, account, KMS key and log retention. */
@@ -91,6 +92,8 @@ export class Workers extends PlatformComponent {
   /** Log group names by key. */
   public readonly logGroupNames: Partial<Record<WorkerKey, pulumi.Output<string>>>;
   public readonly clusterName: pulumi.Output<string>;
+  /** What Observability watches: each worker service (role `worker-<key>`), in creation order. */
+  public readonly observedServices: ObservedService[];
 
   constructor(name: string, args: WorkersArgs, opts?: pulumi.ComponentResourceOptions) {
     super("services", "Workers", name, opts);
@@ -135,6 +138,11 @@ export class Workers extends PlatformComponent {
       this.logGroupNames[key] = parts.logGroup.name;
     }
     this.clusterName = args.cluster.clusterName;
+    this.observedServices = (Object.entries(this.serviceNames) as [WorkerKey, pulumi.Output<string>][]).map(([key, serviceName]) => ({
+      role: `worker-${key}` as const,
+      serviceName,
+      clusterName: this.clusterName,
+    }));
 
     this.registerOutputs({
       serviceNames: this.serviceNames,

@@ -5,7 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_ACCESS_LOG_RETENTION_DAYS, type SafetySizing, type StorageSizing } from "../../sizing";
+import { NAME_LIMITS, type SafetySizing, type StorageSizing } from "../../sizing";
 import { physicalName, PlatformComponent, type StackContext, applyTransform, type Transform } from "../component";
 import type { PolicyStatement } from "../iam";
 import { type BucketAccess, bucketGrantStatements } from "./grants";
@@ -84,12 +84,13 @@ export interface StorageArgs {
   freeTierPrefix?: string;
   /**
    * Days the log bucket keeps access logs.
-   * @default `DEFAULT_ACCESS_LOG_RETENTION_DAYS` (`365`)
+   * @default `context.logRetentionDays` (the stack's log retention)
    */
   accessLogRetentionDays?: number;
   /**
    * Adjust a bucket's arguments without forking this component.
    * @example `{ bucket: (args, role) => (role === "datasets" ? { ...args, objectLockEnabled: true } : args) }`
+   * @default - no transform
    */
   transform?: { bucket?: Transform<aws.s3.BucketArgs, [role: BucketRole | "logs"]> };
 }
@@ -135,7 +136,7 @@ export class Storage extends PlatformComponent {
     super("storage", "Storage", name, opts);
     const corsAllowedOrigins = args.corsAllowedOrigins ?? [];
     const freeTierPrefix = args.freeTierPrefix ?? DEFAULT_FREE_TIER_PREFIX;
-    const accessLogRetentionDays = args.accessLogRetentionDays ?? DEFAULT_ACCESS_LOG_RETENTION_DAYS;
+    const accessLogRetentionDays = args.accessLogRetentionDays ?? args.context.logRetentionDays;
     const tags = args.context.identity.tags;
     const parent = this;
     this.kmsKeyArn = args.context.kmsKeyArn;
@@ -167,8 +168,8 @@ export class Storage extends PlatformComponent {
     function newBucket(role: BucketRole | "logs"): aws.s3.Bucket {
       const bucketArgs: aws.s3.BucketArgs = {
         // Bucket names are global: a readable, tier-independent prefix plus the provider's unique
-        // suffix. S3 limits prefixes to 37 characters, the trailing hyphen included.
-        bucketPrefix: `${physicalName(args.context.identity, role, 36)}-`,
+        // suffix (NAME_LIMITS.s3BucketPrefix leaves room for the trailing hyphen).
+        bucketPrefix: `${physicalName(args.context.identity, role, NAME_LIMITS.s3BucketPrefix)}-`,
         forceDestroy: args.safety.forceDestroyBuckets,
         tags,
       };

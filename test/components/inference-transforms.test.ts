@@ -3,13 +3,15 @@
  * cluster, each node group (told its role) and Triton's Deployment, in both forms (a partial merged
  * over the arguments, a function returning them), and that without a transform, or with ones that
  * return their arguments unchanged, every rendered input is the same. Also the outputs shaped for
- * consumers (node-group ASG names by role, Triton's endpoints).
+ * consumers (node-group ASG names by role, Triton's endpoints), and the private zone's name for a stack
+ * name that needs normalizing.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { Inference, type InferenceArgs } from "../../components/inference";
 import { MOCK_ACCOUNT_ID, mockCall, mockResource } from "../../src/plan/mocks";
 import { TIERS, type Tier } from "../../sizing";
+import { recordRegistrations, unitContext } from "../support/unit";
 
 /** A tier whose GPU pool is spot with an on-demand fallback, so both GPU node groups exist. */
 const TIER = (Object.keys(TIERS) as Tier[]).find((t) => TIERS[t].gpu.capacityType === "SPOT" && TIERS[t].gpu.onDemandFallback)!;
@@ -117,11 +119,37 @@ describe(`Inference transforms (tier ${TIER})`, () => {
     expect(get(inputs, "inference-triton").metadata.annotations).toEqual({ owner: "ml" });
   });
 
+  it("merges a node-group partial over every node group, and uses what a cluster function returns", async () => {
+    const plain = await build();
+    const { inputs } = await build({
+      nodeGroup: { updateConfig: { maxUnavailable: 1 } },
+      cluster: (a) => ({ ...a, upgradePolicy: { supportType: "STANDARD" } }),
+    });
+    for (const role of ["system", "gpu-primary", "gpu-fallback"]) {
+      expect(get(inputs, `inference-${role}`)).toEqual({ ...get(plain.inputs, `inference-${role}`), updateConfig: { maxUnavailable: 1 } });
+    }
+    expect(get(inputs, "inference-cluster")).toEqual({ ...get(plain.inputs, "inference-cluster"), upgradePolicy: { supportType: "STANDARD" } });
+  });
+
   it("names each node group's Auto Scaling group by role and gives Triton's endpoints as one object", async () => {
     const { inference } = await build();
     expect(inference.nodeGroupAutoScalingGroups.map((g) => g.role)).toEqual(["system", "gpu-primary", "gpu-fallback"]);
     for (const g of inference.nodeGroupAutoScalingGroups) expect(await promiseOf(g.autoScalingGroupName)).toEqual(expect.any(String));
     expect(await promiseOf(inference.tritonEndpoints.httpUrl)).toMatch(/^http:\/\/.+:8000$/);
     expect(await promiseOf(inference.tritonEndpoints.grpcUrl)).toMatch(/^[^/]+:8001$/);
+  });
+});
+
+describe("private zone name", () => {
+  // Stack names may hold `_`, `.` and upper case; the zone is named from the normalized prefix
+  // (stackNamePrefix), as every physical name is, so `Feature_1.x` cannot add a DNS label.
+  it("normalizes a stack name holding `_` and `.`", async () => {
+    const tier = (Object.keys(TIERS) as Tier[]).find((t) => TIERS[t].triton.endpoint === "privateDns")!;
+    const sizing = TIERS[tier];
+    const recorded = await recordRegistrations("inference-platform", "Feature_1.x", () => {
+      new Inference("inference", { ...args(), sizing, context: unitContext("inference-platform", "Feature_1.x", sizing.observability.logRetentionDays) });
+    });
+    const zone = recorded.find((r) => r.type === "aws:route53/zone:Zone");
+    expect(zone?.inputs.name).toBe("inference-platform-feature-1-x.internal");
   });
 });

@@ -17,7 +17,7 @@ import {
 import { INFERENCE_METRICS } from "../../components/inference/metrics";
 import { acceleratorOf, autoscalerTagsFor, gpusPerNode, systemAmiType } from "../../components/inference/node-groups";
 import { tritonArgs } from "../../components/inference/triton";
-import { KEDA_POLLING_INTERVAL_SECONDS, PORTS, TRITON_PRIVATE_DNS, TRITON_TIMINGS, TRITON_WAKE } from "../../sizing";
+import { KEDA_POLLING_INTERVAL_SECONDS, PORTS, SUPPORTED_KUBERNETES_VERSIONS, TRITON_PRIVATE_DNS, TRITON_TIMINGS, TRITON_WAKE } from "../../sizing";
 import { estimateCost } from "../../src/plan/cost";
 import { mockCall } from "../../src/plan/mocks";
 import { json, named, ofType, type RenderedGraph, type RenderedResource, rendered, stackTierMatrix, statementsOf, type Captured as Obj } from "../support/graph";
@@ -600,6 +600,17 @@ describe("tier switches", () => {
     expect(primary(large).urn).toBe(primary(small).urn);
     expect((primary(large).inputs as Obj).scalingConfig.maxSize).toBeGreaterThan((primary(small).inputs as Obj).scalingConfig.maxSize);
     expect(named(large, "inference-triton").urn).toBe(named(small, "inference-triton").urn);
+  });
+});
+
+describe("Kubernetes version pins", () => {
+  // The versions config validation accepts, the EKS add-on pins and the autoscaler image tags are
+  // declared in three places; a version added to one and not the others would pass validation and
+  // then fail (or run an unpinned add-on) at deploy time.
+  it("the supported versions are exactly the keys of EKS_ADDONS and of CLUSTER_AUTOSCALER_IMAGE_TAGS", () => {
+    const supported = [...SUPPORTED_KUBERNETES_VERSIONS].sort();
+    expect(Object.keys(EKS_ADDONS).sort()).toEqual(supported);
+    expect(Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).sort()).toEqual(supported);
   });
 });
 

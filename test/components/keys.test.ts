@@ -6,7 +6,8 @@
  */
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { describe, expect, it } from "vitest";
-import { AUTOSCALING_SERVICE_LINKED_ROLE_PATH, KMS_MAX_DELETION_WINDOW_DAYS } from "../../components/keys";
+import { AUTOSCALING_SERVICE_LINKED_ROLE_PATH } from "../../components/keys";
+import { KMS_MAX_DELETION_WINDOW_DAYS } from "../../sizing";
 import { MOCK_ACCOUNT_ID, mockResource } from "../../src/plan/mocks";
 import { json, type RenderedGraph, rendered, single, stackTierMatrix } from "../support/graph";
 

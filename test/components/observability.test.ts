@@ -262,7 +262,7 @@ const FULL: Partial<ObservabilityArgs> = {
   ],
   queues: [{ priority: "sprint", name: "jobs-sprint", dlqName: "jobs-sprint-dlq" }],
   database: { writerInstanceId: "db", replicaInstanceIds: ["db-r1", "db-r2"] },
-  cache: { replicationGroupId: "rg", memberIds: ["rg-a", "rg-b"] },
+  cache: { replicationGroupId: "rg", nodeCount: 2, memberIds: ["rg-a", "rg-b"] },
   inference: {
     clusterName: "eks",
     metricsNamespace: "ContainerInsights/Prometheus",

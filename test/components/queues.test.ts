@@ -1,11 +1,14 @@
 /**
  * Job queues for every shipped stack × tier: one queue and one DLQ per priority, redrive both ways,
  * SSE-KMS with the stack key, visibility above the priority's longest task, long polling; and the
- * grant helpers' statements (consume = own queue only, send = SendMessage only).
+ * grant helpers' statements (consume = own queue only, send = SendMessage only); and the queue
+ * transform in both forms.
  */
 import { describe, expect, it } from "vitest";
-import { JOB_QUEUE, PRIORITIES } from "../../sizing";
+import { JobQueues, type JobQueuesArgs } from "../../components/services";
+import { JOB_QUEUE, PRIORITIES, TIERS } from "../../sizing";
 import { json, named, ofType, rendered, stackTierMatrix } from "../support/graph";
+import { recordRegistrations, unitContext } from "../support/unit";
 
 const DAY = 86_400;
 
@@ -91,5 +94,38 @@ describe("grant helpers", () => {
     expect([send.Action].flat()).toContain("sqs:SendMessage");
     expect([send.Resource].flat()).toHaveLength(PRIORITIES.length);
     expect([send.Resource].flat().every((arn) => !arn.endsWith("-dlq"))).toBe(true);
+  });
+});
+
+describe("queue transform", () => {
+  const sizing = TIERS["10k"];
+  /** Each queue's inputs by logical name, JobQueues built alone with `transform`. */
+  async function queueInputs(transform?: JobQueuesArgs["transform"]): Promise<Map<string, Record<string, unknown>>> {
+    const recorded = await recordRegistrations("inference-platform", "dev", () => {
+      new JobQueues("queues", { context: unitContext("inference-platform", "dev", sizing.observability.logRetentionDays), sizing: sizing.workers, transform });
+    });
+    return new Map(recorded.filter((r) => r.type === "aws:sqs/queue:Queue").map((r) => [r.name, r.inputs]));
+  }
+
+  it("merges a partial over every queue, job queues and DLQs alike", async () => {
+    const [plain, partial] = [await queueInputs(), await queueInputs({ queue: { delaySeconds: 5 } })];
+    expect(plain.size).toBe(PRIORITIES.length * 2);
+    for (const [name, inputs] of plain) expect(partial.get(name)).toEqual({ ...inputs, delaySeconds: 5 });
+  });
+
+  it("calls a function with each queue's priority and kind, and uses what it returns", async () => {
+    const plain = await queueInputs();
+    const calls: string[] = [];
+    const changed = await queueInputs({
+      queue: (a, priority, kind) => {
+        calls.push(`${priority}/${kind}`);
+        return kind === "dlq" ? a : { ...a, delaySeconds: 5 };
+      },
+    });
+    expect(calls.sort()).toEqual(PRIORITIES.flatMap((p) => [`${p}/dlq`, `${p}/jobs`]).sort());
+    for (const p of PRIORITIES) {
+      expect(changed.get(`queues-${p}-jobs`)).toEqual({ ...plain.get(`queues-${p}-jobs`), delaySeconds: 5 });
+      expect(changed.get(`queues-${p}-dlq`)).toEqual(plain.get(`queues-${p}-dlq`));
+    }
   });
 });

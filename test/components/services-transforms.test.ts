@@ -48,7 +48,7 @@ function settled<T>(output: pulumi.Output<T>): Promise<T> {
 async function build(
   prefix: string,
   transform: { cluster?: FargateClusterArgs["transform"]; gateway?: GatewayArgs["transform"]; workers?: WorkersArgs["transform"] } = {},
-): Promise<{ queues: JobQueues }> {
+): Promise<{ queues: JobQueues; gateway: Gateway; workers: Workers }> {
   const ecs = new FargateCluster(`${prefix}-ecs`, { context, containerInsights: true, transform: transform.cluster });
   const queues = new JobQueues(`${prefix}-queues`, { context, sizing: TIER.workers });
   const gateway = new Gateway(`${prefix}-gateway`, {
@@ -79,7 +79,7 @@ async function build(
     settled(gateway.serviceName),
     ...Object.values(workers.serviceNames).map((n) => settled(n as pulumi.Output<string>)),
   ]);
-  return { queues };
+  return { queues, gateway, workers };
 }
 
 /**
@@ -93,7 +93,7 @@ const inputs = (name: string): Record<string, unknown> => {
 };
 
 describe("services transforms", () => {
-  let plain: { queues: JobQueues };
+  let plain: { queues: JobQueues; gateway: Gateway; workers: Workers };
 
   beforeAll(async () => {
     await pulumi.runtime.setMocks(
@@ -156,9 +156,19 @@ describe("services transforms", () => {
     expect(Object.keys(queues.urlsByPriority)).toEqual([...PRIORITIES]);
     expect(await settled(pulumi.all(queues.urlsByPriority))).toEqual(await settled(pulumi.all(PRIORITIES.map((p) => queues.byPriority[p].url)).apply((urls) => Object.fromEntries(PRIORITIES.map((p, i) => [p, urls[i]])))));
     expect(queues.alarmQueues.map((q) => q.priority)).toEqual([...PRIORITIES]);
-    const wake = queues.tritonWakeSources(TIER.workers);
+    const wake = queues.tritonWakeSources;
+    expect(wake.map((w) => w.url)).toEqual(PRIORITIES.map((p) => queues.byPriority[p].url));
     expect(wake.map((w) => w.backlogPerReplica)).toEqual(PRIORITIES.map((p) => TIER.workers.priorities[p].backlogPerTask * TIER.workers.priorities[p].maxTasks));
     expect(wake.map((w) => w.backlogPerReplica)).toEqual(PRIORITIES.map((p) => fleetBacklog(TIER.workers.priorities[p])));
+  });
+
+  it("shapes what Observability watches: the gateway's load balancer and service, each worker service by role", async () => {
+    const { gateway, workers } = plain;
+    expect(gateway.observedLoadBalancer).toEqual({ arnSuffix: gateway.loadBalancerArnSuffix, targetGroupArnSuffix: gateway.targetGroupArnSuffix });
+    expect(gateway.observedService).toEqual({ role: "gateway", serviceName: gateway.serviceName, clusterName: gateway.clusterName });
+    expect(workers.observedServices.map((s) => s.role)).toEqual(Object.keys(workers.serviceNames).map((k) => `worker-${k}`));
+    expect(workers.observedServices.map((s) => s.serviceName)).toEqual(Object.values(workers.serviceNames));
+    for (const s of workers.observedServices) expect(s.clusterName).toBe(workers.clusterName);
   });
 });
 

@@ -10,6 +10,7 @@ import { EKS_STANDARD_SUPPORT_FLOOR } from "../../policy/rules/compute";
 import { SUPPORTED_KUBERNETES_VERSIONS } from "../../sizing";
 import { evaluatePolicies, isGraphRule, type PolicyGraph, type PolicyResource, RULES, STAR_RESOURCE_ACTIONS } from "../../policy/index";
 import { GOOD_CONTAINER, GOOD_ECS_CONTAINER, goodGraph, identityPolicy, json, pod, res } from "./fixtures";
+import { isRelative, moduleSpecifiers, typeScriptSources } from "../support/imports";
 
 type Graph = PolicyGraph;
 const find = (g: Graph, name: string): PolicyResource => {
@@ -354,12 +355,14 @@ describe("CrossGuard pack", () => {
   it("is self-contained: imports only its own files and its package.json dependencies", () => {
     // `pulumi policy publish` (and a copy of the folder) carries only policy/: a relative import that
     // leaves it breaks the pack at load time. readme.ts is docs tooling, never loaded by the pack.
+    // Every import form, either quote (test/support/imports.ts); the pack's own node_modules skipped.
     const dir = path.join(__dirname, "..", "..", "policy");
     const deps = Object.keys(JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")).dependencies);
-    const files = fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith(".ts") && f !== "readme.ts");
+    const files = typeScriptSources(dir, ".").filter((f) => f !== "readme.ts");
+    expect(files).toContain("index.ts");
     for (const file of files) {
-      for (const [, spec] of fs.readFileSync(path.join(dir, file), "utf8").matchAll(/from "([^"]+)"/g)) {
-        if (spec.startsWith(".")) expect(path.resolve(dir, path.dirname(file), spec).startsWith(dir + path.sep), `${file} imports ${spec}`).toBe(true);
+      for (const spec of moduleSpecifiers(fs.readFileSync(path.join(dir, file), "utf8"))) {
+        if (isRelative(spec)) expect(path.resolve(dir, path.dirname(file), spec).startsWith(dir + path.sep), `${file} imports ${spec}`).toBe(true);
         else expect(deps, `${file} imports ${spec}`).toContain(spec.split("/").slice(0, spec.startsWith("@") ? 2 : 1).join("/"));
       }
     }

@@ -3,7 +3,8 @@
  * delegation, and every workload (rendered Deployments, Helm charts' Deployments and DaemonSets from
  * their values, the EKS managed add-ons' pods) with its requests, placement and surge.
  */
-import { EKS_ADDON_PODS, HELM_CHARTS } from "../../../components/inference/constants";
+import { HELM_CHARTS } from "../../../components/inference/constants";
+import { EKS_ADDON_PODS } from "../../../sizing";
 import { arr, type GraphIndex, num, obj } from "../model";
 import type { RenderedResource } from "../harness";
 import { cpuMillis, memoryMiB } from "./kubelet";
