@@ -92,7 +92,7 @@ export function sizingProblems(
       allowed.includes(svc.memoryMiB),
       `${role}.memoryMiB`,
       svc.memoryMiB,
-      `Fargate with ${svc.cpu} CPU units allows ${allowed[0]}–${allowed[allowed.length - 1]} MiB in 1024 MiB steps (512/1024/2048 at 256 units)`,
+      `Fargate with ${svc.cpu} CPU units allows ${fargateMemoryChoices(allowed)}`,
     );
   }
   for (const p of PRIORITIES) {
@@ -164,6 +164,14 @@ export function sizingProblems(
   return problems;
 }
 
+
+/** A CPU size's valid memory sizes as one phrase: "2048–8192 MiB in 1024 MiB steps", or the list when the steps differ. */
+function fargateMemoryChoices(allowed: number[]): string {
+  if (allowed.length === 0) return "no memory size (not a Fargate CPU size)";
+  const step = allowed[1] - allowed[0];
+  const uniform = allowed.length > 3 && allowed.every((v, i) => i === 0 || v - allowed[i - 1] === step);
+  return uniform ? `${allowed[0]}–${allowed[allowed.length - 1]} MiB in ${step} MiB steps` : `${allowed.join(", ")} MiB`;
+}
 
 /** The VPC subnet layout's refusal (availabilityZoneCidrMask throws it), without the component prefix. */
 function vpcLayoutProblem(network: Sizing["network"]): string | undefined {
