@@ -278,8 +278,8 @@ export const usageSchema = z
     s3GbStored: z.number().min(0).describe("GB stored across the S3 buckets."),
     albAverageLcu: z.number().min(0).describe("Average ALB load balancer capacity units."),
     nlbAverageLcu: z.number().min(0).describe("Average NLB capacity units (Triton's internal load balancer)."),
-    ec2SpotDiscount: z.number().min(0).max(0.95).describe("Spot discount on EC2 list price (aws-prices.md: assume 55 %)."),
-    fargateSpotDiscount: z.number().min(0).max(0.95).describe("Fargate Spot discount (aws-prices.md: assume 65 %)."),
+    ec2SpotDiscount: z.number().min(0).max(0.95).describe("Spot discount on EC2 list price (../shared/reference/aws-prices.md, a price reference kept outside this repository: assume 55 %)."),
+    fargateSpotDiscount: z.number().min(0).max(0.95).describe("Fargate Spot discount (../shared/reference/aws-prices.md, outside this repository: assume 65 %)."),
   })
   .describe("Assumptions the cost model uses. They are not deployed; `npm run plan` prints them.");
 
