@@ -8,7 +8,7 @@
  */
 import { PORTS } from "../sizing";
 
-/** The chapter (docs/<chapter>.md) that explains an output in full; `stack` outputs are the stack's identity and network, explained in the README. */
+/** The chapter (docs/<chapter>.md) that explains an output in full; `stack` outputs are the stack's identity and network, explained in the README ("Stack outputs"). */
 export type OutputChapter = "data-layer" | "services" | "inference" | "observability" | "stack";
 
 /** One stack output: what it holds and where the docs explain it. */
