@@ -1,7 +1,7 @@
 /**
  * How to fix a violation of each rule, keyed by rule id: CrossGuard's `remediationSteps` and the SARIF
  * rule's `help` text. Kept apart from the rule files so rules and remediation can change independently;
- * test/policy/remediation.test.ts fails when a rule has no entry (or an entry names no rule).
+ * test/policy/pack-config.test.ts fails when a rule has no entry (or an entry names no rule).
  * Where the platform has a switch for it, the text names the stack config key.
  */
 export const REMEDIATION: Readonly<Record<string, string>> = {

@@ -5,15 +5,34 @@
  * `sizing.usage`; the load it is held against is the load model's peak (sizing/load.ts).
  */
 import { gpusPerInstance } from "./instances";
+import { LOAD_MODEL, type TierLoad } from "./load";
 import type { GpuType, Priority } from "./names";
 import { PRIORITIES } from "./names";
 import type { CapacityAssumptions, Sizing, UsageAssumptions, WorkerPrioritySizing, WorkersSizing } from "./schema";
+
+/** One GPU node pool at its max: the fallback pool (on demand, behind a spot primary) only stands in for spot. */
+export interface GpuPoolAtMax {
+  maxNodes: number;
+  /** The pool's first instance type (the one its GPUs per node are counted from). */
+  instanceType: string;
+  /** The on-demand pool that replaces spot capacity the primary cannot get: it adds no capacity. */
+  fallback: boolean;
+}
+
+/**
+ * GPUs at node-group max: Σ max nodes × GPUs per instance over the pools that add capacity (every
+ * pool but the on-demand fallback, which the autoscaler only scales while the spot primary cannot).
+ * The one count config validation ({@link sizingScaleAtMax}) and the offline plan (from the graph) use.
+ */
+export function gpusAtMax(pools: GpuPoolAtMax[]): number {
+  return pools.filter((p) => !p.fallback).reduce((sum, p) => sum + p.maxNodes * gpusPerInstance(p.instanceType), 0);
+}
 
 /** The maxima of a deployment: what each service may scale out to. */
 export interface ScaleAtMax {
   /** The load-balanced API services: max tasks and vCPU per task of each. */
   api: { maxTasks: number; vcpu: number }[];
-  /** GPUs at node-group max: Σ max nodes × GPUs per instance. */
+  /** GPUs at node-group max ({@link gpusAtMax}). */
   gpusAtMax: number;
   /** Max replicas of the GPU workload's autoscaler; undefined when there is none (bounded by GPUs only). */
   gpuReplicasMax: number | undefined;
@@ -45,6 +64,40 @@ export function capacityAtMax(
   const maxInferencePerSec = gpuReplicas * capacity.inferencesPerSecPerGpu[gpuType];
   const maxJobsPerSec = scale.workerMaxTasks.reduce((sum, maxTasks) => sum + (maxTasks * scale.workerConcurrency) / usage.averageJobSeconds, 0);
   return { maxApiRps, gpuReplicas, maxInferencePerSec, maxJobsPerSec };
+}
+
+/** Capacity at max over the modeled peak, per workload, and whether each covers the required headroom. */
+export interface HeadroomCheck {
+  /** Capacity at max / modeled peak (Infinity when there is no peak). */
+  apiHeadroom: number;
+  inferenceHeadroom: number;
+  jobsHeadroom: number;
+  /** The factor each must reach ({@link LOAD_MODEL}'s `requiredHeadroom`). */
+  requiredHeadroom: number;
+  apiOk: boolean;
+  inferenceOk: boolean;
+  jobsOk: boolean;
+}
+
+/**
+ * Does capacity at max scale cover the tier's modeled peak `requiredHeadroom` times over? The one
+ * headroom test config validation (sizing/rules.ts) and the offline plan (src/plan/capacity.ts) apply.
+ */
+export function checkHeadroom(
+  atMax: Pick<CapacityAtMax, "maxApiRps" | "maxInferencePerSec" | "maxJobsPerSec">,
+  load: Pick<TierLoad, "peakApiRps" | "peakInferencePerSec" | "peakJobsPerSec">,
+  requiredHeadroom: number = LOAD_MODEL.requiredHeadroom,
+): HeadroomCheck {
+  const ratio = (max: number, peak: number) => (peak > 0 ? max / peak : Infinity);
+  return {
+    apiHeadroom: ratio(atMax.maxApiRps, load.peakApiRps),
+    inferenceHeadroom: ratio(atMax.maxInferencePerSec, load.peakInferencePerSec),
+    jobsHeadroom: ratio(atMax.maxJobsPerSec, load.peakJobsPerSec),
+    requiredHeadroom,
+    apiOk: atMax.maxApiRps >= load.peakApiRps * requiredHeadroom,
+    inferenceOk: atMax.maxInferencePerSec >= load.peakInferencePerSec * requiredHeadroom,
+    jobsOk: atMax.maxJobsPerSec >= load.peakJobsPerSec * requiredHeadroom,
+  };
 }
 
 /**
@@ -84,13 +137,16 @@ export function fleetBacklog(p: Pick<WorkerPrioritySizing, "backlogPerTask" | "m
 
 /**
  * The maxima a settled sizing declares, as config validation reads them: the gateway service, the
- * primary GPU node group at `gpu.maxNodes` of its first instance type (the on-demand fallback group
- * only stands in for spot, it adds no capacity), Triton's `maxReplicas`, the worker services.
+ * GPU node pools at `gpu.maxNodes` of their first instance type, counted by {@link gpusAtMax} (the
+ * pools components/inference/node-groups.ts creates), Triton's `maxReplicas`, the worker services.
  */
 export function sizingScaleAtMax(s: Pick<Sizing, "gateway" | "gpu" | "triton" | "workers">, gpuType: GpuType): ScaleAtMax {
+  const instanceType = s.gpu.instanceTypes[gpuType][0];
+  const pools: GpuPoolAtMax[] = [{ maxNodes: s.gpu.maxNodes, instanceType, fallback: false }];
+  if (s.gpu.onDemandFallback && s.gpu.capacityType === "SPOT") pools.push({ maxNodes: s.gpu.maxNodes, instanceType, fallback: true });
   return {
     api: [{ maxTasks: s.gateway.maxTasks, vcpu: s.gateway.cpu / 1024 }],
-    gpusAtMax: s.gpu.maxNodes * gpusPerInstance(s.gpu.instanceTypes[gpuType][0]),
+    gpusAtMax: gpusAtMax(pools),
     gpuReplicasMax: s.triton.maxReplicas,
     workerMaxTasks: workerServiceMaxTasks(s.workers),
     workerConcurrency: s.workers.concurrency,

@@ -26,7 +26,7 @@ export const DEFAULTS = {
   gpuType: "l4",
   kubernetesVersion: "1.34",
   tritonRepository: "nvcr.io/nvidia/tritonserver",
-  /** Triton release (container tag without the `-py3` suffix). */
+  /** Triton release: the NGC container tag, `-py3` suffix included (the Python-backend build). */
   tritonTag: "25.10-py3",
   imageTag: "0.1.0",
   modelRepositoryPrefix: "triton",
@@ -117,11 +117,6 @@ export const SERVICES = {
   scaleInCooldownSeconds: 300,
 } as const;
 
-/**
- * Celery worker backlog scaling (the CDK queue-processing pattern's steps, expressed in multiples of
- * each priority's `backlogPerTask`): one more task above the backlog per task, `largeStepChange`
- * more above `largeBacklogMultiple` times it.
- */
 /** Celery settings the workers run with (seed requirement: acks_late with prefetch 1). */
 export const CELERY = {
   /** One message per free slot: a long job never sits prefetched behind another one. */
@@ -133,6 +128,11 @@ export const CELERY = {
 /** Rolling deployments: start the new tasks before stopping the old, never below the desired count. */
 export const DEPLOYMENT = { minimumHealthyPercent: 100, maximumPercent: 200 } as const;
 
+/**
+ * Celery worker backlog scaling (the CDK queue-processing pattern's steps, expressed in multiples of
+ * each priority's `backlogPerTask`): one more task above the backlog per task, `largeStepChange`
+ * more above `largeBacklogMultiple` times it.
+ */
 export const WORKER_SCALING = {
   /** Minutes a job may wait before the first scale-out step: one, so a queue at zero wakes at once. */
   scaleOutEvaluationPeriods: 1,

@@ -4,7 +4,7 @@
  * with the required headroom (sizing/capacity.ts). Problems are plain data keyed by their sizing path;
  * config validation (src/config) reports them under `overrides.`.
  */
-import { capacityAtMax, sizingScaleAtMax } from "./capacity";
+import { capacityAtMax, checkHeadroom, sizingScaleAtMax } from "./capacity";
 import { FARGATE_MEMORY_BY_CPU, TRITON_ROLLOUT } from "./constants";
 import { GPU_FAMILY_PREFIX } from "./instances";
 import { LOAD_MODEL, tierLoad } from "./load";
@@ -92,7 +92,7 @@ export function sizingProblems(
       allowed.includes(svc.memoryMiB),
       `${role}.memoryMiB`,
       svc.memoryMiB,
-      `Fargate with ${svc.cpu} CPU units allows ${allowed[0]}–${allowed[allowed.length - 1]} MiB in 1024 MiB steps (512/1024/2048 at 256 units)`,
+      `Fargate with ${svc.cpu} CPU units allows ${fargateMemoryChoices(allowed)}`,
     );
   }
   for (const p of PRIORITIES) {
@@ -142,30 +142,36 @@ export function sizingProblems(
   // override can't quietly make a tier unable to serve its load.
   const load = tierLoad(tier);
   const atMax = capacityAtMax(sizingScaleAtMax(s, gpuType), s, gpuType);
-  const gatewayMaxRps = atMax.maxApiRps;
+  const headroom = checkHeadroom(atMax, load, HEADROOM);
   check(
-    gatewayMaxRps >= load.peakApiRps * HEADROOM,
+    headroom.apiOk,
     "gateway.maxTasks",
     s.gateway.maxTasks,
-    `at max scale the gateway serves ${gatewayMaxRps.toFixed(1)} req/s; the ${tier} tier needs ${(load.peakApiRps * HEADROOM).toFixed(1)} (peak × ${HEADROOM})`,
+    `at max scale the gateway serves ${atMax.maxApiRps.toFixed(1)} req/s; the ${tier} tier needs ${(load.peakApiRps * HEADROOM).toFixed(1)} (peak × ${HEADROOM})`,
   );
-  const gpuMaxRps = atMax.maxInferencePerSec;
   check(
-    gpuMaxRps >= load.peakInferencePerSec * HEADROOM,
+    headroom.inferenceOk,
     "triton.maxReplicas",
     s.triton.maxReplicas,
-    `at max scale Triton serves ${gpuMaxRps.toFixed(1)} inferences/s; the ${tier} tier needs ${(load.peakInferencePerSec * HEADROOM).toFixed(1)}`,
+    `at max scale Triton serves ${atMax.maxInferencePerSec.toFixed(1)} inferences/s; the ${tier} tier needs ${(load.peakInferencePerSec * HEADROOM).toFixed(1)}`,
   );
-  const jobsMaxRate = atMax.maxJobsPerSec;
   check(
-    jobsMaxRate >= load.peakJobsPerSec * HEADROOM,
+    headroom.jobsOk,
     "workers.priorities.*.maxTasks",
     PRIORITIES.map((p) => s.workers.priorities[p].maxTasks),
-    `at max scale the workers finish ${jobsMaxRate.toFixed(1)} jobs/s; the ${tier} tier needs ${(load.peakJobsPerSec * HEADROOM).toFixed(1)} (peak × ${HEADROOM})`,
+    `at max scale the workers finish ${atMax.maxJobsPerSec.toFixed(1)} jobs/s; the ${tier} tier needs ${(load.peakJobsPerSec * HEADROOM).toFixed(1)} (peak × ${HEADROOM})`,
   );
   return problems;
 }
 
+
+/** A CPU size's valid memory sizes as one phrase: "2048–8192 MiB in 1024 MiB steps", or the list when the steps differ. */
+function fargateMemoryChoices(allowed: number[]): string {
+  if (allowed.length === 0) return "no memory size (not a Fargate CPU size)";
+  const step = allowed[1] - allowed[0];
+  const uniform = allowed.length > 3 && allowed.every((v, i) => i === 0 || v - allowed[i - 1] === step);
+  return uniform ? `${allowed[0]}–${allowed[allowed.length - 1]} MiB in ${step} MiB steps` : `${allowed.join(", ")} MiB`;
+}
 
 /** The VPC subnet layout's refusal (availabilityZoneCidrMask throws it), without the component prefix. */
 function vpcLayoutProblem(network: Sizing["network"]): string | undefined {

@@ -11,6 +11,7 @@
 import { z } from "zod";
 import { CLOUDWATCH_RETENTION_DAYS, ECS_MAX_TASKS_PER_SERVICE, FARGATE_CPU_UNITS, RDS_MONITORING_INTERVALS, SQS_LIMITS } from "./limits";
 import { CAPACITY_TYPES } from "./names";
+import { ALARM_WINDOWS } from "./observability";
 import { quantityValue } from "./quantity";
 
 const positiveInt = z.number().int().min(1);
@@ -32,7 +33,9 @@ const instanceType = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "an EC2 in
 /** One of a fixed list of numbers (zod's union of literals), refused with one message naming the list. */
 const oneOf = (values: readonly number[], error: string) =>
   z.union(values.map((v) => z.literal(v)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>], { error });
-const fargateCpu = oneOf(FARGATE_CPU_UNITS, "Fargate CPU units: 256, 512, 1024, 2048, 4096, 8192 or 16384");
+const fargateCpu = oneOf(FARGATE_CPU_UNITS, `Fargate CPU units: ${FARGATE_CPU_UNITS.slice(0, -1).join(", ")} or ${FARGATE_CPU_UNITS[FARGATE_CPU_UNITS.length - 1]}`);
+/** The period (minutes) every alarm evaluates over (sizing/observability.ts ALARM_WINDOWS; both windows share it). */
+const ALARM_PERIOD_MINUTES = ALARM_WINDOWS.immediate.periodSeconds / 60;
 
 export const networkSchema = z
   .strictObject({
@@ -76,7 +79,7 @@ export const observabilitySchema = z
     logRetentionDays: oneOf(CLOUDWATCH_RETENTION_DAYS, "one of CloudWatch's retention values: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ... 3653").describe(
       "CloudWatch log retention for every log group of the stack (one of CloudWatch's retention values).",
     ),
-    http5xxRatePercent: percent.describe("Alarm when the ALB's 5xx responses exceed this share of requests (percent) over 5 minutes."),
+    http5xxRatePercent: percent.describe(`Alarm when the ALB's 5xx responses exceed this share of requests (percent) over ${ALARM_PERIOD_MINUTES} minutes.`),
     p95LatencySeconds: z.number().positive().describe("Alarm when target p95 latency exceeds this many seconds (seed requirement: 2 s)."),
     queueOldestMessageAgeSeconds: positiveInt.describe("Alarm when the oldest message of a job queue is older than this (seconds)."),
     queueDepthAlarm: positiveInt.describe("Alarm when a job queue holds more visible messages than this."),
@@ -85,7 +88,7 @@ export const observabilitySchema = z
     dbFreeStorageGiB: positiveInt.describe("RDS free storage alarm (GiB)."),
     dbConnections: positiveInt.describe("RDS connection count alarm."),
     replicaLagSeconds: positiveInt.describe("Read replica lag alarm (seconds)."),
-    cacheEvictions: nonNegativeInt.describe("Redis evictions per 5 minutes before alarming."),
+    cacheEvictions: nonNegativeInt.describe(`Redis evictions per ${ALARM_PERIOD_MINUTES} minutes before alarming.`),
     gpuUtilisationPercent: percent.describe("Alarm when GPU utilisation stays above this (percent): the autoscaler is at its max."),
     tritonQueueTimeMs: positiveInt.describe("Alarm when Triton's average queue time per request exceeds this (milliseconds)."),
   })
@@ -275,8 +278,8 @@ export const usageSchema = z
     s3GbStored: z.number().min(0).describe("GB stored across the S3 buckets."),
     albAverageLcu: z.number().min(0).describe("Average ALB load balancer capacity units."),
     nlbAverageLcu: z.number().min(0).describe("Average NLB capacity units (Triton's internal load balancer)."),
-    ec2SpotDiscount: z.number().min(0).max(0.95).describe("Spot discount on EC2 list price (aws-prices.md: assume 55 %)."),
-    fargateSpotDiscount: z.number().min(0).max(0.95).describe("Fargate Spot discount (aws-prices.md: assume 65 %)."),
+    ec2SpotDiscount: z.number().min(0).max(0.95).describe("Spot discount on EC2 list price (../shared/reference/aws-prices.md, a price reference kept outside this repository: assume 55 %)."),
+    fargateSpotDiscount: z.number().min(0).max(0.95).describe("Fargate Spot discount (../shared/reference/aws-prices.md, outside this repository: assume 65 %)."),
   })
   .describe("Assumptions the cost model uses. They are not deployed; `npm run plan` prints them.");
 

@@ -3,10 +3,12 @@
  * (`buildPlatform`'s return value in src/platform.ts). The docs' outputs table is generated from this
  * record and from rendering every stack × tier (src/plan/outputs-table.ts), and test/outputs.test.ts
  * fails when the program exports an output this record does not describe, or this record describes
- * one that no render exports. Imports nothing: it is documentation the program can be checked against.
+ * one that no render exports. Imports only the port numbers (sizing/constants.ts PORTS): it is
+ * documentation the program can be checked against.
  */
+import { PORTS } from "../sizing";
 
-/** The chapter (docs/<chapter>.md) that explains an output in full; `stack` outputs are the stack's identity and network, explained in the README. */
+/** The chapter (docs/<chapter>.md) that explains an output in full; `stack` outputs are the stack's identity and network, explained in the README ("Stack outputs"). */
 export type OutputChapter = "data-layer" | "services" | "inference" | "observability" | "stack";
 
 /** One stack output: what it holds and where the docs explain it. */
@@ -39,8 +41,8 @@ export const STACK_OUTPUTS: Record<string, StackOutputDoc> = {
   workerServiceNames: { description: "the Celery worker ECS service names by worker shape (per priority, or one shared service consuming all three queues at 1k)", chapter: "services" },
 
   clusterName: { description: "the EKS cluster's name (`aws eks update-kubeconfig --name …`)", chapter: "inference" },
-  tritonHttpUrl: { description: "Triton's HTTP endpoint inside the VPC (`http://<nlb or private DNS name>:8000`)", chapter: "inference" },
-  tritonGrpcUrl: { description: "Triton's gRPC endpoint inside the VPC (`<host>:8001`, host:port as gRPC clients take it)", chapter: "inference" },
+  tritonHttpUrl: { description: `Triton's HTTP endpoint inside the VPC (\`http://<nlb or private DNS name>:${PORTS.tritonHttp}\`)`, chapter: "inference" },
+  tritonGrpcUrl: { description: `Triton's gRPC endpoint inside the VPC (\`<host>:${PORTS.tritonGrpc}\`, host:port as gRPC clients take it)`, chapter: "inference" },
   tritonWakeQueueUrl: {
     description: "the wake queue the gateway signals when Triton is at zero replicas (only where `triton.minReplicas` is 0)",
     chapter: "inference",
@@ -54,14 +56,14 @@ export const STACK_OUTPUTS: Record<string, StackOutputDoc> = {
   databaseEndpoint: { description: "writer `host:port`", chapter: "data-layer" },
   databaseAddress: { description: "writer host", chapter: "data-layer" },
   databaseReaderEndpoint: { description: "first read replica's host, or the writer's when there is none", chapter: "data-layer" },
-  databasePort: { description: "PostgreSQL port (5432)", chapter: "data-layer" },
+  databasePort: { description: `PostgreSQL port (${PORTS.postgres})`, chapter: "data-layer" },
   databaseName: { description: "database name (`platform`)", chapter: "data-layer" },
   databaseApplicationUser: { description: "PostgreSQL user of the gateway and workers (`app`, IAM authentication)", chapter: "data-layer" },
   databaseMasterSecretArn: { description: "secret with the master credentials (operators and bootstrap only)", chapter: "data-layer" },
   databaseInstanceIdentifiers: { description: "writer then replicas (CloudWatch `DBInstanceIdentifier`)", chapter: "data-layer" },
   cachePrimaryEndpoint: { description: "Valkey primary endpoint (TLS)", chapter: "data-layer" },
   cacheReaderEndpoint: { description: "Valkey reader endpoint (TLS)", chapter: "data-layer" },
-  cachePort: { description: "Valkey port (6379)", chapter: "data-layer" },
+  cachePort: { description: `Valkey port (${PORTS.redis})`, chapter: "data-layer" },
   cacheAuthSecretArn: { description: "secret with `authToken` and `url`", chapter: "data-layer" },
   cacheReplicationGroupId: { description: "replication group id (alarms)", chapter: "data-layer" },
 

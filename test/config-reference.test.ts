@@ -3,8 +3,9 @@
  * table lists every top-level key and every `overrides` path of the tier table.
  */
 import { describe, expect, it } from "vitest";
-import { configReferenceMarkdown, sizingFields } from "../src/plan/config-reference";
-import { topLevelSchema } from "../src/config/schema";
+import { z } from "zod";
+import { configReferenceMarkdown, sizingFields, typeOf } from "../src/plan/config-reference";
+import { MAX_USER_TAGS, topLevelSchema } from "../src/config/schema";
 import { type Sizing, sizingSchema, TIER_NAMES, TIERS } from "../sizing";
 
 /** Every leaf path of a sizing value (objects keyed by GPU type count as leaves, as in the reference). */
@@ -35,5 +36,17 @@ describe("configuration reference", () => {
     for (const path of paths) expect(markdown, path).toContain(`| \`${path}\` |`);
     expect(markdown).toContain(`| \`overrides\` path | type / allowed values | ${TIER_NAMES.join(" | ")} | description |`);
     expect(markdown).toMatch(/\| `gateway\.maxTasks` \| integer \(1–5000\) \| 3 \| 20 \| 40 \|/);
+  });
+
+  it("renders bounds from zod's checks: positive() is > 0, nonnegative() ≥ 0", () => {
+    expect(typeOf(z.number().positive())).toBe("number (> 0)");
+    expect(typeOf(z.number().nonnegative())).toBe("number (≥ 0)");
+    expect(typeOf(z.number().int().min(2).max(4))).toBe("integer (2–4)");
+    expect(typeOf(z.number().positive().max(10))).toBe("number (> 0, ≤ 10)");
+  });
+
+  it("states the user-tag limit the validation applies, and dev's values where they differ", () => {
+    expect(markdown).toContain(`so at most ${MAX_USER_TAGS} here`);
+    expect(markdown).toMatch(/\| `safety\.waf` \| boolean \| true \(dev: false\) \|/);
   });
 });

@@ -68,6 +68,29 @@ describe("front door", () => {
     for (const file of files.slice(1)) expect(readme, file).toContain(`](${file})`);
   });
 
+  it("every path the README's Layout block names exists", () => {
+    const section = readme.split(/^## /m).find((s) => s.startsWith("Layout\n"));
+    const block = section?.split("```")[1];
+    expect(block, "the Layout section's code block").toBeDefined();
+    const named: string[] = [];
+    let room = "";
+    for (const line of block!.split("\n")) {
+      const m = /^( {0,2})(\S.*)$/.exec(line);
+      if (!m) continue; // a continuation line (description only)
+      // The names are the tokens before the first gap of two spaces, up to the first word that is not a path.
+      const tokens = m[2].split(/ {2,}/)[0].split(" ");
+      const isPath = (t: string) => /^\.?[\w.-]+(\/[\w.-]*)*$/.test(t) && /[./]/.test(t);
+      const end = tokens.findIndex((t) => !isPath(t));
+      const paths = end === -1 ? tokens : tokens.slice(0, end);
+      if (m[1] === "" && paths.length > 0) room = paths[0].endsWith("/") ? paths[0] : "";
+      named.push(...paths.map((p) => (m[1] === "" ? p : `${room}${p}`)));
+    }
+    expect(named).toEqual(expect.arrayContaining(["sizing/", "components/network/", "components/services/", "src/config/", "src/plan/", "bench/", ".ci/run"]));
+    // build/ is git-ignored: it exists only after `npm run build`.
+    const missing = named.filter((p) => p !== "build/" && !fs.existsSync(path.join(REPO_ROOT, p)));
+    expect(missing).toEqual([]);
+  });
+
   it("the README points to the file every sizing number lives in", () => {
     expect(readme).toContain("<!-- generated:sizing -->");
     expect(readme).toMatch(/\]\(sizing\/[a-z-]+\.ts\)/);

@@ -13,7 +13,10 @@ const LB = ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalanc
 /** "From the internet" is coverage of the address space (policy/cidr.ts), not the string 0.0.0.0/0. */
 const fromWorld = (g: Ingress) => opensToInternet(g.cidrs);
 const ADMIN_PORTS = [22, 3389];
-/** The only ports the internet may reach, and only on the public ALB. */
+/**
+ * The only ports the internet may reach, and only on the public ALB. The pack is published on its own
+ * and imports nothing of the program; test/policy/ports.test.ts ties these to sizing/constants.ts PORTS.
+ */
 export const PUBLIC_PORTS = [80, 443];
 
 /** One ingress permission, normalised over the three ways to write one. */
@@ -83,8 +86,8 @@ const covers = (g: Ingress, port: number) => allPorts(g) || (g.fromPort <= port 
  */
 const groupUnknown = (g: Ingress) => (typeof g.group === "string" ? false : g.group === undefined || g.group.id === undefined);
 
-/** Ports of the data stores the platform runs (PostgreSQL, Redis). */
-const DATA_STORE_PORTS = [5432, 6379];
+/** Ports of the data stores the platform runs (PostgreSQL, Redis); tied to PORTS by test/policy/ports.test.ts. */
+export const DATA_STORE_PORTS = [5432, 6379];
 
 /** True when an ingress permission belongs to one of these security groups (by id or inline). */
 function onGroups(g: Ingress, groupIds: Set<string>): boolean {

@@ -14,7 +14,7 @@ import { type Acknowledgement, AWS_MAX_TAGS_PER_RESOURCE, DEFAULTS, type Environ
 import { opensToInternet } from "../../policy/cidr";
 import { ACKNOWLEDGEMENT_TAG_PREFIX, type AcknowledgementName } from "../../policy/acknowledgements";
 import { ConfigError, type ConfigProblem, valueAt, zodProblems } from "./problems";
-import { decode, reservedKeyPaths, topLevelSchema, validatedSizingSchema } from "./schema";
+import { decode, PROGRAM_RESOURCE_TAGS_MAX, reservedKeyPaths, STACK_TAG_COUNT, TOP_LEVEL_DEFAULTS, topLevelSchema, validatedSizingSchema } from "./schema";
 
 // The weakening table moved to the sizing floor (sizing/weakening.ts); re-exported for config's importers.
 export { type Acknowledgement, WEAKENING_ACKNOWLEDGEMENTS, type WeakeningContext } from "../../sizing";
@@ -92,10 +92,7 @@ export interface ConfigContext {
 
 // AWS tag limits live on the sizing floor (sizing/limits.ts); re-exported for config's importers.
 export { AWS_MAX_TAGS_PER_RESOURCE } from "../../sizing";
-/** Tags src/platform.ts `stackTags` adds to every resource (project, stack, environment, tier, managed-by). */
-export const STACK_TAG_COUNT = 5;
-/** Most tags a component sets on one resource itself (subnet role tags, Name, ...); measured by a test. */
-export const PROGRAM_RESOURCE_TAGS_MAX = 4;
+export { MAX_USER_TAGS, PROGRAM_RESOURCE_TAGS_MAX, STACK_TAG_COUNT } from "./schema";
 
 /** The environment a stack name implies when `environment` is not set. */
 export function environmentFromStackName(stack: string): Environment {
@@ -139,7 +136,7 @@ export function parsePlatformConfig(raw: Record<string, string>, ctx: ConfigCont
     c = partial.success ? partial.data : {};
   }
   const environment = c.environment ?? environmentFromStackName(ctx.stack);
-  const gpuType = c.gpuType ?? DEFAULTS.gpuType;
+  const gpuType = c.gpuType ?? TOP_LEVEL_DEFAULTS.gpuType;
 
   // A JSON `__proto__` key would replace a sizing object's prototype in the merge: refuse it by name
   // (read from the decoded JSON: zod's parsed copy has already lost it to the prototype).
@@ -154,7 +151,7 @@ export function parsePlatformConfig(raw: Record<string, string>, ctx: ConfigCont
   let sizing: Sizing | undefined;
   if (reserved.length === 0) {
     try {
-      const merged = resolveSizing(c.tier ?? TIER_NAMES[0], environment, (c.overrides ?? {}) as never);
+      const merged = resolveSizing(c.tier ?? TIER_NAMES[0], environment, (c.overrides ?? TOP_LEVEL_DEFAULTS.overrides) as never);
       const checked = validatedSizingSchema.safeParse(merged);
       if (!checked.success) {
         problems.push(...zodProblems(checked.error.issues, "overrides", merged));
@@ -167,7 +164,7 @@ export function parsePlatformConfig(raw: Record<string, string>, ctx: ConfigCont
     }
   }
 
-  const eksPublicAccessCidrs = c.eksPublicAccessCidrs ?? (environment === "dev" ? ["0.0.0.0/0"] : undefined);
+  const eksPublicAccessCidrs = c.eksPublicAccessCidrs ?? (environment === "dev" ? [...TOP_LEVEL_DEFAULTS.devEksPublicAccessCidrs] : undefined);
   if (eksPublicAccessCidrs === undefined && decoded.eksPublicAccessCidrs === undefined) {
     problems.push({
       key: "eksPublicAccessCidrs",
@@ -212,7 +209,7 @@ export function parsePlatformConfig(raw: Record<string, string>, ctx: ConfigCont
 
   // Weakening prod safety needs an explicit, named acknowledgement. A prod-named stack set to
   // `environment: dev` is itself a weakening (prod-as-dev); with that acknowledged it is a dev stack.
-  const acknowledgements = c.acknowledge ?? [];
+  const acknowledgements = c.acknowledge ?? [...TOP_LEVEL_DEFAULTS.acknowledge];
   const warnings: string[] = [];
   const prodNamedAsDev = isProdStackName(ctx.stack) && environment === "dev";
   if (sizing && c.tier && (environment === "prod" || prodNamedAsDev)) {
@@ -220,7 +217,7 @@ export function parsePlatformConfig(raw: Record<string, string>, ctx: ConfigCont
       sizing,
       table: resolveSizing(c.tier, "prod"),
       eksPublicEndpointOpen: opensToInternet(eksPublicAccessCidrs ?? []),
-      corsAllowedOrigins: c.corsAllowedOrigins ?? [],
+      corsAllowedOrigins: c.corsAllowedOrigins ?? [...TOP_LEVEL_DEFAULTS.corsAllowedOrigins],
       prodNamedAsDev,
     };
     for (const [name, rule] of Object.entries(WEAKENING_ACKNOWLEDGEMENTS) as [Acknowledgement, (typeof WEAKENING_ACKNOWLEDGEMENTS)[Acknowledgement]][]) {
@@ -304,7 +301,7 @@ export function parsePlatformConfig(raw: Record<string, string>, ctx: ConfigCont
     tier: c.tier as Tier,
     region: region as string,
     gpuType,
-    kubernetesVersion: c.kubernetesVersion ?? DEFAULTS.kubernetesVersion,
+    kubernetesVersion: c.kubernetesVersion ?? TOP_LEVEL_DEFAULTS.kubernetesVersion,
     domain: c.domain,
     hostedZoneId: c.hostedZoneId,
     certificateArn: c.certificateArn,
@@ -312,9 +309,9 @@ export function parsePlatformConfig(raw: Record<string, string>, ctx: ConfigCont
     images: {
       gateway: c.gatewayImage,
       worker: c.workerImage,
-      appTag: c.imageTag ?? DEFAULTS.imageTag,
+      appTag: c.imageTag ?? TOP_LEVEL_DEFAULTS.imageTag,
       awaitPush: c.awaitImages === "true",
-      triton: c.tritonImage ?? `${DEFAULTS.tritonRepository}:${DEFAULTS.tritonTag}`,
+      triton: c.tritonImage ?? TOP_LEVEL_DEFAULTS.tritonImage,
     },
     eks: {
       adminRoleArn: c.eksAdminRoleArn,
@@ -322,13 +319,13 @@ export function parsePlatformConfig(raw: Record<string, string>, ctx: ConfigCont
       access: (c.eksClusterAccess ?? []).filter((a) => a.principalArn !== c.eksAdminRoleArn),
       publicAccessCidrs: eksPublicAccessCidrs ?? [],
     },
-    corsAllowedOrigins: c.corsAllowedOrigins ?? [],
-    modelRepositoryPrefix: c.modelRepositoryPrefix ?? DEFAULTS.modelRepositoryPrefix,
+    corsAllowedOrigins: c.corsAllowedOrigins ?? [...TOP_LEVEL_DEFAULTS.corsAllowedOrigins],
+    modelRepositoryPrefix: c.modelRepositoryPrefix ?? TOP_LEVEL_DEFAULTS.modelRepositoryPrefix,
     sizing,
     acknowledgements,
     warnings,
     secretKeys: [...secret],
-    tags: { ...(c.tags ?? {}), ...acknowledgementTags },
+    tags: { ...(c.tags ?? TOP_LEVEL_DEFAULTS.tags), ...acknowledgementTags },
   });
 }
 

@@ -4,7 +4,7 @@
  * CIDR, judged by policy/cidr.ts), and the decoding of raw CLI values.
  */
 import { z } from "zod";
-import { DEFAULTS, ENVIRONMENT_NAMES, GPU_TYPES, sizingSchema, SUPPORTED_KUBERNETES_VERSIONS, TIER_NAMES, WEAKENING_NAMES } from "../../sizing";
+import { AWS_MAX_TAGS_PER_RESOURCE, DEFAULTS, ENVIRONMENT_NAMES, GPU_TYPES, sizingSchema, SUPPORTED_KUBERNETES_VERSIONS, TIER_NAMES, WEAKENING_NAMES } from "../../sizing";
 import { cidrProblem } from "../../policy/cidr";
 import { imagePinProblem } from "../../policy/references";
 
@@ -118,6 +118,33 @@ export const topLevelSchema = z.strictObject({
     .optional(),
 });
 
+/** Tags src/platform.ts `stackTags` adds to every resource (project, stack, environment, tier, managed-by). */
+export const STACK_TAG_COUNT = 5;
+/** Most tags a component sets on one resource itself (subnet role tags, Name, ...); measured by a test. */
+export const PROGRAM_RESOURCE_TAGS_MAX = 4;
+/** User tags a stack may set before any acknowledgement tag: AWS's per-resource limit minus the program's own. */
+export const MAX_USER_TAGS = AWS_MAX_TAGS_PER_RESOURCE - STACK_TAG_COUNT - PROGRAM_RESOURCE_TAGS_MAX;
+
+/**
+ * What an unset top-level key becomes: the one declaration src/config/index.ts applies and the
+ * generated configuration reference (TOP_LEVEL_DOCS below) prints.
+ */
+export const TOP_LEVEL_DEFAULTS = {
+  gpuType: DEFAULTS.gpuType,
+  kubernetesVersion: DEFAULTS.kubernetesVersion,
+  imageTag: DEFAULTS.imageTag,
+  tritonImage: `${DEFAULTS.tritonRepository}:${DEFAULTS.tritonTag}`,
+  modelRepositoryPrefix: DEFAULTS.modelRepositoryPrefix,
+  /** Dev only: prod has no default (the CIDRs are required). */
+  devEksPublicAccessCidrs: ["0.0.0.0/0"],
+  corsAllowedOrigins: [],
+  acknowledge: [],
+  overrides: {},
+  tags: {},
+} as const satisfies Record<string, unknown>;
+
+const showDefault = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
+
 /**
  * What each top-level key means and what it defaults to, for the generated configuration reference
  * (src/plan/config-reference.ts). Typed over the schema's keys, so a key without documentation does not
@@ -130,8 +157,8 @@ export const TOP_LEVEL_DOCS: { [K in keyof typeof topLevelSchema.shape]: { descr
       "Durability profile. Dev gives up durability for price (sizing/environments.ts). A stack named like prod in any case (a word of the name starting with `prod`: `Prod-eu`, `Production`, `eu-prod`) gets prod, and `dev` on such a stack needs the prod-as-dev acknowledgement.",
     default: "from the stack name (`prod*` → prod, else dev)",
   },
-  gpuType: { description: "GPU Triton runs on: l4 (g6 family) or a10g (g5 family).", default: DEFAULTS.gpuType },
-  kubernetesVersion: { description: "EKS version, one in standard support.", default: DEFAULTS.kubernetesVersion },
+  gpuType: { description: "GPU Triton runs on: l4 (g6 family) or a10g (g5 family).", default: TOP_LEVEL_DEFAULTS.gpuType },
+  kubernetesVersion: { description: "EKS version, one in standard support.", default: TOP_LEVEL_DEFAULTS.kubernetesVersion },
   domain: { description: "Public hostname of the API; with `hostedZoneId` the stack requests and DNS-validates a certificate." },
   hostedZoneId: { description: "Route 53 hosted zone of `domain` (only with `domain`)." },
   certificateArn: { description: "An existing ACM certificate for the ALB, in the stack's region (takes precedence over `domain`). Prod needs this or `domain`." },
@@ -142,29 +169,29 @@ export const TOP_LEVEL_DOCS: { [K in keyof typeof topLevelSchema.shape]: { descr
     default: "the stack's own ECR repository at `imageTag`",
   },
   workerImage: { description: "Full, pinned image reference of the Celery workers (same rules as `gatewayImage`).", default: "the stack's own ECR repository at `imageTag`" },
-  imageTag: { description: "Tag pushed to the stack's ECR repositories when `gatewayImage`/`workerImage` are unset (not latest).", default: DEFAULTS.imageTag },
+  imageTag: { description: "Tag pushed to the stack's ECR repositories when `gatewayImage`/`workerImage` are unset (not latest).", default: TOP_LEVEL_DEFAULTS.imageTag },
   awaitImages: { description: "`true` on the first deploy: services that run the stack's own images start no task until the images are pushed and the key removed.", default: "false" },
-  tritonImage: { description: "Pinned Triton Inference Server image (tag or digest; never `latest`).", default: `${DEFAULTS.tritonRepository}:${DEFAULTS.tritonTag}` },
+  tritonImage: { description: "Pinned Triton Inference Server image (tag or digest; never `latest`).", default: TOP_LEVEL_DEFAULTS.tritonImage },
   eksAdminRoleArn: {
     description: "IAM role given cluster admin through its own access entry: no wildcard, in the stack's partition, not the role that creates the cluster (EKS already made that one admin).",
   },
   eksPublicAccessCidrs: {
     description:
       "IPv4 CIDRs (office, VPN, CI runners) allowed to reach the public Kubernetes API endpoint: never empty (EKS would then apply 0.0.0.0/0), no host bits; in prod, blocks that together cover a large part of the internet need the prod-public-eks-endpoint acknowledgement.",
-    default: "dev: 0.0.0.0/0; prod: required",
+    default: `dev: ${TOP_LEVEL_DEFAULTS.devEksPublicAccessCidrs.join(", ")}; prod: required`,
   },
   eksClusterAccess: {
     description:
       "Roles with an EKS access entry: `[{ principalArn, access: admin | view }]` (CI deploy role admin, CI preview role view, people), each role once, no wildcard, never the role that creates the cluster (docs/ci-cd.md, Cluster access).",
   },
-  corsAllowedOrigins: { description: "Origins allowed to call the API and upload to the buckets from a browser (https; a wildcard or http origin in prod needs an acknowledgement).", default: "none" },
-  modelRepositoryPrefix: { description: "Key prefix of the Triton model repository in the models bucket.", default: DEFAULTS.modelRepositoryPrefix },
-  overrides: { description: "Any sizing field, merged over the tier table and the environment's adjustments (see the sizing rows below).", default: "{}" },
-  acknowledge: { description: "Named acknowledgements of prod weakenings (sizing/weakening.ts); each accepted one tags every resource so the policy pack downgrades exactly its rules.", default: "[]" },
+  corsAllowedOrigins: { description: "Origins allowed to call the API and upload to the buckets from a browser (https; a wildcard or http origin in prod needs an acknowledgement).", default: showDefault(TOP_LEVEL_DEFAULTS.corsAllowedOrigins) },
+  modelRepositoryPrefix: { description: "Key prefix of the Triton model repository in the models bucket.", default: TOP_LEVEL_DEFAULTS.modelRepositoryPrefix },
+  overrides: { description: "Any sizing field, merged over the tier table and the environment's adjustments (see the sizing rows below).", default: showDefault(TOP_LEVEL_DEFAULTS.overrides) },
+  acknowledge: { description: "Named acknowledgements of prod weakenings (sizing/weakening.ts); each accepted one tags every resource so the policy pack downgrades exactly its rules.", default: showDefault(TOP_LEVEL_DEFAULTS.acknowledge) },
   tags: {
     description:
-      "Tags added to every AWS resource: AWS characters (letters, digits, spaces, `_ . : / = + - @`), key ≤ 128, value ≤ 256, at most 50 per resource including the program's own (so at most 42 here, fewer with acknowledgements); `aws:` and `guardrails:` keys are reserved.",
-    default: "{}",
+      `Tags added to every AWS resource: AWS characters (letters, digits, spaces, \`_ . : / = + - @\`), key ≤ 128, value ≤ 256, at most ${AWS_MAX_TAGS_PER_RESOURCE} per resource including the program's own (so at most ${MAX_USER_TAGS} here, one fewer per acknowledgement); \`aws:\` and \`guardrails:\` keys are reserved.`,
+    default: showDefault(TOP_LEVEL_DEFAULTS.tags),
   },
 };
 

@@ -16,12 +16,12 @@ export const BUDGET_EXCEPTIONS: Partial<Record<Tier, BudgetException>> = {
   "1k": {
     overUsd: 27,
     reason:
-      "the floor of the prod design is $196 before the first user: EKS control plane ($73), an always-on system node ($26), the ALB with its public IPv4 addresses ($24), WAF ($9), two gateway tasks ($14), PostgreSQL ($14), Redis ($12), a NAT instance ($10) and alarms, dashboard and metrics (~$11); GPU hours on spot ($68) and usage bring it to $277. $250 would take leaving EKS at 1k (see \"What $250 at 1k would still take\")",
+      "the floor of the prod design is $197 before the first user: EKS control plane ($73), an always-on system node ($26), the ALB with its public IPv4 addresses ($24), WAF ($9), two gateway tasks ($14), PostgreSQL ($14), Redis ($12), a NAT instance ($10) and alarms, dashboard and metrics (~$11); GPU hours on spot ($68) and usage bring it to $277. $250 would take leaving EKS at 1k (see \"What $250 at 1k would still take\")",
   },
 };
 
 /** Monthly cost of the prod stack before any traffic (`CostEstimate.floorUsd`), pinned to the dollar. */
-export const FLOOR_USD: Record<Tier, number> = { "1k": 196, "10k": 621, "100k": 2_496 };
+export const FLOOR_USD: Record<Tier, number> = { "1k": 197, "10k": 621, "100k": 2_496 };
 
 /**
  * Monthly USD each lever of src/plan/levers.ts saves on the prod stack, measured one at a time

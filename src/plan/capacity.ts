@@ -3,10 +3,11 @@
  * autoscaler, node group maxima), does each tier cover its modeled peak with the required headroom?
  * Per-unit throughput (requests/s per gateway vCPU, inferences/s per GPU) comes from
  * `sizing.capacity`; the peak from the load model (`tierLoad`). The formula is sizing/capacity.ts's
- * `capacityAtMax`, the one config validation uses too; this file reads its inputs from the graph.
+ * `capacityAtMax`, GPUs at max its `gpusAtMax` and the headroom test its `checkHeadroom`, the ones
+ * config validation uses too; this file reads their inputs from the graph.
  */
 import { fargateServices, GraphIndex, gpuReplicaBounds, nodeGroups, type PlanGraph } from "./model";
-import { capacityAtMax, type GpuType, gpusPerInstance, LOAD_MODEL, type Sizing, type Tier, tierLoad } from "../../sizing";
+import { capacityAtMax, checkHeadroom, type GpuType, gpusAtMax as countGpusAtMax, type Sizing, type Tier, tierLoad } from "../../sizing";
 
 export interface CapacityCheck {
   peakApiRps: number;
@@ -45,7 +46,8 @@ export function checkCapacity(graph: PlanGraph, sizing: CapacitySizing, tier: Ti
   for (const s of api) notes.push(`API: ${s.service.name} max ${s.maxTasks} tasks × ${s.vcpu} vCPU × ${sizing.capacity.gatewayRpsPerVcpu} req/s per vCPU`);
 
   const gpuGroups = nodeGroups(index).filter((g) => g.gpu);
-  const gpusAtMax = gpuGroups.reduce((sum, g) => sum + g.maxNodes * gpusPerInstance(g.instanceType), 0);
+  // The on-demand fallback pool stands in for spot; it adds no capacity (sizing/capacity.ts gpusAtMax).
+  const gpusAtMax = countGpusAtMax(gpuGroups.map((g) => ({ maxNodes: g.maxNodes, instanceType: g.instanceType, fallback: g.gpuPool === "fallback" })));
   const replicas = gpuReplicaBounds(index);
   const perGpu = sizing.capacity.inferencesPerSecPerGpu[gpuType];
   if (gpuGroups.length === 0) notes.push("no GPU node group in the graph: inference capacity is 0");
@@ -68,23 +70,19 @@ export function checkCapacity(graph: PlanGraph, sizing: CapacitySizing, tier: Ti
   if (workers.length === 0) notes.push("no queue-consumer ECS service in the graph: job capacity is 0");
   else notes.push(`jobs: ${workers.map((s) => s.maxTasks).join(" + ")} max tasks × ${concurrency} concurrency / ${sizing.usage.averageJobSeconds} s per job`);
 
-  const headroom = (max: number, peak: number) => (peak > 0 ? round(max / peak) : Infinity);
-  const apiHeadroom = headroom(maxApiRps, load.peakApiRps);
-  const inferenceHeadroom = headroom(maxInferencePerSec, load.peakInferencePerSec);
-  const jobsHeadroom = headroom(maxJobsPerSec, load.peakJobsPerSec);
-  const required = LOAD_MODEL.requiredHeadroom;
+  const headroom = checkHeadroom({ maxApiRps, maxInferencePerSec, maxJobsPerSec }, load);
   return {
     peakApiRps: round(load.peakApiRps),
     maxApiRps: round(maxApiRps),
-    apiHeadroom,
+    apiHeadroom: round(headroom.apiHeadroom),
     peakInferencePerSec: round(load.peakInferencePerSec),
     maxInferencePerSec: round(maxInferencePerSec),
-    inferenceHeadroom,
+    inferenceHeadroom: round(headroom.inferenceHeadroom),
     peakJobsPerSec: round(load.peakJobsPerSec, 3),
     maxJobsPerSec: round(maxJobsPerSec, 3),
-    jobsHeadroom,
-    requiredHeadroom: required,
-    ok: apiHeadroom >= required && inferenceHeadroom >= required && jobsHeadroom >= required,
+    jobsHeadroom: round(headroom.jobsHeadroom),
+    requiredHeadroom: headroom.requiredHeadroom,
+    ok: headroom.apiOk && headroom.inferenceOk && headroom.jobsOk,
     notes,
   };
 }

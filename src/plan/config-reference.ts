@@ -2,11 +2,11 @@
  * The configuration reference, generated from the schemas: every top-level key of the stack file
  * (src/config/schema.ts, with TOP_LEVEL_DOCS) and every sizing path `overrides` may set
  * (sizing/schema.ts, each field's `.describe()`), with its type or allowed values, its default (per
- * tier from the prod table, sizing/table.ts) and its description. Suggested generated block name:
+ * tier, prod and where it differs dev: sizing/table.ts, sizing/environments.ts) and its description. Suggested generated block name:
  * `config-reference`.
  */
 import type { z } from "zod";
-import { sizingSchema, type Sizing, TIER_NAMES, TIERS } from "../../sizing";
+import { resolveSizing, sizingSchema, type Sizing, type Tier, TIER_NAMES } from "../../sizing";
 import { TOP_LEVEL_DOCS, topLevelSchema } from "../config/schema";
 
 /** A zod schema as far as the reference reads it: its definition's kind and parts. */
@@ -36,11 +36,30 @@ function fieldsOf(schema: z.ZodType): Record<string, z.ZodType> | undefined {
   return defOf(unwrap(schema)).type === "object" ? s.shape : undefined;
 }
 
+interface Bound {
+  value: number;
+  inclusive: boolean;
+}
+
+/**
+ * A number schema's bounds, read from its checks (zod v4 records `.min()`, `.positive()`, `.max()` ... as
+ * `greater_than`/`less_than` checks with `inclusive`; the schema's `minValue` cannot tell `.positive()`,
+ * an exclusive 0, from `.nonnegative()`). The tightest of each side wins.
+ */
+function numberBounds(schema: z.ZodType): { min?: Bound; max?: Bound } {
+  const checks = ((defOf(schema) as Def & { checks?: { _zod: { def: { check: string; value?: unknown; inclusive?: boolean } } }[] }).checks ?? []).map((c) => c._zod.def);
+  const bounds = (kind: string) => checks.filter((c) => c.check === kind && typeof c.value === "number").map((c) => ({ value: c.value as number, inclusive: c.inclusive !== false }));
+  const tighter = (better: (a: Bound, b: Bound) => boolean) => (a: Bound | undefined, b: Bound) => (a === undefined || better(b, a) ? b : a);
+  const min = bounds("greater_than").reduce<Bound | undefined>(tighter((a, b) => a.value > b.value || (a.value === b.value && !a.inclusive)), undefined);
+  const max = bounds("less_than").reduce<Bound | undefined>(tighter((a, b) => a.value < b.value || (a.value === b.value && !a.inclusive)), undefined);
+  return { min, max };
+}
+
 /** "number (integer, 2–4)", "one of: single, perAz", "list of string", ... */
 export function typeOf(schema: z.ZodType): string {
   const s = unwrap(schema);
   const def = defOf(s);
-  const bag = s as unknown as { minValue?: number | null; maxValue?: number | null; isInt?: boolean; minLength?: number | null; maxLength?: number | null };
+  const bag = s as unknown as { isInt?: boolean };
   switch (def.type) {
     case "enum":
       return `one of: ${Object.values(def.entries ?? {}).join(", ")}`;
@@ -49,12 +68,11 @@ export function typeOf(schema: z.ZodType): string {
       return literals.length === (def.options ?? []).length ? `one of: ${literals.join(", ")}` : "union";
     }
     case "number": {
-      const finite = (v: number | null | undefined) => v !== null && v !== undefined && Number.isFinite(v) && Math.abs(v) < Number.MAX_SAFE_INTEGER;
-      const range = finite(bag.minValue) && finite(bag.maxValue) ? `${bag.minValue}–${bag.maxValue}` : finite(bag.minValue) ? `≥ ${bag.minValue}` : finite(bag.maxValue) ? `≤ ${bag.maxValue}` : "";
+      const { min, max } = numberBounds(s);
+      const lower = min && (min.inclusive ? `≥ ${min.value}` : `> ${min.value}`);
+      const upper = max && (max.inclusive ? `≤ ${max.value}` : `< ${max.value}`);
+      const range = min?.inclusive && max?.inclusive ? `${min.value}–${max.value}` : [lower, upper].filter(Boolean).join(", ");
       const kind = bag.isInt ? "integer" : "number";
-      // `positive()` is an exclusive minimum of 0 (zod records it in the schema's bag).
-      const exclusiveMin = (s as unknown as { _zod: { bag: { exclusiveMinimum?: number } } })._zod.bag.exclusiveMinimum;
-      if (exclusiveMin !== undefined && !finite(bag.maxValue)) return `${kind} (> ${exclusiveMin})`;
       return range ? `${kind} (${range})` : kind;
     }
     case "string":
@@ -103,12 +121,19 @@ function show(v: unknown): string {
   return String(v);
 }
 
+/** A tier's value of a sizing path: prod's, followed by dev's where the dev profile changes it. */
+function tierValue(tier: Tier, path: string): string {
+  const prod = show(valueAt(resolveSizing(tier, "prod"), path));
+  const dev = show(valueAt(resolveSizing(tier, "dev"), path));
+  return prod === dev ? prod : `${prod} (dev: ${dev})`;
+}
+
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 const row = (cells: string[]) => `| ${cells.map(cell).join(" | ")} |`;
 
 /**
  * The reference as markdown: the top-level keys (key, type, default, description), then every
- * `overrides` path with the prod table's value per tier (dev adjusts some: sizing/environments.ts).
+ * `overrides` path with the prod value per tier and the dev value where it differs (sizing/environments.ts).
  */
 export function configReferenceMarkdown(): string {
   const out: string[] = [];
@@ -123,13 +148,13 @@ export function configReferenceMarkdown(): string {
   }
   out.push("");
   out.push(
-    "Every `overrides` path (JSON in the stack file, e.g. `overrides: '{\"gateway\":{\"maxTasks\":30}}'`); defaults are the prod table per tier, which dev adjusts (sizing/environments.ts).",
+    "Every `overrides` path (JSON in the stack file, e.g. `overrides: '{\"gateway\":{\"maxTasks\":30}}'`); defaults are the prod table per tier, followed by `(dev: …)` where the dev profile adjusts it (sizing/environments.ts).",
   );
   out.push("");
   out.push(row(["`overrides` path", "type / allowed values", ...TIER_NAMES, "description"]));
   out.push(row(["---", "---", ...TIER_NAMES.map(() => "---"), "---"]));
   for (const { path, schema } of sizingFields()) {
-    out.push(row([`\`${path}\``, typeOf(schema), ...TIER_NAMES.map((t) => show(valueAt(TIERS[t], path))), descriptionOf(schema)]));
+    out.push(row([`\`${path}\``, typeOf(schema), ...TIER_NAMES.map((t) => tierValue(t, path)), descriptionOf(schema)]));
   }
   return out.join("\n") + "\n";
 }

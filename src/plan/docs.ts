@@ -20,10 +20,14 @@ import { buildPlan, compareRow, formatCompare } from "./report";
 import { sizingTableMarkdown } from "./sizing-table";
 import { configReferenceMarkdown } from "./config-reference";
 import { outputsTableMarkdown } from "./outputs-table";
+import { dataLayerSizingMarkdown, loadModelMarkdown, servicesScalingMarkdown } from "./tier-tables";
 
 /** Every generated block of the docs, by name (the file holding it is found by its marker). */
 export const GENERATED_BLOCKS: Record<string, () => string | Promise<string>> = {
   sizing: sizingTableMarkdown,
+  "load-model": loadModelMarkdown,
+  "services-scaling": servicesScalingMarkdown,
+  "data-layer-sizing": dataLayerSizingMarkdown,
   "config-reference": configReferenceMarkdown,
   outputs: outputsTableMarkdown,
   cost: costMarkdown,

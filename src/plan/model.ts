@@ -5,6 +5,8 @@
  * inputs, never the tier table, so the plan follows what the program actually declares.
  */
 import type { RenderedGraph, RenderedResource } from "./harness";
+import { GPU_POOL_LABEL, GPU_TAINT } from "../../components/inference/constants";
+import { GPU_FAMILY_PREFIX } from "../../sizing";
 
 /** The part of a rendered graph the plan needs (synthetic graphs in tests build just this). */
 export type PlanGraph = Pick<RenderedGraph, "resources"> & Partial<Pick<RenderedGraph, "stack" | "project" | "config">>;
@@ -147,9 +149,12 @@ export interface NodeGroup {
   /** gp3 throughput (MiB/s) of the root volume set in the launch template; 125 (the baseline) when unset. */
   diskThroughputMiBps: number;
   gpu: boolean;
+  /** The GPU pool label the group carries (`primary`, or `fallback` for the on-demand pool behind spot). */
+  gpuPool: string | undefined;
 }
 
-const GPU_FAMILY = /^(g\d|p\d|gr\d|inf\d|trn\d)/;
+/** The instance-family prefixes of the GPU types the platform offers (sizing/instances.ts GPU_FAMILIES). */
+const GPU_INSTANCE_PREFIXES = Object.values(GPU_FAMILY_PREFIX).flat();
 
 export function nodeGroups(index: GraphIndex): NodeGroup[] {
   const launchTemplates = index.ofType("aws:ec2/launchTemplate:LaunchTemplate");
@@ -180,7 +185,8 @@ export function nodeGroups(index: GraphIndex): NodeGroup[] {
       // EKS's default root volume is 20 GiB when neither the group nor a launch template sets one.
       diskGiB: num(i.diskSize) || ltDisk || 20,
       diskThroughputMiBps: Math.max(125, ...arr(ltInputs.blockDeviceMappings).map((m) => num(obj(obj(m).ebs).throughput, 125))),
-      gpu: GPU_FAMILY.test(instanceType) || /NVIDIA|GPU/i.test(amiType) || taints.some((t) => t.key === "nvidia.com/gpu"),
+      gpu: GPU_INSTANCE_PREFIXES.some((p) => instanceType.startsWith(p)) || /NVIDIA|GPU/i.test(amiType) || taints.some((t) => t.key === GPU_TAINT.key),
+      gpuPool: typeof obj(i.labels)[GPU_POOL_LABEL] === "string" ? String(obj(i.labels)[GPU_POOL_LABEL]) : undefined,
     };
   });
 }

@@ -53,7 +53,7 @@ export async function outputsTableMarkdown(): Promise<string> {
     );
   }
   const stacks = listStacks();
-  const chapterLink = (c: string) => (c === "stack" ? "[README](../README.md)" : `[${c}](${c}.md)`);
+  const chapterLink = (c: string) => (c === "stack" ? "[README](../README.md#stack-outputs)" : `[${c}](${c}.md)`);
   return [
     `${Object.keys(STACK_OUTPUTS).length} outputs (\`pulumi stack output <name>\`), from rendering ${stacks.join(" and ")} at ${TIER_NAMES.join(", ")}:`,
     "",

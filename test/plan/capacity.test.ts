@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { checkCapacity } from "../../src/plan/capacity";
-import { LOAD_MODEL, tierLoad } from "../../sizing";
+import { capacityAtMax, checkHeadroom, gpusAtMax, LOAD_MODEL, sizingScaleAtMax, tierLoad } from "../../sizing";
 import { rendered, stackTierMatrix } from "../support/graph";
 
 describe.each(stackTierMatrix())("capacity of $stack at $tier", ({ stack, tier }) => {
@@ -25,6 +25,35 @@ describe.each(stackTierMatrix())("capacity of $stack at $tier", ({ stack, tier }
     const c = checkCapacity(g, g.config.sizing, tier, g.config.gpuType);
     expect(c.jobsHeadroom).toBeGreaterThanOrEqual(LOAD_MODEL.requiredHeadroom);
     expect(c.ok).toBe(true);
+  });
+
+  it("counts the same GPUs and the same verdict as config validation (one gpusAtMax, one checkHeadroom)", async () => {
+    const g = await rendered(stack, tier);
+    const c = checkCapacity(g, g.config.sizing, tier, g.config.gpuType);
+    const atMax = capacityAtMax(sizingScaleAtMax(g.config.sizing, g.config.gpuType), g.config.sizing, g.config.gpuType);
+    expect(c.maxInferencePerSec).toBeCloseTo(atMax.maxInferencePerSec, 2);
+    const h = checkHeadroom(atMax, tierLoad(tier));
+    expect(c.ok).toBe(h.apiOk && h.inferenceOk && h.jobsOk);
+  });
+});
+
+describe("GPUs at max", () => {
+  it("counts every pool but the on-demand fallback, which only stands in for spot", () => {
+    expect(
+      gpusAtMax([
+        { maxNodes: 3, instanceType: "g6.12xlarge", fallback: false },
+        { maxNodes: 3, instanceType: "g6.12xlarge", fallback: true },
+      ]),
+    ).toBe(12);
+  });
+
+  it("is the same whether or not a spot sizing has the fallback pool", () => {
+    const priority = { maxTasks: 1 };
+    const s = { gateway: { maxTasks: 2, cpu: 1024 }, triton: { maxReplicas: 100 }, workers: { concurrency: 1, shared: false, priorities: { free: priority, paid: priority, sprint: priority } } };
+    const gpu = (onDemandFallback: boolean) => ({ capacityType: "SPOT", maxNodes: 4, onDemandFallback, instanceTypes: { l4: ["g6.xlarge"], a10g: ["g5.xlarge"] } });
+    const scale = (fallback: boolean) => sizingScaleAtMax({ ...s, gpu: gpu(fallback) } as never, "l4").gpusAtMax;
+    expect(scale(true)).toBe(4);
+    expect(scale(false)).toBe(4);
   });
 });
 

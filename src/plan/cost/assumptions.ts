@@ -4,7 +4,10 @@
  * printed next to every estimate.
  */
 import { DAYS_PER_MONTH, HOURS_PER_MONTH } from "../prices";
-import { LOAD_MODEL, SECONDS_PER_DAY, type Tier, tierLoad } from "../../../sizing";
+import { LOAD_MODEL, SECONDS_PER_DAY, SERVICES, type Tier, tierLoad, WORKER_SCALING } from "../../../sizing";
+
+/** Compressed size of one gateway or worker image (GB): a Python service image with its wheels. */
+const ECR_GB_PER_IMAGE = 0.2;
 import type { CostAssumption, CostSizing } from "./types";
 
 /**
@@ -17,10 +20,13 @@ export const MODEL_ASSUMPTIONS = {
   /** S3 writes and reads per job (input upload + result; result download, model/artifact reads). */
   s3PutsPerJob: 2,
   s3GetsPerJob: 4,
-  /** GB per ECR repository: the lifecycle policy keeps ~10 images of ~200 MB compressed. */
-  ecrGbPerRepository: 2,
-  /** A queue that gets a job more often than this keeps one worker task up (scale-in cooldown). */
-  workerScaleInSeconds: 15 * 60,
+  /** GB per ECR repository: the lifecycle policy keeps `SERVICES.ecrImagesKept` images of ~200 MB compressed. */
+  ecrGbPerRepository: SERVICES.ecrImagesKept * ECR_GB_PER_IMAGE,
+  /**
+   * A queue that gets a job more often than this keeps one worker task up: the workers' scale-in alarm
+   * fires only after `idleMinutesBeforeScaleIn` consecutive idle periods (components/services/worker-scaling.ts).
+   */
+  workerScaleInSeconds: WORKER_SCALING.idleMinutesBeforeScaleIn * WORKER_SCALING.periodSeconds,
   /** Months of logs kept at most when pricing log storage (retention beyond is rare in practice). */
   maxLogStorageMonths: 12,
   /** ECS Container Insights metrics (billed as custom metrics) per cluster and per service. */
