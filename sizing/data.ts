@@ -9,5 +9,3 @@
  */
 export const AUTH_TOKEN_LENGTH = { min: 16, max: 128, default: 64 } as const;
 
-/** Days the log bucket keeps access logs when the caller does not say (a year: an audit lookback). */
-export const DEFAULT_ACCESS_LOG_RETENTION_DAYS = 365;

@@ -2,7 +2,7 @@
  * Alarm specs of the data layer: every RDS instance (writer and replicas) and every ElastiCache node.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { ObservabilitySizing } from "../../sizing";
+import { ALARM_WINDOWS, type ObservabilitySizing } from "../../sizing";
 import type { AlarmSpec, MetricRef } from "./alarms";
 
 /** `FreeStorageSpace` is in bytes; the tier table says GiB. */
@@ -151,7 +151,7 @@ export function cacheAlarms(cache: ObservedCache | undefined, s: ObservabilitySi
       {
         component: "cache",
         what: `${node}-evictions`,
-        description: `More than ${s.cacheEvictions} keys evicted from ${node} in 5 minutes (Celery results or sessions lost).`,
+        description: `More than ${s.cacheEvictions} keys evicted from ${node} in ${ALARM_WINDOWS.immediate.periodSeconds / 60} minutes (Celery results or sessions lost).`,
         metrics: { m1: redis("Evictions", "Sum") },
         unit: "count",
         comparison: "GreaterThanThreshold",

@@ -3,7 +3,7 @@
  * workers), and the job queues with their dead-letter queues.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { ObservabilitySizing, Priority } from "../../sizing";
+import { ALARM_WINDOWS, type ObservabilitySizing, type Priority } from "../../sizing";
 import type { AlarmSpec, MetricRef, ObservedComponent } from "./alarms";
 
 /** An ECS service to watch. */
@@ -41,7 +41,7 @@ export function loadBalancerAlarms(lb: ObservedLoadBalancer | undefined, s: Obse
     {
       component: "gateway",
       what: "alb-5xx-rate",
-      description: `More than ${s.http5xxRatePercent} % of API requests failed with a 5xx (from the targets or the ALB itself) over 5 minutes.`,
+      description: `More than ${s.http5xxRatePercent} % of API requests failed with a 5xx (from the targets or the ALB itself) over ${ALARM_WINDOWS.immediate.periodSeconds / 60} minutes.`,
       metrics: { m1: sum("HTTPCode_Target_5XX_Count"), m2: sum("HTTPCode_ELB_5XX_Count"), m3: sum("RequestCount") },
       // FILL: the 5xx counters are absent (not zero) in periods without errors.
       expression: "100 * (FILL(m1, 0) + FILL(m2, 0)) / m3",

@@ -13,7 +13,7 @@ import type { FargateCluster, ImageSource } from "./cluster";
 import { containerDefinition, type InjectedSecret, SCRATCH_VOLUME, secretValueFrom } from "./container";
 
 /**
- * Fargate ARM64 (Graviton) costs ~20 % less than x86 for the same vCPU and memory (aws-prices.md:
+ * Fargate ARM64 (Graviton) costs ~20 % less than x86 for the same vCPU and memory (../shared/reference/aws-prices.md, outside this repository:
  * $0.03238 vs $0.04048 per vCPU-hour) and Fargate Spot runs ARM64 on platform 1.4.0+ (LATEST).
  * The price: images must be built for linux/arm64 (`docker buildx build --platform linux/arm64,linux/amd64`).
  */
