@@ -156,7 +156,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
   );
   const serviceDependencies: ServiceDependencies = {
     region: config.region,
-    database: database.connection,
+    database: { ...database.connection, poolMax: sizing.database.poolMaxPerTask },
     cache: cache.connection,
     buckets: storage.bucketNames,
     triton: inference.tritonEndpoints,
