@@ -311,7 +311,13 @@ export class Database extends PlatformComponent {
         parameterGroupName: parameterGroup.name,
         publiclyAccessible: false,
         iamDatabaseAuthenticationEnabled: true,
-        enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
+        // iam-db-auth-error: why an IAM-token login failed (expired token, wrong host, missing rds_iam),
+        // which the postgresql log only reports as a PAM failure. RDS for PostgreSQL accepts
+        // postgresql | upgrade | iam-db-auth-error (CreateDBInstance EnableCloudwatchLogsExports,
+        // https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html; RDS user
+        // guide "Troubleshooting for IAM DB authentication"), with no engine-version floor documented there.
+        // Replicas export it too: the reader endpoint at 100k takes IAM logins of its own.
+        enabledCloudwatchLogsExports: [...DATABASE.logExports],
         performanceInsightsEnabled: sizing.performanceInsights,
         performanceInsightsKmsKeyId: sizing.performanceInsights ? kmsKeyArn : undefined,
         monitoringInterval: sizing.monitoringIntervalSeconds,

@@ -28,7 +28,7 @@ export const REMEDIATION: Readonly<Record<string, string>> = {
   "rds-cluster-backups": "Set backupRetentionPeriod to at least 7 days (RPO 1 h relies on point-in-time recovery within that window).",
   "rds-iam-auth": "Set iamDatabaseAuthenticationEnabled true.",
   "rds-auto-minor-upgrade": "Set autoMinorVersionUpgrade true.",
-  "rds-log-exports": "Set enabledCloudwatchLogsExports to [\"postgresql\", \"upgrade\"].",
+  "rds-log-exports": "Set enabledCloudwatchLogsExports to [\"postgresql\", \"upgrade\", \"iam-db-auth-error\"].",
   "rds-enhanced-monitoring": "Set monitoringInterval (e.g. 60) with a monitoringRoleArn.",
   "rds-performance-insights": "Set performanceInsightsEnabled true with performanceInsightsKmsKeyId = the stack's key.",
   "rds-copy-tags-to-snapshot": "Set copyTagsToSnapshot true.",

@@ -57,6 +57,11 @@ export const DATABASE = {
    */
   applicationUser: "app",
   /**
+   * Logs every instance (writer and replicas) exports to CloudWatch Logs: the server log, major-version
+   * upgrade output, and IAM database authentication errors (the application logs in with IAM tokens).
+   */
+  logExports: ["postgresql", "upgrade", "iam-db-auth-error"],
+  /**
    * Where the service images keep the RDS CA bundle (https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem)
    * for `sslmode=verify-full`: IAM tokens are bearer credentials, so the client must verify the server.
    */

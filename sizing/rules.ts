@@ -1,11 +1,12 @@
 /**
  * Cross-field rules over a settled sizing: min below max, requests below limits, Fargate CPU/memory
- * pairs, GPU families per GPU type, timeouts, and capacity at max scale against the tier's modeled peak
- * with the required headroom (sizing/capacity.ts). Problems are plain data keyed by their sizing path;
+ * pairs, GPU families per GPU type, timeouts, the database connection budget (sizing/data.ts), and
+ * capacity at max scale against the tier's modeled peak with the required headroom (sizing/capacity.ts). Problems are plain data keyed by their sizing path;
  * config validation (src/config) reports them under `overrides.`.
  */
 import { capacityAtMax, checkHeadroom, sizingScaleAtMax } from "./capacity";
 import { FARGATE_MEMORY_BY_CPU, TRITON_ROLLOUT } from "./constants";
+import { databaseConnectionBudget, RDS_INSTANCE_MEMORY_GIB } from "./data";
 import { GPU_FAMILY_PREFIX } from "./instances";
 import { LOAD_MODEL, tierLoad } from "./load";
 import { type GpuType, PRIORITIES, type Tier } from "./names";
@@ -111,6 +112,23 @@ export function sizingProblems(
     s.database.maxAllocatedStorageGiB,
     `must be at least allocatedStorageGiB (${s.database.allocatedStorageGiB})`,
   );
+  // Every task at its max count, each holding its whole pool, must leave the database headroom.
+  const connections = databaseConnectionBudget(s);
+  if (connections.budget === undefined) {
+    check(
+      false,
+      "database.instanceClass",
+      s.database.instanceClass,
+      `no memory figure for this class (RDS_INSTANCE_MEMORY_GIB in sizing/data.ts), so the connection budget cannot be checked; known: ${Object.keys(RDS_INSTANCE_MEMORY_GIB).join(", ")}`,
+    );
+  } else {
+    check(
+      connections.claimed <= connections.budget,
+      "database.poolMaxPerTask",
+      s.database.poolMaxPerTask,
+      `${connections.maxTasks} tasks at max scale (gateway.maxTasks + every workers.priorities.*.maxTasks) × ${s.database.poolMaxPerTask} = ${connections.claimed} connections exceed ${s.database.connectionBudgetPercent} % of ${s.database.instanceClass}'s default max_connections ${connections.maxConnections} (${connections.budget}); at most ${connections.largestPool} per task, or a larger instanceClass, or fewer max tasks`,
+    );
+  }
   check(
     !(tier === "100k" && /^db\.t\d/.test(s.database.instanceClass)),
     "database.instanceClass",

@@ -47,6 +47,13 @@ const PROD_SAFETY: SafetySizing = {
   containerInsights: false,
 };
 
+/**
+ * Half of the default max_connections for the application's pools: the other half absorbs the gap
+ * between nominal memory and DBInstanceClassMemory (~5–12 %), RDS's reserved and internal sessions,
+ * migrations, operators' psql sessions and old tasks still draining during a rolling deployment.
+ */
+const DATABASE_CONNECTION_BUDGET_PERCENT = 50;
+
 const STORAGE: StorageSizing = {
   freeTierRetentionDays: 30,
   noncurrentVersionDays: 30,
@@ -161,6 +168,9 @@ export const TIERS: Record<Tier, Sizing> = {
       performanceInsights: true,
       monitoringIntervalSeconds: 60,
       slowQueryMs: 500,
+      // (3 gateway + 3 × 2 worker tasks) × 6 = 54 ≤ 50 % of max_connections 112 (56).
+      poolMaxPerTask: 6,
+      connectionBudgetPercent: DATABASE_CONNECTION_BUDGET_PERCENT,
     },
     cache: { nodeType: "cache.t4g.micro", nodes: 1, snapshotRetentionDays: 1 },
     storage: STORAGE,
@@ -254,6 +264,9 @@ export const TIERS: Record<Tier, Sizing> = {
       performanceInsights: true,
       monitoringIntervalSeconds: 60,
       slowQueryMs: 500,
+      // (20 gateway + 3 × 5 worker tasks) × 6 = 210 ≤ 50 % of max_connections 450 (225).
+      poolMaxPerTask: 6,
+      connectionBudgetPercent: DATABASE_CONNECTION_BUDGET_PERCENT,
     },
     cache: { nodeType: "cache.t4g.small", nodes: 2, snapshotRetentionDays: 7 },
     storage: STORAGE,
@@ -345,6 +358,10 @@ export const TIERS: Record<Tier, Sizing> = {
       performanceInsights: true,
       monitoringIntervalSeconds: 30,
       slowQueryMs: 250,
+      // (40 gateway + 3 × 24 worker tasks) × 4 = 448 ≤ 50 % of max_connections 901 (450). Fewer than a
+      // worker's concurrency (8): its jobs share the task's connections (docs/data-layer.md).
+      poolMaxPerTask: 4,
+      connectionBudgetPercent: DATABASE_CONNECTION_BUDGET_PERCENT,
     },
     cache: { nodeType: "cache.m7g.large", nodes: 3, snapshotRetentionDays: 7 },
     storage: STORAGE,

@@ -44,7 +44,7 @@ export const STACK_OUTPUTS: Record<string, StackOutputDoc> = {
   tritonHttpUrl: { description: `Triton's HTTP endpoint inside the VPC (\`http://<nlb or private DNS name>:${PORTS.tritonHttp}\`)`, chapter: "inference" },
   tritonGrpcUrl: { description: `Triton's gRPC endpoint inside the VPC (\`<host>:${PORTS.tritonGrpc}\`, host:port as gRPC clients take it)`, chapter: "inference" },
   tritonWakeQueueUrl: {
-    description: "the wake queue the gateway signals when Triton is at zero replicas (only where `triton.minReplicas` is 0)",
+    description: "the wake queue the gateway signals when Triton has no ready endpoint (every tier; KEDA's trigger on it matters only where Triton is at zero replicas)",
     chapter: "inference",
   },
 

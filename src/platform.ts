@@ -155,7 +155,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
   );
   const serviceDependencies: ServiceDependencies = {
     region: config.region,
-    database: database.connection,
+    database: { ...database.connection, poolMax: sizing.database.poolMaxPerTask },
     cache: cache.connection,
     buckets: storage.bucketNames,
     triton: inference.tritonEndpoints,
@@ -200,7 +200,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
       dependencies: serviceDependencies,
       queueUrls: queues.urlsByPriority,
       taskPermissions: [queues.grantSend(), storage.grant("readWrite", "artifacts"), database.grantConnect(database.applicationUser), inference.grantWake()],
-      tritonWakeQueueUrl: inference.wakeQueue?.url,
+      tritonWakeQueueUrl: inference.wakeQueue.url,
     },
     opts,
   );
@@ -243,8 +243,8 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
     clusterName: inference.clusterName,
     tritonHttpUrl: inference.tritonEndpoints.httpUrl,
     tritonGrpcUrl: inference.tritonEndpoints.grpcUrl,
-    // Where Triton scales to zero: the queue the gateway signals to wake it (no output otherwise).
-    ...(inference.wakeQueue ? { tritonWakeQueueUrl: inference.wakeQueue.url } : {}),
+    // The queue the gateway signals to wake Triton (every tier: a switch never creates or deletes it).
+    tritonWakeQueueUrl: inference.wakeQueue.url,
     modelsBucket: storage.bucketNames.models,
     artifactsBucket: storage.bucketNames.artifacts,
     datasetsBucket: storage.bucketNames.datasets,

@@ -135,6 +135,21 @@ const INVALID: { name: string; raw: Record<string, string>; context?: typeof ctx
     expect: [/overrides\.database\.instanceClass = "db.t4g.micro"/, /non-burstable/],
   },
   {
+    name: "database pools above the connection budget",
+    raw: { tier: "1k", overrides: '{"database":{"poolMaxPerTask":7}}' },
+    expect: [/overrides\.database\.poolMaxPerTask = 7/, /9 tasks at max scale .* × 7 = 63 connections exceed 50 % of db\.t4g\.micro's default max_connections 112 \(56\); at most 6 per task/],
+  },
+  {
+    name: "more max tasks than the database's connection budget",
+    raw: { tier: "10k", overrides: '{"gateway":{"maxTasks":40}}' },
+    expect: [/overrides\.database\.poolMaxPerTask = 6/, /55 tasks .* = 330 connections exceed 50 % of db\.t4g\.medium's default max_connections 450 \(225\); at most 4 per task/],
+  },
+  {
+    name: "database class with no memory figure",
+    raw: { tier: "1k", overrides: '{"database":{"instanceClass":"db.x2g.16xlarge"}}' },
+    expect: [/overrides\.database\.instanceClass = "db.x2g.16xlarge"/, /RDS_INSTANCE_MEMORY_GIB/],
+  },
+  {
     name: "capacity below the modeled peak",
     raw: { tier: "100k", overrides: '{"gateway":{"maxTasks":4,"minTasks":1}}' },
     expect: [/overrides\.gateway\.maxTasks = 4/, /needs 370\.4/],

@@ -101,13 +101,11 @@ const REPLACEMENT_INPUTS: Record<string, { source: string; inputs: string[]; not
 };
 
 /**
- * Resources allowed to come and go with the tier (the README's documented exceptions): read replicas and
- * Triton's wake queue (where Triton scales to zero; its messages live 3 minutes). The workers' log groups are
- * not among them: every shape's log group exists at every tier, so no switch deletes logs.
+ * Resources allowed to come and go with the tier (the documented exception): read replicas.
+ * Triton's wake queue is not among them (it exists at every tier), nor are the workers' log groups:
+ * every shape's log group exists at every tier, so no switch deletes logs.
  */
 function isTierDependent(r: RenderedResource): boolean {
-  // Triton's wake queue exists where Triton scales to zero; it holds 3-minute signals, no data.
-  if (r.type === "aws:sqs/queue:Queue" && r.name === "inference-triton-wake") return true;
   return r.type === "aws:rds/instance:Instance" && r.inputs.replicateSourceDb !== undefined;
 }
 

@@ -153,10 +153,11 @@ export class Inference extends PlatformComponent {
   public readonly addons: Addons;
   public readonly triton: Triton;
   /**
-   * The wake queue (only when `triton.minReplicas` is 0): the gateway sends to it when Triton has no
-   * ready endpoint; KEDA wakes Triton on any message. Grant senders {@link Inference.grantWake}.
+   * The wake queue: the gateway sends to it when Triton has no ready endpoint; KEDA wakes Triton on any
+   * message. It exists at every tier, so a tier switch never creates or deletes it (SQS bills per
+   * request, an idle queue costs nothing). Grant senders {@link Inference.grantWake}.
    */
-  public readonly wakeQueue?: aws.sqs.Queue;
+  public readonly wakeQueue: aws.sqs.Queue;
   private readonly kmsKeyArn: pulumi.Input<string>;
   /** The private zone and ExternalDNS when `triton.endpoint` is `privateDns`. */
   public readonly privateDns?: PrivateDns;
@@ -190,11 +191,16 @@ export class Inference extends PlatformComponent {
     addonVersionsFor(args.kubernetesVersion); // refuse an unpinned version before any resource
 
     // Scale from zero must answer a synchronous call too: a wake queue the gateway signals on
-    // (TRITON_WAKE), read by KEDA like the job queues. Only where Triton can be at zero replicas.
-    this.wakeQueue = args.sizing.triton.minReplicas === 0 ? createWakeQueue() : undefined;
+    // (TRITON_WAKE), read by KEDA like the job queues. Queue, grants and trigger exist at every tier,
+    // not only where triton.minReplicas is 0: a tier switch then never deletes or creates the queue,
+    // never rewrites KEDA's read policy or the ScaledObject's trigger list, and the gateway's env and
+    // task policy stay the same. Where minReplicas >= 1 the trigger is inert: activation only matters
+    // at zero, and wake messages (queueLength 1 000 per replica, expiring after minutes) never ask for
+    // more than one replica, which the minimum already runs.
+    this.wakeQueue = createWakeQueue();
     const jobQueues = [
       ...(args.jobQueues ?? []),
-      ...(this.wakeQueue ? [{ url: this.wakeQueue.url, arn: this.wakeQueue.arn, backlogPerReplica: TRITON_WAKE.queueLengthPerReplica }] : []),
+      { url: this.wakeQueue.url, arn: this.wakeQueue.arn, backlogPerReplica: TRITON_WAKE.queueLengthPerReplica },
     ];
 
     const control = createCluster(
@@ -346,12 +352,10 @@ export class Inference extends PlatformComponent {
 
   /**
    * What a caller needs to wake Triton: send to the wake queue (SSE-KMS with the stack key) and
-   * nothing else. Empty when the tier keeps Triton up (no wake queue).
+   * nothing else. The same at every tier (the queue always exists).
    */
   public grantWake(): pulumi.Output<PolicyStatement[]> {
-    const queue = this.wakeQueue;
-    if (!queue) return pulumi.output([]);
-    return pulumi.all([queue.arn, this.kmsKeyArn]).apply(([arn, key]) => [
+    return pulumi.all([this.wakeQueue.arn, this.kmsKeyArn]).apply(([arn, key]) => [
       { Sid: "WakeTriton", Action: ["sqs:SendMessage"], Resource: arn },
       { Sid: "EncryptWakeSignal", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: key },
     ]);

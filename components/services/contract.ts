@@ -43,7 +43,15 @@ export interface ServiceDependencies {
    * with `sslmode=verify-full` and `sslrootcert=DATABASE_SSLROOTCERT`. Established sessions outlive
    * their token, so pools need no short recycle.
    */
-  database: DatabaseConnection;
+  database: DatabaseConnection & {
+    /**
+     * Connections the task may hold to each host, all its processes together (`DATABASE_POOL_MAX`),
+     * from the sizing's `database.poolMaxPerTask`, which config validation keeps within the
+     * database's `max_connections` budget at every service's max task count (sizing/rules.ts).
+     * @example `6`
+     */
+    poolMax: number;
+  };
   cache: CacheConnection;
   /** Bucket names by role (`models`, `artifacts`, `datasets`); each becomes `<ROLE>_BUCKET`. */
   buckets: Record<string, pulumi.Input<string>>;
@@ -67,6 +75,9 @@ export function dependencyEnvironment(deps: ServiceDependencies): {
     // A token is a bearer credential for 15 minutes: verify the server before sending it.
     DATABASE_SSLMODE: "verify-full",
     DATABASE_SSLROOTCERT: DATABASE.caBundlePath,
+    // The task's share of max_connections (sizing/data.ts databaseConnectionBudget): a pool that grows
+    // past it at max scale would turn a traffic peak into "too many clients" errors.
+    DATABASE_POOL_MAX: String(deps.database.poolMax),
     REDIS_HOST: deps.cache.host,
     REDIS_PORT: pulumi.output(deps.cache.port).apply(String),
     REDIS_TLS: "true",

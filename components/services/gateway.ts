@@ -59,10 +59,10 @@ export interface GatewayArgs {
    */
   queueUrls: Record<string, pulumi.Input<string>>;
   /**
-   * Triton's wake queue (tiers where Triton scales to zero): becomes `TRITON_WAKE_QUEUE_URL`. The API
+   * Triton's wake queue (the platform passes it at every tier): becomes `TRITON_WAKE_QUEUE_URL`. The API
    * sends one message when Triton has no ready endpoint and answers `503` with `Retry-After`
    * (docs/inference.md "Scale to zero and cold start"); grant it `inference.grantWake()`.
-   * @default `undefined` (Triton always has a replica)
+   * @default `undefined` (no `TRITON_WAKE_QUEUE_URL`: a gateway with no Triton to wake)
    */
   tritonWakeQueueUrl?: pulumi.Input<string>;
   /**

@@ -184,7 +184,7 @@ function gatewayCalls(): CatalogueCall[] {
       sqsKms((f) => f.queues[p], "kms:GenerateDataKey", `SendMessage to the SSE-KMS ${p} queue`),
       sqsKms((f) => f.queues[p], "kms:Decrypt", `SendMessage to the SSE-KMS ${p} queue (producers need Decrypt too)`),
     ]),
-    // Where Triton scales to zero: one wake message when it has no ready endpoint (no request elsewhere).
+    // Every tier: one wake message when Triton has no ready endpoint (no request otherwise).
     { api: "SQS SendMessage (Triton wake queue)", action: "sqs:SendMessage", resource: (f) => f.tritonWake?.arn ?? [], when: "a synchronous call while Triton has no ready endpoint", source: SRC.wake },
     sqsKms((f) => f.tritonWake, "kms:GenerateDataKey", "SendMessage to the SSE-KMS wake queue", "Triton wake queue"),
     sqsKms((f) => f.tritonWake, "kms:Decrypt", "SendMessage to the SSE-KMS wake queue (producers need Decrypt too)", "Triton wake queue"),
@@ -353,7 +353,7 @@ export function catalogues(f: WorkloadFacts): WorkloadCatalogue[] {
       calls: [
         { api: "CloudWatch GetMetricData", action: "cloudwatch:GetMetricData", resource: () => "*", when: "every polling interval (aws-cloudwatch triggers)", source: SRC.kedaCw },
         // One request per aws-sqs-queue trigger of the ScaledObject; the test checks they are the job
-        // queues, plus the wake queue exactly where the stack has one.
+        // queues, plus the wake queue (every tier).
         {
           api: "SQS GetQueueAttributes (job queue triggers)",
           action: "sqs:GetQueueAttributes",
@@ -365,7 +365,7 @@ export function catalogues(f: WorkloadFacts): WorkloadCatalogue[] {
           api: "SQS GetQueueAttributes (Triton wake queue trigger)",
           action: "sqs:GetQueueAttributes",
           resource: (f) => f.keda.queueArns.filter((arn) => arn === f.tritonWake?.arn),
-          when: "every polling interval, where Triton scales to zero",
+          when: "every polling interval (every tier; the trigger matters where Triton is at zero)",
           source: `${SRC.kedaSqs}; ${SRC.wake}`,
         },
       ],

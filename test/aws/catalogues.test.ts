@@ -52,18 +52,19 @@ describe.each(stackTierMatrix())("workload call catalogues on $stack at $tier", 
       }
     }
     expect(refused).toEqual([]);
-    // Every catalogued call makes at least one request; only the wake-queue calls make none, and only
-    // where the stack has no wake queue (Triton never at zero).
-    expect(unasked.filter((u) => f.tritonWake || !/wake queue/.test(u))).toEqual([]);
+    // Every catalogued call makes at least one request (the wake queue's too: it exists at every tier).
+    expect(f.tritonWake).toBeDefined();
+    expect(unasked).toEqual([]);
     expect(simulated).toBeGreaterThan(150);
   });
 
-  it("KEDA watches every job queue, and the wake queue exactly where the stack has one (the one the gateway signals)", async () => {
+  it("KEDA watches every job queue and the wake queue (the one the gateway signals), at every tier", async () => {
     const g = await rendered(stack, tier);
     const f = workloadFacts(g);
     const wakeQueues = ofType(g, "aws:sqs/queue:Queue").filter((q) => /-triton-wake$/.test(String(q.inputs.name)));
-    expect(wakeQueues.map(arnOf)).toEqual(f.tritonWake ? [f.tritonWake.arn] : []);
-    expect([...f.keda.queueArns].sort()).toEqual([...Object.values(f.queues).map((q) => q.arn), ...(f.tritonWake ? [f.tritonWake.arn] : [])].sort());
+    expect(f.tritonWake).toBeDefined();
+    expect(wakeQueues.map(arnOf)).toEqual([f.tritonWake?.arn]);
+    expect([...f.keda.queueArns].sort()).toEqual([...Object.values(f.queues).map((q) => q.arn), f.tritonWake?.arn].sort());
   });
 });
 
@@ -169,9 +170,11 @@ describe("the catalogues themselves", () => {
     expect(f.ecs["workers-free"].secrets.length).toBeGreaterThanOrEqual(1);
     expect(f.queues.sprint.arn).toMatch(/:inference-platform-prod-jobs-sprint$/);
     expect(f.gpuAsg.tags[`k8s.io/cluster-autoscaler/${f.clusterName}`]).toBe("owned");
-    // One worker service per priority, each consuming only its own queue; Triton always up, behind an NLB.
+    // One worker service per priority, each consuming only its own queue; Triton always up, behind an NLB,
+    // and the wake queue there all the same (every tier has it, so a tier switch keeps it).
     expect(f.workers.map((w) => [w.rolePrefix, w.priorities, w.defaultQueueArn])).toEqual(PRIORITIES.map((p) => [`workers-${p}`, [p], f.queues[p].arn]));
-    expect({ wake: f.tritonWake, dns: f.privateDns }).toEqual({ wake: undefined, dns: undefined });
+    expect(f.tritonWake?.arn).toMatch(/:inference-platform-prod-triton-wake$/);
+    expect(f.privateDns).toBeUndefined();
   });
 
   it("read the 1k shape from the graph: one shared worker on all three queues, the wake queue, ExternalDNS's zone and name", async () => {

@@ -10,7 +10,7 @@
  * "IAM database authentication"), so nothing the task holds can go stale.
  */
 import { describe, expect, it } from "vitest";
-import { DATABASE, PORTS } from "../../sizing";
+import { DATABASE, databaseConnectionBudget, PORTS, PRIORITIES, RDS_INSTANCE_MEMORY_GIB } from "../../sizing";
 import { MOCK_ACCOUNT_ID, mockResource } from "../../src/plan/mocks";
 import { json, named, ofType, type Captured, type RenderedGraph, type RenderedResource, rendered, stackTierMatrix, statementsOf } from "../support/graph";
 
@@ -51,12 +51,30 @@ describe.each(stackTierMatrix())("database authentication of $stack at $tier", (
         // The token is a bearer credential: the client must verify it is talking to RDS.
         DATABASE_SSLMODE: "verify-full",
         DATABASE_SSLROOTCERT: DATABASE.caBundlePath,
+        DATABASE_POOL_MAX: String(g.config.sizing.database.poolMaxPerTask),
         AWS_REGION: g.config.region,
       });
       const secretNames = (c.secrets as { name: string }[]).map((s) => s.name);
       expect(secretNames.filter((n) => n.startsWith("DATABASE_")), task).toEqual([]);
       expect(JSON.stringify(c)).not.toContain(String(g.outputs.databaseMasterSecretArn));
     }
+  });
+
+  it("keeps every task's pool, at every service's max task count, within the database's connection budget", async () => {
+    const g = await rendered(stack, tier);
+    const { database, gateway, workers } = g.config.sizing;
+    const budget = databaseConnectionBudget(g.config.sizing);
+    // Counted from the rendered services, not the table: every Fargate service that gets DATABASE_POOL_MAX.
+    const renderedMax = ofType(g, "aws:appautoscaling/target:Target")
+      .filter((t) => /service\//.test(String(t.inputs.resourceId)))
+      .reduce((n, t) => n + Number(t.inputs.maxCapacity), 0);
+    expect(renderedMax).toBeGreaterThan(0);
+    expect(renderedMax).toBeLessThanOrEqual(budget.maxTasks);
+    expect(budget.maxTasks).toBe(gateway.maxTasks + PRIORITIES.reduce((n, p) => n + workers.priorities[p].maxTasks, 0));
+    // RDS for PostgreSQL's default: LEAST({DBInstanceClassMemory/9531392}, 5000).
+    expect(budget.maxConnections).toBe(Math.min(Math.floor((RDS_INSTANCE_MEMORY_GIB[database.instanceClass] * 2 ** 30) / 9_531_392), 5_000));
+    expect(budget.claimed).toBeLessThanOrEqual(budget.budget!);
+    expect(budget.claimed).toBe(budget.maxTasks * database.poolMaxPerTask);
   });
 
   it("lets every task role connect as the application user to the writer and each replica, nothing else", async () => {

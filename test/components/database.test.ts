@@ -56,7 +56,14 @@ describe.each(stackTierMatrix())("database of $stack at $tier", ({ stack, tier }
       ]),
     );
     expect(writer.inputs.parameterGroupName).toMatch(/^database-parameters-[0-9a-f]{7}$/);
-    expect(writer.inputs.enabledCloudwatchLogsExports).toEqual(["postgresql", "upgrade"]);
+    expect(writer.inputs.enabledCloudwatchLogsExports).toEqual(["postgresql", "upgrade", "iam-db-auth-error"]);
+  });
+
+  it("exports IAM database authentication errors from the writer and every replica (every instance takes IAM logins)", async () => {
+    const g = await rendered(stack, tier);
+    const { writer, replicas } = instances(g);
+    expect(writer.inputs.iamDatabaseAuthenticationEnabled).toBe(true);
+    for (const i of [writer, ...replicas]) expect(i.inputs.enabledCloudwatchLogsExports, i.name).toContain("iam-db-auth-error");
   });
 
   it("encrypts storage with the stack key; IAM auth on; the master password is generated, not RDS-managed", async () => {

@@ -16,8 +16,8 @@ describe.each(stackTierMatrix())("job queues of $stack at $tier", ({ stack, tier
   it("has exactly one job queue and one DLQ per priority, with physical names per stack", async () => {
     const g = await rendered(stack, tier);
     const names = ofType(g, "aws:sqs/queue:Queue").map((q) => q.inputs.name).sort();
-    // Plus Triton's wake queue where Triton can be at zero replicas (a signal queue, not a job queue).
-    const wake = g.config.sizing.triton.minReplicas === 0 ? [`inference-platform-${stack}-triton-wake`] : [];
+    // Plus Triton's wake queue, at every tier (a signal queue, not a job queue).
+    const wake = [`inference-platform-${stack}-triton-wake`];
     expect(names).toEqual(
       [...PRIORITIES.flatMap((p) => [`inference-platform-${stack}-jobs-${p}`, `inference-platform-${stack}-jobs-${p}-dlq`]), ...wake].sort(),
     );
