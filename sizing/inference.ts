@@ -51,6 +51,23 @@ export const TRITON_PRIVATE_DNS = {
 } as const;
 
 /**
+ * TLS on the gateway/workers -> Triton gRPC hop (components/inference/triton-tls.ts): a private CA
+ * signs Triton's server certificate. Hours, as the tls provider takes them (`validityPeriodHours`).
+ * `caValidityHours`: 10 years; the clients hold the CA (TRITON_GRPC_CA_PEM), so a new CA means a
+ * redeploy of every service: rare on purpose. `serverValidityHours`: 1 year; a renewal only rolls
+ * Triton's pods. `*EarlyRenewalHours`: a `pulumi up` inside this window before expiry replaces the
+ * certificate (the tls provider renews only when applied: docs for tls_locally_signed_cert,
+ * "Automatic Renewal"); 60 days for the server, 180 for the CA, so a monthly deploy cadence always
+ * lands inside it.
+ */
+export const TRITON_TLS = {
+  caValidityHours: 10 * 365 * 24,
+  caEarlyRenewalHours: 180 * 24,
+  serverValidityHours: 365 * 24,
+  serverEarlyRenewalHours: 60 * 24,
+} as const;
+
+/**
  * The synchronous wake path (Triton at zero replicas). The gateway sends a message to the wake queue
  * when Triton has no ready endpoint; KEDA's aws-sqs-queue trigger activates on any message.
  * `messageRetentionSeconds`: 3 minutes: nobody consumes the queue, messages expire, so once requests stop

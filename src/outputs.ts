@@ -39,8 +39,9 @@ export const STACK_OUTPUTS: Record<string, StackOutputDoc> = {
   workerServiceNames: { description: "the Celery worker ECS service names by worker shape (per priority, or one shared service consuming all three queues at 1k)", chapter: "services" },
 
   clusterName: { description: "the EKS cluster's name (`aws eks update-kubeconfig --name …`)", chapter: "inference" },
-  tritonHttpUrl: { description: "Triton's HTTP endpoint inside the VPC (`http://<nlb or private DNS name>:8000`)", chapter: "inference" },
-  tritonGrpcUrl: { description: "Triton's gRPC endpoint inside the VPC (`<host>:8001`, host:port as gRPC clients take it)", chapter: "inference" },
+  tritonGrpcUrl: { description: "Triton's gRPC endpoint inside the VPC over TLS (`triton.<project>-<stack>.internal:8001`, host:port as gRPC clients take it)", chapter: "inference" },
+  tritonGrpcCaPem: { description: "The private CA certificate (PEM) Triton's gRPC server certificate chains to; clients verify with it", chapter: "inference" },
+  tritonCertificateExpiry: { description: "When Triton's gRPC server certificate expires (RFC 3339); `pulumi up` within 60 days of it renews it", chapter: "inference" },
   tritonWakeQueueUrl: {
     description: "the wake queue the gateway signals when Triton is at zero replicas (only where `triton.minReplicas` is 0)",
     chapter: "inference",

@@ -257,8 +257,9 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
     privateSubnetIds: network.privateSubnetIds,
     kmsKeyArn: keys.keyArn,
     clusterName: inference.clusterName,
-    tritonHttpUrl: inference.tritonEndpoints.httpUrl,
     tritonGrpcUrl: inference.tritonEndpoints.grpcUrl,
+    tritonGrpcCaPem: inference.tritonEndpoints.caCertPem,
+    tritonCertificateExpiry: inference.tritonEndpoints.certificateExpiry,
     // Where Triton scales to zero: the queue the gateway signals to wake it (no output otherwise).
     ...(inference.wakeQueue ? { tritonWakeQueueUrl: inference.wakeQueue.url } : {}),
     modelsBucket: storage.bucketNames.models,
