@@ -36,8 +36,9 @@ export const TRITON_TIMINGS = {
 } as const;
 
 /**
- * Private DNS for Triton without a load balancer (`triton.endpoint: privateDns`).
- * `recordTtlSeconds`: the A record's TTL, so a replaced pod's new address is picked up quickly.
+ * Triton's private name (every tier; its records point at the pods under `triton.endpoint: privateDns`).
+ * `recordTtlSeconds`: the A record's TTL, so a replaced pod's new address is picked up quickly (an alias
+ * record to the NLB has no TTL of its own: Route 53 uses the NLB's).
  * `negativeTtlSeconds`: the zone's SOA minimum, i.e. how long resolvers cache "no such name" (Triton
  * at zero replicas has no record); Route 53's default is 86 400 s capped by the SOA TTL of 900 s
  * (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/SOA-NSrecords.html), far too long after a wake.

@@ -164,7 +164,7 @@ export class Inference extends PlatformComponent {
   private readonly kmsKeyArn: pulumi.Input<string>;
   /** The private zone and ExternalDNS that give Triton one name at every tier (pods or NLB behind it). */
   public readonly privateDns: PrivateDns;
-  /** Where the gateway and workers reach Triton (internal NLB, or the private DNS name). */
+  /** Where and how the gateway and workers reach Triton: its private name, the CA that verifies it, the certificate's expiry. */
   public readonly tritonEndpoints: TritonEndpoints;
   /**
    * The Auto Scaling group behind each node group (system, then each GPU pool), for the
