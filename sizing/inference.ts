@@ -37,8 +37,9 @@ export const TRITON_TIMINGS = {
 } as const;
 
 /**
- * Private DNS for Triton without a load balancer (`triton.endpoint: privateDns`).
- * `recordTtlSeconds`: the A record's TTL, so a replaced pod's new address is picked up quickly.
+ * Triton's private name (every tier; its records point at the pods under `triton.endpoint: privateDns`).
+ * `recordTtlSeconds`: the A record's TTL, so a replaced pod's new address is picked up quickly (an alias
+ * record to the NLB has no TTL of its own: Route 53 uses the NLB's).
  * `negativeTtlSeconds`: the zone's SOA minimum, i.e. how long resolvers cache "no such name" (Triton
  * at zero replicas has no record); Route 53's default is 86 400 s capped by the SOA TTL of 900 s
  * (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/SOA-NSrecords.html), far too long after a wake.
@@ -49,6 +50,23 @@ export const TRITON_PRIVATE_DNS = {
   negativeTtlSeconds: 10,
   soaTtlSeconds: 60,
   syncInterval: "1m",
+} as const;
+
+/**
+ * TLS on the gateway/workers -> Triton gRPC hop (components/inference/triton-tls.ts): a private CA
+ * signs Triton's server certificate. Hours, as the tls provider takes them (`validityPeriodHours`).
+ * `caValidityHours`: 10 years; the clients hold the CA (TRITON_GRPC_CA_PEM), so a new CA means a
+ * redeploy of every service: rare on purpose. `serverValidityHours`: 1 year; a renewal only rolls
+ * Triton's pods. `*EarlyRenewalHours`: a `pulumi up` inside this window before expiry replaces the
+ * certificate (the tls provider renews only when applied: docs for tls_locally_signed_cert,
+ * "Automatic Renewal"); 60 days for the server, 180 for the CA, so a monthly deploy cadence always
+ * lands inside it.
+ */
+export const TRITON_TLS = {
+  caValidityHours: 10 * 365 * 24,
+  caEarlyRenewalHours: 180 * 24,
+  serverValidityHours: 365 * 24,
+  serverEarlyRenewalHours: 60 * 24,
 } as const;
 
 /**

@@ -211,7 +211,7 @@ export const tritonSchema = z
     endpoint: z
       .enum(["loadBalancer", "privateDns"])
       .describe(
-        "How the gateway and workers reach Triton. `loadBalancer`: an internal NLB (AWS Load Balancer Controller, ip targets; ~$18/month with NLCUs), connection-level balancing across replicas. `privateDns`: no load balancer; ExternalDNS publishes the ready pods' VPC addresses as `triton.<stack zone>` in a private Route 53 zone ($0.50/month): right where one replica serves.",
+        "What stands behind Triton's one name, `triton.<stack zone>` (gRPC over TLS; a private Route 53 zone kept by ExternalDNS at every tier, $0.50/month). `loadBalancer`: an alias of an internal NLB (AWS Load Balancer Controller, ip targets; ~$18/month with NLCUs), connection-level balancing across replicas. `privateDns`: no load balancer; the name holds the ready pods' VPC addresses: right where one replica serves.",
       ),
     minReplicas: nonNegativeInt.describe("Fewest Triton replicas (0 scales to zero; the first request then waits for a GPU node)."),
     maxReplicas: positiveInt.describe("Most Triton replicas, one GPU each; at max scale they must serve the tier's modeled inference peak with the required headroom."),

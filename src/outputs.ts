@@ -6,7 +6,7 @@
  * one that no render exports. Imports only the port numbers (sizing/constants.ts PORTS): it is
  * documentation the program can be checked against.
  */
-import { PORTS } from "../sizing";
+import { PORTS, TRITON_TLS } from "../sizing";
 
 /** The chapter (docs/<chapter>.md) that explains an output in full; `stack` outputs are the stack's identity and network, explained in the README ("Stack outputs"). */
 export type OutputChapter = "data-layer" | "services" | "inference" | "observability" | "stack";
@@ -41,8 +41,15 @@ export const STACK_OUTPUTS: Record<string, StackOutputDoc> = {
   workerServiceNames: { description: "the Celery worker ECS service names by worker shape (per priority, or one shared service consuming all three queues at 1k)", chapter: "services" },
 
   clusterName: { description: "the EKS cluster's name (`aws eks update-kubeconfig --name …`)", chapter: "inference" },
-  tritonHttpUrl: { description: `Triton's HTTP endpoint inside the VPC (\`http://<nlb or private DNS name>:${PORTS.tritonHttp}\`)`, chapter: "inference" },
-  tritonGrpcUrl: { description: `Triton's gRPC endpoint inside the VPC (\`<host>:${PORTS.tritonGrpc}\`, host:port as gRPC clients take it)`, chapter: "inference" },
+  tritonGrpcUrl: {
+    description: `Triton's gRPC endpoint inside the VPC over TLS (\`triton.<project>-<stack>.internal:${PORTS.tritonGrpc}\`, host:port as gRPC clients take it)`,
+    chapter: "inference",
+  },
+  tritonGrpcCaPem: { description: "The private CA certificate (PEM) Triton's gRPC server certificate chains to; clients verify with it", chapter: "inference" },
+  tritonCertificateExpiry: {
+    description: `When Triton's gRPC server certificate expires (RFC 3339); \`pulumi up\` within ${TRITON_TLS.serverEarlyRenewalHours / 24} days of it renews it`,
+    chapter: "inference",
+  },
   tritonWakeQueueUrl: {
     description: "the wake queue the gateway signals when Triton has no ready endpoint (every tier; KEDA's trigger on it matters only where Triton is at zero replicas)",
     chapter: "inference",

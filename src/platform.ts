@@ -241,8 +241,9 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
     privateSubnetIds: network.privateSubnetIds,
     kmsKeyArn: keys.keyArn,
     clusterName: inference.clusterName,
-    tritonHttpUrl: inference.tritonEndpoints.httpUrl,
     tritonGrpcUrl: inference.tritonEndpoints.grpcUrl,
+    tritonGrpcCaPem: inference.tritonEndpoints.caCertPem,
+    tritonCertificateExpiry: inference.tritonEndpoints.certificateExpiry,
     // The queue the gateway signals to wake Triton (every tier: a switch never creates or deletes it).
     tritonWakeQueueUrl: inference.wakeQueue.url,
     modelsBucket: storage.bucketNames.models,

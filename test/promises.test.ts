@@ -1,12 +1,13 @@
 /**
  * Issue 15's promises, checked on the rendered prod stack at every tier after the cost levers: TLS and
- * WAF on the public edge; encryption at rest with the stack key; RPO 1 h / RTO 4 h (Multi-AZ from 10k
+ * WAF on the public edge; TLS on the gateway/workers -> Triton hop; encryption at rest with the stack key; RPO 1 h / RTO 4 h (Multi-AZ from 10k
  * up, point-in-time restore at every tier); capacity ≥ 2×; no single-AZ egress from 10k up; deletion
  * protection and final snapshots on everything stateful; no mandatory policy violation.
  */
 import { describe, expect, it } from "vitest";
 import { buildPlan } from "../src/plan/report";
-import { named, ofType, rendered, single, TIER_NAMES } from "./support/graph";
+import { PORTS } from "../sizing";
+import { type Captured, named, ofType, rendered, single, TIER_NAMES } from "./support/graph";
 
 describe.each(TIER_NAMES)("prod at %s keeps every promise", (tier) => {
   it("TLS and WAF on the public edge", async () => {
@@ -18,6 +19,27 @@ describe.each(TIER_NAMES)("prod at %s keeps every promise", (tier) => {
     expect(String(https.sslPolicy)).toMatch(/TLS13|TLS-1-2/);
     expect(named(g, "gateway-http").inputs.defaultActions).toEqual([expect.objectContaining({ type: "redirect", redirect: expect.objectContaining({ protocol: "HTTPS" }) })]);
     expect(single(g, "aws:wafv2/webAclAssociation:WebAclAssociation").inputs.resourceArn).toMatch(/:loadbalancer\/app\//);
+  });
+
+  it("TLS on the Triton hop: gRPC over TLS only, for the name the clients dial, and no client flow to plain HTTP", async () => {
+    const g = await rendered("prod", tier);
+    const host = String(g.outputs.tritonGrpcUrl).split(":")[0];
+    expect(named(g, "inference-triton-server-csr").inputs.dnsNames).toEqual([host]);
+    const triton = (named(g, "inference-triton").inputs as Captured).spec.template.spec.containers[0];
+    expect(triton.args).toContain("--grpc-use-ssl=true");
+    const svc = (named(g, "inference-triton-svc").inputs as Captured).spec;
+    expect(svc.ports.map((p: Captured) => p.port)).toEqual([PORTS.tritonGrpc]);
+    // No security-group rule lets the gateway or the workers reach Triton's plain HTTP port.
+    const clients = ["gateway", "workers"].map((role) => named(g, `network-${role}-sg`).id);
+    const toTritonHttp = ofType(g, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter(
+      (r) => clients.includes(r.inputs.referencedSecurityGroupId as string) && r.inputs.fromPort === PORTS.tritonHttp,
+    );
+    expect(toTritonHttp).toEqual([]);
+    for (const def of ofType(g, "aws:ecs/taskDefinition:TaskDefinition")) {
+      const env = (JSON.parse(String(def.inputs.containerDefinitions)) as Captured[])[0].environment as { name: string }[];
+      expect(env.map((e) => e.name), def.name).toContain("TRITON_GRPC_CA_PEM");
+      expect(env.map((e) => e.name), def.name).not.toContain("TRITON_HTTP_URL");
+    }
   });
 
   it("encryption at rest with the stack key", async () => {

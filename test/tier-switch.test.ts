@@ -98,6 +98,21 @@ const REPLACEMENT_INPUTS: Record<string, { source: string; inputs: string[]; not
   },
   "aws:ecr/repository:Repository": { source: "internal/service/ecr/repository.go", inputs: ["name"] },
   "aws:cloudwatch/logGroup:LogGroup": { source: "internal/service/logs/group.go", inputs: ["name", "namePrefix"] },
+  // Triton's one private name (every tier since TLS on the Triton hop): a tier switch only moves its record.
+  "aws:route53/zone:Zone": { source: "internal/service/route53/zone.go", inputs: ["name", "delegationSetId"] },
+  // TLS on the Triton hop: a replaced CA is a new TRITON_GRPC_CA_PEM (every service redeploys), a replaced
+  // server key or certificate rolls Triton. hashicorp/terraform-provider-tls internal/provider/resource_*.go:
+  // every argument RequiresReplace (PEM inputs: requireReplaceIfStateContainsPEMString) except early_renewal_hours.
+  "tls:index/privateKey:PrivateKey": { source: "terraform-provider-tls resource_private_key.go", inputs: ["algorithm", "ecdsaCurve", "rsaBits"] },
+  "tls:index/selfSignedCert:SelfSignedCert": {
+    source: "terraform-provider-tls resource_self_signed_cert.go",
+    inputs: ["privateKeyPem", "subject", "dnsNames", "isCaCertificate", "allowedUses", "validityPeriodHours"],
+  },
+  "tls:index/certRequest:CertRequest": { source: "terraform-provider-tls resource_cert_request.go", inputs: ["privateKeyPem", "subject", "dnsNames"] },
+  "tls:index/locallySignedCert:LocallySignedCert": {
+    source: "terraform-provider-tls resource_locally_signed_cert.go",
+    inputs: ["certRequestPem", "caPrivateKeyPem", "caCertPem", "isCaCertificate", "allowedUses", "validityPeriodHours"],
+  },
 };
 
 /**
@@ -126,7 +141,7 @@ function valueAt(inputs: Record<string, unknown>, path: string): unknown {
 describe.each(listStacks())("tier switch of %s", (stack) => {
   const graphs = () => Promise.all(TIER_NAMES.map((tier) => rendered(stack, tier)));
 
-  it("covers the data layer's stateful resources", async () => {
+  it("covers the data layer's stateful resources, Triton's private zone and its TLS keys and certificates", async () => {
     const [g] = await graphs();
     const types = new Set([...statefulOf(g).values()].map((r) => r.type));
     for (const type of [
@@ -135,6 +150,11 @@ describe.each(listStacks())("tier switch of %s", (stack) => {
       "aws:s3/bucket:Bucket",
       "aws:kms/key:Key",
       "aws:secretsmanager/secret:Secret",
+      "aws:route53/zone:Zone",
+      "tls:index/privateKey:PrivateKey",
+      "tls:index/selfSignedCert:SelfSignedCert",
+      "tls:index/certRequest:CertRequest",
+      "tls:index/locallySignedCert:LocallySignedCert",
     ]) {
       expect(types).toContain(type);
     }

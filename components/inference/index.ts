@@ -30,12 +30,14 @@ export type { InferenceMetricNames } from "./metrics";
 export type { WakeQueue } from "./triton";
 export type { NodeGroupRole } from "./node-groups";
 
-/** Where clients reach Triton. */
+/** Where clients reach Triton: gRPC over TLS on one private name at every tier. */
 export interface TritonEndpoints {
-  /** `http://<internal NLB or private DNS name>:8000`, for the gateway and workers. */
-  httpUrl: pulumi.Output<string>;
-  /** `<internal NLB or private DNS name>:8001` for gRPC clients (host:port, no scheme). */
+  /** `triton.<project>-<stack>.internal:8001` for gRPC clients (host:port, no scheme), at every tier. */
   grpcUrl: pulumi.Output<string>;
+  /** The CA certificate (PEM) that signs Triton's server certificate: what clients verify it with. */
+  caCertPem: pulumi.Output<string>;
+  /** When Triton's server certificate expires (RFC 3339); renewed by `pulumi up` in its early-renewal window. */
+  certificateExpiry: pulumi.Output<string>;
 }
 
 /** One node group's Auto Scaling group, named by the group's role. */
@@ -135,7 +137,7 @@ export interface InferenceArgs {
  *
  * ```ts
  * const inference = new Inference("inference", { context, sizing, ... });
- * export const tritonUrl = inference.tritonEndpoints.httpUrl;
+ * export const tritonUrl = inference.tritonEndpoints.grpcUrl;
  * ```
  *
  * **Cost**: EKS control plane $0.10/hour (~$73/month); system nodes per the tier (t4g on-demand
@@ -159,9 +161,9 @@ export class Inference extends PlatformComponent {
    */
   public readonly wakeQueue: aws.sqs.Queue;
   private readonly kmsKeyArn: pulumi.Input<string>;
-  /** The private zone and ExternalDNS when `triton.endpoint` is `privateDns`. */
-  public readonly privateDns?: PrivateDns;
-  /** Where the gateway and workers reach Triton (internal NLB, or the private DNS name). */
+  /** The private zone and ExternalDNS that give Triton one name at every tier (pods or NLB behind it). */
+  public readonly privateDns: PrivateDns;
+  /** Where and how the gateway and workers reach Triton: its private name, the CA that verifies it, the certificate's expiry. */
   public readonly tritonEndpoints: TritonEndpoints;
   /**
    * The Auto Scaling group behind each node group (system, then each GPU pool), for the
@@ -276,18 +278,16 @@ export class Inference extends PlatformComponent {
       this.kubernetesProvider,
       [this.systemNodeGroup, coredns],
     );
-    // triton.endpoint privateDns: no NLB; ExternalDNS names the ready pods in a private zone, named
-    // from the normalized stack prefix (a `.` in a stack name would otherwise add a DNS label).
-    const privateDns =
-      args.sizing.triton.endpoint === "privateDns"
-        ? createPrivateDns(
-            name,
-            { ...irsa, zoneName: `${stackNamePrefix(identity)}.internal`, vpcId: args.vpcId, context: args.context, clusterName },
-            parent,
-            this.kubernetesProvider,
-            [this.systemNodeGroup, coredns],
-          )
-        : undefined;
+    // One private name at every tier (the TLS certificate's): ExternalDNS points it at the ready pods
+    // (privateDns) or at the NLB (loadBalancer), so a tier switch changes a record, never the name. The
+    // zone is named from the normalized stack prefix (a `.` in a stack name would otherwise add a label).
+    const privateDns = createPrivateDns(
+      name,
+      { ...irsa, zoneName: `${stackNamePrefix(identity)}.internal`, vpcId: args.vpcId, context: args.context, clusterName },
+      parent,
+      this.kubernetesProvider,
+      [this.systemNodeGroup, coredns],
+    );
     this.privateDns = privateDns;
     this.triton = createTriton(
       name,
@@ -304,18 +304,18 @@ export class Inference extends PlatformComponent {
         clientCidrs: args.tritonClientCidrs,
         metricsNamespace,
         wakeQueues: jobQueues.map(({ url, backlogPerReplica }) => ({ url, backlogPerReplica })),
-        privateDnsHostname: privateDns?.tritonHostname,
+        hostname: privateDns.tritonHostname,
         deploymentTransform: args.transform?.tritonDeployment,
       },
       parent,
       this.kubernetesProvider,
       // The Service needs the LB controller's webhook, the ScaledObject KEDA's CRDs.
-      [this.addons.loadBalancerController, this.addons.keda, this.addons.devicePlugin, ...(privateDns ? [privateDns.chart] : [])],
+      [this.addons.loadBalancerController, this.addons.keda, this.addons.devicePlugin, privateDns.chart],
     );
 
     this.clusterName = control.cluster.name;
     this.oidcProviderArn = control.oidcProvider.arn;
-    this.tritonEndpoints = { httpUrl: this.triton.httpUrl, grpcUrl: this.triton.grpcUrl };
+    this.tritonEndpoints = { grpcUrl: this.triton.grpcUrl, caCertPem: this.triton.tls.caCertPem, certificateExpiry: this.triton.tls.expiry };
     this.nodeGroupAutoScalingGroups = [
       { role: "system", autoScalingGroupName: this.systemNodeGroup.resources.apply((r) => r[0].autoscalingGroups![0].name!) },
       ...this.gpuNodeGroups.map((g) => ({ role: `gpu-${g.pool}` as const, autoScalingGroupName: g.autoscalingGroupName })),

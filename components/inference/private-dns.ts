@@ -1,7 +1,8 @@
 /**
- * Triton without a load balancer (`triton.endpoint: privateDns`): a private Route 53 zone on the VPC
- * and ExternalDNS, which publishes the ready Triton pods' VPC addresses (headless Service) as
- * `triton.<zone>`. Pods have VPC addresses (VPC CNI), so the gateway and workers on Fargate reach
+ * Triton's one private name at every tier, `triton.<zone>` (the name its TLS certificate is for): a
+ * private Route 53 zone on the VPC and ExternalDNS, which points it at the ready Triton pods' VPC
+ * addresses (`triton.endpoint: privateDns`, headless Service) or at the internal NLB (`loadBalancer`,
+ * an alias A record). Pods have VPC addresses (VPC CNI), so the gateway and workers on Fargate reach
  * them directly; a ClusterIP would not be reachable from outside the cluster.
  *
  * ExternalDNS publishes only Ready endpoints of a headless Service (kubernetes-sigs/external-dns
@@ -53,8 +54,8 @@ export function createPrivateDns(
       name: args.zoneName,
       comment: "Triton's address for the gateway and workers (ExternalDNS)",
       vpcs: [{ vpcId: args.vpcId, vpcRegion: args.context.region }],
-      // Its A/TXT records are ExternalDNS's, derived from the cluster: a tier switch to an NLB
-      // removes the zone, which Route 53 refuses while records remain (HostedZoneNotEmpty).
+      // Its A/TXT records are ExternalDNS's, derived from the cluster: destroying the stack removes the
+      // zone, which Route 53 refuses while records remain (HostedZoneNotEmpty).
       forceDestroy: true,
       tags: args.tags,
     },

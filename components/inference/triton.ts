@@ -1,7 +1,7 @@
 /**
  * Triton Inference Server: namespace, IRSA service account (read-only on the model prefix),
- * Deployment, internal NLB Service, PodDisruptionBudget, NetworkPolicy and the KEDA ScaledObject
- * that scales it (to zero where the tier allows).
+ * Deployment (gRPC over TLS: components/inference/triton-tls.ts), internal NLB Service, PodDisruptionBudget,
+ * NetworkPolicy and the KEDA ScaledObject that scales it (to zero where the tier allows).
  */
 import type * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
@@ -22,6 +22,7 @@ import type { PolicyStatement } from "../iam";
 import { createIrsaRole, GPU_SCHEDULING, type IrsaContext } from "./shared";
 import { GPU_RESOURCE, LB_READINESS_GATE_LABEL, NAMESPACES, TRITON_USER_ID } from "./constants";
 import { INFERENCE_METRICS, METRICS_DIMENSION, queueTimeExpression } from "./metrics";
+import { createTritonTls, type TritonTls } from "./triton-tls";
 
 /** A job queue whose backlog means Triton is about to be needed. */
 export interface WakeQueue {
@@ -41,16 +42,17 @@ export interface TritonArgs extends IrsaContext {
   modelReadStatements: pulumi.Input<PolicyStatement[]>;
   /** The network's `tritonLoadBalancer` security group, attached to the NLB. */
   loadBalancerSecurityGroupId: pulumi.Input<string>;
-  /** CIDRs allowed to reach 8000/8001 (the NLB with ip targets forwards from its private addresses). */
+  /** CIDRs allowed to reach 8000/8001 (the NLB with ip targets forwards from its private addresses; kubelet probes). */
   clientCidrs: pulumi.Input<string[]>;
   metricsNamespace: string;
   wakeQueues: WakeQueue[];
   /**
-   * `triton.endpoint: privateDns`: the name ExternalDNS publishes the ready pods' addresses under
-   * (components/inference/private-dns.ts); the Service is headless and no NLB is made.
-   * @default `undefined` (internal NLB)
+   * Triton's one name at every tier, `triton.<zone>` (components/inference/private-dns.ts), which
+   * ExternalDNS points at the ready pods (`triton.endpoint: privateDns`, headless Service, no NLB) or
+   * at the internal NLB (`loadBalancer`), and which the server certificate is for.
+   * @example `"triton.inference-platform-prod.internal"`
    */
-  privateDnsHostname?: string;
+  hostname: string;
   /**
    * Adjusts the Deployment's arguments (InferenceArgs `transform.tritonDeployment`).
    * @default - The arguments as built.
@@ -68,22 +70,22 @@ export interface Triton {
   networkPolicy: k8s.networking.v1.NetworkPolicy;
   triggerAuthentication: k8s.apiextensions.CustomResource;
   scaledObject: k8s.apiextensions.CustomResource;
-  /** `http://<internal NLB or private DNS name>:8000`. */
-  httpUrl: pulumi.Output<string>;
-  /** `<internal NLB>:8001` (gRPC clients take host:port, no scheme). */
+  /** The CA, server certificate and Secret of the gRPC TLS endpoint. */
+  tls: TritonTls;
+  /** `triton.<zone>:8001` at every tier (gRPC clients take host:port, no scheme; TLS, verified against `tls.caCertPem`). */
   grpcUrl: pulumi.Output<string>;
 }
 
 const APP_LABELS = { "app.kubernetes.io/name": "triton", "app.kubernetes.io/component": "inference" };
-/** The ports clients reach Triton on, whichever Service fronts it (the NLB's or the headless one). */
-const SERVICE_PORTS = [
-  { name: "http", port: PORTS.tritonHttp, targetPort: "http", protocol: "TCP" },
-  { name: "grpc", port: PORTS.tritonGrpc, targetPort: "grpc", protocol: "TCP" },
-];
+/**
+ * The one port clients reach Triton on, whichever Service fronts it: gRPC over TLS. HTTP (8000) has
+ * no TLS option in Triton, so it is no client port: no NLB listener, closed by the security groups.
+ */
+const SERVICE_PORTS = [{ name: "grpc", port: PORTS.tritonGrpc, targetPort: "grpc", protocol: "TCP" }];
 const SERVICE_ACCOUNT = "triton";
 
-/** The Triton command line: S3 repository polled for new model versions, fixed ports. */
-export function tritonArgs(bucket: string, prefix: string): string[] {
+/** The Triton command line: S3 repository polled for new model versions, fixed ports, gRPC over TLS (`tlsFlags`). */
+export function tritonArgs(bucket: string, prefix: string, tlsFlags: string[]): string[] {
   return [
     "tritonserver",
     `--model-repository=s3://${bucket}/${prefix}`,
@@ -97,6 +99,7 @@ export function tritonArgs(bucket: string, prefix: string): string[] {
     // One bad model must not keep the others from serving.
     "--exit-on-error=false",
     "--strict-readiness=true",
+    ...tlsFlags,
   ];
 }
 
@@ -121,15 +124,13 @@ export function createTriton(
   const nsOpts = { ...opts, dependsOn: [namespace] };
   const role = createRole();
   const serviceAccount = createServiceAccount();
+  const tls = createTritonTls(name, { hostname: args.hostname, namespace: ns, labels: APP_LABELS }, parent, nsOpts);
   const deployment = createDeployment();
-  const service = args.privateDnsHostname !== undefined ? createHeadlessService(args.privateDnsHostname) : createLoadBalancerService();
+  const service = args.sizing.endpoint === "privateDns" ? createHeadlessService() : createLoadBalancerService();
   const podDisruptionBudget = args.sizing.maxReplicas > 1 ? createPodDisruptionBudget() : undefined;
   const networkPolicy = createNetworkPolicy();
   const triggerAuthentication = createTriggerAuthentication();
   const scaledObject = createScaledObject();
-
-  const hostname =
-    args.privateDnsHostname !== undefined ? pulumi.output(args.privateDnsHostname) : service.status.loadBalancer.ingress[0].hostname;
   return {
     namespace,
     role,
@@ -140,8 +141,8 @@ export function createTriton(
     networkPolicy,
     triggerAuthentication,
     scaledObject,
-    httpUrl: pulumi.interpolate`http://${hostname}:${PORTS.tritonHttp}`,
-    grpcUrl: pulumi.interpolate`${hostname}:${PORTS.tritonGrpc}`,
+    tls,
+    grpcUrl: pulumi.output(`${args.hostname}:${PORTS.tritonGrpc}`),
   };
 
   function createNamespace(): k8s.core.v1.Namespace {
@@ -191,7 +192,7 @@ export function createTriton(
           // serves. The GPU node groups hold maxReplicas + maxSurge nodes for it (see TRITON_ROLLOUT).
           strategy: { type: "RollingUpdate", rollingUpdate: { ...TRITON_ROLLOUT } },
           template: {
-            metadata: { labels: APP_LABELS },
+            metadata: { labels: APP_LABELS, annotations: tls.podAnnotations },
             spec: {
               serviceAccountName: SERVICE_ACCOUNT,
               // IRSA mounts its own projected web-identity token; the Kubernetes API token is not needed.
@@ -209,7 +210,7 @@ export function createTriton(
                 {
                   name: "triton",
                   image: args.image,
-                  args: pulumi.output(args.modelBucketName).apply((b) => tritonArgs(b, args.modelRepositoryPrefix)),
+                  args: pulumi.output(args.modelBucketName).apply((b) => tritonArgs(b, args.modelRepositoryPrefix, tls.flags)),
                   env: [
                     { name: "AWS_REGION", value: args.context.region },
                     { name: "AWS_DEFAULT_REGION", value: args.context.region },
@@ -240,6 +241,7 @@ export function createTriton(
                     { name: "dshm", mountPath: "/dev/shm" },
                     { name: "tmp", mountPath: "/tmp" },
                     { name: "model-cache", mountPath: "/home/triton-server" },
+                    tls.volumeMount,
                   ],
                 },
               ],
@@ -248,12 +250,13 @@ export function createTriton(
                 { name: "dshm", emptyDir: { medium: "Memory", sizeLimit: args.sizing.shmSize } },
                 { name: "tmp", emptyDir: {} },
                 { name: "model-cache", emptyDir: {} },
+                tls.volume,
               ],
             },
           },
         },
       }),
-      { ...nsOpts, dependsOn: [namespace, serviceAccount], ignoreChanges: ["spec.replicas"] },
+      { ...nsOpts, dependsOn: [namespace, serviceAccount, tls.secret], ignoreChanges: ["spec.replicas"] },
     );
   }
 
@@ -266,7 +269,13 @@ export function createTriton(
           // Internal NLB through the AWS Load Balancer Controller: ip targets (pods directly, no
           // NodePort hop), the network's Triton LB security group; the network already allows
           // that group to reach the GPU nodes, so the controller must not add rules of its own.
+          // Its one listener is gRPC (8001); the health check probes /v2/health/ready on 8000, a port
+          // with no listener (aws-load-balancer-controller docs/guide/service/annotations.md,
+          // `healthcheck-port`: a number, or traffic-port).
           annotations: pulumi.output(args.loadBalancerSecurityGroupId).apply((sg) => ({
+            // The stable name ExternalDNS points at the NLB (an alias A record on AWS: --aws-prefer-cname
+            // is off by default, external-dns docs/tutorials/aws.md), the name the certificate is for.
+            ...dnsAnnotations(),
             "service.beta.kubernetes.io/aws-load-balancer-type": "external",
             "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
             "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
@@ -290,19 +299,20 @@ export function createTriton(
     );
   }
 
+  function dnsAnnotations(): Record<string, string> {
+    return {
+      "external-dns.alpha.kubernetes.io/hostname": args.hostname,
+      "external-dns.alpha.kubernetes.io/ttl": String(TRITON_PRIVATE_DNS.recordTtlSeconds),
+    };
+  }
+
   // Without an NLB the gateway and workers resolve the pods' addresses (ExternalDNS): a headless
   // Service (no cluster IP, which Fargate tasks could not reach anyway) named in the private zone.
-  function createHeadlessService(hostname: string): k8s.core.v1.Service {
+  function createHeadlessService(): k8s.core.v1.Service {
     return new k8s.core.v1.Service(
       `${name}-triton-svc`,
       {
-        metadata: {
-          ...metadata("triton"),
-          annotations: {
-            "external-dns.alpha.kubernetes.io/hostname": hostname,
-            "external-dns.alpha.kubernetes.io/ttl": String(TRITON_PRIVATE_DNS.recordTtlSeconds),
-          },
-        },
+        metadata: { ...metadata("triton"), annotations: dnsAnnotations() },
         spec: {
           type: "ClusterIP",
           clusterIP: "None",
@@ -334,7 +344,9 @@ export function createTriton(
           ingress: [
             {
               // The gateway and workers come through the internal NLB (ip targets), whose addresses
-              // are in the VPC's private subnets.
+              // are in the VPC's private subnets. 8000 stays open to those subnets for the NLB's health
+              // check: a NetworkPolicy cannot tell the NLB from a Fargate task in the same subnet, so
+              // the security groups are what close 8000 to the clients.
               from: pulumi.output(args.clientCidrs).apply((cidrs) => cidrs.map((cidr) => ({ ipBlock: { cidr } }))),
               ports: [
                 { port: PORTS.tritonHttp, protocol: "TCP" },

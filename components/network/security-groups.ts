@@ -40,17 +40,17 @@ export const ALLOWED_FLOWS: readonly FlowRule[] = [
   { to: "database", from: "workers", port: PORTS.postgres, description: "Workers to PostgreSQL" },
   { to: "cache", from: "gateway", port: PORTS.redis, description: "API to Redis" },
   { to: "cache", from: "workers", port: PORTS.redis, description: "Workers to Redis (Celery results)" },
-  { to: "tritonLoadBalancer", from: "gateway", port: PORTS.tritonHttp, description: "API to Triton HTTP" },
-  { to: "tritonLoadBalancer", from: "gateway", port: PORTS.tritonGrpc, description: "API to Triton gRPC" },
-  { to: "tritonLoadBalancer", from: "workers", port: PORTS.tritonHttp, description: "Workers to Triton HTTP" },
-  { to: "tritonLoadBalancer", from: "workers", port: PORTS.tritonGrpc, description: "Workers to Triton gRPC" },
-  { to: "gpuNodes", from: "tritonLoadBalancer", port: PORTS.tritonHttp, description: "Triton NLB to Triton HTTP" },
-  { to: "gpuNodes", from: "tritonLoadBalancer", port: PORTS.tritonGrpc, description: "Triton NLB to Triton gRPC" },
+  // Clients reach Triton on gRPC over TLS only (components/inference/triton-tls.ts): Triton's HTTP
+  // port has no TLS option, so no client flow reaches 8000.
+  { to: "tritonLoadBalancer", from: "gateway", port: PORTS.tritonGrpc, description: "API to Triton gRPC (TLS)" },
+  { to: "tritonLoadBalancer", from: "workers", port: PORTS.tritonGrpc, description: "Workers to Triton gRPC (TLS)" },
+  { to: "gpuNodes", from: "tritonLoadBalancer", port: PORTS.tritonGrpc, description: "Triton NLB to Triton gRPC (TLS)" },
+  // The NLB's health check: HTTP /v2/health/ready on 8000, a port with no listener (NLB health checks
+  // speak TCP, HTTP or HTTPS only, and Triton's gRPC health needs gRPC).
+  { to: "gpuNodes", from: "tritonLoadBalancer", port: PORTS.tritonHttp, description: "Triton NLB health check (no listener)" },
   // triton.endpoint privateDns (no NLB): the clients reach the Triton pods' VPC addresses directly.
-  { to: "gpuNodes", from: "gateway", port: PORTS.tritonHttp, description: "API to Triton pods HTTP (private DNS, no NLB)" },
-  { to: "gpuNodes", from: "gateway", port: PORTS.tritonGrpc, description: "API to Triton pods gRPC (private DNS, no NLB)" },
-  { to: "gpuNodes", from: "workers", port: PORTS.tritonHttp, description: "Workers to Triton pods HTTP (private DNS, no NLB)" },
-  { to: "gpuNodes", from: "workers", port: PORTS.tritonGrpc, description: "Workers to Triton pods gRPC (private DNS, no NLB)" },
+  { to: "gpuNodes", from: "gateway", port: PORTS.tritonGrpc, description: "API to Triton pods gRPC (TLS; private DNS, no NLB)" },
+  { to: "gpuNodes", from: "workers", port: PORTS.tritonGrpc, description: "Workers to Triton pods gRPC (TLS; private DNS, no NLB)" },
 ];
 
 /** Roles whose traffic leaves the VPC (AWS APIs, image registries, model hubs) through NAT. */

@@ -55,7 +55,13 @@ export interface ServiceDependencies {
   cache: CacheConnection;
   /** Bucket names by role (`models`, `artifacts`, `datasets`); each becomes `<ROLE>_BUCKET`. */
   buckets: Record<string, pulumi.Input<string>>;
-  triton: { httpUrl: pulumi.Input<string>; grpcUrl: pulumi.Input<string> };
+  /**
+   * Triton over gRPC with TLS (the only client port): `grpcUrl` is `host:port`, `caCertPem` the public CA
+   * certificate the server certificate chains to. The contract the application honours (docs/services.md):
+   * write TRITON_GRPC_CA_PEM to a file at startup and connect with tritonclient.grpc
+   * `InferenceServerClient(url=TRITON_GRPC_URL, ssl=True, root_certificates=<that file>)`.
+   */
+  triton: { grpcUrl: pulumi.Input<string>; caCertPem: pulumi.Input<string> };
 }
 
 /** Environment and secrets every service container gets from its dependencies. */
@@ -81,8 +87,9 @@ export function dependencyEnvironment(deps: ServiceDependencies): {
     REDIS_HOST: deps.cache.host,
     REDIS_PORT: pulumi.output(deps.cache.port).apply(String),
     REDIS_TLS: "true",
-    TRITON_HTTP_URL: deps.triton.httpUrl,
     TRITON_GRPC_URL: deps.triton.grpcUrl,
+    // Public (a CA certificate, no key): a plain variable, like DATABASE_SSLROOTCERT's bundle.
+    TRITON_GRPC_CA_PEM: deps.triton.caCertPem,
   };
   for (const [role, bucket] of Object.entries(deps.buckets)) environment[`${role.toUpperCase()}_BUCKET`] = bucket;
   // No database secret: ECS resolves secrets once at task start, and a rotated password would break

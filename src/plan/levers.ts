@@ -47,7 +47,7 @@ export const LEVERS: readonly Lever[] = [
     what: "Triton reached through a private DNS name of its pod (ExternalDNS) instead of an internal NLB at 1k",
     undo: () => ({ triton: { endpoint: "loadBalancer" } }),
     tiers: ["1k"],
-    promise: "one replica at most; same hop as before (VPC-internal, NetworkPolicy and security groups)",
+    promise: "one replica at most; same hop as before (VPC-internal, gRPC over TLS to the same name, NetworkPolicy and security groups)",
   },
   {
     id: "shared-worker-1k",

@@ -182,7 +182,28 @@ const TYPE_OUTPUTS: Record<string, (name: string, inputs: Inputs) => State> = {
   "aws:wafv2/webAcl:WebAcl": (name) => ({ arn: arn("wafv2", `regional/webacl/${name}/${hex(name, 8)}`) }),
   "random:index/randomPassword:RandomPassword": (name) => ({ result: `mock-password-${hex(name, 24)}` }),
   "random:index/randomId:RandomId": (name) => ({ hex: hex(name, 8), b64Url: hex(name, 8) }),
+  // The tls provider computes keys and certificates in the engine (no cloud call): PEM-shaped stand-ins,
+  // deterministic per name. The validity window is fixed so renders do not depend on the clock.
+  "tls:index/privateKey:PrivateKey": (name) => ({ privateKeyPem: pem("EC PRIVATE KEY", name), publicKeyPem: pem("PUBLIC KEY", name) }),
+  "tls:index/certRequest:CertRequest": (name) => ({ certRequestPem: pem("CERTIFICATE REQUEST", name) }),
+  "tls:index/selfSignedCert:SelfSignedCert": (name, inputs) => certificate(name, inputs),
+  "tls:index/locallySignedCert:LocallySignedCert": (name, inputs) => certificate(name, inputs),
 };
+
+function pem(label: string, name: string): string {
+  return `-----BEGIN ${label}-----\n${hex(`${label}${name}`, 64)}\n-----END ${label}-----\n`;
+}
+
+const MOCK_CERT_START = Date.UTC(2026, 0, 1);
+function certificate(name: string, inputs: Inputs): State {
+  const hours = Number(inputs.validityPeriodHours ?? 0);
+  return {
+    certPem: pem("CERTIFICATE", name),
+    validityStartTime: new Date(MOCK_CERT_START).toISOString(),
+    validityEndTime: new Date(MOCK_CERT_START + hours * 3_600_000).toISOString(),
+    readyForRenewal: false,
+  };
+}
 
 function kubernetesOutputs(name: string, inputs: Inputs, type: string): State {
   const metadata = (inputs.metadata ?? {}) as Record<string, unknown>;

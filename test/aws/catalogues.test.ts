@@ -170,11 +170,12 @@ describe("the catalogues themselves", () => {
     expect(f.ecs["workers-free"].secrets.length).toBeGreaterThanOrEqual(1);
     expect(f.queues.sprint.arn).toMatch(/:inference-platform-prod-jobs-sprint$/);
     expect(f.gpuAsg.tags[`k8s.io/cluster-autoscaler/${f.clusterName}`]).toBe("owned");
-    // One worker service per priority, each consuming only its own queue; Triton always up, behind an NLB,
-    // and the wake queue there all the same (every tier has it, so a tier switch keeps it).
+    // One worker service per priority, each consuming only its own queue; Triton always up, behind an NLB
+    // that ExternalDNS names in the private zone (one name at every tier, the TLS certificate's), and the
+    // wake queue there all the same (every tier has it, so a tier switch keeps it).
     expect(f.workers.map((w) => [w.rolePrefix, w.priorities, w.defaultQueueArn])).toEqual(PRIORITIES.map((p) => [`workers-${p}`, [p], f.queues[p].arn]));
     expect(f.tritonWake?.arn).toMatch(/:inference-platform-prod-triton-wake$/);
-    expect(f.privateDns).toBeUndefined();
+    expect(f.privateDns?.hostname).toBe("triton.inference-platform-prod.internal");
   });
 
   it("read the 1k shape from the graph: one shared worker on all three queues, the wake queue, ExternalDNS's zone and name", async () => {

@@ -46,7 +46,7 @@ export interface WorkloadFacts {
   /** Triton's wake queue as the gateway is configured with it (`TRITON_WAKE_QUEUE_URL`), where Triton scales to zero. */
   tritonWake?: { arn: string; url: string; keyArn: string };
   /**
-   * `triton.endpoint: privateDns`: the zone ExternalDNS manages (its chart's `domainFilters`, the
+   * Triton's one private name (every tier): the zone ExternalDNS manages (its chart's `domainFilters`, the
    * private Route 53 zone of that name), the name it publishes (the Triton Service's
    * `external-dns.alpha.kubernetes.io/hostname`) and the TXT registry record beside it.
    */
@@ -182,7 +182,7 @@ export function workloadFacts(g: RenderedGraph): WorkloadFacts {
   const wakeUrl = ecs["gateway-api"]?.env.TRITON_WAKE_QUEUE_URL;
   const tritonWake = wakeUrl ? { arn: queueArnFromUrl(wakeUrl), url: wakeUrl, keyArn: String(queueByArn(g, queueArnFromUrl(wakeUrl)).inputs.kmsMasterKeyId) } : undefined;
 
-  // ExternalDNS (triton.endpoint privateDns): the zone its domainFilters select among the private
+  // ExternalDNS (every tier: Triton's one private name): the zone its domainFilters select among the private
   // zones (--aws-zone-type=private), and the name the Triton Service asks for.
   const externalDns = ofType(g, "kubernetes:helm.sh/v4:Chart").find((c) => c.inputs.chart === "external-dns");
   let privateDns: WorkloadFacts["privateDns"];

@@ -165,10 +165,15 @@ describe.each(stackTierMatrix())("gateway of $stack at $tier", ({ stack, tier })
     const env = Object.fromEntries((c.environment as { name: string; value: string }[]).map((e) => [e.name, e.value]));
     expect(Object.keys(env).filter((k) => SECRET_LOOKING.test(k))).toEqual([]);
     expect(Object.values(env).some((v) => v.includes("mock-password-"))).toBe(false);
-    for (const key of ["DATABASE_HOST", "DATABASE_READER_HOST", "DATABASE_PORT", "DATABASE_NAME", "REDIS_HOST", "REDIS_PORT", "TRITON_HTTP_URL", "TRITON_GRPC_URL"]) {
+    for (const key of ["DATABASE_HOST", "DATABASE_READER_HOST", "DATABASE_PORT", "DATABASE_NAME", "REDIS_HOST", "REDIS_PORT", "TRITON_GRPC_URL", "TRITON_GRPC_CA_PEM"]) {
       expect(env[key], key).toBeTruthy();
     }
-    expect(env.TRITON_HTTP_URL).toBe(g.outputs.tritonHttpUrl);
+    // Triton over gRPC with TLS only: its name, and the CA (public) that verifies it; no plain HTTP URL.
+    expect(env.TRITON_GRPC_URL).toBe(g.outputs.tritonGrpcUrl);
+    expect(env.TRITON_GRPC_CA_PEM).toBe(g.outputs.tritonGrpcCaPem);
+    expect(env.TRITON_GRPC_CA_PEM).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    expect(env).not.toHaveProperty("TRITON_HTTP_URL");
+    expect(Object.values(env).some((v) => v.includes("PRIVATE KEY"))).toBe(false);
     for (const p of PRIORITIES) expect(env[`${p.toUpperCase()}_QUEUE_URL`]).toBe((g.outputs.jobQueueUrls as Record<string, string>)[p]);
     const secrets = c.secrets as { name: string; valueFrom: string }[];
     // The database is reached with IAM authentication (test/components/database-auth.test.ts): no password.

@@ -135,7 +135,7 @@ describe(`Inference transforms (tier ${TIER})`, () => {
     const { inference } = await build();
     expect(inference.nodeGroupAutoScalingGroups.map((g) => g.role)).toEqual(["system", "gpu-primary", "gpu-fallback"]);
     for (const g of inference.nodeGroupAutoScalingGroups) expect(await promiseOf(g.autoScalingGroupName)).toEqual(expect.any(String));
-    expect(await promiseOf(inference.tritonEndpoints.httpUrl)).toMatch(/^http:\/\/.+:8000$/);
+    expect(await promiseOf(inference.tritonEndpoints.caCertPem)).toMatch(/^-----BEGIN CERTIFICATE-----/);
     expect(await promiseOf(inference.tritonEndpoints.grpcUrl)).toMatch(/^[^/]+:8001$/);
   });
 });

@@ -17,6 +17,7 @@ import {
 import { INFERENCE_METRICS } from "../../components/inference/metrics";
 import { acceleratorOf, autoscalerTagsFor, gpusPerNode, systemAmiType } from "../../components/inference/node-groups";
 import { tritonArgs } from "../../components/inference/triton";
+import { TRITON_TLS_FLAGS } from "../../components/inference/triton-tls";
 import { KEDA_POLLING_INTERVAL_SECONDS, PORTS, SUPPORTED_KUBERNETES_VERSIONS, TRITON_PRIVATE_DNS, TRITON_TIMINGS, TRITON_WAKE } from "../../sizing";
 import { estimateCost } from "../../src/plan/cost";
 import { mockCall } from "../../src/plan/mocks";
@@ -234,8 +235,6 @@ describe.each(stackTierMatrix())("inference of $stack at $tier", ({ stack, tier 
     it("installs every chart at its pinned version, GPU DaemonSets tolerating the taint on GPU nodes only", async () => {
       const g = await rendered(stack, tier);
       for (const spec of Object.values(HELM_CHARTS)) {
-        // ExternalDNS only where Triton is reached through private DNS (checked on its own below).
-        if (spec === HELM_CHARTS.externalDns && g.config.sizing.triton.endpoint !== "privateDns") continue;
         const chart = named(g, `inference-${spec.chart}`).inputs as Obj;
         expect(chart).toMatchObject({ chart: spec.chart, version: spec.version, repositoryOpts: { repo: spec.repo } });
       }
@@ -323,7 +322,7 @@ describe.each(stackTierMatrix())("inference of $stack at $tier", ({ stack, tier 
       const c = tritonContainer(g);
       const sizing = g.config.sizing.triton;
       expect(c.image).toBe(g.config.images.triton);
-      expect(c.args).toEqual(tritonArgs(g.outputs.modelsBucket as string, g.config.modelRepositoryPrefix));
+      expect(c.args).toEqual(tritonArgs(g.outputs.modelsBucket as string, g.config.modelRepositoryPrefix, TRITON_TLS_FLAGS));
       expect(c.args[1]).toBe(`--model-repository=s3://${String(g.outputs.modelsBucket)}/${g.config.modelRepositoryPrefix}`);
       expect(c.ports.map((p: Obj) => [p.name, p.containerPort])).toEqual([
         ["http", 8000],
@@ -462,24 +461,22 @@ describe.each(stackTierMatrix())("inference of $stack at $tier", ({ stack, tier 
       for (const p of workerPolicies) expect(String(p.inputs.policy)).not.toContain(String(queue.inputs.name));
     });
 
-    it("at 1k (triton.endpoint privateDns) names the ready pods in a private zone through ExternalDNS, with no NLB", async () => {
+    it("names Triton triton.<zone> in a private zone through ExternalDNS at every tier (the pods at 1k, the NLB above)", async () => {
       const g = await rendered(stack, tier);
       const svc = named(g, "inference-triton-svc").inputs as Obj;
-      if (g.config.sizing.triton.endpoint !== "privateDns") {
-        expect(ofType(g, "aws:route53/zone:Zone").filter((z) => z.name === "inference-private-zone")).toHaveLength(0);
-        return;
-      }
-      expect(tier).toBe("1k");
-      expect(g.config.sizing.triton.maxReplicas).toBe(1);
       const zone = named(g, "inference-private-zone").inputs as Obj;
       expect(zone.name).toBe(`inference-platform-${stack}.internal`);
       expect(zone.vpcs).toEqual([expect.objectContaining({ vpcId: expect.stringMatching(/^vpc-/) })]);
-      // Headless: no cluster IP (unreachable from Fargate anyway), ExternalDNS publishes the pod IPs.
-      expect(svc.spec).toMatchObject({ type: "ClusterIP", clusterIP: "None" });
-      expect(svc.spec.loadBalancerClass).toBeUndefined();
       expect(svc.metadata.annotations["external-dns.alpha.kubernetes.io/hostname"]).toBe(`triton.${String(zone.name)}`);
-      expect(g.outputs.tritonHttpUrl).toBe(`http://triton.${String(zone.name)}:8000`);
       expect(g.outputs.tritonGrpcUrl).toBe(`triton.${String(zone.name)}:8001`);
+      expect(g.outputs).not.toHaveProperty("tritonHttpUrl");
+      if (g.config.sizing.triton.endpoint === "privateDns") {
+        expect(tier).toBe("1k");
+        expect(g.config.sizing.triton.maxReplicas).toBe(1);
+        // Headless: no cluster IP (unreachable from Fargate anyway), ExternalDNS publishes the pod IPs.
+        expect(svc.spec).toMatchObject({ type: "ClusterIP", clusterIP: "None" });
+        expect(svc.spec.loadBalancerClass).toBeUndefined();
+      }
       // Negative answers cached seconds, not Route 53's default 15 minutes: a woken Triton is found at once.
       const soa = named(g, "inference-private-zone-soa").inputs as Obj;
       expect(soa.type).toBe("SOA");
@@ -496,22 +493,27 @@ describe.each(stackTierMatrix())("inference of $stack at $tier", ({ stack, tier 
       const change = policy.Statement.find((st: Obj) => [st.Action].flat().includes("route53:ChangeResourceRecordSets"));
       // The zone ExternalDNS is told to change is the one its role may change.
       expect(change.Resource).toBe(`arn:aws:route53:::hostedzone/${String(chart.values.extraArgs[1]).split("=")[1]}`);
-      // The clients reach the pods on the GPU nodes' group directly.
-      const gpuSg = named(g, "network-gpuNodes-sg").id;
-      const toGpu = ofType(g, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.securityGroupId === gpuSg);
+      // The clients reach the pods on the GPU nodes' group directly (1k) or through the NLB's group, on
+      // gRPC (TLS) only: HTTP 8000 is reachable from the NLB's health check alone.
+      const ingress = ofType(g, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
+      const portsFrom = (to: string, from: string) =>
+        ingress.filter((r) => r.inputs.securityGroupId === named(g, `network-${to}-sg`).id && r.inputs.referencedSecurityGroupId === named(g, `network-${from}-sg`).id).map((r) => r.inputs.fromPort).sort();
       for (const role of ["gateway", "workers"]) {
-        const sg = named(g, `network-${role}-sg`).id;
-        expect(toGpu.filter((r) => r.inputs.referencedSecurityGroupId === sg).map((r) => r.inputs.fromPort).sort()).toEqual([PORTS.tritonHttp, PORTS.tritonGrpc]);
+        expect(portsFrom("gpuNodes", role)).toEqual([PORTS.tritonGrpc]);
+        expect(portsFrom("tritonLoadBalancer", role)).toEqual([PORTS.tritonGrpc]);
       }
+      expect(portsFrom("gpuNodes", "tritonLoadBalancer")).toEqual([PORTS.tritonHttp, PORTS.tritonGrpc]);
     });
 
-    it("exposes 8000/8001 through an internal NLB on the network's Triton LB security group (10k and up)", async () => {
+    it("exposes only gRPC (8001) through an internal NLB on the network's Triton LB security group, health-checked on 8000 (10k and up)", async () => {
       const g = await rendered(stack, tier);
       const svc = named(g, "inference-triton-svc").inputs as Obj;
+      expect(svc.spec.ports.map((p: Obj) => p.port)).toEqual([PORTS.tritonGrpc]);
       if (g.config.sizing.triton.endpoint === "privateDns") return;
       expect(svc.spec.type).toBe("LoadBalancer");
-      expect(svc.spec.ports.map((p: Obj) => p.port)).toEqual([PORTS.tritonHttp, PORTS.tritonGrpc]);
       const a = svc.metadata.annotations;
+      expect(a["service.beta.kubernetes.io/aws-load-balancer-healthcheck-port"]).toBe(String(PORTS.tritonHttp));
+      expect(a["service.beta.kubernetes.io/aws-load-balancer-healthcheck-path"]).toBe("/v2/health/ready");
       expect(a["service.beta.kubernetes.io/aws-load-balancer-scheme"]).toBe("internal");
       expect(a["service.beta.kubernetes.io/aws-load-balancer-nlb-target-type"]).toBe("ip");
       expect(a["service.beta.kubernetes.io/aws-load-balancer-manage-backend-security-group-rules"]).toBe("false");
@@ -519,8 +521,6 @@ describe.each(stackTierMatrix())("inference of $stack at $tier", ({ stack, tier 
       // Pods count as Ready only once the NLB reports them healthy (LB controller readiness gate).
       const ns = (named(g, "inference-triton-ns").inputs as Obj).metadata;
       expect(ns.labels).toEqual({ "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" });
-      expect(g.outputs.tritonHttpUrl).toMatch(/^http:\/\/k8s-.+\.elb\.us-east-1\.amazonaws\.com:8000$/);
-      expect(g.outputs.tritonGrpcUrl).toMatch(/^k8s-.+\.elb\.us-east-1\.amazonaws\.com:8001$/);
       expect(g.outputs.clusterName).toBe(`inference-platform-${stack}-eks`);
     });
 

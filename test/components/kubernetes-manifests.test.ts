@@ -11,6 +11,7 @@
  * closed property list there; types, required fields and string-only trigger metadata are checked.
  */
 import { Namespace } from "kubernetes-models/v1/Namespace";
+import { Secret } from "kubernetes-models/v1/Secret";
 import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
@@ -26,6 +27,7 @@ import { rendered, stackTierMatrix, type Captured as Obj } from "../support/grap
 const MODELS: Record<string, new (data: Obj) => { validate(): void }> = {
   "kubernetes:core/v1:Namespace": Namespace,
   "kubernetes:core/v1:Service": Service,
+  "kubernetes:core/v1:Secret": Secret,
   "kubernetes:core/v1:ServiceAccount": ServiceAccount,
   "kubernetes:apps/v1:Deployment": Deployment,
   "kubernetes:policy/v1:PodDisruptionBudget": PodDisruptionBudget,
@@ -37,10 +39,23 @@ const MODELS: Record<string, new (data: Obj) => { validate(): void }> = {
 /** Kinds without a schema here: Helm releases (their objects are rendered by Helm). */
 const NOT_IN_CORE_SCHEMAS = new Set(["kubernetes:helm.sh/v4:Chart"]);
 
+/** How the engine wraps a secret value (@pulumi/pulumi runtime/rpc.ts specialSigKey/specialSecretSig). */
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** A value as the API server receives it: the provider sends a secret's plaintext, not the engine's wrapper. */
+function unwrapSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (value === null || typeof value !== "object") return value;
+  const o = value as Obj;
+  if (o[SECRET_SIG_KEY] === SECRET_SIG) return unwrapSecrets(o.value);
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, unwrapSecrets(v)]));
+}
+
 /** The manifest as the API server would receive it: what Pulumi sends, minus its own bookkeeping. */
 function manifestOf(inputs: Obj): Obj {
   const { __defaults: _defaults, ...rest } = inputs;
-  return rest;
+  return unwrapSecrets(rest) as Obj;
 }
 
 describe("kubernetes-models rejects what the API server would reject", () => {

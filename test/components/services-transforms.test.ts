@@ -29,7 +29,7 @@ const dependencies: ServiceDependencies = {
   database: { host: "db", readerHost: "db-ro", port: 5432, name: "app", user: "app", poolMax: TIER.database.poolMaxPerTask },
   cache: { host: "cache", port: 6379, authTokenSecretArn: `arn:aws:secretsmanager:us-east-1:${MOCK_ACCOUNT_ID}:secret:cache`, authTokenJsonKey: "authToken" },
   buckets: { models: "models" },
-  triton: { httpUrl: "http://triton:8000", grpcUrl: "triton:8001" },
+  triton: { grpcUrl: "triton:8001", caCertPem: "-----BEGIN CERTIFICATE-----" },
 };
 
 const network = {

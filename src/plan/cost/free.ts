@@ -84,7 +84,7 @@ export const FREE_TYPES: Record<string, string> = {
 const FREE_PREFIXES: [string, string][] = [
   ["aws:iam/", "IAM is free"],
   ["random:", "generated values"],
-  ["tls:", "generated values"],
+  ["tls:", "keys and certificates computed by the Pulumi engine (a private CA, no ACM Private CA)"],
   ["pulumi:", "Pulumi itself"],
   ["platform:", "a component (its children are priced)"],
   ["kubernetes:", "runs on the node groups priced above"],
