@@ -126,6 +126,10 @@ export const ADDON_REQUESTS = {
   kedaWebhooks: { cpu: "100m", memory: "100Mi" },
   collector: { cpu: "250m", memory: "512Mi" },
   dcgmExporter: { cpu: "100m", memory: "128Mi" },
+  // The external-dns chart requests nothing by default (kubernetes-sigs/external-dns
+  // charts/external-dns/values.yaml `resources: {}`), so the scheduler would place it anywhere and the
+  // offline scheduling check could not count it; one Go controller watching Services, tens of MiB.
+  externalDns: { cpu: "50m", memory: "64Mi" },
 } as const satisfies Record<string, PodRequests>;
 
 /**

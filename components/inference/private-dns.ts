@@ -13,7 +13,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ROUTE53_SOA_TIMINGS, TRITON_PRIVATE_DNS } from "../../sizing";
+import { ADDON_REQUESTS, ROUTE53_SOA_TIMINGS, TRITON_PRIVATE_DNS } from "../../sizing";
 import type { StackContext } from "../component";
 import { createIrsaRole, type IrsaContext } from "./shared";
 import { HELM_CHARTS, SYSTEM_NODE_LABEL } from "./constants";
@@ -119,6 +119,7 @@ export function createPrivateDns(
         // Region given explicitly: pods cannot reach IMDS (node hop limit 1).
         env: [{ name: "AWS_DEFAULT_REGION", value: args.context.region }],
         nodeSelector: { [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value },
+        resources: { requests: ADDON_REQUESTS.externalDns },
       },
     },
     { parent, provider, dependsOn },

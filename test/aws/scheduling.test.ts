@@ -18,6 +18,7 @@ import {
   memoryMiB,
   resolveSurge,
 } from "../../src/plan/scheduling";
+import { CHARTS_WITH_WORKLOADS } from "../../src/plan/scheduling/workloads";
 import { named, rendered, stackTierMatrix, type Captured, type RenderedGraph } from "../support/graph";
 
 describe.each(stackTierMatrix())("scheduling of $stack at $tier", ({ stack, tier }) => {
@@ -28,6 +29,13 @@ describe.each(stackTierMatrix())("scheduling of $stack at $tier", ({ stack, tier
     const names = report.workloads.map((w) => w.name);
     expect(names).toEqual(expect.arrayContaining(["Deployment/triton/triton", "helm Deployment/cluster-autoscaler", "eks-addon coredns Deployment/coredns"]));
     expect(report.pools.map((p) => p.pool)).toEqual(expect.arrayContaining(["inference-system", "inference-gpu-primary"]));
+  });
+
+  it("knows how every installed Helm chart turns into pods (an unknown chart would be skipped, unscheduled)", async () => {
+    const g = await rendered(stack, tier);
+    const charts = g.resources.filter((r) => r.type === "kubernetes:helm.sh/v4:Chart").map((r) => String(r.inputs.chart));
+    expect(charts.length).toBeGreaterThan(0);
+    expect(charts.filter((c) => !CHARTS_WITH_WORKLOADS.has(c))).toEqual([]);
   });
 
   it("gives Triton a GPU node group that holds max replicas plus the rollout's surge", async () => {

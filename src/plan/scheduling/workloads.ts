@@ -129,7 +129,13 @@ const CHART_WORKLOADS: Record<string, (values: Record<string, unknown>) => Omit<
     v.mode === "daemonset" ? [daemonSet("opentelemetry-collector", v, v.resources)] : [deployment("opentelemetry-collector", v, v.resources, num(v.replicaCount, 1))],
   [HELM_CHARTS.nvidiaDevicePlugin.chart]: (v) => [daemonSet("nvidia-device-plugin", v, v.resources)],
   [HELM_CHARTS.dcgmExporter.chart]: (v) => [daemonSet("dcgm-exporter", v, v.resources)],
+  // One replica, no replica key (the chart's Deployment strategy is Recreate; counted with the default
+  // surge here, which only over-counts).
+  [HELM_CHARTS.externalDns.chart]: (v) => [deployment("external-dns", v, v.resources, 1)],
 };
+
+/** Charts the scheduling check knows how to turn into pods (a test requires every installed chart here). */
+export const CHARTS_WITH_WORKLOADS: ReadonlySet<string> = new Set(Object.keys(CHART_WORKLOADS));
 
 function placement(values: Record<string, unknown>): Pick<PodShape, "nodeSelector" | "tolerations" | "requiredNodeTerms"> {
   return {
