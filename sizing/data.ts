@@ -3,7 +3,7 @@
  * tier): the cache's AUTH token, the access-log retention default, and the database connection budget
  * (RDS instance memory, PostgreSQL's default max_connections, and what the tasks' pools claim of it).
  */
-import { PRIORITIES } from "./names";
+import { workerServiceMaxTasks } from "./capacity";
 import type { Sizing } from "./schema";
 
 /**
@@ -47,10 +47,10 @@ export const RDS_INSTANCE_MEMORY_GIB: Record<string, number> = {
  * RDS for PostgreSQL's default `max_connections` is `LEAST({DBInstanceClassMemory/9531392}, 5000)`
  * (Amazon RDS User Guide, "Quotas and constraints" > "Maximum number of database connections",
  * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Limits.html#RDS_Limits.MaxConnections).
- * DBInstanceClassMemory is the class's memory less what RDS reserves for the OS and its own processes,
- * so the formula applied to the nominal memory overstates it by roughly 5–12 % (413 rather than 450 on
- * a 4 GiB class, as commonly reported); the pool budget's share (`database.connectionBudgetPercent`)
- * leaves that margin.
+ * DBInstanceClassMemory is the class's memory less what RDS reserves for the OS and its own processes
+ * (an amount AWS does not publish, proportionally larger on small classes), so the formula applied to
+ * the nominal memory overstates it; the pool budget's share (`database.connectionBudgetPercent`) leaves
+ * that margin, and PostgreSQL's `superuser_reserved_connections` (3) besides.
  */
 export const RDS_POSTGRES_MAX_CONNECTIONS = { bytesPerConnection: 9_531_392, cap: 5_000 } as const;
 
@@ -61,34 +61,48 @@ export function rdsDefaultMaxConnections(instanceClass: string): number | undefi
   return Math.min(Math.floor((gib * 1024 ** 3) / RDS_POSTGRES_MAX_CONNECTIONS.bytesPerConnection), RDS_POSTGRES_MAX_CONNECTIONS.cap);
 }
 
-/** What the tasks' database pools claim against the writer's (and each replica's) default `max_connections`. */
+/**
+ * Connections one Celery worker process holds: the workers run the prefork pool (Celery's default;
+ * components/services/workers.ts passes no `--pool`), whose children are separate processes, and a
+ * SQLAlchemy pool cannot be shared across `fork()` (SQLAlchemy docs, "Using Connection Pools with
+ * Multiprocessing or os.fork()"), so each child has its own; a child runs one job at a time, so one
+ * connection (`pool_size=1, max_overflow=0`) is all it needs. The workers' `DATABASE_POOL_MAX`.
+ */
+export const WORKER_PROCESS_DB_CONNECTIONS = 1;
+
+/** What the services' database pools claim against the writer's (and each replica's) default `max_connections`. */
 export interface DatabaseConnectionBudget {
   /** The class's default `max_connections` (from its nominal memory; undefined for a class with no memory figure). */
   maxConnections: number | undefined;
   /** `connectionBudgetPercent` of it: what the pools may claim together. */
   budget: number | undefined;
-  /** Gateway max tasks plus every priority's worker max tasks (a shared worker counted per priority: an upper bound). */
-  maxTasks: number;
-  /** `maxTasks × poolMaxPerTask`. */
+  /** The gateway at max tasks, one uvicorn process per task: `gateway.maxTasks × gatewayPoolMax`. */
+  gatewayClaim: number;
+  /** Every worker service at max tasks, every Celery child with its own connection: `Σ maxTasks × concurrency × 1`. */
+  workerClaim: number;
+  /** `gatewayClaim + workerClaim`. */
   claimed: number;
-  /** The largest `poolMaxPerTask` the budget allows (0 when not even one connection per task fits). */
-  largestPool: number | undefined;
+  /** The largest `gatewayPoolMax` the budget leaves once the workers are counted (0 when none fits). */
+  largestGatewayPool: number | undefined;
 }
 
 /**
- * The database connection budget of a sizing: (max tasks of the gateway and of all workers) × the
- * per-task pool must stay within `connectionBudgetPercent` of the class's default `max_connections`.
- * One formula for config validation (sizing/rules.ts), the tests and docs/data-layer.md.
+ * The database connection budget of a sizing: the gateway's pools (one process per task) plus one
+ * connection per Celery worker process, every service at its max task count, must stay within
+ * `connectionBudgetPercent` of the class's default `max_connections`. One formula for config validation
+ * (sizing/rules.ts), the tests and docs/data-layer.md.
  */
 export function databaseConnectionBudget(s: Pick<Sizing, "gateway" | "workers" | "database">): DatabaseConnectionBudget {
   const maxConnections = rdsDefaultMaxConnections(s.database.instanceClass);
   const budget = maxConnections === undefined ? undefined : Math.floor((maxConnections * s.database.connectionBudgetPercent) / 100);
-  const maxTasks = s.gateway.maxTasks + PRIORITIES.reduce((n, p) => n + s.workers.priorities[p].maxTasks, 0);
+  const gatewayClaim = s.gateway.maxTasks * s.database.gatewayPoolMax;
+  const workerClaim = workerServiceMaxTasks(s.workers).reduce((n, tasks) => n + tasks * s.workers.concurrency * WORKER_PROCESS_DB_CONNECTIONS, 0);
   return {
     maxConnections,
     budget,
-    maxTasks,
-    claimed: maxTasks * s.database.poolMaxPerTask,
-    largestPool: budget === undefined ? undefined : Math.floor(budget / maxTasks),
+    gatewayClaim,
+    workerClaim,
+    claimed: gatewayClaim + workerClaim,
+    largestGatewayPool: budget === undefined ? undefined : Math.max(0, Math.floor((budget - workerClaim) / s.gateway.maxTasks)),
   };
 }

@@ -112,7 +112,7 @@ export function sizingProblems(
     s.database.maxAllocatedStorageGiB,
     `must be at least allocatedStorageGiB (${s.database.allocatedStorageGiB})`,
   );
-  // Every task at its max count, each holding its whole pool, must leave the database headroom.
+  // Every service at its max count, every process holding its whole pool, must leave the database headroom.
   const connections = databaseConnectionBudget(s);
   if (connections.budget === undefined) {
     check(
@@ -124,9 +124,9 @@ export function sizingProblems(
   } else {
     check(
       connections.claimed <= connections.budget,
-      "database.poolMaxPerTask",
-      s.database.poolMaxPerTask,
-      `${connections.maxTasks} tasks at max scale (gateway.maxTasks + every workers.priorities.*.maxTasks) × ${s.database.poolMaxPerTask} = ${connections.claimed} connections exceed ${s.database.connectionBudgetPercent} % of ${s.database.instanceClass}'s default max_connections ${connections.maxConnections} (${connections.budget}); at most ${connections.largestPool} per task, or a larger instanceClass, or fewer max tasks`,
+      "database.gatewayPoolMax",
+      s.database.gatewayPoolMax,
+      `${s.gateway.maxTasks} gateway tasks × ${s.database.gatewayPoolMax} + ${connections.workerClaim} worker processes at max scale (worker maxTasks × workers.concurrency, one connection each) = ${connections.claimed} connections exceed ${s.database.connectionBudgetPercent} % of ${s.database.instanceClass}'s default max_connections ${connections.maxConnections} (${connections.budget}); at most ${connections.largestGatewayPool} per gateway task, or a larger instanceClass, or fewer max tasks`,
     );
   }
   check(

@@ -245,8 +245,8 @@ export const databaseSchema = z
     performanceInsights: z.boolean().describe("RDS Performance Insights."),
     monitoringIntervalSeconds: oneOf(RDS_MONITORING_INTERVALS, "one of 0, 1, 5, 10, 15, 30, 60").describe("Enhanced monitoring interval in seconds (0 = off)."),
     slowQueryMs: nonNegativeInt.describe("Log statements slower than this (ms)."),
-    poolMaxPerTask: positiveInt.describe(
-      "Connections one Fargate task (gateway or worker) may hold to each database host, all its processes together: the containers' `DATABASE_POOL_MAX`. Refused when (gateway.maxTasks + every workers.priorities.*.maxTasks) × this exceeds `connectionBudgetPercent` of the class's default `max_connections` (sizing/data.ts).",
+    gatewayPoolMax: positiveInt.describe(
+      "Connections one gateway task (one uvicorn process) may hold to each database host: the gateway's `DATABASE_POOL_MAX`. Workers get 1 per Celery process (prefork children cannot share a pool). Refused when gateway.maxTasks × this + every worker service's maxTasks × workers.concurrency exceeds `connectionBudgetPercent` of the class's default `max_connections` (sizing/data.ts).",
     ),
     connectionBudgetPercent: percent.describe(
       "Share (percent) of the instance class's default `max_connections` the tasks' pools may claim together; the rest covers RDS's reserved and internal sessions, migrations, operators, tasks draining in a rolling deployment, and DBInstanceClassMemory being below the class's nominal memory.",

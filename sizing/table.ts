@@ -168,8 +168,8 @@ export const TIERS: Record<Tier, Sizing> = {
       performanceInsights: true,
       monitoringIntervalSeconds: 60,
       slowQueryMs: 500,
-      // (3 gateway + 3 × 2 worker tasks) × 6 = 54 ≤ 50 % of max_connections 112 (56).
-      poolMaxPerTask: 6,
+      // 3 gateway tasks × 6 + 2 shared-worker tasks × 4 processes = 26 ≤ 50 % of max_connections 112 (56).
+      gatewayPoolMax: 6,
       connectionBudgetPercent: DATABASE_CONNECTION_BUDGET_PERCENT,
     },
     cache: { nodeType: "cache.t4g.micro", nodes: 1, snapshotRetentionDays: 1 },
@@ -264,8 +264,8 @@ export const TIERS: Record<Tier, Sizing> = {
       performanceInsights: true,
       monitoringIntervalSeconds: 60,
       slowQueryMs: 500,
-      // (20 gateway + 3 × 5 worker tasks) × 6 = 210 ≤ 50 % of max_connections 450 (225).
-      poolMaxPerTask: 6,
+      // 20 gateway tasks × 6 + 3 × 5 worker tasks × 4 processes = 180 ≤ 50 % of max_connections 450 (225).
+      gatewayPoolMax: 6,
       connectionBudgetPercent: DATABASE_CONNECTION_BUDGET_PERCENT,
     },
     cache: { nodeType: "cache.t4g.small", nodes: 2, snapshotRetentionDays: 7 },
@@ -349,7 +349,10 @@ export const TIERS: Record<Tier, Sizing> = {
       cooldownSeconds: 10 * 60,
     },
     database: {
-      instanceClass: "db.m7g.large",
+      // Memory-optimised for connections as much as for data: 40 gateway tasks × 4 + 72 worker tasks × 8
+      // Celery processes = 736 connections at max scale, past half of an 8 GiB class's default
+      // max_connections (901); 16 GiB (1 802) holds them (sizing/data.ts databaseConnectionBudget).
+      instanceClass: "db.r7g.large",
       allocatedStorageGiB: 200,
       maxAllocatedStorageGiB: 2_000,
       multiAz: true,
@@ -358,9 +361,8 @@ export const TIERS: Record<Tier, Sizing> = {
       performanceInsights: true,
       monitoringIntervalSeconds: 30,
       slowQueryMs: 250,
-      // (40 gateway + 3 × 24 worker tasks) × 4 = 448 ≤ 50 % of max_connections 901 (450). Fewer than a
-      // worker's concurrency (8): its jobs share the task's connections (docs/data-layer.md).
-      poolMaxPerTask: 4,
+      // 40 × 4 + 72 × 8 = 736 ≤ 50 % of db.r7g.large's max_connections 1 802 (901).
+      gatewayPoolMax: 4,
       connectionBudgetPercent: DATABASE_CONNECTION_BUDGET_PERCENT,
     },
     cache: { nodeType: "cache.m7g.large", nodes: 3, snapshotRetentionDays: 7 },

@@ -15,6 +15,7 @@ import { Cache } from "../components/cache";
 import { FargateCluster, Gateway, JobQueues, type ServiceDependencies, Workers } from "../components/services";
 import { Observability } from "../components/observability";
 import type { PlatformConfig } from "./config";
+import { WORKER_PROCESS_DB_CONNECTIONS } from "../sizing";
 
 /** Tags every AWS resource of the stack carries (through the provider's default tags). */
 export function stackTags(config: PlatformConfig): Record<string, string> {
@@ -153,13 +154,15 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
     },
     opts,
   );
-  const serviceDependencies: ServiceDependencies = {
+  // The same contract for both services; only the database pool differs: the gateway's one process
+  // per task holds a pool, each Celery worker process one connection (sizing/data.ts).
+  const serviceDependencies = (poolMax: number): ServiceDependencies => ({
     region: config.region,
-    database: { ...database.connection, poolMax: sizing.database.poolMaxPerTask },
+    database: { ...database.connection, poolMax },
     cache: cache.connection,
     buckets: storage.bucketNames,
     triton: inference.tritonEndpoints,
-  };
+  });
   const workers = new Workers(
     "workers",
     {
@@ -169,7 +172,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
       cluster: ecs,
       image: ecs.images.worker,
       queues,
-      dependencies: serviceDependencies,
+      dependencies: serviceDependencies(WORKER_PROCESS_DB_CONNECTIONS),
       taskPermissions: [
         database.grantConnect(database.applicationUser),
         storage.grant("readWrite", "artifacts"),
@@ -197,7 +200,7 @@ export function buildPlatform(config: PlatformConfig): Record<string, pulumi.Inp
       tls: { certificateArn: config.certificateArn, domain: config.domain, hostedZoneId: config.hostedZoneId },
       accessLogsBucket: storage.logsBucketName,
       accessLogsPrefix: storage.albLogPrefix,
-      dependencies: serviceDependencies,
+      dependencies: serviceDependencies(sizing.database.gatewayPoolMax),
       queueUrls: queues.urlsByPriority,
       taskPermissions: [queues.grantSend(), storage.grant("readWrite", "artifacts"), database.grantConnect(database.applicationUser), inference.grantWake()],
       tritonWakeQueueUrl: inference.wakeQueue.url,

@@ -136,13 +136,13 @@ const INVALID: { name: string; raw: Record<string, string>; context?: typeof ctx
   },
   {
     name: "database pools above the connection budget",
-    raw: { tier: "1k", overrides: '{"database":{"poolMaxPerTask":7}}' },
-    expect: [/overrides\.database\.poolMaxPerTask = 7/, /9 tasks at max scale .* × 7 = 63 connections exceed 50 % of db\.t4g\.micro's default max_connections 112 \(56\); at most 6 per task/],
+    raw: { tier: "1k", overrides: '{"database":{"gatewayPoolMax":17}}' },
+    expect: [/overrides\.database\.gatewayPoolMax = 17/, /3 gateway tasks × 17 \+ 8 worker processes .* = 59 connections exceed 50 % of db\.t4g\.micro's default max_connections 112 \(56\); at most 16 per gateway task/],
   },
   {
     name: "more max tasks than the database's connection budget",
     raw: { tier: "10k", overrides: '{"gateway":{"maxTasks":40}}' },
-    expect: [/overrides\.database\.poolMaxPerTask = 6/, /55 tasks .* = 330 connections exceed 50 % of db\.t4g\.medium's default max_connections 450 \(225\); at most 4 per task/],
+    expect: [/overrides\.database\.gatewayPoolMax = 6/, /40 gateway tasks × 6 \+ 60 worker processes .* = 300 connections exceed 50 % of db\.t4g\.medium's default max_connections 450 \(225\); at most 4 per gateway task/],
   },
   {
     name: "database class with no memory figure",

@@ -53,7 +53,9 @@ describe("tier table", () => {
     expect(small.gpu.capacityType).toBe("SPOT");
     expect(TIERS["1k"].database.instanceClass).toBe("db.t4g.micro");
     expect(TIERS["10k"].database.instanceClass).toBe("db.t4g.medium");
-    expect(TIERS["100k"].database.instanceClass).toBe("db.m7g.large");
+    // One step past the doc's db.m7g.large: 736 connections at max scale (a connection per Celery
+    // process) need a 16 GiB class's default max_connections (sizing/data.ts databaseConnectionBudget).
+    expect(TIERS["100k"].database.instanceClass).toBe("db.r7g.large");
     expect(TIERS["100k"].database.readReplicas).toBe(1);
     expect(TIERS["10k"].cache.nodes).toBeGreaterThanOrEqual(2);
     expect(TIERS["1k"].network.natGateways).toBe("single");

@@ -45,9 +45,10 @@ export interface ServiceDependencies {
    */
   database: DatabaseConnection & {
     /**
-     * Connections the task may hold to each host, all its processes together (`DATABASE_POOL_MAX`),
-     * from the sizing's `database.poolMaxPerTask`, which config validation keeps within the
-     * database's `max_connections` budget at every service's max task count (sizing/rules.ts).
+     * Connections one process of the service may hold to each host (`DATABASE_POOL_MAX`): the
+     * gateway's `database.gatewayPoolMax` (one uvicorn process per task), 1 for each Celery worker
+     * process; config validation keeps them within the database's `max_connections` budget at every
+     * service's max task count (sizing/data.ts databaseConnectionBudget, sizing/rules.ts).
      * @example `6`
      */
     poolMax: number;
@@ -81,7 +82,7 @@ export function dependencyEnvironment(deps: ServiceDependencies): {
     // A token is a bearer credential for 15 minutes: verify the server before sending it.
     DATABASE_SSLMODE: "verify-full",
     DATABASE_SSLROOTCERT: DATABASE.caBundlePath,
-    // The task's share of max_connections (sizing/data.ts databaseConnectionBudget): a pool that grows
+    // The process's share of max_connections (sizing/data.ts databaseConnectionBudget): a pool that grows
     // past it at max scale would turn a traffic peak into "too many clients" errors.
     DATABASE_POOL_MAX: String(deps.database.poolMax),
     REDIS_HOST: deps.cache.host,

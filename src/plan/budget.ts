@@ -21,7 +21,7 @@ export const BUDGET_EXCEPTIONS: Partial<Record<Tier, BudgetException>> = {
 };
 
 /** Monthly cost of the prod stack before any traffic (`CostEstimate.floorUsd`), pinned to the dollar. */
-export const FLOOR_USD: Record<Tier, number> = { "1k": 197, "10k": 622, "100k": 2_497 };
+export const FLOOR_USD: Record<Tier, number> = { "1k": 197, "10k": 622, "100k": 2_652 };
 
 /**
  * Monthly USD each lever of src/plan/levers.ts saves on the prod stack, measured one at a time

@@ -10,7 +10,7 @@
  * "IAM database authentication"), so nothing the task holds can go stale.
  */
 import { describe, expect, it } from "vitest";
-import { DATABASE, databaseConnectionBudget, PORTS, PRIORITIES, RDS_INSTANCE_MEMORY_GIB } from "../../sizing";
+import { DATABASE, databaseConnectionBudget, PORTS, RDS_INSTANCE_MEMORY_GIB, WORKER_PROCESS_DB_CONNECTIONS } from "../../sizing";
 import { MOCK_ACCOUNT_ID, mockResource } from "../../src/plan/mocks";
 import { json, named, ofType, type Captured, type RenderedGraph, type RenderedResource, rendered, stackTierMatrix, statementsOf } from "../support/graph";
 
@@ -51,7 +51,8 @@ describe.each(stackTierMatrix())("database authentication of $stack at $tier", (
         // The token is a bearer credential: the client must verify it is talking to RDS.
         DATABASE_SSLMODE: "verify-full",
         DATABASE_SSLROOTCERT: DATABASE.caBundlePath,
-        DATABASE_POOL_MAX: String(g.config.sizing.database.poolMaxPerTask),
+        // One uvicorn process per gateway task holds the pool; each Celery process one connection.
+        DATABASE_POOL_MAX: String(task.startsWith("gateway-") ? g.config.sizing.database.gatewayPoolMax : WORKER_PROCESS_DB_CONNECTIONS),
         AWS_REGION: g.config.region,
       });
       const secretNames = (c.secrets as { name: string }[]).map((s) => s.name);
@@ -60,21 +61,30 @@ describe.each(stackTierMatrix())("database authentication of $stack at $tier", (
     }
   });
 
-  it("keeps every task's pool, at every service's max task count, within the database's connection budget", async () => {
+  it("keeps every process's pool, at every service's max task count, within the database's connection budget", async () => {
     const g = await rendered(stack, tier);
-    const { database, gateway, workers } = g.config.sizing;
+    const { database } = g.config.sizing;
     const budget = databaseConnectionBudget(g.config.sizing);
-    // Counted from the rendered services, not the table: every Fargate service that gets DATABASE_POOL_MAX.
-    const renderedMax = ofType(g, "aws:appautoscaling/target:Target")
-      .filter((t) => /service\//.test(String(t.inputs.resourceId)))
-      .reduce((n, t) => n + Number(t.inputs.maxCapacity), 0);
-    expect(renderedMax).toBeGreaterThan(0);
-    expect(renderedMax).toBeLessThanOrEqual(budget.maxTasks);
-    expect(budget.maxTasks).toBe(gateway.maxTasks + PRIORITIES.reduce((n, p) => n + workers.priorities[p].maxTasks, 0));
+    // Counted from the rendered services, not the table: each ECS service's max tasks (its scaling
+    // target) × processes per task (a worker's --concurrency prefork children, the gateway's one) × the
+    // DATABASE_POOL_MAX its container gets.
+    let claimed = 0;
+    for (const svc of ofType(g, "aws:ecs/service:Service")) {
+      const target = ofType(g, "aws:appautoscaling/target:Target").find((t) => String(t.inputs.resourceId).endsWith(`/${String(svc.inputs.name)}`));
+      expect(target, svc.name).toBeDefined();
+      const task = ofType(g, "aws:ecs/taskDefinition:TaskDefinition").find((t) => t.id === svc.inputs.taskDefinition || t.urn === svc.inputs.taskDefinition || String(svc.inputs.taskDefinition).includes(String(t.inputs.family)));
+      expect(task, svc.name).toBeDefined();
+      const c = container(g, task!.name);
+      const env = Object.fromEntries((c.environment as { name: string; value: string }[]).map((e) => [e.name, e.value]));
+      const command = (c.command as string[] | undefined) ?? [];
+      const processes = command.includes("--concurrency") ? Number(command[command.indexOf("--concurrency") + 1]) : 1;
+      claimed += Number(target!.inputs.maxCapacity) * processes * Number(env.DATABASE_POOL_MAX);
+    }
+    expect(claimed).toBeGreaterThan(0);
+    expect(claimed).toBe(budget.claimed);
     // RDS for PostgreSQL's default: LEAST({DBInstanceClassMemory/9531392}, 5000).
     expect(budget.maxConnections).toBe(Math.min(Math.floor((RDS_INSTANCE_MEMORY_GIB[database.instanceClass] * 2 ** 30) / 9_531_392), 5_000));
     expect(budget.claimed).toBeLessThanOrEqual(budget.budget!);
-    expect(budget.claimed).toBe(budget.maxTasks * database.poolMaxPerTask);
   });
 
   it("lets every task role connect as the application user to the writer and each replica, nothing else", async () => {

@@ -31,7 +31,7 @@ describe.each(stackTierMatrix())("database of $stack at $tier", ({ stack, tier }
       identifier: `inference-platform-${stack}-db`,
     });
     expect(s.maxAllocatedStorageGiB).toBeGreaterThan(s.allocatedStorageGiB);
-    expect(writer.inputs.instanceClass).toBe({ "1k": "db.t4g.micro", "10k": "db.t4g.medium", "100k": "db.m7g.large" }[tier]);
+    expect(writer.inputs.instanceClass).toBe({ "1k": "db.t4g.micro", "10k": "db.t4g.medium", "100k": "db.r7g.large" }[tier]);
   });
 
   it("lives in the private subnets behind the database security group, never public", async () => {

@@ -26,7 +26,7 @@ const context: StackContext = {
 
 const dependencies: ServiceDependencies = {
   region: "us-east-1",
-  database: { host: "db", readerHost: "db-ro", port: 5432, name: "app", user: "app", poolMax: TIER.database.poolMaxPerTask },
+  database: { host: "db", readerHost: "db-ro", port: 5432, name: "app", user: "app", poolMax: TIER.database.gatewayPoolMax },
   cache: { host: "cache", port: 6379, authTokenSecretArn: `arn:aws:secretsmanager:us-east-1:${MOCK_ACCOUNT_ID}:secret:cache`, authTokenJsonKey: "authToken" },
   buckets: { models: "models" },
   triton: { grpcUrl: "triton:8001", caCertPem: "-----BEGIN CERTIFICATE-----" },
