@@ -97,7 +97,8 @@ export function createTritonTls(
       certRequestPem: request.certRequestPem,
       caPrivateKeyPem: caKey.privateKeyPem,
       caCertPem: ca.certPem,
-      allowedUses: ["server_auth", "digital_signature", "key_encipherment"],
+      // No key_encipherment: an ECDSA key signs the handshake, it never encrypts a key (RFC 5480 §3).
+      allowedUses: ["server_auth", "digital_signature"],
       validityPeriodHours: TRITON_TLS.serverValidityHours,
       earlyRenewalHours: TRITON_TLS.serverEarlyRenewalHours,
     },

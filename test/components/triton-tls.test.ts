@@ -26,7 +26,7 @@ describe.each(stackTierMatrix())("Triton TLS of $stack at $tier", ({ stack, tier
     });
     const server = named(g, "inference-triton-server-cert").inputs;
     expect(server).toMatchObject({
-      allowedUses: ["server_auth", "digital_signature", "key_encipherment"],
+      allowedUses: ["server_auth", "digital_signature"],
       validityPeriodHours: TRITON_TLS.serverValidityHours,
       earlyRenewalHours: TRITON_TLS.serverEarlyRenewalHours,
     });
