@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { DATABASE, type DatabaseSizing, DEFAULTS, PORTS, type SafetySizing } from "../sizing";
 import { physicalName, PlatformComponent, type StackContext, applyTransform, type Transform } from "./component";
+import { createInstanceLogGroups } from "./database-logs";
 import { type PolicyStatement, serviceTrustPolicy } from "./iam";
 import type { ObservedDatabase } from "./observability";
 
@@ -34,8 +35,8 @@ export interface DatabaseConnection {
 export interface DatabaseArgs {
   /**
    * The stack: identity for names and tags, region and account (the `rds-db:connect` ARN of IAM
-   * authentication grants, the monitoring role's trust) and the stack's KMS key (storage, master
-   * secret and Performance Insights).
+   * authentication grants, the monitoring role's trust), the stack's KMS key (storage, master
+   * secret, Performance Insights, exported logs) and log retention (exported logs).
    */
   context: StackContext;
   /** Instance class, storage, Multi-AZ, replicas, backups, monitoring, from the tier table. */
@@ -81,7 +82,9 @@ export interface DatabaseArgs {
    */
   parameterFamily?: string;
   /**
-   * Adjust the writer's arguments without forking this component.
+   * Adjust the writer's arguments without forking this component. The writer's log groups are named
+   * from the transformed `identifier` and `enabledCloudwatchLogsExports`, so both must stay plain
+   * values (an `identifierPrefix` is refused).
    * @example `{ instance: (args) => ({ ...args, backupWindow: "03:00-04:00" }) }`
    * @default - no transform
    */
@@ -103,13 +106,19 @@ export interface DatabaseArgs {
  * **Cost** (us-east-1, on demand): db.t4g.micro $0.016/h (~$12/month), db.t4g.medium $0.065/h (~$47),
  * db.m7g.large $0.168/h (~$123); Multi-AZ doubles the instance price; gp3 $0.115/GB-month; backups
  * beyond the database's size $0.095/GB-month; each read replica is another instance. Performance
- * Insights' 7-day retention is free; enhanced monitoring costs CloudWatch Logs ingestion.
+ * Insights' 7-day retention is free; enhanced monitoring and the exported logs cost CloudWatch Logs
+ * ingestion and storage.
  */
 export class Database extends PlatformComponent {
   /** The writer. */
   public readonly instance: aws.rds.Instance;
   /** Read replicas (as many as `sizing.readReplicas`). */
   public readonly replicas: aws.rds.Instance[];
+  /**
+   * The CloudWatch log groups the writer and each replica export their logs to, one per log type,
+   * created before their instance with the stack's retention and key (components/database-logs.ts).
+   */
+  public readonly logGroups: aws.cloudwatch.LogGroup[] = [];
   /** Writer endpoint `host:port`. */
   public readonly endpoint: pulumi.Output<string>;
   /** Writer host name. */
@@ -295,8 +304,26 @@ export class Database extends PlatformComponent {
       return { role, attachment };
     }
 
-    function instanceOpts(): pulumi.CustomResourceOptions {
-      return { parent, dependsOn: monitoring ? [monitoring.attachment] : [] };
+    /**
+     * Instances wait for the monitoring attachment and for their own log groups (RDS would otherwise
+     * create those itself, unencrypted by the stack key and kept forever: components/database-logs.ts).
+     */
+    function instanceOpts(logGroups: aws.cloudwatch.LogGroup[]): pulumi.CustomResourceOptions {
+      return { parent, dependsOn: [...(monitoring ? [monitoring.attachment] : []), ...logGroups] };
+    }
+
+    /** The log groups of the instance created with `instanceArgs` as child `role` (also kept in `logGroups`). */
+    function createLogGroups(role: string, instanceArgs: aws.rds.InstanceArgs): aws.cloudwatch.LogGroup[] {
+      const { identifier, enabledCloudwatchLogsExports: logExports } = instanceArgs;
+      if (typeof identifier !== "string") {
+        throw new Error(`Database: the ${role} needs a plain \`identifier\` (not \`identifierPrefix\`, not an output): RDS names its log groups from it, and they are created before it.`);
+      }
+      if (logExports !== undefined && (!Array.isArray(logExports) || !logExports.every((t): t is string => typeof t === "string"))) {
+        throw new Error(`Database: the ${role}'s \`enabledCloudwatchLogsExports\` must be a plain list of log types: each gets its log group before the instance exists.`);
+      }
+      const logGroups = createInstanceLogGroups(parent.childName(role), { context: args.context, identifier, logExports: logExports ?? [] }, parent);
+      parent.logGroups.push(...logGroups);
+      return logGroups;
     }
 
     /** Settings the writer and its replicas share. */
@@ -351,11 +378,8 @@ export class Database extends PlatformComponent {
         // Automated backups go with the instance unless kept: keep them wherever a final snapshot is wanted.
         deleteAutomatedBackups: !safety.finalSnapshot,
       };
-      return new aws.rds.Instance(
-        parent.childName("writer"),
-        applyTransform(args.transform?.instance, instanceArgs),
-        instanceOpts(),
-      );
+      const writerArgs = applyTransform(args.transform?.instance, instanceArgs);
+      return new aws.rds.Instance(parent.childName("writer"), writerArgs, instanceOpts(createLogGroups("writer", writerArgs)));
     }
 
     /**
@@ -368,20 +392,18 @@ export class Database extends PlatformComponent {
       // A same-region replica is encrypted with its source's key; CreateDBInstanceReadReplica refuses
       // a KmsKeyId here (src/plan/refusals/, rds-replica-kms-key-same-region).
       const { kmsKeyId: _inheritedFromSource, ...shared } = commonArgs();
-      return new aws.rds.Instance(
-        parent.childName(`replica-${index}`),
-        {
-          ...shared,
-          instanceClass: sizing.instanceClass,
-          identifier: physicalName(identity, `db-replica-${index}`),
-          replicateSourceDb: parent.instance.identifier,
-          multiAz: false,
-          backupRetentionPeriod: 0,
-          skipFinalSnapshot: true,
-          deletionProtection: false,
-        },
-        instanceOpts(),
-      );
+      const replicaArgs: aws.rds.InstanceArgs = {
+        ...shared,
+        instanceClass: sizing.instanceClass,
+        identifier: physicalName(identity, `db-replica-${index}`),
+        replicateSourceDb: parent.instance.identifier,
+        multiAz: false,
+        backupRetentionPeriod: 0,
+        skipFinalSnapshot: true,
+        deletionProtection: false,
+      };
+      const role = `replica-${index}`;
+      return new aws.rds.Instance(parent.childName(role), replicaArgs, instanceOpts(createLogGroups(role, replicaArgs)));
     }
   }
 

@@ -115,6 +115,7 @@ export const REMEDIATION: Readonly<Record<string, string>> = {
   "log-group-retention": "Set retentionInDays on the log group (sizing logRetentionDays).",
   "log-group-retention-year": "Set retentionInDays to 365 or more where logs are audit evidence.",
   "log-group-kms": "Set kmsKeyId on the log group to the stack's key (the key policy must allow logs.<region>.amazonaws.com).",
+  "log-group-rds-exports-managed": "Create /aws/rds/instance/<identifier>/<log type> for every exported log type with retentionInDays and kmsKeyId, and make the instance dependsOn it (components/database-logs.ts).",
   "alarm-has-actions": "Set actionsEnabled true and alarmActions to the stack's alert topic.",
   "dlq-has-alarm": "Add a CloudWatch alarm on the DLQ's ApproximateNumberOfMessagesVisible > 0 that notifies the alert topic.",
   "k8s-resources": "Set resources.requests and resources.limits (cpu and memory) on every container.",

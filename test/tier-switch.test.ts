@@ -4,10 +4,11 @@
  * same at every tier and every input whose change forces a replacement must hold the same value.
  *
  * The one documented exception (docs/data-layer.md, "Tier switches"): RDS read replicas exist only where the tier
- * asks for them (100k in prod), so a switch to or from 100k adds or removes the replica; the writer
- * is never touched.
+ * asks for them (100k in prod), so a switch to or from 100k adds or removes the replica, with the log
+ * groups of its exported logs (components/database-logs.ts); the writer is never touched.
  */
 import { describe, expect, it } from "vitest";
+import { DATABASE } from "../sizing";
 import { listStacks, type RenderedGraph, type RenderedResource, rendered, TIER_NAMES } from "./support/graph";
 
 /**
@@ -116,17 +117,26 @@ const REPLACEMENT_INPUTS: Record<string, { source: string; inputs: string[]; not
 };
 
 /**
- * Resources allowed to come and go with the tier (the documented exception): read replicas.
+ * Resources allowed to come and go with the tier (the documented exception): read replicas, and the
+ * log groups RDS publishes a replica's logs to (`/aws/rds/instance/<replica identifier>/<log type>`):
+ * they exist for the replica and go with it; its logs are of a server that no longer exists.
  * Triton's wake queue is not among them (it exists at every tier), nor are the workers' log groups:
  * every shape's log group exists at every tier, so no switch deletes logs.
  */
-function isTierDependent(r: RenderedResource): boolean {
+function isTierDependent(r: RenderedResource, g: RenderedGraph): boolean {
+  if (isReadReplica(r)) return true;
+  if (r.type !== "aws:cloudwatch/logGroup:LogGroup") return false;
+  const replicaIdentifiers = g.resources.filter(isReadReplica).map((i) => String(i.inputs.identifier));
+  return replicaIdentifiers.some((id) => String(r.inputs.name).startsWith(`/aws/rds/instance/${id}/`));
+}
+
+function isReadReplica(r: RenderedResource): boolean {
   return r.type === "aws:rds/instance:Instance" && r.inputs.replicateSourceDb !== undefined;
 }
 
 function statefulOf(g: RenderedGraph): Map<string, RenderedResource> {
   return new Map(
-    g.resources.filter((r) => r.type in REPLACEMENT_INPUTS && !isTierDependent(r)).map((r) => [r.urn, r]),
+    g.resources.filter((r) => r.type in REPLACEMENT_INPUTS && !isTierDependent(r, g)).map((r) => [r.urn, r]),
   );
 }
 
@@ -183,11 +193,13 @@ describe.each(listStacks())("tier switch of %s", (stack) => {
     expect(differences).toEqual([]);
   });
 
-  it("adds or removes only read replicas, and only where the tier table says so", async () => {
+  it("adds or removes only read replicas and their log groups, and only where the tier table says so", async () => {
     const gs = await graphs();
-    const replicaCounts = gs.map((g) => g.resources.filter((r) => isTierDependent(r) && r.type === "aws:rds/instance:Instance").length);
+    const replicaCounts = gs.map((g) => g.resources.filter((r) => isTierDependent(r, g) && r.type === "aws:rds/instance:Instance").length);
     expect(replicaCounts).toEqual(gs.map((g) => g.config.sizing.database.readReplicas));
     expect(replicaCounts).toEqual(gs[0].config.environment === "prod" ? [0, 0, 1] : [0, 0, 0]);
+    const replicaLogGroups = gs.map((g) => g.resources.filter((r) => isTierDependent(r, g) && r.type === "aws:cloudwatch/logGroup:LogGroup").length);
+    expect(replicaLogGroups).toEqual(replicaCounts.map((n) => n * DATABASE.logExports.length));
   });
 });
 

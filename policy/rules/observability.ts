@@ -1,11 +1,13 @@
 /**
- * Logs and alarms: every log group encrypted with a retention, every alarm wired to someone, and
- * the seed's "DLQ not empty" alarm on every dead-letter queue.
+ * Logs and alarms: every log group encrypted with a retention (including the groups RDS writes its
+ * exported logs to), every alarm wired to someone, and the seed's "DLQ not empty" alarm on every
+ * dead-letter queue.
  */
 import { arr, get, graphRule, obj, ofTypes, parseJson, type PolicyResource, refersTo, resourceRule, type Rule } from "../types";
 
 const LOG_GROUP = ["aws:cloudwatch/logGroup:LogGroup"];
 const ALARM = ["aws:cloudwatch/metricAlarm:MetricAlarm"];
+const RDS_INSTANCE = "aws:rds/instance:Instance";
 
 export const observabilityRules: Rule[] = [
   resourceRule(
@@ -22,6 +24,27 @@ export const observabilityRules: Rule[] = [
     { id: "log-group-kms", description: "Log groups are encrypted with the stack's KMS key.", severity: "medium", enforcement: "mandatory", controls: { checkov: ["CKV_AWS_158"] } },
     LOG_GROUP,
     (i) => (i.kmsKeyId ? undefined : "kmsKeyId is not set"),
+  ),
+  graphRule(
+    {
+      id: "log-group-rds-exports-managed",
+      description: "Every log type an RDS instance exports goes to a log group the stack creates, so the retention and KMS rules reach it.",
+      severity: "medium",
+      enforcement: "mandatory",
+      controls: {},
+    },
+    [RDS_INSTANCE, ...LOG_GROUP],
+    (graph) => {
+      // RDS creates /aws/rds/instance/<identifier>/<log type> itself when it is missing, kept forever and
+      // without the stack key (RDS user guide, "Publishing PostgreSQL logs to Amazon CloudWatch Logs").
+      const groups = new Set(ofTypes(graph, LOG_GROUP).map((g) => g.inputs.name));
+      return ofTypes(graph, [RDS_INSTANCE]).flatMap((db) => {
+        const identifier = db.inputs.identifier;
+        if (typeof identifier !== "string") return [];
+        const missing = arr(db.inputs.enabledCloudwatchLogsExports).filter((t) => !groups.has(`/aws/rds/instance/${identifier}/${String(t)}`));
+        return missing.length === 0 ? [] : [{ resource: db, message: `no log group for exported logs ${missing.join(", ")} (RDS would create /aws/rds/instance/${identifier}/<type> unencrypted by the stack key, kept forever)` }];
+      });
+    },
   ),
   resourceRule(
     { id: "alarm-has-actions", description: "Alarms are enabled and notify someone (alarmActions non-empty).", severity: "medium", enforcement: "mandatory", controls: { checkov: ["CKV_AWS_319"], fsbp: ["CloudWatch.17"] } },

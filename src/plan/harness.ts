@@ -25,6 +25,11 @@ export interface RenderedResource {
   id: string;
   /** Inputs as the provider would receive them, with outputs of other resources resolved. */
   inputs: Record<string, unknown>;
+  /**
+   * URNs of the resources listed in its `dependsOn` (those given as resources, not as outputs);
+   * always set by a render, absent in hand-made graphs.
+   */
+  dependsOn?: string[];
 }
 
 export interface RenderedGraph {
@@ -169,10 +174,11 @@ async function renderOnce(options: RenderOptions): Promise<RenderedGraph> {
   const { buildPlatform } = await import("../platform");
   const config = loadPlatformConfig();
 
-  const seen: { resource: pulumi.Resource; type: string; name: string; parent?: pulumi.Resource }[] = [];
+  const seen: { resource: pulumi.Resource; type: string; name: string; parent?: pulumi.Resource; dependsOn: pulumi.Resource[] }[] = [];
   const outputs = (await pulumi.runtime.runInPulumiStack(async () => {
     pulumi.runtime.registerStackTransformation((args) => {
-      seen.push({ resource: args.resource, type: args.type, name: args.name, parent: args.opts.parent });
+      const dependsOn = [args.opts.dependsOn ?? []].flat().filter((d): d is pulumi.Resource => pulumi.Resource.isInstance(d));
+      seen.push({ resource: args.resource, type: args.type, name: args.name, parent: args.opts.parent, dependsOn });
       return undefined;
     });
     return buildPlatform(config);
@@ -196,6 +202,7 @@ async function renderOnce(options: RenderOptions): Promise<RenderedGraph> {
       custom: recorded?.custom ?? !(s.resource instanceof pulumi.ComponentResource),
       inputs: recorded?.inputs ?? {},
       id: recorded?.id ?? "",
+      dependsOn: await Promise.all(s.dependsOn.map(urnOf)),
     });
   }
   return { project, stack: options.stack, config, resources, outputs: outputs ?? {}, calls };

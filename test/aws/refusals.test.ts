@@ -202,6 +202,15 @@ const FIXTURES: Record<string, { refused: Fixture; accepted: Fixture }> = {
     refused: { type: "aws:cloudwatch/logGroup:LogGroup", inputs: { name: "g", retentionInDays: 45 } },
     accepted: { type: "aws:cloudwatch/logGroup:LogGroup", inputs: { name: "g", retentionInDays: 60 } },
   },
+  "logs-rds-export-group-exists": {
+    refused: {
+      type: "aws:cloudwatch/logGroup:LogGroup",
+      inputs: { name: "/aws/rds/instance/platform-prod-db/postgresql", retentionInDays: 30 },
+      before: [writer({ enabledCloudwatchLogsExports: ["postgresql", "upgrade"] })],
+    },
+    // The same group created first (the instance not yet registered), as components/database-logs.ts does.
+    accepted: { type: "aws:cloudwatch/logGroup:LogGroup", inputs: { name: "/aws/rds/instance/platform-prod-db/postgresql", retentionInDays: 30 } },
+  },
   "ecs-names": {
     refused: { type: "aws:ecs/cluster:Cluster", inputs: { name: "platform.prod" } },
     accepted: { type: "aws:ecs/cluster:Cluster", inputs: { name: "platform-prod_services" } },
@@ -304,6 +313,10 @@ const MORE_REFUSED: [string, Fixture][] = [
   ["kms-alias-name", { type: "aws:kms/alias:Alias", inputs: { name: "platform" } }],
   ["kms-alias-name", { type: "aws:kms/alias:Alias", inputs: { name: "alias/has space" } }],
   ["logs-log-group-name", { type: "aws:cloudwatch/logGroup:LogGroup", inputs: { name: `/${"x".repeat(512)}` } }],
+  [
+    "logs-rds-export-group-exists",
+    { type: "aws:cloudwatch/logGroup:LogGroup", inputs: { name: "/aws/rds/instance/platform-prod-db/iam-db-auth-error" }, before: [writer({ enabledCloudwatchLogsExports: ["iam-db-auth-error"] })] },
+  ],
   ["ecs-names", { type: "aws:ecs/service:Service", inputs: { name: "s".repeat(256) } }],
   ["ecs-names", { type: "aws:ecs/taskDefinition:TaskDefinition", inputs: { family: "family:1" } }],
   ["ecs-fargate-task-size", { type: "aws:ecs/taskDefinition:TaskDefinition", inputs: { ...TASK_OK, cpu: "1024", memory: "1024" } }],

@@ -81,6 +81,7 @@ export function goodGraph(): PolicyGraph {
       res("aws:secretsmanager/secretRotation:SecretRotation", "db-secret-rotation", { secretId: "db-secret-0a1b2c3d", rotationRules: { automaticallyAfterDays: 30 } }),
       res("aws:rds/instance:Instance", "db", {
         storageEncrypted: true, kmsKeyId: KEY, publiclyAccessible: false, multiAz: true, backupRetentionPeriod: 14, deletionProtection: true, skipFinalSnapshot: false,
+        identifier: "proj-prod-db",
         iamDatabaseAuthenticationEnabled: true, autoMinorVersionUpgrade: true, enabledCloudwatchLogsExports: ["postgresql", "upgrade"], monitoringInterval: 60,
         performanceInsightsEnabled: true, performanceInsightsKmsKeyId: KEY, copyTagsToSnapshot: true, username: "platform_admin", dbSubnetGroupName: "db-subnets",
         vpcSecurityGroupIds: ["sg-database"],
@@ -100,6 +101,8 @@ export function goodGraph(): PolicyGraph {
       res("aws:sns/topic:Topic", "alerts", { kmsMasterKeyId: KEY }),
       res("aws:sns/topicPolicy:TopicPolicy", "alerts-policy", { arn: "arn:aws:sns:us-east-1:123456789012:alerts", policy: identityPolicy([{ Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: "sns:Publish", Resource: "*", Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } } }]) }),
       res("aws:cloudwatch/logGroup:LogGroup", "api-logs", { retentionInDays: 365, kmsKeyId: KEY }),
+      res("aws:cloudwatch/logGroup:LogGroup", "db-logs-postgresql", { name: "/aws/rds/instance/proj-prod-db/postgresql", retentionInDays: 365, kmsKeyId: KEY }),
+      res("aws:cloudwatch/logGroup:LogGroup", "db-logs-upgrade", { name: "/aws/rds/instance/proj-prod-db/upgrade", retentionInDays: 365, kmsKeyId: KEY }),
       res("aws:ecs/cluster:Cluster", "ecs", { settings: [{ name: "containerInsights", value: "enhanced" }] }),
       res("aws:ecs/taskDefinition:TaskDefinition", "gateway-task", { containerDefinitions: json([GOOD_ECS_CONTAINER]), taskRoleArn: "arn:aws:iam::123456789012:role/task", executionRoleArn: "arn:aws:iam::123456789012:role/exec" }),
       res("aws:ecs/service:Service", "gateway-service", {

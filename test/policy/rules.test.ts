@@ -146,6 +146,7 @@ const BREAK: Record<string, (g: Graph) => void> = {
   "log-group-retention": set("api-logs", "retentionInDays", undefined),
   "log-group-retention-year": set("api-logs", "retentionInDays", 30),
   "log-group-kms": set("api-logs", "kmsKeyId", undefined),
+  "log-group-rds-exports-managed": drop("db-logs-upgrade"),
   "alarm-has-actions": set("dlq-not-empty", "alarmActions", []),
   "dlq-has-alarm": set("dlq-not-empty", "dimensions.QueueName", "proj-prod-jobs-free"),
   "k8s-resources": k8s({ resources: { requests: { cpu: "1" } } }),

@@ -129,6 +129,7 @@ describe("graph rules bite on the real prod graph", () => {
     { rule: "s3-bucket-public-access-block", mutate: (g) => (g.resources = g.resources.filter((r) => r.name !== "storage-artifacts-public-access")), flagged: "storage-artifacts" },
     { rule: "sqs-has-dlq", mutate: (g) => delete byName(g, "queues-sprint-jobs").inputs.redrivePolicy, flagged: "queues-sprint-jobs" },
     { rule: "dlq-has-alarm", mutate: (g) => (g.resources = g.resources.filter((r) => r.name !== "observability-queues-paid-dlq-not-empty")), flagged: "queues-paid-dlq" },
+    { rule: "log-group-rds-exports-managed", mutate: (g) => (g.resources = g.resources.filter((r) => r.name !== "database-writer-logs-iam-db-auth-error")), flagged: "database-writer" },
     { rule: "alb-has-waf", mutate: (g) => (g.resources = g.resources.filter((r) => r.type !== "aws:wafv2/webAclAssociation:WebAclAssociation")), flagged: "gateway-alb" },
     { rule: "k8s-network-policy", mutate: (g) => (g.resources = g.resources.filter((r) => r.type !== "kubernetes:networking.k8s.io/v1:NetworkPolicy")), flagged: "inference-triton" },
   ];

@@ -65,6 +65,9 @@ export function priceObservability(p: Pricing): void {
       PRICES.getMetricDataPerThousand,
     );
   }
+  // Ingestion is priced once on usage.logGbPerMonth, however many groups hold it: the RDS exports
+  // (components/database-logs.ts) add groups, not GB. Storage follows the longest retention in the
+  // graph; every group RDS writes to is in the graph with the stack's retention, none kept forever.
   const logs = p.owned("aws:cloudwatch/logGroup:LogGroup");
   if (logs) {
     const logGroups = logs.resources;
