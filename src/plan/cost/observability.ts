@@ -68,7 +68,10 @@ export function priceObservability(p: Pricing): void {
   // Ingestion is priced once on usage.logGbPerMonth, however many groups hold it: the RDS exports
   // (components/database-logs.ts) add groups, not GB. Storage follows the longest retention in the
   // graph; every group RDS writes to is in the graph with the stack's retention, none kept forever.
-  const logs = p.owned("aws:cloudwatch/logGroup:LogGroup");
+  // Platform-wide log volume, so the observability section owns it (not whichever component happens
+  // to hold the most groups: at prod 100k the database's export groups would have taken it).
+  const owned = p.owned("aws:cloudwatch/logGroup:LogGroup");
+  const logs = owned && { component: "observability", resources: owned.resources };
   if (logs) {
     const logGroups = logs.resources;
     p.add(logs, `Log ingestion (usage.logGbPerMonth, ${logGroups.length} log groups)`, usage.logGbPerMonth, "GB", PRICES.logIngestionGb.usd, PRICES.logIngestionGb, 0);
