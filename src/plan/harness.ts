@@ -224,8 +224,11 @@ async function withoutStackTraces<T>(render: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Waits until registrations stop arriving (resources created inside `apply` register late). */
-async function settle(count: () => number): Promise<void> {
+/**
+ * Waits until registrations stop arriving (resources created inside `apply` register late). Shared with
+ * the tests that build one component alone under the mocks (test/support/unit.ts).
+ */
+export async function settle(count: () => number): Promise<void> {
   let last = -1;
   let stableRounds = 0;
   while (stableRounds < 3) {

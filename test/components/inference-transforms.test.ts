@@ -9,7 +9,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { Inference, type InferenceArgs } from "../../components/inference";
-import { MOCK_ACCOUNT_ID, mockCall, mockResource } from "../../src/plan/mocks";
+import { settle } from "../../src/plan/harness";
+import { mockCall, mockResource } from "../../src/plan/mocks";
 import { TIERS, type Tier } from "../../sizing";
 import { recordRegistrations, unitContext } from "../support/unit";
 
@@ -21,13 +22,7 @@ type Inputs = Record<string, any>; // eslint-disable-line @typescript-eslint/no-
 function args(transform?: InferenceArgs["transform"]): InferenceArgs {
   const sizing = TIERS[TIER];
   return {
-    context: {
-      identity: { project: "inference-platform", stack: "dev", tags: {} },
-      region: "us-east-1",
-      accountId: MOCK_ACCOUNT_ID,
-      kmsKeyArn: `arn:aws:kms:us-east-1:${MOCK_ACCOUNT_ID}:key/0000`,
-      logRetentionDays: sizing.observability.logRetentionDays,
-    },
+    context: unitContext("inference-platform", "dev", sizing.observability.logRetentionDays),
     kubernetesVersion: "1.34",
     gpuType: "l4",
     sizing,
@@ -61,12 +56,7 @@ async function build(transform?: InferenceArgs["transform"]): Promise<{ inputs: 
   );
   const inference = new Inference("inference", args(transform));
   // Resources register asynchronously (outputs resolve first): wait until the count stops moving.
-  let last = -1;
-  for (let stable = 0; stable < 3; ) {
-    await new Promise((r) => setImmediate(r));
-    stable = inputs.size === last ? stable + 1 : 0;
-    last = inputs.size;
-  }
+  await settle(() => inputs.size);
   return { inputs, inference };
 }
 

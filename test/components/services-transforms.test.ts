@@ -11,18 +11,13 @@ import type { StackContext } from "../../components/component";
 import { fleetBacklog } from "../../sizing";
 import { FargateCluster, Gateway, JobQueues, type ServiceDependencies, Workers, type WorkersArgs, type GatewayArgs, type FargateClusterArgs } from "../../components/services";
 import { MOCK_ACCOUNT_ID, mockCall, mockResource } from "../../src/plan/mocks";
+import { unitContext } from "../support/unit";
 import { PRIORITIES, TIERS } from "../../sizing";
 
 const TIER = TIERS["10k"];
 const captured = new Map<string, Record<string, unknown>>();
 
-const context: StackContext = {
-  identity: { project: "inference-platform", stack: "prod", tags: {} },
-  region: "us-east-1",
-  accountId: MOCK_ACCOUNT_ID,
-  kmsKeyArn: `arn:aws:kms:us-east-1:${MOCK_ACCOUNT_ID}:key/0000`,
-  logRetentionDays: TIER.observability.logRetentionDays,
-};
+const context: StackContext = unitContext("inference-platform", "prod", TIER.observability.logRetentionDays);
 
 const dependencies: ServiceDependencies = {
   region: "us-east-1",

@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { StackContext } from "../../components/component";
+import { settle } from "../../src/plan/harness";
 import { MOCK_ACCOUNT_ID, mockCall, mockResource } from "../../src/plan/mocks";
 
 /** One registered resource: its type, logical name and inputs as the provider receives them. */
@@ -25,16 +26,6 @@ export function unitContext(project: string, stack: string, logRetentionDays: nu
   };
 }
 
-/** Resources register asynchronously (outputs resolve first): waits until the count stops moving. */
-export async function settleRegistrations(count: () => number): Promise<void> {
-  let last = -1;
-  for (let stable = 0; stable < 3; ) {
-    await new Promise((r) => setImmediate(r));
-    stable = count() === last ? stable + 1 : 0;
-    last = count();
-  }
-}
-
 /** Runs `build` in a fresh mocked stack `project`/`stack` and returns what it registered. */
 export async function recordRegistrations<Inputs = Recorded["inputs"]>(project: string, stack: string, build: () => void): Promise<Recorded<Inputs>[]> {
   const recorded: Recorded<Inputs>[] = [];
@@ -54,6 +45,6 @@ export async function recordRegistrations<Inputs = Recorded["inputs"]>(project: 
     build();
     return {};
   });
-  await settleRegistrations(() => recorded.length);
+  await settle(() => recorded.length);
   return recorded;
 }
