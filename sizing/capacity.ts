@@ -4,6 +4,7 @@
  * so the two cannot drift. Per-unit throughput comes from `sizing.capacity`, job duration from
  * `sizing.usage`; the load it is held against is the load model's peak (sizing/load.ts).
  */
+import { gpuPools } from "./gpu-pools";
 import { gpusPerInstance } from "./instances";
 import { LOAD_MODEL, type TierLoad } from "./load";
 import type { GpuType, Priority } from "./names";
@@ -137,13 +138,12 @@ export function fleetBacklog(p: Pick<WorkerPrioritySizing, "backlogPerTask" | "m
 
 /**
  * The maxima a settled sizing declares, as config validation reads them: the gateway service, the
- * GPU node pools at `gpu.maxNodes` of their first instance type, counted by {@link gpusAtMax} (the
- * pools components/inference/node-groups.ts creates), Triton's `maxReplicas`, the worker services.
+ * GPU node pools ({@link gpuPools}, the ones components/inference/node-groups.ts creates) at their max
+ * of the first instance type, counted by {@link gpusAtMax}, Triton's `maxReplicas`, the worker services.
  */
 export function sizingScaleAtMax(s: Pick<Sizing, "gateway" | "gpu" | "triton" | "workers">, gpuType: GpuType): ScaleAtMax {
   const instanceType = s.gpu.instanceTypes[gpuType][0];
-  const pools: GpuPoolAtMax[] = [{ maxNodes: s.gpu.maxNodes, instanceType, fallback: false }];
-  if (s.gpu.onDemandFallback && s.gpu.capacityType === "SPOT") pools.push({ maxNodes: s.gpu.maxNodes, instanceType, fallback: true });
+  const pools: GpuPoolAtMax[] = gpuPools(s.gpu).map((p) => ({ maxNodes: p.maxNodes, instanceType, fallback: p.standsInForSpot }));
   return {
     api: [{ maxTasks: s.gateway.maxTasks, vcpu: s.gateway.cpu / 1024 }],
     gpusAtMax: gpusAtMax(pools),

@@ -43,7 +43,7 @@ export const ENVIRONMENT_ADJUSTMENTS: Record<Environment, (tier: Tier) => DeepPa
       },
     },
     systemNodes: { capacityType: "SPOT", minNodes: 1, desiredNodes: 1 },
-    gpu: { capacityType: "SPOT", minNodes: 0, onDemandFallback: false },
+    gpu: { capacityType: "SPOT", minNodes: 0, onDemandBaseNodes: 0, onDemandFallback: false },
     triton: { minReplicas: 0 },
     database: {
       multiAz: false,

@@ -7,6 +7,7 @@
 export * from "./names";
 export * from "./load";
 export * from "./capacity";
+export * from "./gpu-pools";
 export * from "./rules";
 export * from "./weakening";
 export * from "./schema";

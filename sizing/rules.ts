@@ -79,6 +79,24 @@ export function sizingProblems(
     `gpuType ${gpuType} runs on the ${GPU_FAMILY_PREFIX[gpuType].join("/")} instance family`,
   );
   check(
+    !(s.gpu.onDemandBaseNodes > 0 && s.gpu.capacityType === "ON_DEMAND"),
+    "gpu.onDemandBaseNodes",
+    s.gpu.onDemandBaseNodes,
+    "an on-demand base only makes sense under a spot fleet: with gpu.capacityType ON_DEMAND every node already is; set it to 0",
+  );
+  check(
+    s.gpu.onDemandBaseNodes <= s.gpu.minNodes,
+    "gpu.onDemandBaseNodes",
+    s.gpu.onDemandBaseNodes,
+    `the base is always on (its group never scales), so at most gpu.minNodes (${s.gpu.minNodes}); raise gpu.minNodes or lower the base`,
+  );
+  check(
+    s.gpu.onDemandBaseNodes < s.gpu.maxNodes,
+    "gpu.onDemandBaseNodes",
+    s.gpu.onDemandBaseNodes,
+    `fewer than gpu.maxNodes (${s.gpu.maxNodes}): the spot group holds the nodes above the base and EKS needs its maxSize ≥ 1`,
+  );
+  check(
     !(s.gpu.onDemandFallback && s.gpu.capacityType === "ON_DEMAND"),
     "gpu.onDemandFallback",
     true,

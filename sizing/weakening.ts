@@ -5,6 +5,7 @@
  * renders both. Only sizing types and defaults are needed here, so it lives on the sizing floor.
  */
 import { DEFAULTS } from "./constants";
+import { onDemandBaseNodes } from "./gpu-pools";
 import { PRIORITIES } from "./names";
 import type { Sizing } from "./schema";
 
@@ -29,6 +30,7 @@ const spotWhereTableIsNot = ({ sizing: s, table: t }: WeakeningContext): string 
     ["gpu.capacityType", s.gpu.capacityType === "SPOT" && t.gpu.capacityType !== "SPOT"],
     ["systemNodes.capacityType", s.systemNodes.capacityType === "SPOT" && t.systemNodes.capacityType !== "SPOT"],
     ["gpu.onDemandFallback", !s.gpu.onDemandFallback && t.gpu.onDemandFallback && s.gpu.capacityType === "SPOT"],
+    ["gpu.onDemandBaseNodes", onDemandBaseNodes(s.gpu) < onDemandBaseNodes(t.gpu) && s.gpu.capacityType === "SPOT"],
     ...PRIORITIES.map((p): [string, boolean] => [`workers.priorities.${p}.spot`, s.workers.priorities[p].spot && !t.workers.priorities[p].spot]),
   ]);
 

@@ -75,6 +75,9 @@ const HOSTILE: HostileCase[] = [
   { name: "100k tier with a micro cache", config: { tier: "100k", overrides: o({ cache: { nodeType: "cache.t4g.micro" } }) }, names: 'overrides.cache.nodeType = "cache.t4g.micro"', allowed: /non-burstable node type/ },
   { name: "capacity below the modeled peak", config: { tier: "100k", overrides: o({ gateway: { maxTasks: 4, minTasks: 1 } }) }, names: "overrides.gateway.maxTasks = 4", allowed: /needs 370\.4/ },
   { name: "more Triton replicas than GPU nodes", config: { overrides: o({ triton: { maxReplicas: 9 } }) }, names: "overrides.triton.maxReplicas = 9", allowed: /at most gpu.maxNodes/ },
+  { name: "on-demand base under on-demand GPUs", config: { tier: "100k", overrides: o({ gpu: { capacityType: "ON_DEMAND", onDemandFallback: false, onDemandBaseNodes: 2 } }) }, names: "overrides.gpu.onDemandBaseNodes = 2", allowed: /only makes sense under a spot fleet/ },
+  { name: "on-demand base above the GPU minimum", config: { tier: "100k", overrides: o({ gpu: { minNodes: 1, onDemandBaseNodes: 2 } }) }, names: "overrides.gpu.onDemandBaseNodes = 2", allowed: /at most gpu\.minNodes \(1\)/ },
+  { name: "on-demand base leaving the spot group no node", config: { tier: "100k", overrides: o({ gpu: { minNodes: 9, onDemandBaseNodes: 9 } }) }, names: "overrides.gpu.onDemandBaseNodes = 9", allowed: /fewer than gpu\.maxNodes \(9\).*maxSize ≥ 1/ },
   { name: "on-demand fallback without spot", config: { overrides: o({ gpu: { capacityType: "ON_DEMAND", onDemandFallback: true } }) }, names: "overrides.gpu.onDemandFallback = true", allowed: /only makes sense when gpu.capacityType is SPOT/ },
   // network, images, identity
   { name: "CIDR with an octet above 255", config: { eksPublicAccessCidrs: o(["300.1.1.1/24"]) }, names: 'eksPublicAccessCidrs.0 = "300.1.1.1/24"', allowed: /expected an IPv4 address of four decimal octets 0-255/ },
@@ -120,6 +123,15 @@ describe("hostile configuration is refused before any resource exists", () => {
     const g = await renderStack({ stack: "dev" });
     expect(registered.count).toBeGreaterThan(100);
     expect(registered.count).toBeGreaterThanOrEqual(g.resources.filter((r) => r.custom).length);
+  });
+});
+
+describe("weakening prod through one of several settings", () => {
+  it("names the weak setting in the warning: the 100k GPU floor on spot, acknowledged as spot capacity", async () => {
+    const g = await renderStack({ stack: "prod", config: { tier: "100k", overrides: o({ gpu: { onDemandBaseNodes: 0 } }), acknowledge: o(["prod-spot-capacity"]) } });
+    expect(g.config.warnings).toContain('prod safety weakened (gpu.onDemandBaseNodes), acknowledged by "prod-spot-capacity"');
+    const gpuGroups = g.resources.filter((r) => r.type === "aws:eks/nodeGroup:NodeGroup" && r.name.startsWith("inference-gpu-"));
+    expect(gpuGroups.map((r) => r.name).sort()).toEqual(["inference-gpu-fallback", "inference-gpu-primary"]);
   });
 });
 

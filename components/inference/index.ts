@@ -125,7 +125,7 @@ export interface InferenceArgs {
   transform?: {
     /** The EKS cluster (`aws.eks.Cluster`). */
     cluster?: Transform<aws.eks.ClusterArgs>;
-    /** Each managed node group (`aws.eks.NodeGroup`), told which one: `system`, `gpu-primary`, `gpu-fallback`. */
+    /** Each managed node group (`aws.eks.NodeGroup`), told which one: `system`, `gpu-base`, `gpu-primary`, `gpu-fallback`. */
     nodeGroup?: Transform<aws.eks.NodeGroupArgs, [role: NodeGroupRole]>;
     /** Triton's Deployment (`k8s.apps.v1.Deployment`). */
     tritonDeployment?: Transform<k8s.apps.v1.DeploymentArgs>;

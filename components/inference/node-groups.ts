@@ -7,7 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { applyTransform, type StackContext, type Transform } from "../component";
 import { serviceTrustPolicy } from "../iam";
-import { type CapacityType, DISRUPTION, type GpuSizing, type GpuType, instanceType, type NodeGroupSizing } from "../../sizing";
+import { type CapacityType, DISRUPTION, type GpuPool, gpuPools, type GpuSizing, type GpuType, instanceType, type NodeGroupSizing } from "../../sizing";
 import {
   GPU_ACCELERATOR_LABEL,
   GPU_NODE_LABEL,
@@ -17,9 +17,6 @@ import {
   NODE_MANAGED_POLICIES,
   SYSTEM_NODE_LABEL,
 } from "./constants";
-
-/** The GPU pools: `primary` always exists; `fallback` is the on-demand pool behind a spot primary. */
-export type GpuPool = "primary" | "fallback";
 
 /** What a node group is for: the system group, or one GPU pool. */
 export type NodeGroupRole = "system" | `gpu-${GpuPool}`;
@@ -233,8 +230,10 @@ export function createSystemNodeGroup(
 }
 
 /**
- * The GPU node group(s). Spot primaries get an on-demand `fallback` group (min 0) when
- * `gpu.onDemandFallback` is set; the autoscaler's priority expander tries the primary first.
+ * The GPU node group(s), one per pool of the sizing (sizing/gpu-pools.ts): a fixed-size on-demand
+ * `base` under a spot fleet when `gpu.onDemandBaseNodes` asks for one, the `primary` the autoscaler
+ * scales first, and with `gpu.onDemandFallback` the on-demand `fallback` (min 0) its priority
+ * expander turns to when spot capacity cannot be had.
  */
 export function createGpuNodeGroups(
   name: string,
@@ -264,13 +263,7 @@ export function createGpuNodeGroups(
     },
     parent,
   );
-  const pools: { pool: GpuPool; capacityType: CapacityType; minNodes: number }[] = [
-    { pool: "primary", capacityType: args.sizing.capacityType, minNodes: args.sizing.minNodes },
-  ];
-  if (args.sizing.onDemandFallback && args.sizing.capacityType === "SPOT") {
-    pools.push({ pool: "fallback", capacityType: "ON_DEMAND", minNodes: 0 });
-  }
-  return pools.map(({ pool, capacityType, minNodes }) => {
+  return gpuPools(args.sizing).map(({ pool, capacityType, minNodes, maxNodes }) => {
     const nodeGroupArgs: aws.eks.NodeGroupArgs = {
       clusterName: args.clusterName,
       nodeGroupNamePrefix: `${args.namePrefix}gpu-${pool}-`,
@@ -279,7 +272,7 @@ export function createGpuNodeGroups(
       amiType: "AL2023_x86_64_NVIDIA",
       instanceTypes,
       capacityType,
-      scalingConfig: { minSize: minNodes, maxSize: args.sizing.maxNodes, desiredSize: minNodes },
+      scalingConfig: { minSize: minNodes, maxSize: maxNodes, desiredSize: minNodes },
       // The accelerator label is set by kubelet at registration, before the device plugin reports
       // nvidia.com/gpu: the autoscaler then counts the node as a GPU node still starting instead of
       // adding another one for the pending pod (cluster-autoscaler AWS README, "Special note on GPU instances").

@@ -227,7 +227,7 @@ export function parsePlatformConfig(raw: Record<string, string>, ctx: ConfigCont
       // A rule over several settings names the one that is weak; the others name their own path.
       const path = typeof hit === "string" ? hit : rule.path;
       if (acknowledgements.includes(name)) {
-        warnings.push(`prod safety weakened (${rule.path}), acknowledged by "${name}"`);
+        warnings.push(`prod safety weakened (${path}), acknowledged by "${name}"`);
       } else {
         const topLevel = ["eksPublicAccessCidrs", "corsAllowedOrigins", "environment"].includes(path);
         problems.push({

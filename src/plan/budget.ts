@@ -21,7 +21,7 @@ export const BUDGET_EXCEPTIONS: Partial<Record<Tier, BudgetException>> = {
 };
 
 /** Monthly cost of the prod stack before any traffic (`CostEstimate.floorUsd`), pinned to the dollar. */
-export const FLOOR_USD: Record<Tier, number> = { "1k": 197, "10k": 622, "100k": 2_652 };
+export const FLOOR_USD: Record<Tier, number> = { "1k": 197, "10k": 622, "100k": 2_653 };
 
 /**
  * Monthly USD each lever of src/plan/levers.ts saves on the prod stack, measured one at a time
@@ -38,6 +38,7 @@ export const LEVER_SAVINGS: Record<string, Partial<Record<Tier, number>>> = {
   // the NLB the lever avoids is the whole difference: 18 -> 19.
   "triton-private-dns-1k": { "1k": 19 },
   "shared-worker-1k": { "1k": 11 },
+  "spot-gpu-burst-100k": { "100k": 484 },
 };
 
 /** The prod estimates before issue 15's levers (README history), for the savings table. */

@@ -56,6 +56,14 @@ export const LEVERS: readonly Lever[] = [
     tiers: ["1k"],
     promise: "jobs headroom stays ≥ 2× (capacity check); every queue still wakes the service",
   },
+  {
+    id: "spot-gpu-burst-100k",
+    what: "GPU nodes above Triton's two minimum replicas on spot at 100k, over an on-demand base of two and with an on-demand fallback",
+    undo: () => ({ gpu: { capacityType: "ON_DEMAND", onDemandBaseNodes: 0, onDemandFallback: false } }),
+    tiers: ["100k"],
+    promise:
+      "capacity ≥ 2× never rests on spot: the on-demand fallback holds every burst node when spot is short (the plan prints that month's price, within budget), and a reclaim never takes the two base nodes Triton's minimum runs on",
+  },
 ];
 
 /** Monthly USD the lever saves on the prod stack at `tier` (estimate with the lever undone minus the shipped one). */

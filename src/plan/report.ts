@@ -208,6 +208,12 @@ export function formatPlan(plan: Plan, markdown: boolean): string {
     `Total: ${usd(cost.monthlyUsd)}/month (${usd(cost.monthlyUsd / dau)} per DAU) against a budget of ${usd(cost.budgetUsd)}: ` +
       (cost.fitsBudget ? "fits" : `OVER by ${usd(cost.monthlyUsd - cost.budgetUsd)}`),
   );
+  if (cost.spotShortfallUsd > 0) {
+    out.push(
+      `Spot: with no spot GPU capacity all month, the on-demand fallback group would run those node hours for ${usd(cost.spotShortfallUsd)} more ` +
+        `(${usd(cost.monthlyUsd + cost.spotShortfallUsd)}/month${cost.monthlyUsd + cost.spotShortfallUsd > cost.budgetUsd ? ", over budget" : ", within budget"})`,
+    );
+  }
   out.push(cost.unpriced.length ? `Unpriced (cost money, not in the model): ${cost.unpriced.join(", ")}` : "Unpriced: none");
   out.push("");
   out.push(heading("Usage assumptions", markdown));

@@ -1,7 +1,7 @@
 /**
  * The README's sizing table, generated from the tier table so the docs cannot drift from the code.
  */
-import { ENVIRONMENT_ADJUSTMENTS, PRIORITIES, type Sizing, TIER_NAMES, TIERS, deepMerge } from "../../sizing";
+import { ENVIRONMENT_ADJUSTMENTS, onDemandBaseNodes, PRIORITIES, type Sizing, TIER_NAMES, TIERS, deepMerge } from "../../sizing";
 
 type Row = [label: string, cell: (s: Sizing) => string];
 
@@ -29,7 +29,7 @@ const ROWS: Row[] = [
   [
     "GPU nodes (l4 / a10g)",
     (s) =>
-      `${s.gpu.instanceTypes.l4.join("/")} or ${s.gpu.instanceTypes.a10g.join("/")} × ${range(s.gpu.minNodes, s.gpu.maxNodes)}, ${s.gpu.capacityType === "SPOT" ? "spot" : "on-demand"}${s.gpu.onDemandFallback ? " (on-demand fallback)" : ""}`,
+      `${s.gpu.instanceTypes.l4.join("/")} or ${s.gpu.instanceTypes.a10g.join("/")} × ${range(s.gpu.minNodes, s.gpu.maxNodes)}, ${gpuCapacity(s.gpu)}`,
   ],
   ["Triton replicas", (s) => range(s.triton.minReplicas, s.triton.maxReplicas)],
   ["PostgreSQL", (s) => `${s.database.instanceClass}${s.database.multiAz ? ", Multi-AZ" : ""}${s.database.readReplicas ? ` + ${s.database.readReplicas} replica` : ""}, ${s.database.backupRetentionDays} d backups`],
@@ -51,4 +51,11 @@ export function sizingTableMarkdown(): string {
     `|---|${columns.map(() => "---").join("|")}|`,
     ...ROWS.map(([label, cell]) => `| ${label} | ${columns.map((c) => cell(c.sizing)).join(" | ")} |`),
   ].join("\n");
+}
+
+/** `spot`, `on-demand`, or `2 on-demand + spot` (an on-demand base under the spot group), with its fallback. */
+function gpuCapacity(gpu: Sizing["gpu"]): string {
+  const base = onDemandBaseNodes(gpu);
+  const capacity = gpu.capacityType === "SPOT" ? "spot" : "on-demand";
+  return `${base > 0 ? `${base} on-demand + ` : ""}${capacity}${gpu.onDemandFallback ? " (on-demand fallback)" : ""}`;
 }

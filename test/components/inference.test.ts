@@ -137,33 +137,52 @@ describe.each(stackTierMatrix())("inference of $stack at $tier", ({ stack, tier 
       const gpu = g.config.sizing.gpu;
       const groups = gpuGroups(g);
       const expectFallback = gpu.onDemandFallback && gpu.capacityType === "SPOT";
+      const base = gpu.capacityType === "SPOT" ? gpu.onDemandBaseNodes : 0;
       expect(groups.map((n) => n.name).sort()).toEqual(
-        expectFallback ? ["inference-gpu-fallback", "inference-gpu-primary"] : ["inference-gpu-primary"],
+        [base > 0 && "inference-gpu-base", expectFallback && "inference-gpu-fallback", "inference-gpu-primary"].filter(Boolean),
       );
+      const expected: Record<string, { capacityType: string; min: number; max: number }> = {
+        base: { capacityType: "ON_DEMAND", min: base, max: base },
+        primary: { capacityType: gpu.capacityType, min: gpu.minNodes - base, max: gpu.maxNodes - base },
+        fallback: { capacityType: "ON_DEMAND", min: 0, max: gpu.maxNodes - base },
+      };
       for (const group of groups) {
         const inputs = group.inputs as Obj;
-        const primary = group.name.endsWith("primary");
+        const pool = group.name.replace("inference-gpu-", "");
         expect(inputs.amiType).toBe("AL2023_x86_64_NVIDIA");
         expect(inputs.instanceTypes).toEqual(gpu.instanceTypes.l4);
         expect(inputs.instanceTypes.every((t: string) => t.startsWith("g6."))).toBe(true);
-        expect(inputs.capacityType).toBe(primary ? gpu.capacityType : "ON_DEMAND");
-        const min = primary ? gpu.minNodes : 0;
-        expect(inputs.scalingConfig).toEqual({ minSize: min, maxSize: gpu.maxNodes, desiredSize: min });
+        expect(inputs.capacityType).toBe(expected[pool].capacityType);
+        expect(inputs.scalingConfig).toEqual({ minSize: expected[pool].min, maxSize: expected[pool].max, desiredSize: expected[pool].min });
+        // EKS: NodegroupScalingConfig maxSize ≥ 1 (API reference).
+        expect(inputs.scalingConfig.maxSize).toBeGreaterThanOrEqual(1);
         // The autoscaler's GPU label (cluster-autoscaler aws_cloud_provider.go GPULabel): without it a
         // new node counts as GPU-less until the device plugin reports, and the autoscaler adds more.
+        // The pool label also keeps --balance-similar-node-groups from splitting a scale-up between
+        // spot and its on-demand fallback (a differing label makes groups dissimilar: CA FAQ).
         expect(inputs.labels).toEqual({
           "nvidia.com/gpu.present": "true",
-          "platform.io/gpu-pool": primary ? "primary" : "fallback",
+          "platform.io/gpu-pool": pool,
           "k8s.amazonaws.com/accelerator": "nvidia-l4",
         });
         expect(inputs.taints).toEqual([{ key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" }]);
         expect(inputs.nodeGroupName).toBeUndefined();
         expect(inputs.nodeGroupNamePrefix.length + 26).toBeLessThanOrEqual(63);
       }
+      // The fleet's bounds are the table's: the groups that add capacity (not the fallback) sum to them.
+      const adding = groups.filter((n) => !n.name.endsWith("fallback")).map((n) => (n.inputs as Obj).scalingConfig);
+      expect(adding.reduce((sum: number, c: Obj) => sum + c.maxSize, 0)).toBe(gpu.maxNodes);
+      expect(adding.reduce((sum: number, c: Obj) => sum + c.minSize, 0)).toBe(gpu.minNodes);
+      // Prod 100k: the floor on demand (2 nodes a reclaim cannot take), the burst on spot with a fallback.
+      if (stack === "prod" && tier === "100k") {
+        expect((named(g, "inference-gpu-base").inputs as Obj).capacityType).toBe("ON_DEMAND");
+        expect((named(g, "inference-gpu-base").inputs as Obj).scalingConfig).toEqual({ minSize: 2, maxSize: 2, desiredSize: 2 });
+        expect((named(g, "inference-gpu-primary").inputs as Obj).capacityType).toBe("SPOT");
+        expect((named(g, "inference-gpu-primary").inputs as Obj).scalingConfig).toEqual({ minSize: 0, maxSize: 7, desiredSize: 0 });
+      }
       // Scale to zero where (and only where) the table says so.
-      expect((named(g, "inference-gpu-primary").inputs as Obj).scalingConfig.minSize).toBe(
-        tier === "1k" || stack === "dev" ? 0 : gpu.minNodes,
-      );
+      const gpuMin = groups.reduce((sum, n) => sum + ((n.inputs as Obj).scalingConfig.minSize as number), 0);
+      expect(gpuMin).toBe(tier === "1k" || stack === "dev" ? 0 : gpu.minNodes);
     });
 
     it("launches nodes with IMDSv2 (hop limit 1), an encrypted gp3 root volume and the right security groups", async () => {
@@ -271,6 +290,9 @@ describe.each(stackTierMatrix())("inference of $stack at $tier", ({ stack, tier 
           .filter(([, patterns]) => patterns.some((p) => new RegExp(`^${p}$`).test(asg)))
           .map(([priority]) => Number(priority)));
       expect(priorityOf(asgName)).toBeGreaterThan(priorityOf(asgName.replace("gpu-primary-", "gpu-fallback-")));
+      // Busy GPU nodes stay scale-down candidates, so a replica left on a spot or fallback node moves
+      // onto a free (base) GPU instead of both being paid for (constants.ts, eligibility.go).
+      expect(values.extraArgs["scale-down-gpu-utilization-threshold"]).toBe(1);
     });
 
     it("scopes the autoscaler's mutating calls to this cluster's tagged groups and the LB controller to this cluster's tag", async () => {

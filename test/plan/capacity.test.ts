@@ -50,10 +50,20 @@ describe("GPUs at max", () => {
   it("is the same whether or not a spot sizing has the fallback pool", () => {
     const priority = { maxTasks: 1 };
     const s = { gateway: { maxTasks: 2, cpu: 1024 }, triton: { maxReplicas: 100 }, workers: { concurrency: 1, shared: false, priorities: { free: priority, paid: priority, sprint: priority } } };
-    const gpu = (onDemandFallback: boolean) => ({ capacityType: "SPOT", maxNodes: 4, onDemandFallback, instanceTypes: { l4: ["g6.xlarge"], a10g: ["g5.xlarge"] } });
-    const scale = (fallback: boolean) => sizingScaleAtMax({ ...s, gpu: gpu(fallback) } as never, "l4").gpusAtMax;
+    const gpu = (onDemandFallback: boolean, onDemandBaseNodes: number) => ({
+      capacityType: "SPOT",
+      minNodes: 2,
+      maxNodes: 4,
+      onDemandBaseNodes,
+      onDemandFallback,
+      instanceTypes: { l4: ["g6.xlarge"], a10g: ["g5.xlarge"] },
+    });
+    const scale = (fallback: boolean, base = 0) => sizingScaleAtMax({ ...s, gpu: gpu(fallback, base) } as never, "l4").gpusAtMax;
     expect(scale(true)).toBe(4);
     expect(scale(false)).toBe(4);
+    // An on-demand base takes its nodes out of the spot group's maximum, not on top of it.
+    expect(scale(true, 2)).toBe(4);
+    expect(scale(false, 2)).toBe(4);
   });
 });
 

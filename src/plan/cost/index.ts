@@ -66,6 +66,7 @@ export function estimateCost(graph: PlanGraph, sizing: CostSizing, tier: Tier = 
     priceDate: PRICE_DATE,
     region: PRICED_REGION,
     lines: p.lines,
+    spotShortfallUsd: round2(p.spotShortfallUsd),
     unpriced: [...p.unpriced].sort(),
     assumptions: costAssumptions(sizing, tier),
   };

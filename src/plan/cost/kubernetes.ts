@@ -20,6 +20,7 @@ export function priceKubernetes(p: Pricing): void {
   // Scale-out above the minimum happens in the preferred group (spot first when there is one);
   // an on-demand fallback group only runs when spot capacity is short.
   const primaryGpu = [...gpuGroups].sort((a, b) => Number(b.spot) - Number(a.spot) || b.maxNodes - a.maxNodes)[0];
+  const hasOnDemandFallback = gpuGroups.some((g) => g.gpuPool === "fallback" && !g.spot);
   for (const g of groups) {
     const price = EC2_HOURLY[g.instanceType];
     if (!price) {
@@ -34,6 +35,7 @@ export function priceKubernetes(p: Pricing): void {
       if (extra > 0) extraNote = ` + ${extra} × ${usage.gpuActiveHoursPerDay} h/day`;
     }
     const unitUsd = price.usd * (g.spot ? 1 - usage.ec2SpotDiscount : 1);
+    if (g.spot && g.gpu && hasOnDemandFallback) p.spotShortfallUsd += nodeHours * (price.usd - unitUsd);
     const capacity = g.spot ? `spot (−${Math.round(usage.ec2SpotDiscount * 100)} %)` : "on-demand";
     p.add(
       g.resource,

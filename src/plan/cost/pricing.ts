@@ -19,6 +19,11 @@ export function round2(n: number): number {
 export class Pricing {
   readonly lines: CostLine[] = [];
   readonly unpriced = new Set<string>();
+  /**
+   * What the priced spot node hours would cost more on the on-demand fallback group behind them, if
+   * spot capacity were short all month (the priority expander then scales the fallback instead).
+   */
+  spotShortfallUsd = 0;
 
   constructor(
     readonly index: GraphIndex,

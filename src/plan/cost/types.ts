@@ -54,6 +54,12 @@ export interface CostEstimate {
   priceDate: string;
   region: string;
   lines: CostLine[];
+  /**
+   * How much more the month would cost if spot capacity were short all of it and the on-demand
+   * fallback node group ran the priced spot node hours instead (0 without such a fallback): the
+   * honest worst case behind a spot discount.
+   */
+  spotShortfallUsd: number;
   /** Resource types (with the reason when useful) that cost money but are not priced. */
   unpriced: string[];
   assumptions: CostAssumption[];
