@@ -91,6 +91,12 @@ export function sizingProblems(
     `the base is always on (its group never scales), so at most gpu.minNodes (${s.gpu.minNodes}); raise gpu.minNodes or lower the base`,
   );
   check(
+    s.gpu.onDemandBaseNodes <= s.triton.minReplicas,
+    "gpu.onDemandBaseNodes",
+    s.gpu.onDemandBaseNodes,
+    `at most triton.minReplicas (${s.triton.minReplicas}): a base GPU no minimum replica needs is an idle on-demand node`,
+  );
+  check(
     s.gpu.onDemandBaseNodes < s.gpu.maxNodes,
     "gpu.onDemandBaseNodes",
     s.gpu.onDemandBaseNodes,

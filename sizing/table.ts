@@ -326,10 +326,10 @@ export const TIERS: Record<Tier, Sizing> = {
       desiredNodes: 3,
       diskGiB: 30,
     },
-    // The floor on demand, the burst on spot: Triton's two minimum replicas sit on two on-demand nodes
-    // a spot reclaim cannot take (pool `base`); the 1.5 nodes a day above them run spot (−55 %,
-    // ~$485/month less than on demand) with an on-demand fallback for a spot shortage, so capacity at
-    // max (9 nodes) never depends on spot. Worst case (no spot at all): today's all-on-demand price.
+    // The floor on demand, the burst on spot: two on-demand GPU nodes a spot reclaim cannot take hold
+    // the capacity of Triton's two minimum replicas (pool `base`); the 1.5 nodes a day above them run
+    // spot (−55 %, ~$485/month less than on demand) with an on-demand fallback for a spot shortage, so
+    // capacity at max (9 nodes) never depends on spot. Worst case (no spot at all): the all-on-demand price.
     gpu: {
       instanceTypes: { l4: ["g6.xlarge", "g6.2xlarge"], a10g: ["g5.xlarge", "g5.2xlarge"] },
       capacityType: "SPOT",

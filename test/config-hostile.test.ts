@@ -77,6 +77,7 @@ const HOSTILE: HostileCase[] = [
   { name: "more Triton replicas than GPU nodes", config: { overrides: o({ triton: { maxReplicas: 9 } }) }, names: "overrides.triton.maxReplicas = 9", allowed: /at most gpu.maxNodes/ },
   { name: "on-demand base under on-demand GPUs", config: { tier: "100k", overrides: o({ gpu: { capacityType: "ON_DEMAND", onDemandFallback: false, onDemandBaseNodes: 2 } }) }, names: "overrides.gpu.onDemandBaseNodes = 2", allowed: /only makes sense under a spot fleet/ },
   { name: "on-demand base above the GPU minimum", config: { tier: "100k", overrides: o({ gpu: { minNodes: 1, onDemandBaseNodes: 2 } }) }, names: "overrides.gpu.onDemandBaseNodes = 2", allowed: /at most gpu\.minNodes \(1\)/ },
+  { name: "on-demand base above Triton's minimum replicas", config: { tier: "100k", overrides: o({ gpu: { minNodes: 3, onDemandBaseNodes: 3 } }) }, names: "overrides.gpu.onDemandBaseNodes = 3", allowed: /at most triton\.minReplicas \(0\)/ },
   { name: "on-demand base leaving the spot group no node", config: { tier: "100k", overrides: o({ gpu: { minNodes: 9, onDemandBaseNodes: 9 } }) }, names: "overrides.gpu.onDemandBaseNodes = 9", allowed: /fewer than gpu\.maxNodes \(9\).*maxSize ≥ 1/ },
   { name: "on-demand fallback without spot", config: { overrides: o({ gpu: { capacityType: "ON_DEMAND", onDemandFallback: true } }) }, names: "overrides.gpu.onDemandFallback = true", allowed: /only makes sense when gpu.capacityType is SPOT/ },
   // network, images, identity

@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ADDON_REQUESTS } from "../../sizing";
 import type { PolicyStatement } from "../iam";
 import type { AddonsArgs } from "./addons";
-import { CLUSTER_AUTOSCALER_GPU_SCALE_DOWN_UTILIZATION, CLUSTER_AUTOSCALER_IMAGE_TAGS } from "./constants";
+import { CLUSTER_AUTOSCALER_IMAGE_TAGS } from "./constants";
 import { type AddonOpts, createIrsaRole, helmChart, SYSTEM_SCHEDULING } from "./shared";
 
 export function createClusterAutoscaler(
@@ -47,7 +47,6 @@ export function createClusterAutoscaler(
         expander: "priority",
         "balance-similar-node-groups": true,
         "skip-nodes-with-system-pods": false,
-        "scale-down-gpu-utilization-threshold": CLUSTER_AUTOSCALER_GPU_SCALE_DOWN_UTILIZATION,
       },
       // Higher number wins: the primary (spot where the tier says so) before the on-demand
       // fallback, which is only used when spot capacity cannot be had or the primary is at its

@@ -18,20 +18,6 @@ export const EKS_ADDONS: Record<string, { vpcCni: string; coredns: string; kubeP
 };
 
 /**
- * `--scale-down-gpu-utilization-threshold`: 1 makes every GPU node a scale-down candidate, so the
- * autoscaler consolidates. With one GPU per node a busy node is at 100 % and, at the default 0.5,
- * never a candidate; when a scale-in deletes the replica on an on-demand base node (the ReplicaSet
- * picks by readiness age, not by node: k8s.io/kubernetes controller_utils.go ActivePodsWithRanks),
- * the spot or fallback node's replica would otherwise stay put and the month pays for an idle base
- * GPU beside it. A candidate is removed only if its pods fit elsewhere (a free GPU) for
- * `scale-down-unneeded-time` (10 min) and its PodDisruptionBudget allows the eviction; the
- * comparison is "at or below" (cluster-autoscaler core/scaledown/eligibility/eligibility.go,
- * `isNodeAtOrBelowUtilizationThreshold`), and only GPU nodes use this threshold (FAQ: "Utilization
- * calculation only cares about gpu resource for accelerator node").
- */
-export const CLUSTER_AUTOSCALER_GPU_SCALE_DOWN_UTILIZATION = 1;
-
-/**
  * Cluster Autoscaler image per Kubernetes minor version: the autoscaler's scheduler simulation is
  * built against one Kubernetes release, so its minor must match the control plane's.
  */

@@ -62,7 +62,7 @@ export const LEVERS: readonly Lever[] = [
     undo: () => ({ gpu: { capacityType: "ON_DEMAND", onDemandBaseNodes: 0, onDemandFallback: false } }),
     tiers: ["100k"],
     promise:
-      "capacity ≥ 2× never rests on spot: the on-demand fallback holds every burst node when spot is short (the plan prints that month's price, within budget), and a reclaim never takes the two base nodes Triton's minimum runs on",
+      "capacity ≥ 2× never rests on spot: the on-demand fallback holds every burst node when spot is short (the plan prints that month's price, within budget), and no reclaim takes the two base GPUs sized for Triton's minimum replicas",
   },
 ];
 

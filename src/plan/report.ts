@@ -214,6 +214,9 @@ export function formatPlan(plan: Plan, markdown: boolean): string {
         `(${usd(cost.monthlyUsd + cost.spotShortfallUsd)}/month${cost.monthlyUsd + cost.spotShortfallUsd > cost.budgetUsd ? ", over budget" : ", within budget"})`,
     );
   }
+  if (cost.spotWithoutFallback) {
+    out.push("Spot: GPU nodes run on spot with no on-demand fallback group: a spot shortage costs nothing more, but the nodes it denies are not launched (less GPU capacity until spot returns)");
+  }
   out.push(cost.unpriced.length ? `Unpriced (cost money, not in the model): ${cost.unpriced.join(", ")}` : "Unpriced: none");
   out.push("");
   out.push(heading("Usage assumptions", markdown));

@@ -290,9 +290,11 @@ describe.each(stackTierMatrix())("inference of $stack at $tier", ({ stack, tier 
           .filter(([, patterns]) => patterns.some((p) => new RegExp(`^${p}$`).test(asg)))
           .map(([priority]) => Number(priority)));
       expect(priorityOf(asgName)).toBeGreaterThan(priorityOf(asgName.replace("gpu-primary-", "gpu-fallback-")));
-      // Busy GPU nodes stay scale-down candidates, so a replica left on a spot or fallback node moves
-      // onto a free (base) GPU instead of both being paid for (constants.ts, eligibility.go).
-      expect(values.extraArgs["scale-down-gpu-utilization-threshold"]).toBe(1);
+      // No consolidation of busy GPU nodes: Triton's disk-backed emptyDirs already keep the autoscaler
+      // from draining its node (skip-nodes-with-local-storage, default true), and an eviction is not a
+      // surge: the replica would be down for a cold start (docs/inference.md, "GPU pools").
+      expect(values.extraArgs["scale-down-gpu-utilization-threshold"]).toBeUndefined();
+      expect(values.extraArgs["skip-nodes-with-local-storage"]).toBeUndefined();
     });
 
     it("scopes the autoscaler's mutating calls to this cluster's tagged groups and the LB controller to this cluster's tag", async () => {

@@ -49,6 +49,11 @@ describe("cost levers (issue 15)", () => {
 
   it("dev GPUs on spot without a fallback: nothing to fall back to, no shortfall priced", async () => {
     const g = await rendered("dev", "100k");
-    expect(estimateCost(g, g.config.sizing).spotShortfallUsd).toBe(0);
+    const cost = estimateCost(g, g.config.sizing);
+    expect(cost.spotShortfallUsd).toBe(0);
+    // ...which the plan says instead: a shortage costs capacity there, not money.
+    expect(cost.spotWithoutFallback).toBe(true);
+    const prod = await rendered("prod", "100k");
+    expect(estimateCost(prod, prod.config.sizing).spotWithoutFallback).toBe(false);
   });
 });

@@ -67,6 +67,7 @@ export function estimateCost(graph: PlanGraph, sizing: CostSizing, tier: Tier = 
     region: PRICED_REGION,
     lines: p.lines,
     spotShortfallUsd: round2(p.spotShortfallUsd),
+    spotWithoutFallback: p.spotWithoutFallback,
     unpriced: [...p.unpriced].sort(),
     assumptions: costAssumptions(sizing, tier),
   };

@@ -17,10 +17,13 @@ export function priceKubernetes(p: Pricing): void {
   }
   const groups = nodeGroups(index);
   const gpuGroups = groups.filter((g) => g.gpu);
-  // Scale-out above the minimum happens in the preferred group (spot first when there is one);
-  // an on-demand fallback group only runs when spot capacity is short.
-  const primaryGpu = [...gpuGroups].sort((a, b) => Number(b.spot) - Number(a.spot) || b.maxNodes - a.maxNodes)[0];
+  // Scale-out above the minimum happens in the group the autoscaler's priority expander prefers (the
+  // `primary` pool; for a graph without pool labels, the spot group, else the largest); an on-demand
+  // fallback group only runs when spot capacity is short, and the fixed-size base never scales.
+  const primaryGpu =
+    gpuGroups.find((g) => g.gpuPool === "primary") ?? [...gpuGroups].sort((a, b) => Number(b.spot) - Number(a.spot) || b.maxNodes - a.maxNodes)[0];
   const hasOnDemandFallback = gpuGroups.some((g) => g.gpuPool === "fallback" && !g.spot);
+  p.spotWithoutFallback = gpuGroups.some((g) => g.spot) && !hasOnDemandFallback;
   for (const g of groups) {
     const price = EC2_HOURLY[g.instanceType];
     if (!price) {

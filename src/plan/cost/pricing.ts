@@ -24,6 +24,8 @@ export class Pricing {
    * spot capacity were short all month (the priority expander then scales the fallback instead).
    */
   spotShortfallUsd = 0;
+  /** GPU nodes on spot with no on-demand group behind them: a shortage costs capacity, not money. */
+  spotWithoutFallback = false;
 
   constructor(
     readonly index: GraphIndex,

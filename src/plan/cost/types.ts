@@ -60,6 +60,8 @@ export interface CostEstimate {
    * honest worst case behind a spot discount.
    */
   spotShortfallUsd: number;
+  /** GPU nodes run on spot with no on-demand fallback group: a spot shortage leaves them unlaunched. */
+  spotWithoutFallback: boolean;
   /** Resource types (with the reason when useful) that cost money but are not priced. */
   unpriced: string[];
   assumptions: CostAssumption[];
