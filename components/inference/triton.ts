@@ -1,16 +1,13 @@
 /**
  * Triton Inference Server: namespace, IRSA service account (read-only on the model prefix),
  * Deployment (gRPC over TLS: components/inference/triton-tls.ts), internal NLB Service, PodDisruptionBudget,
- * NetworkPolicy and the KEDA ScaledObject that scales it (to zero where the tier allows).
+ * NetworkPolicy, and the KEDA ScaledObject that scales it to zero where the tier allows (triton-scaler.ts).
  */
 import type * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import {
   DISRUPTION,
-  KEDA_POLLING_INTERVAL_SECONDS,
-  METRICS_COLLECTION_SECONDS,
-  METRICS_PERIOD_SECONDS,
   PORTS,
   TRITON_PRIVATE_DNS,
   TRITON_ROLLOUT,
@@ -21,15 +18,10 @@ import { applyTransform, type StackContext, type Transform } from "../component"
 import type { PolicyStatement } from "../iam";
 import { createIrsaRole, GPU_SCHEDULING, type IrsaContext } from "./shared";
 import { GPU_RESOURCE, LB_READINESS_GATE_LABEL, NAMESPACES, TRITON_USER_ID } from "./constants";
-import { INFERENCE_METRICS, METRICS_DIMENSION, queueTimeExpression } from "./metrics";
+import { createTritonScaler, type WakeQueue } from "./triton-scaler";
 import { createTritonTls, type TritonTls } from "./triton-tls";
 
-/** A job queue whose backlog means Triton is about to be needed. */
-export interface WakeQueue {
-  url: pulumi.Input<string>;
-  /** Visible messages per Triton replica (KEDA target); any message at all wakes Triton from zero. */
-  backlogPerReplica: number;
-}
+export type { WakeQueue } from "./triton-scaler";
 
 export interface TritonArgs extends IrsaContext {
   /** The stack: its region (the SDK's region in the pod, KEDA's triggers). */
@@ -129,8 +121,12 @@ export function createTriton(
   const service = args.sizing.endpoint === "privateDns" ? createHeadlessService() : createLoadBalancerService();
   const podDisruptionBudget = args.sizing.maxReplicas > 1 ? createPodDisruptionBudget() : undefined;
   const networkPolicy = createNetworkPolicy();
-  const triggerAuthentication = createTriggerAuthentication();
-  const scaledObject = createScaledObject();
+  const { triggerAuthentication, scaledObject } = createTritonScaler(
+    name,
+    { context: args.context, clusterName: args.clusterName, sizing: args.sizing, metricsNamespace: args.metricsNamespace, wakeQueues: args.wakeQueues, metadata },
+    opts,
+    { namespace, deployment },
+  );
   return {
     namespace,
     role,
@@ -361,82 +357,6 @@ export function createTriton(
         },
       },
       nsOpts,
-    );
-  }
-
-  /** KEDA's operator uses its own IRSA role (set on its service account by the chart). */
-  function createTriggerAuthentication(): k8s.apiextensions.CustomResource {
-    return new k8s.apiextensions.CustomResource(
-      `${name}-triton-keda-auth`,
-      {
-        apiVersion: "keda.sh/v1alpha1",
-        kind: "TriggerAuthentication",
-        metadata: metadata("triton-aws"),
-        spec: { podIdentity: { provider: "aws", identityOwner: "keda" } },
-      },
-      nsOpts,
-    );
-  }
-
-  function createScaledObject(): k8s.apiextensions.CustomResource {
-    const authenticationRef = { name: "triton-aws" };
-    const cloudWatch = (metadataFields: Record<string, string>) => ({
-      type: "aws-cloudwatch",
-      // The metric is already an average per request / per GPU: compare it to the target as is,
-      // not divided by the replica count.
-      metricType: "Value",
-      authenticationRef,
-      metadata: {
-        awsRegion: args.context.region,
-        metricCollectionTime: String(METRICS_COLLECTION_SECONDS),
-        metricStatPeriod: String(METRICS_PERIOD_SECONDS),
-        // No data (no traffic, or no replica running) reads as 0, i.e. "no demand".
-        minMetricValue: "0",
-        ...metadataFields,
-      },
-    });
-    return new k8s.apiextensions.CustomResource(
-      `${name}-triton-scaler`,
-      {
-        apiVersion: "keda.sh/v1alpha1",
-        kind: "ScaledObject",
-        metadata: metadata("triton"),
-        spec: {
-          scaleTargetRef: { name: "triton" },
-          minReplicaCount: args.sizing.minReplicas,
-          maxReplicaCount: args.sizing.maxReplicas,
-          cooldownPeriod: args.sizing.cooldownSeconds,
-          pollingInterval: KEDA_POLLING_INTERVAL_SECONDS,
-          triggers: pulumi.all(args.wakeQueues.map((q) => q.url)).apply((urls) => [
-            cloudWatch({
-              namespace: args.metricsNamespace,
-              expression: queueTimeExpression(args.metricsNamespace, args.clusterName, METRICS_PERIOD_SECONDS),
-              targetMetricValue: String(args.sizing.queueTimeTargetUs),
-            }),
-            cloudWatch({
-              namespace: args.metricsNamespace,
-              metricName: INFERENCE_METRICS.gpuUtilisation,
-              dimensionName: METRICS_DIMENSION,
-              dimensionValue: args.clusterName,
-              metricStat: "Average",
-              targetMetricValue: String(args.sizing.gpuUtilisationTargetPercent),
-            }),
-            // Wake from zero: a job waiting in a queue means a worker is about to call Triton, and
-            // Triton's own metrics cannot wake it (no replica, no metrics).
-            ...urls.map((url, i) => ({
-              type: "aws-sqs-queue",
-              authenticationRef,
-              metadata: {
-                queueURL: url,
-                awsRegion: args.context.region,
-                queueLength: String(args.wakeQueues[i].backlogPerReplica),
-                activationQueueLength: "0",
-              },
-            })),
-          ]),
-        },
-      },
-      { ...nsOpts, dependsOn: [namespace, deployment, triggerAuthentication] },
     );
   }
 }
