@@ -23,3 +23,4 @@ export * from "./data";
 export * from "./network";
 export * from "./inference";
 export * from "./services";
+export * from "./warm-windows";

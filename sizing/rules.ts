@@ -13,6 +13,7 @@ import { type GpuType, PRIORITIES, type Tier } from "./names";
 import { availabilityZoneCidrMask } from "./network";
 import { quantityValue } from "./quantity";
 import type { Sizing } from "./schema";
+import { minutesOfDay } from "./warm-windows";
 
 /** One refused combination: the sizing path it names, the value there, and why. */
 export interface SizingProblem {
@@ -65,6 +66,20 @@ export function sizingProblems(
     "triton.maxReplicas",
     s.triton.maxReplicas,
     `one replica needs one GPU node, and a rolling update one more (maxSurge ${TRITON_ROLLOUT.maxSurge}): at most gpu.maxNodes − ${TRITON_ROLLOUT.maxSurge} (${s.gpu.maxNodes - TRITON_ROLLOUT.maxSurge}), or raise gpu.maxNodes`,
+  );
+  check(
+    s.triton.warmWindows.length === 0 || s.triton.minReplicas === 0,
+    "triton.warmWindows",
+    `${s.triton.warmWindows.length} window(s)`,
+    `Triton never runs fewer than triton.minReplicas (${s.triton.minReplicas}) replicas here, so there is nothing to keep warm; warm windows only apply with triton.minReplicas 0`,
+  );
+  s.triton.warmWindows.forEach((w, i) =>
+    check(
+      (minutesOfDay(w.to) ?? 0) > (minutesOfDay(w.from) ?? 0),
+      `triton.warmWindows.${i}.to`,
+      w.to,
+      `must be later the same day than from (${w.from}); split a window that crosses midnight in two`,
+    ),
   );
   check(
     s.triton.minReplicas <= s.gpu.minNodes || s.gpu.minNodes === 0,

@@ -13,6 +13,7 @@ import { CLOUDWATCH_RETENTION_DAYS, ECS_MAX_TASKS_PER_SERVICE, FARGATE_CPU_UNITS
 import { CAPACITY_TYPES } from "./names";
 import { ALARM_WINDOWS } from "./observability";
 import { quantityValue } from "./quantity";
+import { isIanaTimeZone, minutesOfDay, WEEKDAYS } from "./warm-windows";
 
 const positiveInt = z.number().int().min(1);
 const nonNegativeInt = z.number().int().min(0);
@@ -35,6 +36,19 @@ const oneOf = (values: readonly number[], error: string) =>
   z.union(values.map((v) => z.literal(v)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>], { error });
 const fargateCpu = oneOf(FARGATE_CPU_UNITS, `Fargate CPU units: ${FARGATE_CPU_UNITS.slice(0, -1).join(", ")} or ${FARGATE_CPU_UNITS[FARGATE_CPU_UNITS.length - 1]}`);
 /** The period (minutes) every alarm evaluates over (sizing/observability.ts ALARM_WINDOWS; both windows share it). */
+const hhmm = z.string().refine((t) => minutesOfDay(t) !== undefined, "a 24-hour time HH:MM, e.g. 08:45");
+const warmWindowSchema = z
+  .strictObject({
+    days: z.array(z.enum(WEEKDAYS)).min(1).describe("Days the window opens on (Sun … Sat)."),
+    from: hhmm.describe("Opening time (HH:MM, 24-hour, in `timezone`): the GPU node starts launching then."),
+    to: hhmm.describe("Closing time (HH:MM), later the same day; split a window that crosses midnight in two."),
+    timezone: z
+      .string()
+      .refine(isIanaTimeZone, "an IANA time zone name as spelled in the tz database (case matters), e.g. Europe/Berlin, America/New_York or UTC")
+      .describe("IANA time zone of `from` and `to`."),
+  })
+  .describe("One weekly warm window.");
+
 const ALARM_PERIOD_MINUTES = ALARM_WINDOWS.immediate.periodSeconds / 60;
 
 export const networkSchema = z
@@ -226,6 +240,12 @@ export const tritonSchema = z
     queueTimeTargetUs: positiveInt.describe("Scale out when average queue time per request exceeds this (microseconds)."),
     gpuUtilisationTargetPercent: percent.describe("Scale out when average GPU utilisation exceeds this (percent)."),
     cooldownSeconds: positiveInt.describe("Seconds with no demand before scaling to `minReplicas` (matters when that is zero)."),
+    warmWindows: z
+      .array(warmWindowSchema)
+      .max(14)
+      .describe(
+        "Weekly windows in which Triton keeps one replica up although `minReplicas` is 0 (a KEDA cron trigger each), so requests inside them never wait for a cold start; outside them the wake path answers `503` + `Retry-After`. Each window's GPU hours are priced by the plan. Only with `minReplicas: 0`. Example: `[{ days: [Mon, Tue, Wed, Thu, Fri], from: \"08:45\", to: \"18:00\", timezone: \"Europe/Berlin\" }]`.",
+      ),
   })
   .describe("Triton Inference Server's Deployment and autoscaler.");
 

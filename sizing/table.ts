@@ -155,6 +155,7 @@ export const TIERS: Record<Tier, Sizing> = {
       queueTimeTargetUs: 50_000,
       gpuUtilisationTargetPercent: 70,
       cooldownSeconds: 15 * 60,
+      warmWindows: [],
     },
     // Single-AZ at 1k: point-in-time restore keeps RPO 1 h / RTO 4 h (docs/data-layer.md "Backup and restore":
     // RPO ≤ 5 min, a 20 GB restore ~20–30 min + ~25 min of renames and state steps); Multi-AZ
@@ -254,6 +255,7 @@ export const TIERS: Record<Tier, Sizing> = {
       queueTimeTargetUs: 50_000,
       gpuUtilisationTargetPercent: 70,
       cooldownSeconds: 10 * 60,
+      warmWindows: [],
     },
     // gp3 gives 3000 IOPS at any size, so start small and let storage autoscaling grow it.
     database: {
@@ -354,6 +356,7 @@ export const TIERS: Record<Tier, Sizing> = {
       queueTimeTargetUs: 30_000,
       gpuUtilisationTargetPercent: 70,
       cooldownSeconds: 10 * 60,
+      warmWindows: [],
     },
     database: {
       // Memory-optimised for connections as much as for data: 40 gateway tasks × 4 + 72 worker tasks × 8

@@ -1,11 +1,18 @@
 /**
  * The KEDA objects that scale Triton: a TriggerAuthentication (KEDA's operator authenticates with its own
  * IRSA role) and the ScaledObject whose triggers are Triton's queue time and GPU utilisation (CloudWatch)
- * and, to wake it from zero, the job and wake queues' backlog (SQS).
+ * and, to wake it from zero, the job and wake queues' backlog (SQS), plus a cron trigger per warm window.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { KEDA_POLLING_INTERVAL_SECONDS, METRICS_COLLECTION_SECONDS, METRICS_PERIOD_SECONDS, type TritonSizing } from "../../sizing";
+import {
+  KEDA_POLLING_INTERVAL_SECONDS,
+  METRICS_COLLECTION_SECONDS,
+  METRICS_PERIOD_SECONDS,
+  type TritonSizing,
+  WARM_WINDOW_REPLICAS,
+  warmWindowCron,
+} from "../../sizing";
 import type { StackContext } from "../component";
 import { INFERENCE_METRICS, METRICS_DIMENSION, queueTimeExpression } from "./metrics";
 
@@ -106,6 +113,12 @@ export function createTritonScaler(
                 queueLength: String(args.wakeQueues[i].backlogPerReplica),
                 activationQueueLength: "0",
               },
+            })),
+            // Warm windows (sizing/warm-windows.ts): one replica up on a weekly schedule while the
+            // minimum is 0 (KEDA docs, Scalers > Cron: timezone, start, end, desiredReplicas).
+            ...args.sizing.warmWindows.map((w) => ({
+              type: "cron",
+              metadata: { timezone: w.timezone, ...warmWindowCron(w), desiredReplicas: String(WARM_WINDOW_REPLICAS) },
             })),
           ]),
         },

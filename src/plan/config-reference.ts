@@ -116,7 +116,7 @@ function valueAt(sizing: Sizing, path: string): unknown {
 
 /** A value as one short table cell. */
 function show(v: unknown): string {
-  if (Array.isArray(v)) return v.map(show).join(", ");
+  if (Array.isArray(v)) return v.length === 0 ? "none" : v.map(show).join(", ");
   if (v !== null && typeof v === "object") return Object.entries(v).map(([k, x]) => `${k}: ${show(x)}`).join("; ");
   return String(v);
 }

@@ -32,6 +32,11 @@ export const MODEL_ASSUMPTIONS = {
   /** ECS Container Insights metrics (billed as custom metrics) per cluster and per service. */
   containerInsightsMetricsPerCluster: 12,
   containerInsightsMetricsPerService: 24,
+  /**
+   * Seconds an empty GPU node lives on after its last pod: cluster-autoscaler's default
+   * `--scale-down-unneeded-time` (10 min; the chart does not set it). Priced after each warm window.
+   */
+  gpuScaleDownSeconds: 600,
 } as const;
 
 /** Monthly traffic of a tier: the load model's daily figures (`tierLoad`) over a billing month. */
