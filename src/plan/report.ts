@@ -162,9 +162,10 @@ function heading(text: string, markdown: boolean, level = 2): string {
   return markdown ? `${"#".repeat(level)} ${text}` : `${text}\n${"=".repeat(text.length)}`;
 }
 
-/** Flattens the sizing into `path = value` rows. */
+/** Flattens the sizing into `path = value` rows; a list prints its items (objects as JSON), an empty one "none". */
 function flatten(o: unknown, prefix = ""): [string, string][] {
-  if (typeof o !== "object" || o === null || Array.isArray(o)) return [[prefix, Array.isArray(o) ? o.join(", ") : String(o)]];
+  if (Array.isArray(o)) return [[prefix, o.length === 0 ? "none" : o.map((x) => (typeof x === "object" && x !== null ? JSON.stringify(x) : String(x))).join(", ")]];
+  if (typeof o !== "object" || o === null) return [[prefix, String(o)]];
   return Object.entries(o).flatMap(([k, v]) => flatten(v, prefix ? `${prefix}.${k}` : k));
 }
 

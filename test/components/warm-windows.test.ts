@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { cronWindowHoursPerWeek, isIanaTimeZone, warmWindowCron } from "../../sizing";
 import { estimateCost } from "../../src/plan/cost";
 import { renderStack } from "../../src/plan/harness";
+import { buildPlan, formatPlan } from "../../src/plan/report";
 import { listStacks, named, type RenderedGraph, rendered, TIER_NAMES } from "../support/graph";
 
 const WEEKDAY_WINDOW = { days: ["Mon", "Tue", "Wed", "Thu", "Fri"], from: "08:45", to: "18:00", timezone: "Europe/Berlin" };
@@ -54,6 +55,12 @@ describe("warm windows", () => {
     const cost = estimateCost(g, g.config.sizing);
     expect(gpuLine(g).quantity).toBeGreaterThan(182.5);
     expect(cost.monthlyUsd).toBeLessThanOrEqual(280);
+  });
+
+  it("the plan prints the windows it prices, and the shipped stacks' none", async () => {
+    const text = formatPlan(buildPlan(await withWindows([WEEKDAY_WINDOW])), false);
+    expect(text).toMatch(/triton\.warmWindows +\{"days":\["Mon","Tue","Wed","Thu","Fri"\],"from":"08:45","to":"18:00","timezone":"Europe\/Berlin"\}/);
+    expect(formatPlan(buildPlan(await rendered("prod", "1k")), false)).toMatch(/triton\.warmWindows +none/);
   });
 
   it("reports a cron schedule it cannot read as unpriced instead of guessing", async () => {
