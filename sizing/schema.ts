@@ -44,7 +44,7 @@ const warmWindowSchema = z
     to: hhmm.describe("Closing time (HH:MM), later the same day; split a window that crosses midnight in two."),
     timezone: z
       .string()
-      .refine(isIanaTimeZone, "an IANA time zone name as spelled in the tz database (case matters), e.g. Europe/Berlin, America/New_York or UTC")
+      .refine(isIanaTimeZone, "a current IANA time zone name, spelled as in the tz database (case matters; legacy aliases such as US/Eastern are refused), e.g. Europe/Berlin, America/New_York or UTC")
       .describe("IANA time zone of `from` and `to`."),
   })
   .describe("One weekly warm window.");
@@ -244,7 +244,7 @@ export const tritonSchema = z
       .array(warmWindowSchema)
       .max(14)
       .describe(
-        "Weekly windows in which Triton keeps one replica up although `minReplicas` is 0 (a KEDA cron trigger each), so requests inside them never wait for a cold start; outside them the wake path answers `503` + `Retry-After`. Each window's GPU hours are priced by the plan. Only with `minReplicas: 0`. Example: `[{ days: [Mon, Tue, Wed, Thu, Fri], from: \"08:45\", to: \"18:00\", timezone: \"Europe/Berlin\" }]`.",
+        "Weekly windows in which Triton keeps one replica up although `minReplicas` is 0 (KEDA cron triggers): from about a cold start after `from` (the node starts launching then) until `to`, requests find Triton ready unless a spot reclaim takes the node; outside them the wake path answers `503` + `Retry-After`. The plan prices their GPU hours. Only with `minReplicas: 0`. Example: `[{\"days\":[\"Mon\",\"Tue\",\"Wed\",\"Thu\",\"Fri\"],\"from\":\"08:45\",\"to\":\"18:00\",\"timezone\":\"Europe/Berlin\"}]`.",
       ),
   })
   .describe("Triton Inference Server's Deployment and autoscaler.");

@@ -2,9 +2,10 @@
  * Warm windows: weekly hours in which Triton keeps one replica up although `triton.minReplicas` is 0,
  * so the first request of a working day finds it ready instead of waiting out a cold start
  * (docs/decisions/0002-cold-start.md, decision 3). components/inference/triton-scaler.ts turns each
- * window into a KEDA `cron` trigger; the cost model reads those triggers back from the rendered
- * ScaledObject (`cronWindowHoursPerWeek`) and prices the hours.
+ * window into KEDA `cron` triggers; the cost model reads those triggers back from the rendered
+ * ScaledObject (`parseCronWindow`) and prices the hours.
  */
+import { IANA_TIME_ZONES } from "./timezones";
 
 /** Cron day-of-week numbers (Linux cron, which KEDA's cron scaler reads: 0 = Sunday). */
 export const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"] as const;
@@ -33,46 +34,55 @@ export function minutesOfDay(hhmm: string): number | undefined {
 }
 
 /**
- * The KEDA cron trigger's `start` and `end` ("Minute Hour Dom Month Dow"; KEDA docs, Scalers > Cron):
- * the same days, opening at `from` and closing at `to`.
+ * The KEDA cron triggers of a window (`start`/`end`, "Minute Hour Dom Month Dow"; KEDA docs, Scalers >
+ * Cron): one per run of consecutive days, written as a range (`1-5`) or one day (`6`). A comma list
+ * would also parse, but KEDA before 2.20 copies it into the trigger's metric name, which then breaks
+ * the naming rules (kedacore/keda#7448, fixed in #7449); ranges and single days never do.
  */
-export function warmWindowCron(w: WarmWindow): { start: string; end: string } {
-  const days = [...new Set(w.days.map((d) => WEEKDAYS.indexOf(d)))].sort((a, b) => a - b).join(",");
-  const cron = (hhmm: string) => {
+export function warmWindowCrons(w: WarmWindow): { start: string; end: string }[] {
+  const days = [...new Set(w.days.map((d) => WEEKDAYS.indexOf(d)))].sort((a, b) => a - b);
+  const runs: [number, number][] = [];
+  for (const d of days) {
+    const last = runs[runs.length - 1];
+    if (last && last[1] === d - 1) last[1] = d;
+    else runs.push([d, d]);
+  }
+  const cron = (hhmm: string, dow: string) => {
     const minutes = minutesOfDay(hhmm);
     if (minutes === undefined) throw new Error(`warm window time ${JSON.stringify(hhmm)} is not HH:MM`);
-    return `${minutes % 60} ${Math.floor(minutes / 60)} * * ${days}`;
+    return `${minutes % 60} ${Math.floor(minutes / 60)} * * ${dow}`;
   };
-  return { start: cron(w.from), end: cron(w.to) };
+  return runs.map(([first, last]) => {
+    const dow = first === last ? `${first}` : `${first}-${last}`;
+    return { start: cron(w.from, dow), end: cron(w.to, dow) };
+  });
+}
+
+/** One cron trigger read back: its days (0 = Sunday) and its opening and closing minute of the day. */
+export interface CronWindow {
+  days: number[];
+  startMinute: number;
+  endMinute: number;
 }
 
 /**
- * Hours a week of a cron trigger written by {@link warmWindowCron} (same days, end later than start),
- * and how many times a week it opens; undefined for any other cron shape (the cost model then reports
- * the trigger as unpriced rather than guess).
+ * Reads back a trigger written by {@link warmWindowCrons} (same days, closing later the same day);
+ * undefined for any other cron shape (the cost model then reports the trigger as unpriced rather than guess).
  */
-export function cronWindowHoursPerWeek(start: string, end: string): { hours: number; openings: number } | undefined {
-  const parse = (cron: string) => /^(\d{1,2}) (\d{1,2}) \* \* ([0-6](?:,[0-6])*)$/.exec(cron);
+export function parseCronWindow(start: string, end: string): CronWindow | undefined {
+  const parse = (cron: string) => /^(\d{1,2}) (\d{1,2}) \* \* ([0-6])(?:-([0-6]))?$/.exec(cron);
   const [s, e] = [parse(start), parse(end)];
-  if (!s || !e || s[3] !== e[3]) return undefined;
-  const minutes = Number(e[2]) * 60 + Number(e[1]) - (Number(s[2]) * 60 + Number(s[1]));
-  if (minutes <= 0) return undefined;
-  const openings = s[3].split(",").length;
-  return { hours: (minutes / 60) * openings, openings };
+  if (!s || !e || s[3] !== e[3] || s[4] !== e[4]) return undefined;
+  const [first, last] = [Number(s[3]), Number(s[4] ?? s[3])];
+  const [startMinute, endMinute] = [Number(s[2]) * 60 + Number(s[1]), Number(e[2]) * 60 + Number(e[1])];
+  if (last < first || endMinute <= startMinute || endMinute > 24 * 60) return undefined;
+  return { days: Array.from({ length: last - first + 1 }, (_, i) => first + i), startMinute, endMinute };
 }
 
 /**
- * Whether a name looks like an IANA tz database name the way KEDA (Go's `time.LoadLocation`, which is
- * case-sensitive) needs it, and the JavaScript runtime knows the zone. ICU canonicalises names
- * differently (`Asia/Kolkata` resolves as `Asia/Calcutta`), so the runtime only vouches that the zone
- * exists; the shape check catches a lower-case spelling the runtime would forgive and Go would not.
+ * Whether a name is a current IANA tz database name, spelled as the database spells it (KEDA loads it
+ * with Go's case-sensitive `time.LoadLocation`): ./timezones.ts. Legacy aliases are refused.
  */
 export function isIanaTimeZone(name: string): boolean {
-  if (!/^(UTC|GMT|[A-Z][A-Za-z0-9_+-]*(\/[A-Z][A-Za-z0-9_+-]*)*)$/.test(name)) return false;
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
+  return IANA_TIME_ZONES.has(name);
 }

@@ -11,7 +11,7 @@ import {
   METRICS_PERIOD_SECONDS,
   type TritonSizing,
   WARM_WINDOW_REPLICAS,
-  warmWindowCron,
+  warmWindowCrons,
 } from "../../sizing";
 import type { StackContext } from "../component";
 import { INFERENCE_METRICS, METRICS_DIMENSION, queueTimeExpression } from "./metrics";
@@ -116,10 +116,12 @@ export function createTritonScaler(
             })),
             // Warm windows (sizing/warm-windows.ts): one replica up on a weekly schedule while the
             // minimum is 0 (KEDA docs, Scalers > Cron: timezone, start, end, desiredReplicas).
-            ...args.sizing.warmWindows.map((w) => ({
-              type: "cron",
-              metadata: { timezone: w.timezone, ...warmWindowCron(w), desiredReplicas: String(WARM_WINDOW_REPLICAS) },
-            })),
+            ...args.sizing.warmWindows.flatMap((w) =>
+              warmWindowCrons(w).map((schedule) => ({
+                type: "cron",
+                metadata: { timezone: w.timezone, ...schedule, desiredReplicas: String(WARM_WINDOW_REPLICAS) },
+              })),
+            ),
           ]),
         },
       },

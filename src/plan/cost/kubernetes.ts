@@ -3,7 +3,7 @@
  * hours at their minimum plus the GPU scale-out the usage assumptions model, root volumes, gp3
  * throughput above the baseline).
  */
-import { cronWindowHoursPerWeek } from "../../../sizing";
+import { parseCronWindow } from "../../../sizing";
 import { arr, nodeGroups, num, obj } from "../model";
 import { MODEL_ASSUMPTIONS } from "./assumptions";
 import { DAYS_PER_MONTH, EC2_HOURLY, HOURS_PER_MONTH, PRICES } from "../prices";
@@ -39,13 +39,20 @@ export function priceKubernetes(p: Pricing): void {
       const extra = Math.min(usage.gpuAverageExtraNodes, g.maxNodes - g.minNodes);
       const modeled = extra * usage.gpuActiveHoursPerDay * DAYS_PER_MONTH;
       if (extra > 0) extraNote = ` + ${extra} × ${usage.gpuActiveHoursPerDay} h/day`;
-      // Warm windows run their node whatever the traffic (floor); the modeled active hours are
-      // assumed to fall inside them first (a window is opened where the users are), so the month
-      // pays the larger of the two, not their sum.
-      const warm = warmWindowNodeHours(p);
-      if (warm > 0) extraNote += ` or warm windows ${Math.round(warm)} h/month, whichever is more (modeled hours fall inside the windows)`;
-      nodeHours += Math.max(modeled, warm);
-      floorHours += warm;
+      // Warm windows run a node whatever the traffic (floor). The load model's active hours are spread
+      // over all seven days; on a day a window opens they are assumed to fall inside it (a window is
+      // opened where the users are), so that day pays the larger of the two; other days pay the model.
+      // A group that never drops below one node already holds the window's replica.
+      const warmByDay = g.minNodes === 0 ? warmWindowHoursByWeekday(p) : undefined;
+      if (warmByDay) {
+        const modeledPerDay = modeled / WEEKS_PER_MONTH / 7;
+        const warm = warmByDay.reduce((sum, h) => sum + h, 0) * WEEKS_PER_MONTH;
+        nodeHours += warmByDay.reduce((sum, h) => sum + Math.max(h, modeledPerDay), 0) * WEEKS_PER_MONTH;
+        floorHours += warm;
+        extraNote += ` with warm windows ${Math.round(warm)} h/month (on their days the modeled hours fall inside them)`;
+      } else {
+        nodeHours += modeled;
+      }
     }
     const unitUsd = price.usd * (g.spot ? 1 - usage.ec2SpotDiscount : 1);
     if (g.spot && g.gpu && hasOnDemandFallback) p.spotShortfallUsd += nodeHours * (price.usd - unitUsd);
@@ -79,26 +86,45 @@ export function priceKubernetes(p: Pricing): void {
 const WEEKS_PER_MONTH = HOURS_PER_MONTH / (24 * 7);
 
 /**
- * GPU node hours a month the warm windows keep up, read from the rendered ScaledObjects' `cron`
- * triggers: each window's open hours × `desiredReplicas`, plus after each closing the ScaledObject's
- * `cooldownPeriod` (KEDA keeps the replica until it passes) and the autoscaler's scale-down delay for
- * the emptied node. A cron schedule of another shape is reported unpriced, not guessed.
+ * Hours per weekday (0 = Sunday) the warm windows keep a GPU node up, read from the rendered
+ * ScaledObjects' `cron` triggers; undefined when there are none. Per day the windows are merged (an
+ * overlap or a gap shorter than the tail keeps the node up), and each merged stretch is followed by
+ * the tail: the ScaledObject's `cooldownPeriod` (KEDA keeps the replica until it passes) and the
+ * autoscaler's scale-down delay for the emptied node. Times `desiredReplicas` (the largest, an upper
+ * bound). A tail past midnight is counted on its day. A cron schedule of another shape is reported
+ * unpriced, not guessed.
  */
-function warmWindowNodeHours(p: Pricing): number {
-  let hours = 0;
+function warmWindowHoursByWeekday(p: Pricing): number[] | undefined {
+  const byDay: [number, number][][] = Array.from({ length: 7 }, () => []);
+  let replicas = 0;
+  let tailMinutes = 0;
   for (const scaledObject of p.index.ofType("kubernetes:keda.sh/v1alpha1:ScaledObject")) {
     const spec = obj(scaledObject.inputs.spec);
     // KEDA's default cooldownPeriod is 300 s (KEDA docs, ScaledObject specification).
-    const tailHours = (num(spec.cooldownPeriod, 300) + MODEL_ASSUMPTIONS.gpuScaleDownSeconds) / 3600;
+    tailMinutes = Math.max(tailMinutes, (num(spec.cooldownPeriod, 300) + MODEL_ASSUMPTIONS.gpuScaleDownSeconds) / 60);
     for (const trigger of arr(spec.triggers).map(obj).filter((t) => t.type === "cron")) {
       const metadata = obj(trigger.metadata);
-      const window = cronWindowHoursPerWeek(String(metadata.start), String(metadata.end));
+      const window = parseCronWindow(String(metadata.start), String(metadata.end));
       if (!window) {
         p.unpriced.add(`${scaledObject.type} (a cron trigger whose schedule the cost model cannot read: ${String(metadata.start)} → ${String(metadata.end)})`);
         continue;
       }
-      hours += num(metadata.desiredReplicas, 1) * WEEKS_PER_MONTH * (window.hours + window.openings * tailHours);
+      replicas = Math.max(replicas, num(metadata.desiredReplicas, 1));
+      for (const day of window.days) byDay[day].push([window.startMinute, window.endMinute]);
     }
   }
-  return hours;
+  if (replicas === 0) return undefined;
+  return byDay.map((intervals) => {
+    let minutes = 0;
+    let open: [number, number] | undefined;
+    for (const [start, end] of [...intervals].sort((a, b) => a[0] - b[0])) {
+      if (open && start <= open[1] + tailMinutes) open[1] = Math.max(open[1], end);
+      else {
+        if (open) minutes += open[1] - open[0] + tailMinutes;
+        open = [start, end];
+      }
+    }
+    if (open) minutes += open[1] - open[0] + tailMinutes;
+    return (replicas * minutes) / 60;
+  });
 }
