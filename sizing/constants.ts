@@ -155,8 +155,8 @@ export const DNS_RECORD_TTL_SECONDS = 60;
 /**
  * Rolling-update bounds of the Triton Deployment. Surge first: a replica is a whole GPU node, so the old
  * pod keeps serving until its successor is Ready behind the NLB (readiness gate). The surge pod needs a
- * GPU node of its own, which is why every GPU node group's maximum is `triton.maxReplicas` plus
- * `maxSurge` (sizing/rules.ts refuses less): at the replica ceiling a rollout otherwise waits forever for
+ * GPU node of its own, which is why the GPU fleet's maximum (`gpu.maxNodes`, which the pools of
+ * sizing/gpu-pools.ts hold together) is `triton.maxReplicas` plus `maxSurge` (sizing/rules.ts refuses less): at the replica ceiling a rollout otherwise waits forever for
  * a node the group may not add (issue 12, defect 4).
  */
 export const TRITON_ROLLOUT = { maxSurge: 1, maxUnavailable: 0 } as const;

@@ -198,7 +198,7 @@ export const gpuSchema = z
       "Most GPU nodes of the fleet: `triton.maxReplicas` plus the rolling update's surge (`TRITON_ROLLOUT.maxSurge` in sizing/constants.ts), so a rollout at the replica ceiling has a node for its extra pod. The surge node exists only during a rollout; the autoscaler removes it after. With an on-demand base the spot group (and its fallback) grows to `maxNodes − onDemandBaseNodes`.",
     ),
     onDemandBaseNodes: nonNegativeInt.describe(
-      "Under a SPOT fleet, how many of the always-on `minNodes` run on demand in a fixed-size group of their own (pool `base`): a spot reclaim can then take burst capacity but never the floor. 0 = no base group. At most `minNodes`, below `maxNodes`; must be 0 with `capacityType` ON_DEMAND.",
+      "Under a SPOT fleet, how many of the always-on `minNodes` run on demand in a fixed-size group of their own (pool `base`): a spot reclaim can then take burst capacity but never the floor. 0 = no base group. At most `minNodes` and at most `triton.minReplicas`, below `maxNodes`; must be 0 with `capacityType` ON_DEMAND.",
     ),
     diskGiB: z
       .number()

@@ -1,6 +1,6 @@
 /**
  * KEDA: the operator's IRSA role (reads Triton's CloudWatch metrics and the job queues' depth) and
- * the chart. Triton's ScaledObject and TriggerAuthentication (triton.ts) need its CRDs.
+ * the chart. Triton's ScaledObject and TriggerAuthentication (triton-scaler.ts) need its CRDs.
  */
 import type * as aws from "@pulumi/aws";
 import type * as k8s from "@pulumi/kubernetes";

@@ -98,8 +98,8 @@ export function tritonArgs(bucket: string, prefix: string, tlsFlags: string[]): 
 /**
  * Triton's objects, one step each (the steps below the return): namespace, IRSA role, service
  * account, Deployment, Service (internal NLB, or headless under `privateDns`), PodDisruptionBudget
- * (only when a second replica can exist), NetworkPolicy, and KEDA's TriggerAuthentication and
- * ScaledObject.
+ * (only when a second replica can exist), NetworkPolicy; KEDA's TriggerAuthentication and ScaledObject
+ * come from triton-scaler.ts.
  */
 export function createTriton(
   name: string,
@@ -185,7 +185,7 @@ export function createTriton(
           replicas: args.sizing.minReplicas,
           selector: { matchLabels: APP_LABELS },
           // Surge first: a replica is a whole GPU node, so never take one away before its successor
-          // serves. The GPU node groups hold maxReplicas + maxSurge nodes for it (see TRITON_ROLLOUT).
+          // serves. The GPU node groups together hold maxReplicas + maxSurge nodes for it (see TRITON_ROLLOUT).
           strategy: { type: "RollingUpdate", rollingUpdate: { ...TRITON_ROLLOUT } },
           template: {
             metadata: { labels: APP_LABELS, annotations: tls.podAnnotations },

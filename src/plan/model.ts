@@ -149,7 +149,7 @@ export interface NodeGroup {
   /** gp3 throughput (MiB/s) of the root volume set in the launch template; 125 (the baseline) when unset. */
   diskThroughputMiBps: number;
   gpu: boolean;
-  /** The GPU pool label the group carries (`primary`, or `fallback` for the on-demand pool behind spot). */
+  /** The GPU pool label the group carries: `base`, `primary` or `fallback` (sizing/gpu-pools.ts). */
   gpuPool: string | undefined;
 }
 

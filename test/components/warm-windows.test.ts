@@ -69,6 +69,8 @@ describe("warm windows", () => {
     const one = gpuLine(await withWindows([nineToFive])).quantity;
     expect(gpuLine(await withWindows([nineToFive, nineToFive])).quantity).toBeCloseTo(one, 6);
     expect(gpuLine(await withWindows([{ ...nineToFive, to: "12:00" }, { ...nineToFive, from: "12:00" }])).quantity).toBeCloseTo(one, 6);
+    // Windows in different time zones are not merged by clock time: added up (an upper bound).
+    expect(gpuLine(await withWindows([nineToFive, { ...nineToFive, timezone: "America/New_York" }])).quantity).toBeGreaterThan(one);
     // A real gap (longer than the 25 min tail) closes the node and pays a second tail.
     const gap = gpuLine(await withWindows([{ ...nineToFive, to: "12:00" }, { ...nineToFive, from: "13:00" }])).quantity;
     expect(gap).toBeCloseTo(one - (730 / 168) * 5 * (60 - 25) / 60, 1);

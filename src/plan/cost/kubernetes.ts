@@ -87,15 +87,16 @@ const WEEKS_PER_MONTH = HOURS_PER_MONTH / (24 * 7);
 
 /**
  * Hours per weekday (0 = Sunday) the warm windows keep a GPU node up, read from the rendered
- * ScaledObjects' `cron` triggers; undefined when there are none. Per day the windows are merged (an
- * overlap or a gap shorter than the tail keeps the node up), and each merged stretch is followed by
+ * ScaledObjects' `cron` triggers; undefined when there are none. Per day the windows of one time zone
+ * are merged (an overlap or a gap shorter than the tail keeps the node up); windows in different time
+ * zones are added up, an upper bound (their clock times are not compared). Each merged stretch is followed by
  * the tail: the ScaledObject's `cooldownPeriod` (KEDA keeps the replica until it passes) and the
  * autoscaler's scale-down delay for the emptied node. Times `desiredReplicas` (the largest, an upper
  * bound). A tail past midnight is counted on its day. A cron schedule of another shape is reported
  * unpriced, not guessed.
  */
 function warmWindowHoursByWeekday(p: Pricing): number[] | undefined {
-  const byDay: [number, number][][] = Array.from({ length: 7 }, () => []);
+  const byZone = new Map<string, [number, number][][]>();
   let replicas = 0;
   let tailMinutes = 0;
   for (const scaledObject of p.index.ofType("kubernetes:keda.sh/v1alpha1:ScaledObject")) {
@@ -110,11 +111,13 @@ function warmWindowHoursByWeekday(p: Pricing): number[] | undefined {
         continue;
       }
       replicas = Math.max(replicas, num(metadata.desiredReplicas, 1));
-      for (const day of window.days) byDay[day].push([window.startMinute, window.endMinute]);
+      const zone = String(metadata.timezone);
+      if (!byZone.has(zone)) byZone.set(zone, Array.from({ length: 7 }, () => []));
+      for (const day of window.days) byZone.get(zone)![day].push([window.startMinute, window.endMinute]);
     }
   }
   if (replicas === 0) return undefined;
-  return byDay.map((intervals) => {
+  const openMinutes = (intervals: [number, number][]) => {
     let minutes = 0;
     let open: [number, number] | undefined;
     for (const [start, end] of [...intervals].sort((a, b) => a[0] - b[0])) {
@@ -125,6 +128,7 @@ function warmWindowHoursByWeekday(p: Pricing): number[] | undefined {
       }
     }
     if (open) minutes += open[1] - open[0] + tailMinutes;
-    return (replicas * minutes) / 60;
-  });
+    return minutes;
+  };
+  return Array.from({ length: 7 }, (_, day) => (replicas * [...byZone.values()].reduce((sum, days) => sum + openMinutes(days[day]), 0)) / 60);
 }
