@@ -240,3 +240,68 @@ describe("the comparison itself", () => {
     expect(valueAt({ accessConfig: { bootstrapClusterCreatorAdminPermissions: true } }, "accessConfig.bootstrapClusterCreatorAdminPermissions")).toBe(true);
   });
 });
+
+/**
+ * EKS managed node groups are not in the never-replace list (they hold no data), but replacing one
+ * moves every pod on it, and for the GPU groups every Triton replica has a cold start: the runbook
+ * ("Switching tier") says which switch replaces which group, and this pins it. Replacement-forcing
+ * inputs: the `ForceNew` fields of `aws_eks_node_group` (hashicorp/terraform-provider-aws
+ * internal/service/eks/node_group.go): ami_type, capacity_type, cluster_name, disk_size,
+ * instance_types, launch_template id/name, node_group_name(_prefix), node_role_arn, remote_access,
+ * subnet_ids. Labels, taints, scaling and update config and the launch template version change in place.
+ */
+const NODE_GROUP_FORCE_NEW = [
+  "amiType",
+  "capacityType",
+  "clusterName",
+  "diskSize",
+  "instanceTypes",
+  "launchTemplate.id",
+  "launchTemplate.name",
+  "nodeGroupName",
+  "nodeGroupNamePrefix",
+  "nodeRoleArn",
+  "remoteAccess",
+  "subnetIds",
+];
+
+/** What each switch does to the node groups: the system group's instance type differs per tier, 100k has a third AZ (new subnets) and larger GPU types, and prod 100k adds the on-demand GPU base. */
+const NODE_GROUP_CHANGES: Record<"dev" | "prod", Record<string, string[]>> = {
+  dev: {
+    "1k→10k": ["inference-system: instanceTypes"],
+    "10k→100k": ["inference-gpu-primary: instanceTypes, subnetIds", "inference-system: instanceTypes, subnetIds"],
+  },
+  prod: {
+    "1k→10k": ["inference-system: instanceTypes"],
+    "10k→100k": [
+      "inference-gpu-base: added",
+      "inference-gpu-fallback: instanceTypes, subnetIds",
+      "inference-gpu-primary: instanceTypes, subnetIds",
+      "inference-system: instanceTypes, subnetIds",
+    ],
+  },
+};
+
+describe.each(listStacks())("node groups across a tier switch of %s", (stack) => {
+  it("are replaced exactly where the runbook says (no GPU group at 1k↔10k)", async () => {
+    const [g1k, g10k, g100k] = await Promise.all(TIER_NAMES.map((tier) => rendered(stack, tier)));
+    const groups = (g: RenderedGraph) => new Map(g.resources.filter((r) => r.type === "aws:eks/nodeGroup:NodeGroup").map((r) => [r.name, r]));
+    const changes = (from: RenderedGraph, to: RenderedGraph): string[] => {
+      const [a, b] = [groups(from), groups(to)];
+      const out: string[] = [];
+      for (const [name, r] of a) {
+        const counterpart = b.get(name);
+        if (!counterpart) out.push(`${name}: removed`);
+        else {
+          const forced = NODE_GROUP_FORCE_NEW.filter((p) => JSON.stringify(valueAt(r.inputs, p)) !== JSON.stringify(valueAt(counterpart.inputs, p)));
+          if (forced.length) out.push(`${name}: ${forced.join(", ")}`);
+        }
+      }
+      for (const name of b.keys()) if (!a.has(name)) out.push(`${name}: added`);
+      return out.sort();
+    };
+    const expected = NODE_GROUP_CHANGES[g1k.config.environment as "dev" | "prod"];
+    expect(changes(g1k, g10k)).toEqual(expected["1k→10k"]);
+    expect(changes(g10k, g100k)).toEqual(expected["10k→100k"]);
+  });
+});
