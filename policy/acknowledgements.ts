@@ -61,7 +61,7 @@ export const ACKNOWLEDGEMENT_RULES: Record<AcknowledgementName, string[]> = {
   "prod-reduced-database-monitoring": [],
   "prod-single-nat": [],
   "prod-fewer-availability-zones": [],
-  "prod-spot-capacity": [],
+  "prod-spot-capacity": ["eks-spot-gpu-on-demand-fallback"],
   "prod-reduced-min-capacity": [],
   "prod-short-log-retention": [],
   "prod-single-cache-node": [],

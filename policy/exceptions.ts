@@ -35,4 +35,9 @@ export const DEV_EXCEPTIONS: readonly DevException[] = [
     reason: "dev's Kubernetes API defaults to 0.0.0.0/0 (eksPublicAccessCidrs; config warns; prod requires a list)",
   },
   { ruleId: "vpc-flow-logs", resources: ["network-vpc"], reason: "flow logs are off in dev (safety.flowLogs): CloudWatch ingestion cost" },
+  {
+    ruleId: "eks-spot-gpu-on-demand-fallback",
+    resources: ["inference-gpu-primary"],
+    reason: "dev's GPU nodes are spot with no on-demand fallback (sizing/environments.ts): a spot shortage pauses dev's inference instead of paying on-demand prices",
+  },
 ];

@@ -93,6 +93,7 @@ export const REMEDIATION: Readonly<Record<string, string>> = {
   "eks-secrets-encryption": "Set encryptionConfig { resources: [\"secrets\"], provider.keyArn: the stack's key }.",
   "eks-control-plane-logging": "Set enabledClusterLogTypes to api, audit, authenticator, controllerManager, scheduler.",
   "eks-supported-version": "Upgrade the cluster to a Kubernetes version in standard support (components/inference/constants.ts).",
+  "eks-spot-gpu-on-demand-fallback": "Give every spot GPU node group an on-demand stand-in of the same accelerator (overrides: { gpu: { onDemandFallback: true } }), or run the GPU nodes on demand; in prod a deliberate spot-only fleet takes the prod-spot-capacity acknowledgement.",
   "eks-nodegroup-no-open-ssh": "Remove remoteAccess from the node group, or restrict it to sourceSecurityGroupIds.",
   "launch-template-imdsv2": "Set metadataOptions.httpTokens required.",
   "launch-template-imds-hop-limit": "Set metadataOptions.httpPutResponseHopLimit 1 (pods use IRSA, not the node role).",

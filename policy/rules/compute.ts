@@ -2,7 +2,7 @@
  * The inference cluster: EKS control plane, managed node groups and their launch templates.
  */
 import { opensToInternet } from "../cidr";
-import { arr, get, obj, resourceRule, type Rule } from "../types";
+import { arr, get, graphRule, obj, ofTypes, type PolicyResource, resourceRule, type Rule } from "../types";
 
 const EKS = ["aws:eks/cluster:Cluster"];
 const NODE_GROUP = ["aws:eks/nodeGroup:NodeGroup"];
@@ -24,6 +24,12 @@ export const EKS_LOG_TYPES = ["api", "audit", "authenticator", "controllerManage
  * use IRSA needs IMDS (the GPU operator's node-feature discovery is the usual suspect).
  */
 export const MAX_IMDS_HOP_LIMIT = 1;
+
+/** A GPU node group: one on an NVIDIA/GPU EKS AMI (AL2023_x86_64_NVIDIA, AL2_x86_64_GPU, BOTTLEROCKET_x86_64_NVIDIA, ...). */
+const isGpuNodeGroup = (r: PolicyResource) => /NVIDIA|GPU/.test(String(r.inputs.amiType ?? ""));
+/** Node groups of one accelerator (`k8s.amazonaws.com/accelerator` label; one bucket for groups without it). */
+const acceleratorOf = (r: PolicyResource) => String(obj(r.inputs.labels)?.["k8s.amazonaws.com/accelerator"] ?? "gpu");
+const maxSizeOf = (r: PolicyResource) => Number(get(r.inputs, "scalingConfig.maxSize") ?? 0);
 
 const versionNumber = (v: string) => v.split(".").map(Number).reduce((a, n) => a * 1000 + n, 0);
 
@@ -72,6 +78,33 @@ export const computeRules: Rule[] = [
       const ra = obj(i.remoteAccess);
       if (!ra) return undefined;
       return arr(ra.sourceSecurityGroupIds).length > 0 ? undefined : "remoteAccess without sourceSecurityGroupIds opens SSH to the world";
+    },
+  ),
+  graphRule(
+    {
+      id: "eks-spot-gpu-on-demand-fallback",
+      description:
+        "Every spot GPU node has an on-demand stand-in: per accelerator, the on-demand GPU node groups' maxima add up to at least the spot groups' (capacity ≥ 2× must not rest on spot; a spot shortage can last hours).",
+      severity: "high",
+      enforcement: "mandatory",
+      controls: {},
+    },
+    NODE_GROUP,
+    (graph) => {
+      const gpuGroups = ofTypes(graph, NODE_GROUP).filter(isGpuNodeGroup);
+      const findings: { resource: PolicyResource; message: string }[] = [];
+      for (const accelerator of new Set(gpuGroups.map(acceleratorOf))) {
+        const groups = gpuGroups.filter((g) => acceleratorOf(g) === accelerator);
+        const spot = groups.filter((g) => g.inputs.capacityType === "SPOT");
+        const spotMax = spot.reduce((sum, g) => sum + maxSizeOf(g), 0);
+        const onDemandMax = groups.filter((g) => g.inputs.capacityType !== "SPOT").reduce((sum, g) => sum + maxSizeOf(g), 0);
+        if (spotMax > onDemandMax) {
+          for (const g of spot) {
+            findings.push({ resource: g, message: `${accelerator}: spot GPU groups may grow to ${spotMax} nodes, the on-demand ones only to ${onDemandMax}; add an on-demand fallback group (gpu.onDemandFallback)` });
+          }
+        }
+      }
+      return findings;
     },
   ),
   resourceRule(

@@ -125,6 +125,11 @@ const BREAK: Record<string, (g: Graph) => void> = {
   "eks-control-plane-logging": set("eks", "enabledClusterLogTypes", ["api"]),
   "eks-supported-version": set("eks", "version", "1.24"),
   "eks-nodegroup-no-open-ssh": set("gpu-nodes", "remoteAccess", { ec2SshKey: "ops" }),
+  "eks-spot-gpu-on-demand-fallback": (g) => {
+    set("gpu-nodes", "amiType", "AL2023_x86_64_NVIDIA")(g);
+    set("gpu-nodes", "capacityType", "SPOT")(g);
+    set("gpu-nodes", "scalingConfig", { minSize: 0, maxSize: 2, desiredSize: 0 })(g);
+  },
   "launch-template-imdsv2": set("gpu-lt", "metadataOptions.httpTokens", "optional"),
   "launch-template-imds-hop-limit": set("gpu-lt", "metadataOptions.httpPutResponseHopLimit", 2),
   "launch-template-ebs-encrypted": set("gpu-lt", "blockDeviceMappings", [{ deviceName: "/dev/xvda", ebs: { encrypted: "false" } }]),

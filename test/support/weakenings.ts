@@ -18,7 +18,8 @@ export const WEAKENING: Record<keyof typeof WEAKENING_ACKNOWLEDGEMENTS, Record<s
   "prod-reduced-database-monitoring": { overrides: o({ database: { performanceInsights: false } }) },
   "prod-single-nat": { overrides: o({ network: { natGateways: "single" } }) },
   "prod-fewer-availability-zones": { tier: "100k", overrides: o({ network: { availabilityZones: 2 } }) },
-  "prod-spot-capacity": { overrides: o({ gateway: { spot: true } }) },
+  // Spot gateway tasks, and spot GPU nodes with no on-demand fallback (eks-spot-gpu-on-demand-fallback).
+  "prod-spot-capacity": { overrides: o({ gateway: { spot: true }, gpu: { onDemandFallback: false } }) },
   "prod-reduced-min-capacity": { overrides: o({ gateway: { minTasks: 1 } }) },
   "prod-short-log-retention": { overrides: o({ observability: { logRetentionDays: 30 } }) },
   "prod-single-cache-node": { overrides: o({ cache: { nodes: 1 } }) },
