@@ -15,7 +15,8 @@ function acknowledgementsMarkdown(): string {
     "|---|---|---|",
     ...Object.entries(WEAKENING_ACKNOWLEDGEMENTS).map(([name, rule]) => {
       const rules = ACKNOWLEDGEMENT_RULES[name as AcknowledgementName];
-      return `| \`${name}\` | \`${TOP_LEVEL.includes(rule.path) ? rule.path : `overrides.${rule.path}`}\` | ${rules.length ? rules.map((r) => `\`${r}\``).join(", ") : "– (config-only promise, or advisory rules)"} |`;
+      const keys = [rule.path, ...("also" in rule ? rule.also : [])].map((p) => `\`${TOP_LEVEL.includes(p) ? p : `overrides.${p}`}\``).join(", ");
+      return `| \`${name}\` | ${keys} | ${rules.length ? rules.map((r) => `\`${r}\``).join(", ") : "– (config-only promise, or advisory rules)"} |`;
     }),
   ].join("\n");
 }

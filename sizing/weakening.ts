@@ -24,15 +24,24 @@ export interface WeakeningContext {
 /** The first of several paths that is weak (named in the refusal), or false. */
 const firstWeak = (checks: [path: string, weak: boolean][]): string | false => checks.find(([, weak]) => weak)?.[0] ?? false;
 
-const spotWhereTableIsNot = ({ sizing: s, table: t }: WeakeningContext): string | false =>
-  firstWeak([
-    ["gateway.spot", s.gateway.spot && !t.gateway.spot],
-    ["gpu.capacityType", s.gpu.capacityType === "SPOT" && t.gpu.capacityType !== "SPOT"],
-    ["systemNodes.capacityType", s.systemNodes.capacityType === "SPOT" && t.systemNodes.capacityType !== "SPOT"],
-    ["gpu.onDemandFallback", !s.gpu.onDemandFallback && t.gpu.onDemandFallback && s.gpu.capacityType === "SPOT"],
-    ["gpu.onDemandBaseNodes", onDemandBaseNodes(s.gpu) < onDemandBaseNodes(t.gpu) && s.gpu.capacityType === "SPOT"],
-    ...PRIORITIES.map((p): [string, boolean] => [`workers.priorities.${p}.spot`, s.workers.priorities[p].spot && !t.workers.priorities[p].spot]),
-  ]);
+/**
+ * The settings `prod-spot-capacity` covers, each with its test "spot (or less on-demand) where the
+ * table is not", in the order a refusal names the first weak one.
+ */
+const SPOT_CHECKS: [path: string, weak: (s: Sizing, t: Sizing) => boolean][] = [
+  ["gateway.spot", (s, t) => s.gateway.spot && !t.gateway.spot],
+  ["gpu.capacityType", (s, t) => s.gpu.capacityType === "SPOT" && t.gpu.capacityType !== "SPOT"],
+  ["systemNodes.capacityType", (s, t) => s.systemNodes.capacityType === "SPOT" && t.systemNodes.capacityType !== "SPOT"],
+  ["gpu.onDemandFallback", (s, t) => !s.gpu.onDemandFallback && t.gpu.onDemandFallback && s.gpu.capacityType === "SPOT"],
+  ["gpu.onDemandBaseNodes", (s, t) => onDemandBaseNodes(s.gpu) < onDemandBaseNodes(t.gpu) && s.gpu.capacityType === "SPOT"],
+  ...PRIORITIES.map((p): [string, (s: Sizing, t: Sizing) => boolean] => [`workers.priorities.${p}.spot`, (s, t) => s.workers.priorities[p].spot && !t.workers.priorities[p].spot]),
+];
+
+/** The paths `prod-spot-capacity` covers (the acknowledgement table in docs/security.md lists them). */
+export const SPOT_CAPACITY_PATHS = SPOT_CHECKS.map(([path]) => path);
+
+const spotWhereTableIsNot = ({ sizing, table }: WeakeningContext): string | false =>
+  firstWeak(SPOT_CHECKS.map(([path, weak]) => [path, weak(sizing, table)]));
 
 /**
  * Every knob that lowers a prod promise, by the acknowledgement that allows it. In prod (by
@@ -79,7 +88,7 @@ export const WEAKENING_ACKNOWLEDGEMENTS = {
     path: "network.availabilityZones",
     weak: (c: WeakeningContext) => c.sizing.network.availabilityZones < c.table.network.availabilityZones,
   },
-  "prod-spot-capacity": { path: "gateway.spot", weak: spotWhereTableIsNot },
+  "prod-spot-capacity": { path: "gateway.spot", also: SPOT_CAPACITY_PATHS.slice(1), weak: spotWhereTableIsNot },
   "prod-reduced-min-capacity": {
     path: "gateway.minTasks",
     weak: (c: WeakeningContext) =>
@@ -112,7 +121,7 @@ export const WEAKENING_ACKNOWLEDGEMENTS = {
     // S3 CORS accepts one `*` per origin (`*`, `https://*.example.com`); plain http origins are as weak.
     weak: (c: WeakeningContext) => c.corsAllowedOrigins.some((o) => o.includes("*") || o.startsWith("http://")),
   },
-} as const satisfies Record<string, { path: string; weak: (c: WeakeningContext) => boolean | string }>;
+} as const satisfies Record<string, { path: string; also?: readonly string[]; weak: (c: WeakeningContext) => boolean | string }>;
 /** The acknowledgement names config accepts; policy/acknowledgements.ts lists the rules of each. */
 export type Acknowledgement = keyof typeof WEAKENING_ACKNOWLEDGEMENTS;
 export const WEAKENING_NAMES = Object.keys(WEAKENING_ACKNOWLEDGEMENTS) as [Acknowledgement, ...Acknowledgement[]];
