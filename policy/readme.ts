@@ -11,7 +11,7 @@ const TOP_LEVEL = ["eksPublicAccessCidrs", "corsAllowedOrigins", "environment"];
 
 function acknowledgementsMarkdown(): string {
   return [
-    "| acknowledgement | key it allows weakening in prod | mandatory rules it turns into an advisory finding |",
+    "| acknowledgement | keys it allows weakening in prod | mandatory rules it turns into an advisory finding |",
     "|---|---|---|",
     ...Object.entries(WEAKENING_ACKNOWLEDGEMENTS).map(([name, rule]) => {
       const rules = ACKNOWLEDGEMENT_RULES[name as AcknowledgementName];

@@ -88,7 +88,7 @@ export const WEAKENING_ACKNOWLEDGEMENTS = {
     path: "network.availabilityZones",
     weak: (c: WeakeningContext) => c.sizing.network.availabilityZones < c.table.network.availabilityZones,
   },
-  "prod-spot-capacity": { path: "gateway.spot", also: SPOT_CAPACITY_PATHS.slice(1), weak: spotWhereTableIsNot },
+  "prod-spot-capacity": { path: SPOT_CAPACITY_PATHS[0], also: SPOT_CAPACITY_PATHS.slice(1), weak: spotWhereTableIsNot },
   "prod-reduced-min-capacity": {
     path: "gateway.minTasks",
     weak: (c: WeakeningContext) =>

@@ -270,6 +270,7 @@ const NODE_GROUP_CHANGES: Record<"dev" | "prod", Record<string, string[]>> = {
   dev: {
     "1k→10k": ["inference-system: instanceTypes"],
     "10k→100k": ["inference-gpu-primary: instanceTypes, subnetIds", "inference-system: instanceTypes, subnetIds"],
+    "1k→100k": ["inference-gpu-primary: instanceTypes, subnetIds", "inference-system: subnetIds"],
   },
   prod: {
     "1k→10k": ["inference-system: instanceTypes"],
@@ -279,7 +280,24 @@ const NODE_GROUP_CHANGES: Record<"dev" | "prod", Record<string, string[]>> = {
       "inference-gpu-primary: instanceTypes, subnetIds",
       "inference-system: instanceTypes, subnetIds",
     ],
+    "1k→100k": [
+      "inference-gpu-base: added",
+      "inference-gpu-fallback: instanceTypes, subnetIds",
+      "inference-gpu-primary: instanceTypes, subnetIds",
+      "inference-system: subnetIds",
+    ],
   },
+};
+
+/**
+ * The node groups' launch templates and node roles: the groups refer to them by mock ids built from
+ * the logical name, so a replaced template or role would not show in the groups' inputs. Their own
+ * ForceNew inputs (terraform-provider-aws internal/service/ec2/ec2_launch_template.go `name`,
+ * `name_prefix`; internal/service/iam/role.go `name`, `name_prefix`, `path`) must hold across tiers.
+ */
+const NODE_SUPPORT_FORCE_NEW: Record<string, string[]> = {
+  "aws:ec2/launchTemplate:LaunchTemplate": ["name", "namePrefix"],
+  "aws:iam/role:Role": ["name", "namePrefix", "path"],
 };
 
 describe.each(listStacks())("node groups across a tier switch of %s", (stack) => {
@@ -303,5 +321,20 @@ describe.each(listStacks())("node groups across a tier switch of %s", (stack) =>
     const expected = NODE_GROUP_CHANGES[g1k.config.environment as "dev" | "prod"];
     expect(changes(g1k, g10k)).toEqual(expected["1k→10k"]);
     expect(changes(g10k, g100k)).toEqual(expected["10k→100k"]);
+    expect(changes(g1k, g100k)).toEqual(expected["1k→100k"]);
+  });
+
+  it("keep their launch templates and node roles (same logical resources, same replacement-forcing inputs)", async () => {
+    const graphs = await Promise.all(TIER_NAMES.map((tier) => rendered(stack, tier)));
+    const support = (g: RenderedGraph) =>
+      new Map(
+        g.resources
+          .filter((r) => r.type === "aws:ec2/launchTemplate:LaunchTemplate" || (r.type === "aws:iam/role:Role" && r.name.endsWith("-node-role")))
+          .map((r) => [r.urn, NODE_SUPPORT_FORCE_NEW[r.type].map((p) => JSON.stringify(valueAt(r.inputs, p))).join("|")]),
+      );
+    const [first, ...rest] = graphs.map(support);
+    expect([...first.keys()].filter((urn) => urn.includes("node-role")).length).toBeGreaterThanOrEqual(2);
+    expect([...first.keys()].filter((urn) => urn.includes("LaunchTemplate")).length).toBeGreaterThanOrEqual(2);
+    for (const other of rest) expect(other).toEqual(first);
   });
 });

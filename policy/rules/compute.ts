@@ -29,7 +29,11 @@ export const MAX_IMDS_HOP_LIMIT = 1;
 const isGpuNodeGroup = (r: PolicyResource) => /NVIDIA|GPU/.test(String(r.inputs.amiType ?? ""));
 /** Node groups of one accelerator (`k8s.amazonaws.com/accelerator` label; one bucket for groups without it). */
 const acceleratorOf = (r: PolicyResource) => String(obj(r.inputs.labels)?.["k8s.amazonaws.com/accelerator"] ?? "gpu");
-const maxSizeOf = (r: PolicyResource) => Number(get(r.inputs, "scalingConfig.maxSize") ?? 0);
+/** A node group's scaling bounds; undefined while a preview cannot see them (the rule then cannot tell). */
+const boundsOf = (r: PolicyResource): { min: number; max: number } | undefined => {
+  const [min, max] = [get(r.inputs, "scalingConfig.minSize"), get(r.inputs, "scalingConfig.maxSize")];
+  return typeof min === "number" && typeof max === "number" ? { min, max } : undefined;
+};
 
 const versionNumber = (v: string) => v.split(".").map(Number).reduce((a, n) => a * 1000 + n, 0);
 
@@ -84,7 +88,7 @@ export const computeRules: Rule[] = [
     {
       id: "eks-spot-gpu-on-demand-fallback",
       description:
-        "Every spot GPU node has an on-demand stand-in: per accelerator, the on-demand GPU node groups' maxima add up to at least the spot groups' (capacity ≥ 2× must not rest on spot; a spot shortage can last hours).",
+        "Every spot GPU node has an on-demand stand-in: per accelerator, the on-demand GPU node groups can add at least as many nodes above their minimum (max − min; a fixed-size group stands in for nothing) as the spot groups may hold at their maximum (capacity ≥ 2× must not rest on spot; a spot shortage can last hours).",
       severity: "high",
       enforcement: "mandatory",
       controls: {},
@@ -95,12 +99,18 @@ export const computeRules: Rule[] = [
       const findings: { resource: PolicyResource; message: string }[] = [];
       for (const accelerator of new Set(gpuGroups.map(acceleratorOf))) {
         const groups = gpuGroups.filter((g) => acceleratorOf(g) === accelerator);
+        // A preview that cannot see a group's capacity type or bounds cannot tell: no finding.
+        if (groups.some((g) => boundsOf(g) === undefined || (g.inputs.capacityType !== undefined && typeof g.inputs.capacityType !== "string"))) continue;
+        // An unset capacity type is EKS's default, ON_DEMAND (CreateNodegroup API reference).
         const spot = groups.filter((g) => g.inputs.capacityType === "SPOT");
-        const spotMax = spot.reduce((sum, g) => sum + maxSizeOf(g), 0);
-        const onDemandMax = groups.filter((g) => g.inputs.capacityType !== "SPOT").reduce((sum, g) => sum + maxSizeOf(g), 0);
-        if (spotMax > onDemandMax) {
+        const spotMax = spot.reduce((sum, g) => sum + boundsOf(g)!.max, 0);
+        const standby = groups.filter((g) => g.inputs.capacityType !== "SPOT").reduce((sum, g) => sum + boundsOf(g)!.max - boundsOf(g)!.min, 0);
+        if (spotMax > standby) {
           for (const g of spot) {
-            findings.push({ resource: g, message: `${accelerator}: spot GPU groups may grow to ${spotMax} nodes, the on-demand ones only to ${onDemandMax}; add an on-demand fallback group (gpu.onDemandFallback)` });
+            findings.push({
+              resource: g,
+              message: `${accelerator}: spot GPU groups may hold ${spotMax} nodes, the on-demand ones can add only ${standby} above their minimum; add an on-demand fallback group (gpu.onDemandFallback)`,
+            });
           }
         }
       }

@@ -231,6 +231,33 @@ describe("each rule fires on its own failing fixture", () => {
   });
 });
 
+describe("eks-spot-gpu-on-demand-fallback counts on-demand headroom, per accelerator", () => {
+  const rule = RULES.find((r) => r.id === "eks-spot-gpu-on-demand-fallback")!;
+  const group = (name: string, capacityType: string | undefined, min: number | undefined, max: number | undefined, accelerator = "nvidia-l4") =>
+    res("aws:eks/nodeGroup:NodeGroup", name, {
+      amiType: "AL2023_x86_64_NVIDIA",
+      ...(capacityType ? { capacityType } : {}),
+      scalingConfig: { minSize: min, maxSize: max, desiredSize: min },
+      labels: { "k8s.amazonaws.com/accelerator": accelerator },
+    });
+  const findings = (...groups: ReturnType<typeof res>[]) => evaluatePolicies({ resources: groups }, [rule]).map((v) => v.resourceUrn.split("::").pop());
+
+  it("passes a spot group with an on-demand fallback of the same accelerator that can add as many nodes (prod 100k: base 2/2, spot 0–7, fallback 0–7)", () => {
+    expect(findings(group("base", "ON_DEMAND", 2, 2), group("primary", "SPOT", 0, 7), group("fallback", "ON_DEMAND", 0, 7))).toEqual([]);
+    // An unset capacity type is EKS's default, on demand.
+    expect(findings(group("primary", "SPOT", 0, 2), group("fallback", undefined, 0, 2))).toEqual([]);
+  });
+
+  it("does not count a fixed-size on-demand group as a stand-in, nor one of another accelerator", () => {
+    expect(findings(group("base", "ON_DEMAND", 2, 2), group("primary", "SPOT", 0, 2))).toEqual(["primary"]);
+    expect(findings(group("primary", "SPOT", 0, 2), group("fallback", "ON_DEMAND", 0, 2, "nvidia-a10g"))).toEqual(["primary"]);
+  });
+
+  it("cannot tell, and stays silent, while a preview cannot see a group's bounds", () => {
+    expect(findings(group("primary", "SPOT", 0, 2), group("fallback", "ON_DEMAND", undefined, undefined))).toEqual([]);
+  });
+});
+
 describe("rds-multi-az keeps the promise, not the feature", () => {
   const withTier = (tier: string) => (g: ReturnType<typeof goodGraph>) =>
     g.resources.push(res("pulumi:providers:aws", "aws", { defaultTags: JSON.stringify({ tags: { tier } }) }));
