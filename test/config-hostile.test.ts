@@ -136,6 +136,10 @@ describe("weakening prod through one of several settings", () => {
   it("names the weak setting in the warning: the 100k GPU floor on spot, acknowledged as spot capacity", async () => {
     const g = await renderStack({ stack: "prod", config: { tier: "100k", overrides: o({ gpu: { onDemandBaseNodes: 0 } }), acknowledge: o(["prod-spot-capacity"]) } });
     expect(g.config.warnings).toContain('prod safety weakened (gpu.onDemandBaseNodes), acknowledged by "prod-spot-capacity"');
+    // The provider's acknowledgement tag names the same setting (its value is informational; the key is what the pack reads).
+    const provider = g.resources.find((r) => r.type === "pulumi:providers:aws")!;
+    const tags = (JSON.parse(String(provider.inputs.defaultTags)) as { tags: Record<string, string> }).tags;
+    expect(tags["guardrails:acknowledged:prod-spot-capacity"]).toBe("gpu.onDemandBaseNodes");
     const gpuGroups = g.resources.filter((r) => r.type === "aws:eks/nodeGroup:NodeGroup" && r.name.startsWith("inference-gpu-"));
     expect(gpuGroups.map((r) => r.name).sort()).toEqual(["inference-gpu-fallback", "inference-gpu-primary"]);
   });

@@ -211,6 +211,8 @@ export function parsePlatformConfig(raw: Record<string, string>, ctx: ConfigCont
   // `environment: dev` is itself a weakening (prod-as-dev); with that acknowledged it is a dev stack.
   const acknowledgements = c.acknowledge ?? [...TOP_LEVEL_DEFAULTS.acknowledge];
   const warnings: string[] = [];
+  /** Each acknowledged weakening, by the setting that was weak. */
+  const acknowledgedPaths = new Map<Acknowledgement, string>();
   const prodNamedAsDev = isProdStackName(ctx.stack) && environment === "dev";
   if (sizing && c.tier && (environment === "prod" || prodNamedAsDev)) {
     const weakening: WeakeningContext = {
@@ -228,6 +230,7 @@ export function parsePlatformConfig(raw: Record<string, string>, ctx: ConfigCont
       const path = typeof hit === "string" ? hit : rule.path;
       if (acknowledgements.includes(name)) {
         warnings.push(`prod safety weakened (${path}), acknowledged by "${name}"`);
+        acknowledgedPaths.set(name, path);
       } else {
         const topLevel = ["eksPublicAccessCidrs", "corsAllowedOrigins", "environment"].includes(path);
         problems.push({
@@ -246,7 +249,8 @@ export function parsePlatformConfig(raw: Record<string, string>, ctx: ConfigCont
   }
   /** The tags that tell the policy pack which weakenings were acknowledged (policy/acknowledgements.ts). */
   const acknowledgementTags = Object.fromEntries(
-    acknowledgements.filter((a) => warnings.some((w) => w.endsWith(`"${a}"`))).map((a) => [`${ACKNOWLEDGEMENT_TAG_PREFIX}${a}`, WEAKENING_ACKNOWLEDGEMENTS[a].path]),
+    // The value names the setting that was weak (for an acknowledgement covering several, the first).
+    [...acknowledgedPaths].map(([a, path]) => [`${ACKNOWLEDGEMENT_TAG_PREFIX}${a}`, path]),
   );
   // AWS allows 50 user tags per resource; the program adds its stack tags, the acknowledgement tags and
   // up to PROGRAM_RESOURCE_TAGS_MAX of its own on a resource (test/config-limits.test.ts measures that).
