@@ -143,7 +143,7 @@ export function fleetBacklog(p: Pick<WorkerPrioritySizing, "backlogPerTask" | "m
  */
 export function sizingScaleAtMax(s: Pick<Sizing, "gateway" | "gpu" | "triton" | "workers">, gpuType: GpuType): ScaleAtMax {
   const instanceType = s.gpu.instanceTypes[gpuType][0];
-  const pools: GpuPoolAtMax[] = gpuPools(s.gpu).map((p) => ({ maxNodes: p.maxNodes, instanceType, fallback: p.standsInForSpot }));
+  const pools: GpuPoolAtMax[] = gpuPools(s.gpu).map((p) => ({ maxNodes: p.maxNodes, instanceType, fallback: p.pool === "fallback" }));
   return {
     api: [{ maxTasks: s.gateway.maxTasks, vcpu: s.gateway.cpu / 1024 }],
     gpusAtMax: gpusAtMax(pools),

@@ -9,7 +9,8 @@ import type { GpuSizing } from "./schema";
 /**
  * `base`: the always-on on-demand nodes under a spot fleet (fixed size, never scaled);
  * `primary`: the group the cluster autoscaler scales first (`gpu.capacityType`);
- * `fallback`: the on-demand group it scales only while spot capacity cannot be had.
+ * `fallback`: the on-demand group it scales only while spot capacity cannot be had; it stands in for
+ * the primary's nodes and adds no capacity of its own (./capacity.ts `gpusAtMax`).
  */
 export const GPU_POOLS = ["base", "primary", "fallback"] as const;
 export type GpuPool = (typeof GPU_POOLS)[number];
@@ -19,8 +20,6 @@ export interface GpuPoolShape {
   capacityType: CapacityType;
   minNodes: number;
   maxNodes: number;
-  /** Stands in for the spot primary's nodes when spot is short: it adds no capacity of its own. */
-  standsInForSpot: boolean;
 }
 
 /** The on-demand base under a spot primary (0 when the primary is on demand itself: there is nothing to underpin). */
@@ -39,10 +38,10 @@ export function gpuPools(
 ): GpuPoolShape[] {
   const base = onDemandBaseNodes(gpu);
   const pools: GpuPoolShape[] = [];
-  if (base > 0) pools.push({ pool: "base", capacityType: "ON_DEMAND", minNodes: base, maxNodes: base, standsInForSpot: false });
-  pools.push({ pool: "primary", capacityType: gpu.capacityType, minNodes: gpu.minNodes - base, maxNodes: gpu.maxNodes - base, standsInForSpot: false });
+  if (base > 0) pools.push({ pool: "base", capacityType: "ON_DEMAND", minNodes: base, maxNodes: base });
+  pools.push({ pool: "primary", capacityType: gpu.capacityType, minNodes: gpu.minNodes - base, maxNodes: gpu.maxNodes - base });
   if (gpu.onDemandFallback && gpu.capacityType === "SPOT") {
-    pools.push({ pool: "fallback", capacityType: "ON_DEMAND", minNodes: 0, maxNodes: gpu.maxNodes - base, standsInForSpot: true });
+    pools.push({ pool: "fallback", capacityType: "ON_DEMAND", minNodes: 0, maxNodes: gpu.maxNodes - base });
   }
   return pools;
 }
